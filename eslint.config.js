@@ -1,0 +1,62 @@
+// Lint rules: typescript-eslint's type-aware checks plus the project's import boundaries.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'data/', 'bin/', 'scripts/', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', name: ['describe', 'it', 'test', 'suite'], package: 'node:test' },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/storage/dialects/**'],
+              message: 'Only src/storage/ opens a dialect; use openDatabase().',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/storage/**', 'src/app/**', 'src/cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '../*/*',
+                '!../*/index.js',
+                '!../http/*',
+                '!../storage/database.js',
+                '!../app/ctx.js',
+                '!../*/*/',
+              ],
+              message: 'Capabilities meet only through each other’s index.ts.',
+            },
+            { group: ['**/storage/dialects/**'], message: 'Only src/storage/ opens a dialect.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,66 @@
+/** The composition root: stores → services → routes, with plain constructors. */
+import { pino, type Logger } from 'pino';
+import { sql } from 'kysely';
+import { AccessService, AccessStore, SecretBox, loadMasterKey } from '../access/index.js';
+import { AuditStore } from '../audit/index.js';
+import {
+  FindingsService,
+  FindingsStore,
+  HubService,
+  HubStore,
+  ProductSubscriptionsStore,
+  StoredIngestPolicy,
+  findingsRoutes,
+} from '../findings/index.js';
+import { Metrics } from '../http/metrics.js';
+import { RequestPipeline } from '../http/pipeline.js';
+import { RestJsonRouter } from '../http/rest-json-router.js';
+import { createHttpServer, type HttpServer } from '../http/server.js';
+import type { Db } from '../storage/database.js';
+import { openDatabase } from '../storage/open-database.js';
+import type { Config } from './config.js';
+
+/** A composed Bulwark node. */
+export interface App {
+  db: Db;
+  access: AccessService;
+  http: HttpServer;
+  logger: Logger;
+  /** Stops the HTTP server gracefully and closes the database. */
+  close(): Promise<void>;
+}
+
+/** Builds every part of a node from its configuration. */
+export async function composeApp(config: Config, clock: () => Date = () => new Date()): Promise<App> {
+  const logger = pino({ level: config.logLevel, base: { service: 'bulwark' } });
+  const { db } = await openDatabase(config.database);
+  const secrets = new SecretBox(loadMasterKey(config.masterKeyFile, process.env['BULWARK_MASTER_KEY']));
+  const access = new AccessService(db, new AccessStore(), secrets);
+  const metrics = new Metrics();
+  const hub = new HubService(new HubStore());
+  const productSubscriptions = new ProductSubscriptionsStore();
+  const ingestPolicy = new StoredIngestPolicy(productSubscriptions, { rulesFor: () => Promise.resolve([]) });
+  const findings = new FindingsService(new FindingsStore(), ingestPolicy);
+  metrics.registerGauge('bulwark_findings_stored', 'Findings stored', () => findings.countStored(db));
+  const pipeline = new RequestPipeline(db, access, new AuditStore(), logger, clock);
+  const http = createHttpServer({
+    logger,
+    metrics,
+    pipeline,
+    restJson: new RestJsonRouter(findingsRoutes(hub, findings)),
+    checkHealth: async () => {
+      await sql`select 1`.execute(db);
+    },
+    maxBodyBytes: config.maxRequestBytes,
+  });
+  return {
+    db,
+    access,
+    http,
+    logger,
+    async close() {
+      await http.close();
+      await db.destroy();
+    },
+  };
+}

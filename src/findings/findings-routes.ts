@@ -1,0 +1,135 @@
+/** The restJson1 routes of the hub and findings operations. */
+import type { RestRoute } from '../http/rest-json-router.js';
+import type { FindingsService } from './findings-service.js';
+import type { HubService } from './hub-service.js';
+import { queryString, securityHubOperation } from './security-hub-operation.js';
+import {
+  batchImportFindingsSchema,
+  batchUpdateFindingsSchema,
+  enableSecurityHubSchema,
+  getFindingHistorySchema,
+  getFindingsSchema,
+  updateSecurityHubConfigurationSchema,
+} from './wire.js';
+import { z } from 'zod';
+
+/** Routes for EnableSecurityHub … GetFindingHistory. */
+export function findingsRoutes(hub: HubService, findings: FindingsService): RestRoute[] {
+  return [
+    {
+      method: 'POST',
+      path: '/accounts',
+      operation: securityHubOperation(hub, {
+        name: 'EnableSecurityHub',
+        schema: enableSecurityHubSchema,
+        requiresHub: false,
+        handle: async (ctx, input) => {
+          await hub.enable(ctx, input);
+          return {};
+        },
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/accounts',
+      operation: securityHubOperation(hub, {
+        name: 'DescribeHub',
+        schema: z.object({ HubArn: z.string().optional() }),
+        input: (request) => ({ HubArn: queryString(request.query, 'HubArn') }),
+        handle: async (ctx, input) => {
+          const found = await hub.describe(ctx, input.HubArn);
+          return {
+            HubArn: found.hubArn,
+            SubscribedAt: found.subscribedAt,
+            AutoEnableControls: found.autoEnableControls,
+            ControlFindingGenerator: found.controlFindingGenerator,
+          };
+        },
+      }),
+    },
+    {
+      method: 'PATCH',
+      path: '/accounts',
+      operation: securityHubOperation(hub, {
+        name: 'UpdateSecurityHubConfiguration',
+        schema: updateSecurityHubConfigurationSchema,
+        handle: async (ctx, input) => {
+          await hub.update(ctx, input);
+          return {};
+        },
+      }),
+    },
+    {
+      method: 'DELETE',
+      path: '/accounts',
+      operation: securityHubOperation(hub, {
+        name: 'DisableSecurityHub',
+        schema: z.object({}),
+        handle: async (ctx) => {
+          await hub.disable(ctx);
+          return {};
+        },
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/findings/import',
+      operation: securityHubOperation(hub, {
+        name: 'BatchImportFindings',
+        schema: batchImportFindingsSchema,
+        handle: (ctx, input) => findings.importFindings(ctx, input.Findings),
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/findings',
+      operation: securityHubOperation(hub, {
+        name: 'GetFindings',
+        schema: getFindingsSchema,
+        handle: async (ctx, input) => {
+          const page = await findings.getFindings(ctx, {
+            filters: input.Filters ?? {},
+            sortCriteria: input.SortCriteria ?? [],
+            nextToken: input.NextToken,
+            maxResults: input.MaxResults,
+          });
+          return page.nextToken === undefined
+            ? { Findings: page.findings }
+            : { Findings: page.findings, NextToken: page.nextToken };
+        },
+      }),
+    },
+    {
+      method: 'PATCH',
+      path: '/findings/batchupdate',
+      operation: securityHubOperation(hub, {
+        name: 'BatchUpdateFindings',
+        schema: batchUpdateFindingsSchema,
+        handle: (ctx, input) => {
+          const { FindingIdentifiers, ...update } = input;
+          return findings.updateFindings(ctx, FindingIdentifiers, update);
+        },
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/findingHistory/get',
+      operation: securityHubOperation(hub, {
+        name: 'GetFindingHistory',
+        schema: getFindingHistorySchema,
+        handle: async (ctx, input) => {
+          const result = await findings.findingHistory(ctx, {
+            identifier: input.FindingIdentifier,
+            startTime: input.StartTime,
+            endTime: input.EndTime,
+            nextToken: input.NextToken,
+            maxResults: input.MaxResults,
+          });
+          return result.nextToken === undefined
+            ? { Records: result.records }
+            : { Records: result.records, NextToken: result.nextToken };
+        },
+      }),
+    },
+  ];
+}

@@ -1,0 +1,321 @@
+/** Persistence of findings: extracted filter columns, child tables for arrays, the document, and history. */
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Database, DbExecutor } from '../storage/database.js';
+import { parseAsffTimestamp } from './filters/asff-timestamp.js';
+import {
+  completeSeverity,
+  severityRank,
+  type FieldChange,
+  type FindingDocument,
+  type StoredFinding,
+} from './model.js';
+import type { SqlCondition } from './finding-query-plan.js';
+
+/** A row change to write: a new finding (no pk) or a new version of an existing one. */
+export interface FindingWrite {
+  pk: number | undefined;
+  region: string;
+  document: FindingDocument;
+  customerUpdated: number;
+  history: { sourceType: string; sourceIdentity: string; changes: FieldChange[]; at: Date };
+}
+
+/** One entry of a finding's history. */
+export interface FindingHistoryEntry {
+  seq: number;
+  updateTime: Date;
+  findingCreated: boolean;
+  sourceType: string;
+  sourceIdentity: string;
+  updates: FieldChange[];
+}
+
+/** A page of candidate rows for a query, in sort order, with the sort key values of each. */
+export interface CandidateRow {
+  pk: number;
+  sortValues: (string | number)[];
+  finding: StoredFinding;
+}
+
+/** An ORDER BY term over findings columns (already mapped from SortCriteria). */
+export interface SortTerm {
+  /** SQL expression text over alias `f` (a fixed, trusted column expression). */
+  expression: string;
+  direction: 'asc' | 'desc';
+}
+
+type FindingRowValues = Omit<Database['findings'], 'pk'>;
+
+function columnsOf(region: string, document: FindingDocument, customerUpdated: number): FindingRowValues {
+  const severity = completeSeverity(document.Severity ?? {});
+  const label = severity.Label ?? 'INFORMATIONAL';
+  return {
+    region,
+    product_arn: document.ProductArn,
+    finding_id: document.Id,
+    aws_account_id: document.AwsAccountId,
+    generator_id: document.GeneratorId,
+    title: document.Title,
+    severity_label: label,
+    severity_rank: severityRank(label),
+    severity_normalized: severity.Normalized ?? 0,
+    workflow_status: document.Workflow?.Status ?? 'NEW',
+    record_state: document.RecordState ?? 'ACTIVE',
+    compliance_status: document.Compliance?.Status ?? null,
+    verification_state: document.VerificationState ?? null,
+    product_name: document.ProductName ?? null,
+    company_name: document.CompanyName ?? null,
+    created_at_ms: parseAsffTimestamp(document.CreatedAt) ?? 0,
+    updated_at_ms: parseAsffTimestamp(document.UpdatedAt) ?? 0,
+    first_observed_at_ms:
+      typeof document['FirstObservedAt'] === 'string'
+        ? (parseAsffTimestamp(document['FirstObservedAt']) ?? null)
+        : null,
+    last_observed_at_ms:
+      typeof document['LastObservedAt'] === 'string'
+        ? (parseAsffTimestamp(document['LastObservedAt']) ?? null)
+        : null,
+    customer_updated: customerUpdated,
+  };
+}
+
+const identityKey = (productArn: string, id: string): string => `${productArn}\u0000${id}`;
+
+/** Reads and writes the findings tables. */
+export class FindingsStore {
+  /** The stored findings among `identities` in `region`, keyed by ProductArn + NUL + Id. */
+  async findByIdentities(
+    db: DbExecutor,
+    region: string,
+    identities: readonly { productArn: string; id: string }[],
+  ): Promise<Map<string, StoredFinding>> {
+    const found = new Map<string, StoredFinding>();
+    if (identities.length === 0) return found;
+    const rows = await db
+      .selectFrom('findings as f')
+      .innerJoin('finding_documents as d', 'd.finding_pk', 'f.pk')
+      .select(['f.pk', 'f.customer_updated', 'd.document', 'f.product_arn', 'f.finding_id'])
+      .where('f.region', '=', region)
+      .where((eb) =>
+        eb.or(
+          identities.map((identity) =>
+            eb.and([eb('f.product_arn', '=', identity.productArn), eb('f.finding_id', '=', identity.id)]),
+          ),
+        ),
+      )
+      .execute();
+    for (const row of rows) {
+      found.set(identityKey(row.product_arn, row.finding_id), {
+        pk: Number(row.pk),
+        customerUpdated: row.customer_updated,
+        document: JSON.parse(row.document) as FindingDocument,
+      });
+    }
+    return found;
+  }
+
+  /** Writes new findings and new versions, with their child rows and history, in the caller's transaction. */
+  async write(db: DbExecutor, writes: readonly FindingWrite[]): Promise<void> {
+    const inserts = writes.filter((w) => w.pk === undefined);
+    const updates = writes.filter((w) => w.pk !== undefined);
+    const pks: number[] = [];
+    if (inserts.length > 0) {
+      const rows = await db
+        .insertInto('findings')
+        .values(inserts.map((w) => columnsOf(w.region, w.document, w.customerUpdated)))
+        .returning('pk')
+        .execute();
+      for (const row of rows) pks.push(Number(row.pk));
+    }
+    for (const write of updates) {
+      const pk = write.pk ?? 0;
+      await db
+        .updateTable('findings')
+        .set(columnsOf(write.region, write.document, write.customerUpdated))
+        .where('pk', '=', pk)
+        .execute();
+      pks.push(pk);
+    }
+    const written = [...inserts, ...updates];
+    const updatedPks = updates.map((w) => w.pk ?? 0);
+    if (updatedPks.length > 0) {
+      await db.deleteFrom('finding_documents').where('finding_pk', 'in', updatedPks).execute();
+      await db.deleteFrom('finding_types').where('finding_pk', 'in', updatedPks).execute();
+      await db.deleteFrom('finding_resources').where('finding_pk', 'in', updatedPks).execute();
+    }
+    await db
+      .insertInto('finding_documents')
+      .values(written.map((w, i) => ({ finding_pk: pks[i] ?? 0, document: JSON.stringify(w.document) })))
+      .execute();
+    const types = written.flatMap((w, i) =>
+      (w.document.Types ?? []).map((type) => ({ finding_pk: pks[i] ?? 0, type })),
+    );
+    if (types.length > 0) await db.insertInto('finding_types').values(types).execute();
+    const resources = written.flatMap((w, i) =>
+      w.document.Resources.map((r) => ({
+        finding_pk: pks[i] ?? 0,
+        resource_type: r.Type,
+        resource_id: r.Id,
+      })),
+    );
+    if (resources.length > 0) await db.insertInto('finding_resources').values(resources).execute();
+    await db
+      .insertInto('finding_history')
+      .values(
+        written.map((w, i) => ({
+          finding_pk: pks[i] ?? 0,
+          update_time_ms: w.history.at.getTime(),
+          finding_created: w.pk === undefined ? 1 : 0,
+          source_type: w.history.sourceType,
+          source_identity: w.history.sourceIdentity,
+          updates: JSON.stringify(w.history.changes),
+        })),
+      )
+      .execute();
+  }
+
+  /**
+   * Candidate rows matching `conditions` within `accountIds` and `region`, in `sort` order then pk, after the
+   * keyset `after` (the sort values and pk of the last row already seen), at most `limit` rows.
+   */
+  async scan(
+    db: DbExecutor,
+    scope: { accountIds: readonly string[]; region: string; maxPk: number | undefined },
+    conditions: readonly SqlCondition[],
+    sort: readonly SortTerm[],
+    after: { values: (string | number)[]; pk: number } | undefined,
+    limit: number,
+  ): Promise<CandidateRow[]> {
+    const pkDirection = sort[0]?.direction ?? 'desc';
+    let query = db
+      .selectFrom('findings as f')
+      .innerJoin('finding_documents as d', 'd.finding_pk', 'f.pk')
+      .select(['f.pk', 'f.customer_updated', 'd.document'])
+      .where('f.aws_account_id', 'in', scope.accountIds)
+      .where('f.region', '=', scope.region);
+    sort.forEach((term, index) => {
+      query = query.select(sql.raw<string | number>(term.expression).as(`sort_${index}`));
+    });
+    if (scope.maxPk !== undefined) query = query.where('f.pk', '<=', scope.maxPk);
+    for (const condition of conditions) query = query.where(condition);
+    if (after !== undefined) query = query.where(keysetAfter(sort, pkDirection, after));
+    for (const term of sort) query = query.orderBy(sql.raw(term.expression), term.direction);
+    query = query.orderBy('f.pk', pkDirection).limit(limit);
+    const rows = (await query.execute()) as unknown as Record<string, unknown>[];
+    return rows.map((row) => ({
+      pk: Number(row['pk']),
+      sortValues: sort.map((_, index) => row[`sort_${index}`] as string | number),
+      finding: {
+        pk: Number(row['pk']),
+        customerUpdated: Number(row['customer_updated']),
+        document: JSON.parse(String(row['document'])) as FindingDocument,
+      },
+    }));
+  }
+
+  /** The highest finding pk (the snapshot bound of a paginated walk). */
+  async maxPk(db: DbExecutor): Promise<number> {
+    const row = await db
+      .selectFrom('findings')
+      .select((eb) => eb.fn.max('pk').as('max'))
+      .executeTakeFirst();
+    return Number(row?.max ?? 0);
+  }
+
+  /** Counts matching findings per value of a column-backed attribute, largest first, at most `limit` groups. */
+  async countBy(
+    db: DbExecutor,
+    scope: { accountIds: readonly string[]; region: string },
+    conditions: readonly SqlCondition[],
+    group:
+      | { kind: 'column'; expression: string }
+      | { kind: 'child'; table: 'finding_types' | 'finding_resources'; column: string },
+    limit: number,
+  ): Promise<{ value: string; count: number }[]> {
+    let query = db
+      .selectFrom('findings as f')
+      .where('f.aws_account_id', 'in', scope.accountIds)
+      .where('f.region', '=', scope.region);
+    for (const condition of conditions) query = query.where(condition);
+    const valueExpression =
+      group.kind === 'column' ? sql.raw<string>(group.expression) : sql.raw<string>(`c.${group.column}`);
+    const grouped =
+      group.kind === 'column'
+        ? query
+        : query.innerJoin(sql.raw(`${group.table}`).as('c') as never, (join) =>
+            join.onRef(sql.raw('c.finding_pk') as never, '=', 'f.pk'),
+          );
+    const rows = await grouped
+      .select([valueExpression.as('value'), sql<number>`count(distinct f.pk)`.as('count')])
+      .where(valueExpression, 'is not', null)
+      .groupBy(valueExpression)
+      .orderBy(sql`count(distinct f.pk)`, 'desc')
+      .orderBy(valueExpression, 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ value: String(row.value), count: Number(row.count) }));
+  }
+
+  async history(
+    db: DbExecutor,
+    pk: number,
+    range: { startMs: number | undefined; endMs: number | undefined },
+    afterSeq: number | undefined,
+    limit: number,
+  ): Promise<FindingHistoryEntry[]> {
+    let query = db.selectFrom('finding_history').selectAll().where('finding_pk', '=', pk);
+    if (range.startMs !== undefined) query = query.where('update_time_ms', '>=', range.startMs);
+    if (range.endMs !== undefined) query = query.where('update_time_ms', '<=', range.endMs);
+    if (afterSeq !== undefined) query = query.where('seq', '>', afterSeq);
+    const rows = await query.orderBy('seq', 'asc').limit(limit).execute();
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      updateTime: new Date(Number(row.update_time_ms)),
+      findingCreated: row.finding_created === 1,
+      sourceType: row.source_type,
+      sourceIdentity: row.source_identity,
+      updates: JSON.parse(row.updates) as FieldChange[],
+    }));
+  }
+
+  /** Number of findings stored (for the metrics gauge). */
+  async count(db: DbExecutor): Promise<number> {
+    const row = await db
+      .selectFrom('findings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
+
+/** The keyset condition "strictly after (values…, pk)" in the given order. */
+function keysetAfter(
+  sort: readonly SortTerm[],
+  pkDirection: 'asc' | 'desc',
+  after: { values: (string | number)[]; pk: number },
+): Expression<SqlBool> {
+  const terms = [
+    ...sort.map((term, index) => ({
+      expression: term.expression,
+      direction: term.direction,
+      value: after.values[index],
+    })),
+    { expression: 'f.pk', direction: pkDirection, value: after.pk as string | number | undefined },
+  ];
+  const alternatives = terms.map((term, index) => {
+    const equalities = terms
+      .slice(0, index)
+      .map((earlier) => sql`${sql.raw(earlier.expression)} = ${earlier.value}`);
+    const comparison =
+      term.direction === 'asc'
+        ? sql`${sql.raw(term.expression)} > ${term.value}`
+        : sql`${sql.raw(term.expression)} < ${term.value}`;
+    return sql.join([...equalities, comparison], sql` and `);
+  });
+  return sql<SqlBool>`(${sql.join(
+    alternatives.map((a) => sql`(${a})`),
+    sql` or `,
+  )})`;
+}
+
+export { identityKey };

@@ -1,0 +1,73 @@
+/** The hub lifecycle: enabling, describing and disabling Security Hub per account and Region. */
+import type { Ctx } from '../app/ctx.js';
+import { ApiError, conflict, notFound } from '../http/errors.js';
+import type { Hub, HubStore } from './hub-store.js';
+
+/** The hub ARN of an account in a Region. */
+export function hubArnOf(region: string, accountId: string): string {
+  return `arn:aws:securityhub:${region}:${accountId}:hub/default`;
+}
+
+/** Owns hub enablement and the "not subscribed" rule every other Security Hub call obeys. */
+export class HubService {
+  constructor(private readonly store: HubStore) {}
+
+  async enable(
+    ctx: Ctx,
+    input: {
+      Tags?: Record<string, string> | undefined;
+      ControlFindingGenerator?: 'STANDARD_CONTROL' | 'SECURITY_CONTROL' | undefined;
+    },
+  ): Promise<void> {
+    if ((await this.store.find(ctx.tx, ctx.accountId, ctx.region)) !== undefined) {
+      throw conflict('Account is already subscribed to Security Hub');
+    }
+    const hub: Hub = {
+      accountId: ctx.accountId,
+      region: ctx.region,
+      hubArn: hubArnOf(ctx.region, ctx.accountId),
+      subscribedAt: ctx.now.toISOString(),
+      autoEnableControls: true,
+      controlFindingGenerator: input.ControlFindingGenerator ?? 'SECURITY_CONTROL',
+    };
+    await this.store.insert(ctx.tx, hub);
+    if (input.Tags !== undefined) await this.store.putTags(ctx.tx, ctx.accountId, hub.hubArn, input.Tags);
+  }
+
+  /** The caller's hub; InvalidAccess when the account has not enabled Security Hub in this Region. */
+  async require(ctx: Ctx): Promise<Hub> {
+    const hub = await this.store.find(ctx.tx, ctx.accountId, ctx.region);
+    if (hub === undefined) {
+      throw new ApiError('InvalidAccess', `Account ${ctx.accountId} is not subscribed to AWS Security Hub`);
+    }
+    return hub;
+  }
+
+  async describe(ctx: Ctx, hubArn: string | undefined): Promise<Hub> {
+    const hub = await this.require(ctx);
+    if (hubArn !== undefined && hubArn !== hub.hubArn) throw notFound(`Hub ${hubArn} not found`);
+    return hub;
+  }
+
+  async update(
+    ctx: Ctx,
+    input: {
+      AutoEnableControls?: boolean | undefined;
+      ControlFindingGenerator?: 'STANDARD_CONTROL' | 'SECURITY_CONTROL' | undefined;
+    },
+  ): Promise<void> {
+    const hub = await this.require(ctx);
+    await this.store.update(ctx.tx, {
+      ...hub,
+      autoEnableControls: input.AutoEnableControls ?? hub.autoEnableControls,
+      controlFindingGenerator: input.ControlFindingGenerator ?? hub.controlFindingGenerator,
+    });
+  }
+
+  /** Disables the hub; findings stay until retention removes them, as in AWS. */
+  async disable(ctx: Ctx): Promise<void> {
+    const hub = await this.require(ctx);
+    await this.store.delete(ctx.tx, ctx.accountId, ctx.region);
+    await this.store.removeAllTags(ctx.tx, hub.hubArn);
+  }
+}

@@ -1,0 +1,40 @@
+/** The contract between a protocol adapter and a capability: one typed operation with its IAM action. */
+import type { z } from 'zod';
+import type { Ctx } from '../app/ctx.js';
+import { invalidInput } from './errors.js';
+
+/** What a protocol adapter extracted from the wire, before validation. */
+export interface OperationRequest {
+  /** Percent-decoded path labels (restJson1 only). */
+  labels: Readonly<Record<string, string>>;
+  query: URLSearchParams;
+  /** The parsed JSON body, `{}` when the request had none. */
+  body: unknown;
+}
+
+/** A validated call, bound to its input: which resource it touches and how it runs. */
+export interface PreparedCall {
+  /** The resource ARN the action applies to. */
+  resource(scope: { accountId: string; region: string }): string;
+  run(ctx: Ctx): Promise<unknown>;
+}
+
+/** One API operation: its IAM action and how to turn a wire request into a prepared call. */
+export interface Operation {
+  name: string;
+  /** The IAM action, e.g. `securityhub:BatchImportFindings`. */
+  action: string;
+  /** The service whose audit records carry this operation, e.g. `securityhub.amazonaws.com`. */
+  eventSource: string;
+  /** Validates the request (InvalidInput on the first problem) and binds it. */
+  prepare(request: OperationRequest): PreparedCall;
+}
+
+/** Parses `value` with `schema`, turning the first issue into InvalidInput that names the field. */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path.map(String).join('.') ?? '';
+  throw invalidInput(`${path === '' ? 'Request' : path}: ${issue?.message ?? 'is invalid'}`);
+}

@@ -1,0 +1,161 @@
+/** The HTTP server: reads bodies within limits, dispatches to protocol adapters, writes AWS-shaped responses. */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { ApiError, toWireError } from './errors.js';
+import type { Metrics } from './metrics.js';
+import type { CallEnvelope, RequestPipeline } from './pipeline.js';
+import type { RestJsonRouter } from './rest-json-router.js';
+
+/** What the server needs from the rest of the program. */
+export interface HttpServerDeps {
+  logger: Logger;
+  metrics: Metrics;
+  pipeline: RequestPipeline;
+  restJson: RestJsonRouter;
+  /** Throws when the node cannot serve (e.g. the database is unreachable). */
+  checkHealth: () => Promise<void>;
+  maxBodyBytes: number;
+}
+
+/** A running server with a graceful stop. */
+export interface HttpServer {
+  server: Server;
+  /** Stops accepting connections and resolves when in-flight requests have finished. */
+  close(): Promise<void>;
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      reject(
+        new ApiError('InvalidInput', `Request size ${declared} bytes exceeds the limit of ${limit} bytes`),
+      );
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new ApiError('InvalidInput', `Request size exceeds the limit of ${limit} bytes`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    throw new ApiError('InvalidInput', 'The request body is not valid JSON');
+  }
+}
+
+function send(response: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
+  response.writeHead(status, { 'content-length': Buffer.byteLength(body), ...headers });
+  response.end(body);
+}
+
+/** Creates (not yet listening) the API server. */
+export function createHttpServer(deps: HttpServerDeps): HttpServer {
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const requestId = randomUUID();
+    const url = request.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
+    const rawQuery = queryAt === -1 ? '' : url.slice(queryAt + 1);
+    const method = request.method ?? 'GET';
+    let operationName = 'unknown';
+    let outcome = 'success';
+    try {
+      if (method === 'GET' && rawPath === '/healthz') {
+        await deps.checkHealth();
+        send(response, 200, '{"status":"ok"}', { 'content-type': 'application/json' });
+        return;
+      }
+      if (method === 'GET' && rawPath === '/metrics') {
+        send(response, 200, await deps.metrics.registry.metrics(), {
+          'content-type': deps.metrics.registry.contentType,
+        });
+        return;
+      }
+      const body = await readBody(request, deps.maxBodyBytes);
+      const match = deps.restJson.match(method, rawPath);
+      if (match === undefined) {
+        throw new ApiError('UnknownOperation', `No operation matches ${method} ${rawPath}`);
+      }
+      operationName = match.operation.name;
+      const envelope: CallEnvelope = {
+        requestId,
+        method,
+        rawPath,
+        rawQuery,
+        headers: request.headersDistinct,
+        body,
+        sourceIp: request.socket.remoteAddress ?? '',
+        userAgent: request.headers['user-agent'] ?? '',
+      };
+      const result = await deps.pipeline.execute(envelope, match.operation, {
+        labels: match.labels,
+        query: new URLSearchParams(rawQuery),
+        body: parseJsonBody(body),
+      });
+      send(response, 200, JSON.stringify(result ?? {}), {
+        'content-type': 'application/json',
+        'x-amzn-requestid': requestId,
+      });
+    } catch (error) {
+      const wire = toWireError(error);
+      outcome = wire.exceptionName;
+      if (!(error instanceof ApiError)) deps.logger.error({ err: error, requestId }, 'unhandled error');
+      if (!response.headersSent) {
+        send(response, wire.status, JSON.stringify(wire.body), {
+          'content-type': 'application/json',
+          'x-amzn-errortype': wire.exceptionName,
+          'x-amzn-requestid': requestId,
+        });
+      }
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      deps.metrics.observeRequest(operationName, outcome, seconds);
+      deps.logger.debug(
+        { requestId, method, path: rawPath, operation: operationName, outcome, seconds },
+        'request',
+      );
+    }
+  }
+
+  const server = createServer((request, response) => {
+    inFlight += 1;
+    handle(request, response)
+      .catch((error: unknown) => deps.logger.error({ err: error }, 'request handler crashed'))
+      .finally(() => {
+        inFlight -= 1;
+        if (inFlight === 0) drained?.();
+      });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  return {
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        if (inFlight === 0) return;
+        drained = () => server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,8 @@
+/** The few column types that differ between engines; each dialect supplies its own. */
+export interface DialectTraits {
+  engine: 'sqlite' | 'postgres';
+  /** Column type of an auto-incrementing 64-bit primary key. */
+  autoIncrementKey: 'integer' | 'bigserial';
+  /** Column type of a 64-bit integer (epoch milliseconds, counters). */
+  bigInteger: 'integer' | 'bigint';
+}

@@ -1,0 +1,26 @@
+/** The embedded engine: one SQLite file in WAL mode behind a single writer connection. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../../database.js';
+import type { DialectTraits } from '../../dialect-traits.js';
+
+export const sqliteTraits: DialectTraits = {
+  engine: 'sqlite',
+  autoIncrementKey: 'integer',
+  bigInteger: 'integer',
+};
+
+/** Opens (creating if needed) the SQLite file; `:memory:` gives a throwaway database for tests. */
+export function openSqlite(file: string): Kysely<Database> {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const connection = new SqliteDatabase(file);
+  // WAL + NORMAL: a committed transaction survives a process crash (kill -9); only power loss can cost the tail.
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('busy_timeout = 5000');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('cache_size = -65536');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+}

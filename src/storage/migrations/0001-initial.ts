@@ -1,0 +1,222 @@
+/** The first schema: accounts and keys, audit, hubs, findings with their extracted columns, insights, products, rules. */
+import type { Kysely, Migration } from 'kysely';
+import type { DialectTraits } from '../dialect-traits.js';
+
+export function initialSchema(traits: DialectTraits): Migration {
+  const big = traits.bigInteger;
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('accounts')
+        .addColumn('account_id', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('principals')
+        .addColumn('principal_id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.account_id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('arn', 'text', (c) => c.notNull().unique())
+        .addColumn('policy_document', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('access_keys')
+        .addColumn('access_key_id', 'text', (c) => c.primaryKey())
+        .addColumn('principal_id', 'text', (c) => c.notNull().references('principals.principal_id'))
+        .addColumn('secret_ciphertext', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addColumn('last_used_at', big)
+        .execute();
+      await db.schema
+        .createTable('audit_records')
+        .addColumn('seq', traits.autoIncrementKey, (c) =>
+          traits.engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('event_time', big, (c) => c.notNull())
+        .addColumn('account_id', 'text')
+        .addColumn('principal_arn', 'text')
+        .addColumn('access_key_id', 'text')
+        .addColumn('event_source', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('region', 'text')
+        .addColumn('source_ip', 'text', (c) => c.notNull())
+        .addColumn('user_agent', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('error_code', 'text')
+        .addColumn('error_message', 'text')
+        .execute();
+      await db.schema
+        .createIndex('audit_records_by_account_time')
+        .on('audit_records')
+        .columns(['account_id', 'event_time'])
+        .execute();
+      await db.schema
+        .createTable('hubs')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('hub_arn', 'text', (c) => c.notNull())
+        .addColumn('subscribed_at', 'text', (c) => c.notNull())
+        .addColumn('auto_enable_controls', 'integer', (c) => c.notNull())
+        .addColumn('control_finding_generator', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('hubs_pk', ['account_id', 'region'])
+        .execute();
+      await db.schema
+        .createTable('resource_tags')
+        .addColumn('resource_arn', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('tag_key', 'text', (c) => c.notNull())
+        .addColumn('tag_value', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('resource_tags_pk', ['resource_arn', 'tag_key'])
+        .execute();
+      await db.schema
+        .createTable('findings')
+        .addColumn('pk', traits.autoIncrementKey, (c) =>
+          traits.engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('product_arn', 'text', (c) => c.notNull())
+        .addColumn('finding_id', 'text', (c) => c.notNull())
+        .addColumn('aws_account_id', 'text', (c) => c.notNull())
+        .addColumn('generator_id', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('severity_label', 'text', (c) => c.notNull())
+        .addColumn('severity_rank', 'integer', (c) => c.notNull())
+        .addColumn('severity_normalized', 'integer', (c) => c.notNull())
+        .addColumn('workflow_status', 'text', (c) => c.notNull())
+        .addColumn('record_state', 'text', (c) => c.notNull())
+        .addColumn('compliance_status', 'text')
+        .addColumn('verification_state', 'text')
+        .addColumn('product_name', 'text')
+        .addColumn('company_name', 'text')
+        .addColumn('created_at_ms', big, (c) => c.notNull())
+        .addColumn('updated_at_ms', big, (c) => c.notNull())
+        .addColumn('first_observed_at_ms', big)
+        .addColumn('last_observed_at_ms', big)
+        .addColumn('customer_updated', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('findings_identity')
+        .on('findings')
+        .columns(['region', 'product_arn', 'finding_id'])
+        .unique()
+        .execute();
+      for (const column of [
+        'severity_label',
+        'workflow_status',
+        'record_state',
+        'compliance_status',
+        'generator_id',
+        'updated_at_ms',
+        'created_at_ms',
+        'product_name',
+      ]) {
+        await db.schema
+          .createIndex(`findings_by_account_${column}`)
+          .on('findings')
+          .columns(['aws_account_id', column, 'pk'])
+          .execute();
+      }
+      await db.schema
+        .createIndex('findings_by_account_state_severity')
+        .on('findings')
+        .columns(['aws_account_id', 'record_state', 'workflow_status', 'severity_label'])
+        .execute();
+      await db.schema
+        .createTable('finding_documents')
+        .addColumn('finding_pk', big, (c) => c.primaryKey())
+        .addColumn('document', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('finding_types')
+        .addColumn('finding_pk', big, (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('finding_types_by_finding')
+        .on('finding_types')
+        .column('finding_pk')
+        .execute();
+      await db.schema
+        .createIndex('finding_types_by_type')
+        .on('finding_types')
+        .columns(['type', 'finding_pk'])
+        .execute();
+      await db.schema
+        .createTable('finding_resources')
+        .addColumn('finding_pk', big, (c) => c.notNull())
+        .addColumn('resource_type', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('finding_resources_by_finding')
+        .on('finding_resources')
+        .column('finding_pk')
+        .execute();
+      await db.schema
+        .createIndex('finding_resources_by_id')
+        .on('finding_resources')
+        .columns(['resource_id', 'finding_pk'])
+        .execute();
+      await db.schema
+        .createIndex('finding_resources_by_type')
+        .on('finding_resources')
+        .columns(['resource_type', 'finding_pk'])
+        .execute();
+      await db.schema
+        .createTable('finding_history')
+        .addColumn('seq', traits.autoIncrementKey, (c) =>
+          traits.engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
+        .addColumn('finding_pk', big, (c) => c.notNull())
+        .addColumn('update_time_ms', big, (c) => c.notNull())
+        .addColumn('finding_created', 'integer', (c) => c.notNull())
+        .addColumn('source_type', 'text', (c) => c.notNull())
+        .addColumn('source_identity', 'text', (c) => c.notNull())
+        .addColumn('updates', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('finding_history_by_finding')
+        .on('finding_history')
+        .columns(['finding_pk', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('insights')
+        .addColumn('insight_arn', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('filters', 'text', (c) => c.notNull())
+        .addColumn('group_by_attribute', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('product_subscriptions')
+        .addColumn('subscription_arn', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('product_arn', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('automation_rules')
+        .addColumn('rule_arn', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('rule_name', 'text', (c) => c.notNull())
+        .addColumn('rule_status', 'text', (c) => c.notNull())
+        .addColumn('rule_order', 'integer', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('is_terminal', 'integer', (c) => c.notNull())
+        .addColumn('criteria', 'text', (c) => c.notNull())
+        .addColumn('actions', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addColumn('updated_at', big, (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
