@@ -232,7 +232,7 @@ const sortColumns: Record<string, { column: string; kind: 'number' | 'text'; nul
 /** The sort fields GetFindings accepts. */
 export const sortableFields = Object.keys(sortColumns);
 
-/** Maps SortCriteria to ORDER BY terms; missing values sort last in either direction. */
+/** Maps SortCriteria to ORDER BY terms (SortOrder defaults to asc); missing values sort last either way. */
 export function planSort(
   criteria: readonly { Field?: string | undefined; SortOrder?: string | undefined }[],
 ): SortTerm[] {
@@ -244,7 +244,7 @@ export function planSort(
         `SortCriteria Field '${field}' is not supported; use one of ${sortableFields.join(', ')}`,
       );
     }
-    const direction = criterion.SortOrder === 'asc' ? 'asc' : 'desc';
+    const direction = criterion.SortOrder === 'desc' ? 'desc' : 'asc';
     if (!target.nullable) return { expression: target.column, direction };
     const missing =
       target.kind === 'number'

@@ -116,6 +116,7 @@ export class FindingsStore {
 
   /** Writes new findings and new versions, with their child rows and history, in the caller's transaction. */
   async write(db: DbExecutor, writes: readonly FindingWrite[]): Promise<void> {
+    if (writes.length === 0) return;
     const inserts = writes.filter((w) => w.pk === undefined);
     const updates = writes.filter((w) => w.pk !== undefined);
     const pks: number[] = [];

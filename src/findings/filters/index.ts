@@ -31,15 +31,6 @@ export {
 } from './filter-schema.js';
 export { compileFilters, matchesFilters, type FindingPredicate } from './match-filters.js';
 export {
-  compareBySortCriteria,
-  defaultSortCriteria,
-  isSortField,
-  validateSortCriteria,
-  type SortCriterion,
-  type SortField,
-  type SortOrder,
-} from './sort-findings.js';
-export {
   automationRuleCriteriaLimits,
   findingFilterLimits,
   validateFilters,
