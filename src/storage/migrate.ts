@@ -12,8 +12,12 @@ class StaticMigrationProvider implements MigrationProvider {
 }
 
 /** Runs every pending migration; throws when the database holds migrations this program does not know. */
-export async function migrateToLatest(db: Db, traits: DialectTraits): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(allMigrations(traits)) });
+export async function migrateToLatest(db: Db, traits: DialectTraits, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(allMigrations(traits)),
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error === undefined) return;
   const cause = error instanceof Error ? error.message : JSON.stringify(error);

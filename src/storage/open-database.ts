@@ -1,7 +1,9 @@
 /** Opens the configured engine and migrates it; the only place that chooses a dialect. */
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { DialectTraits } from './dialect-traits.js';
 import { migrateToLatest } from './migrate.js';
+import { openPostgres, postgresTraits } from './dialects/postgres/open-postgres.js';
 import { openSqlite, sqliteTraits } from './dialects/sqlite/open-sqlite.js';
 
 /** An open, migrated database and what kind of engine it is. */
@@ -10,10 +12,26 @@ export interface OpenDatabase {
   traits: DialectTraits;
 }
 
-/** Opens `url`: a file path or `sqlite:PATH` for the embedded engine (`:memory:` for tests). */
-export async function openDatabase(url: string): Promise<OpenDatabase> {
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error('the PostgreSQL engine is not available in this build; use a SQLite file path');
+/** Whether `url` names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/**
+ * Opens `url`: `postgres://…` for PostgreSQL (optionally inside `schema`, created when missing), otherwise a
+ * SQLite file path or `sqlite:PATH` (`:memory:` for tests). Migrations run before it is returned.
+ */
+export async function openDatabase(url: string, options: { schema?: string } = {}): Promise<OpenDatabase> {
+  if (isPostgresUrl(url)) {
+    if (options.schema !== undefined) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
+      const bootstrap = openPostgres(url, { maxConnections: 1 });
+      await sql`create schema if not exists ${sql.id(options.schema)}`.execute(bootstrap);
+      await bootstrap.destroy();
+    }
+    const db = openPostgres(url, options.schema === undefined ? {} : { schema: options.schema });
+    await migrateToLatest(db, postgresTraits, options.schema);
+    return { db, traits: postgresTraits };
   }
   const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   const db = openSqlite(file);

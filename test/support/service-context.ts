@@ -4,9 +4,15 @@ import type { Ctx } from '../../src/app/ctx.js';
 import type { Db } from '../../src/storage/database.js';
 import { openDatabase } from '../../src/storage/open-database.js';
 
-/** A fresh, migrated in-memory database. */
+/**
+ * A fresh, migrated database: in-memory SQLite, or — when `BULWARK_TEST_DATABASE_URL` names a PostgreSQL
+ * server — a new schema of its own on that server.
+ */
 export async function openTestDatabase(): Promise<Db> {
-  return (await openDatabase(':memory:')).db;
+  const url = process.env['BULWARK_TEST_DATABASE_URL'];
+  if (url === undefined || url === '') return (await openDatabase(':memory:')).db;
+  const schema = `test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  return (await openDatabase(url, { schema })).db;
 }
 
 /** An administrator actor of `accountId`. */
