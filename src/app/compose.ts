@@ -4,13 +4,23 @@ import { sql } from 'kysely';
 import { AccessService, AccessStore, SecretBox, loadMasterKey } from '../access/index.js';
 import { AuditStore } from '../audit/index.js';
 import {
+  AutomationRulesService,
+  AutomationRulesStore,
   FindingsService,
   FindingsStore,
   HubService,
   HubStore,
+  InsightsService,
+  InsightsStore,
   ProductSubscriptionsStore,
+  ProductsService,
   StoredIngestPolicy,
+  TagsService,
+  automationRulesRoutes,
   findingsRoutes,
+  insightsRoutes,
+  productsRoutes,
+  tagsRoutes,
 } from '../findings/index.js';
 import { Metrics } from '../http/metrics.js';
 import { RequestPipeline } from '../http/pipeline.js';
@@ -37,17 +47,28 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
   const secrets = new SecretBox(loadMasterKey(config.masterKeyFile, process.env['BULWARK_MASTER_KEY']));
   const access = new AccessService(db, new AccessStore(), secrets);
   const metrics = new Metrics();
-  const hub = new HubService(new HubStore());
+  const hubStore = new HubStore();
+  const hub = new HubService(hubStore);
   const productSubscriptions = new ProductSubscriptionsStore();
-  const ingestPolicy = new StoredIngestPolicy(productSubscriptions, { rulesFor: () => Promise.resolve([]) });
+  const automationRules = new AutomationRulesService(new AutomationRulesStore(), hubStore);
+  const ingestPolicy = new StoredIngestPolicy(productSubscriptions, automationRules);
   const findings = new FindingsService(new FindingsStore(), ingestPolicy);
+  const insights = new InsightsService(new InsightsStore(), findings, hubStore);
+  const products = new ProductsService(productSubscriptions);
+  const tags = new TagsService(hubStore, insights, automationRules);
   metrics.registerGauge('bulwark_findings_stored', 'Findings stored', () => findings.countStored(db));
   const pipeline = new RequestPipeline(db, access, new AuditStore(), logger, clock);
   const http = createHttpServer({
     logger,
     metrics,
     pipeline,
-    restJson: new RestJsonRouter(findingsRoutes(hub, findings)),
+    restJson: new RestJsonRouter([
+      ...findingsRoutes(hub, findings),
+      ...insightsRoutes(hub, insights),
+      ...productsRoutes(hub, products),
+      ...automationRulesRoutes(hub, automationRules),
+      ...tagsRoutes(hub, tags),
+    ]),
     checkHealth: async () => {
       await sql`select 1`.execute(db);
     },

@@ -1,11 +1,13 @@
 /** The `bulwark` command. */
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-command.js';
+import { registerFindingsCommands } from './findings-command.js';
 import { registerServerCommand } from './server-command.js';
 
 const program = new Command('bulwark').description('Bulwark: a self-hosted security hub for server fleets');
 registerServerCommand(program);
 registerAdminCommands(program);
+registerFindingsCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`bulwark: ${error instanceof Error ? error.message : String(error)}\n`);

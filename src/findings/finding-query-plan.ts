@@ -130,8 +130,12 @@ function childStringCondition(
   }
   const exists = (condition: SqlCondition): SqlCondition =>
     sql<SqlBool>`exists (select 1 from ${sql.raw(target.table)} c where c.finding_pk = f.pk and ${condition})`;
+  // Same rows as exists(), but lets SQLite drive from the child index (a rare ResourceId) instead of testing
+  // every row of the account.
+  const among = (condition: SqlCondition): SqlCondition =>
+    sql<SqlBool>`f.pk in (select c.finding_pk from ${sql.raw(target.table)} c where ${condition})`;
   const parts: SqlCondition[] = [];
-  if (positives.length > 0) parts.push(exists(sql<SqlBool>`(${sql.join(positives, sql` or `)})`));
+  if (positives.length > 0) parts.push(among(sql<SqlBool>`(${sql.join(positives, sql` or `)})`));
   for (const negative of negatives) parts.push(sql<SqlBool>`not ${exists(negative)}`);
   return sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
 }

@@ -5,6 +5,7 @@ import { accessDenied, invalidInput } from '../http/errors.js';
 import type { DbExecutor } from '../storage/database.js';
 import { validateFinding } from './asff/validate-finding.js';
 import {
+  compareAsffTimestamps,
   compileFilters,
   findingFilterLimits,
   parseAsffTimestamp,
@@ -226,7 +227,8 @@ export class FindingsService {
         history: {
           sourceType: 'BATCH_IMPORT_FINDINGS',
           sourceIdentity: ctx.actor.principalArn,
-          changes: diffFindings(current?.document, document),
+          // a creation's changes (every field) are derived from the stored document when read
+          changes: current === undefined ? undefined : diffFindings(current.document, document),
           at: ctx.now,
         },
       });
@@ -463,7 +465,7 @@ function parseHistoryToken(token: string | undefined): number | undefined {
 }
 
 function isNewer(incoming: string, stored: string): boolean {
-  return (parseAsffTimestamp(incoming) ?? 0) > (parseAsffTimestamp(stored) ?? 0);
+  return compareAsffTimestamps(incoming, stored) > 0;
 }
 
 export type { SortTerm };

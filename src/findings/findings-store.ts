@@ -4,6 +4,7 @@ import type { Database, DbExecutor } from '../storage/database.js';
 import { parseAsffTimestamp } from './filters/asff-timestamp.js';
 import {
   completeSeverity,
+  diffFindings,
   severityRank,
   type FieldChange,
   type FindingDocument,
@@ -17,8 +18,14 @@ export interface FindingWrite {
   region: string;
   document: FindingDocument;
   customerUpdated: number;
-  history: { sourceType: string; sourceIdentity: string; changes: FieldChange[]; at: Date };
+  /** `changes` undefined marks a creation whose changes are every field of `document` (derived when read). */
+  history: { sourceType: string; sourceIdentity: string; changes: FieldChange[] | undefined; at: Date };
 }
+
+// A creation's history lists every field of the created document, about as large as the document itself. It
+// is stored as this marker and derived from the document when read; the first later write of the finding
+// materializes it from the document it replaces, so the derivation always sees the created version.
+const derivedCreation = '';
 
 /** One entry of a finding's history. */
 export interface FindingHistoryEntry {
@@ -91,19 +98,35 @@ export class FindingsStore {
   ): Promise<Map<string, StoredFinding>> {
     const found = new Map<string, StoredFinding>();
     if (identities.length === 0) return found;
-    const rows = await db
-      .selectFrom('findings as f')
-      .innerJoin('finding_documents as d', 'd.finding_pk', 'f.pk')
-      .select(['f.pk', 'f.customer_updated', 'd.document', 'f.product_arn', 'f.finding_id'])
-      .where('f.region', '=', region)
-      .where((eb) =>
-        eb.or(
-          identities.map((identity) =>
-            eb.and([eb('f.product_arn', '=', identity.productArn), eb('f.finding_id', '=', identity.id)]),
-          ),
-        ),
-      )
-      .execute();
+    // One indexed IN lookup per product (a batch usually has one): an OR of (product, id) pairs defeats the
+    // identity index in SQLite and scans the Region.
+    const idsByProduct = new Map<string, string[]>();
+    for (const identity of identities) {
+      const ids = idsByProduct.get(identity.productArn);
+      if (ids === undefined) idsByProduct.set(identity.productArn, [identity.id]);
+      else ids.push(identity.id);
+    }
+    const rows: {
+      pk: number;
+      customer_updated: number;
+      document: string;
+      product_arn: string;
+      finding_id: string;
+    }[] = [];
+    for (const [productArn, ids] of idsByProduct) {
+      for (let start = 0; start < ids.length; start += 500) {
+        rows.push(
+          ...(await db
+            .selectFrom('findings as f')
+            .innerJoin('finding_documents as d', 'd.finding_pk', 'f.pk')
+            .select(['f.pk', 'f.customer_updated', 'd.document', 'f.product_arn', 'f.finding_id'])
+            .where('f.region', '=', region)
+            .where('f.product_arn', '=', productArn)
+            .where('f.finding_id', 'in', ids.slice(start, start + 500))
+            .execute()),
+        );
+      }
+    }
     for (const row of rows) {
       found.set(identityKey(row.product_arn, row.finding_id), {
         pk: Number(row.pk),
@@ -140,6 +163,7 @@ export class FindingsStore {
     const written = [...inserts, ...updates];
     const updatedPks = updates.map((w) => w.pk ?? 0);
     if (updatedPks.length > 0) {
+      await this.materializeCreations(db, updatedPks);
       await db.deleteFrom('finding_documents').where('finding_pk', 'in', updatedPks).execute();
       await db.deleteFrom('finding_types').where('finding_pk', 'in', updatedPks).execute();
       await db.deleteFrom('finding_resources').where('finding_pk', 'in', updatedPks).execute();
@@ -169,10 +193,29 @@ export class FindingsStore {
           finding_created: w.pk === undefined ? 1 : 0,
           source_type: w.history.sourceType,
           source_identity: w.history.sourceIdentity,
-          updates: JSON.stringify(w.history.changes),
+          updates: w.history.changes === undefined ? derivedCreation : JSON.stringify(w.history.changes),
         })),
       )
       .execute();
+  }
+
+  /** Writes out the derived creation changes of `pks` before their documents are replaced. */
+  private async materializeCreations(db: DbExecutor, pks: readonly number[]): Promise<void> {
+    const rows = await db
+      .selectFrom('finding_history as h')
+      .innerJoin('finding_documents as d', 'd.finding_pk', 'h.finding_pk')
+      .select(['h.seq', 'd.document'])
+      .where('h.finding_pk', 'in', pks)
+      .where('h.updates', '=', derivedCreation)
+      .execute();
+    for (const row of rows) {
+      const created = JSON.parse(row.document) as FindingDocument;
+      await db
+        .updateTable('finding_history')
+        .set({ updates: JSON.stringify(diffFindings(undefined, created)) })
+        .where('seq', '=', row.seq)
+        .execute();
+    }
   }
 
   /**
@@ -188,10 +231,11 @@ export class FindingsStore {
     limit: number,
   ): Promise<CandidateRow[]> {
     const pkDirection = sort[0]?.direction ?? 'desc';
+    // Two steps: the keys of the page from the findings indexes, then their documents; sorting or skipping
+    // rows never drags 2 KB documents along.
     let query = db
       .selectFrom('findings as f')
-      .innerJoin('finding_documents as d', 'd.finding_pk', 'f.pk')
-      .select(['f.pk', 'f.customer_updated', 'd.document'])
+      .select(['f.pk', 'f.customer_updated'])
       .where('f.aws_account_id', 'in', scope.accountIds)
       .where('f.region', '=', scope.region);
     sort.forEach((term, index) => {
@@ -203,13 +247,23 @@ export class FindingsStore {
     for (const term of sort) query = query.orderBy(sql.raw(term.expression), term.direction);
     query = query.orderBy('f.pk', pkDirection).limit(limit);
     const rows = (await query.execute()) as unknown as Record<string, unknown>[];
+    const documents = new Map<number, string>();
+    for (let start = 0; start < rows.length; start += 500) {
+      const pks = rows.slice(start, start + 500).map((row) => Number(row['pk']));
+      const found = await db
+        .selectFrom('finding_documents')
+        .select(['finding_pk', 'document'])
+        .where('finding_pk', 'in', pks)
+        .execute();
+      for (const row of found) documents.set(Number(row.finding_pk), row.document);
+    }
     return rows.map((row) => ({
       pk: Number(row['pk']),
       sortValues: sort.map((_, index) => row[`sort_${index}`] as string | number),
       finding: {
         pk: Number(row['pk']),
         customerUpdated: Number(row['customer_updated']),
-        document: JSON.parse(String(row['document'])) as FindingDocument,
+        document: JSON.parse(documents.get(Number(row['pk'])) ?? 'null') as FindingDocument,
       },
     }));
   }
@@ -246,11 +300,14 @@ export class FindingsStore {
         : query.innerJoin(sql.raw(`${group.table}`).as('c') as never, (join) =>
             join.onRef(sql.raw('c.finding_pk') as never, '=', 'f.pk'),
           );
+    // A column holds one value per finding, so count(*) counts findings (and can use a covering index);
+    // a child table may hold several rows per finding.
+    const counted = group.kind === 'column' ? sql<number>`count(*)` : sql<number>`count(distinct f.pk)`;
     const rows = await grouped
-      .select([valueExpression.as('value'), sql<number>`count(distinct f.pk)`.as('count')])
+      .select([valueExpression.as('value'), counted.as('count')])
       .where(valueExpression, 'is not', null)
       .groupBy(valueExpression)
-      .orderBy(sql`count(distinct f.pk)`, 'desc')
+      .orderBy(counted, 'desc')
       .orderBy(valueExpression, 'asc')
       .limit(limit)
       .execute();
@@ -269,13 +326,27 @@ export class FindingsStore {
     if (range.endMs !== undefined) query = query.where('update_time_ms', '<=', range.endMs);
     if (afterSeq !== undefined) query = query.where('seq', '>', afterSeq);
     const rows = await query.orderBy('seq', 'asc').limit(limit).execute();
+    let current: FindingDocument | undefined;
+    if (rows.some((row) => row.updates === derivedCreation)) {
+      const row = await db
+        .selectFrom('finding_documents')
+        .select('document')
+        .where('finding_pk', '=', pk)
+        .executeTakeFirst();
+      if (row !== undefined) current = JSON.parse(row.document) as FindingDocument;
+    }
     return rows.map((row) => ({
       seq: Number(row.seq),
       updateTime: new Date(Number(row.update_time_ms)),
       findingCreated: row.finding_created === 1,
       sourceType: row.source_type,
       sourceIdentity: row.source_identity,
-      updates: JSON.parse(row.updates) as FieldChange[],
+      updates:
+        row.updates === derivedCreation
+          ? current === undefined
+            ? []
+            : diffFindings(undefined, current)
+          : (JSON.parse(row.updates) as FieldChange[]),
     }));
   }
 

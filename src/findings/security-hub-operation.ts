@@ -28,6 +28,13 @@ export function queryString(query: URLSearchParams, name: string): string | unde
   return query.get(name) ?? undefined;
 }
 
+/** The JSON body with the path labels added as members (a non-object body is left for the schema to reject). */
+export function bodyWithLabels(request: OperationRequest): unknown {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  return { ...body, ...request.labels };
+}
+
 /** Creates a Security Hub operation bound to the hub rule. */
 export function securityHubOperation<S extends z.ZodType, O>(
   hub: HubService,

@@ -89,4 +89,4 @@ export const getFindingHistorySchema = z.strictObject({
   MaxResults: z.number().int().min(1).max(100).optional(),
 });
 
-export { identifier as findingIdentifierSchema, tagsSchema };
+export { identifier as findingIdentifierSchema, nonEmpty as nonEmptyStringSchema, tagsSchema };

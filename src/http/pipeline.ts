@@ -25,8 +25,15 @@ export class RequestPipeline {
     private readonly clock: () => Date,
   ) {}
 
-  /** Executes `operation` for the signed call; throws ApiError (already audited) on any failure. */
-  async execute(envelope: CallEnvelope, operation: Operation, request: OperationRequest): Promise<unknown> {
+  /**
+   * Executes `operation` for the signed call; throws ApiError (already audited) on any failure.
+   * `readRequest` runs after authentication, so a malformed body is audited like any other invalid input.
+   */
+  async execute(
+    envelope: CallEnvelope,
+    operation: Operation,
+    readRequest: () => OperationRequest,
+  ): Promise<unknown> {
     const now = this.clock();
     let actor: Actor | undefined;
     let region: string | undefined;
@@ -45,7 +52,7 @@ export class RequestPipeline {
       const identity = await this.access.resolveKey(signature.accessKeyId, now);
       verifySignature(envelope, signature, identity.secretAccessKey, now);
       actor = identity.actor;
-      const call = operation.prepare(request);
+      const call = operation.prepare(readRequest());
       const scope = { accountId: actor.accountId, region: signature.region };
       authorize(actor, operation.action, call.resource(scope));
       const caller = actor;

@@ -107,11 +107,11 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
         sourceIp: request.socket.remoteAddress ?? '',
         userAgent: request.headers['user-agent'] ?? '',
       };
-      const result = await deps.pipeline.execute(envelope, match.operation, {
+      const result = await deps.pipeline.execute(envelope, match.operation, () => ({
         labels: match.labels,
         query: new URLSearchParams(rawQuery),
         body: parseJsonBody(body),
-      });
+      }));
       send(response, 200, JSON.stringify(result ?? {}), {
         'content-type': 'application/json',
         'x-amzn-requestid': requestId,

@@ -142,6 +142,63 @@ export interface AutomationRulesTable {
   created_by: string;
 }
 
+/** A unit of background work: queued, leased to one worker while running, then done or failed. */
+export interface JobsTable {
+  id: Generated<number>;
+  name: string;
+  payload: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An event raised by a committed change, written in the change's own transaction. */
+export interface OutboxTable {
+  seq: Generated<number>;
+  /** The writing transaction's id on PostgreSQL (column default); 0 on SQLite, whose commits are serial. */
+  txid: Generated<number>;
+  type: string;
+  account_id: string;
+  payload: string;
+  created_at: number;
+}
+
+/** How far one subscriber has got through the outbox, and which worker holds it. */
+export interface OutboxCursorsTable {
+  subscriber: string;
+  last_txid: number;
+  last_seq: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  failures: number;
+  retry_at: number;
+  last_error: string | null;
+  updated_at: number;
+}
+
+/** An event a subscriber gave up on after repeated failures (kept for inspection, never retried). */
+export interface OutboxDeadLettersTable {
+  subscriber: string;
+  seq: number;
+  error: string;
+  failed_at: number;
+}
+
+/** A recurring job: when its next occurrence is due. */
+export interface SchedulesTable {
+  name: string;
+  every_ms: number;
+  next_run_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   principals: PrincipalsTable;
@@ -157,6 +214,11 @@ export interface Database {
   insights: InsightsTable;
   product_subscriptions: ProductSubscriptionsTable;
   automation_rules: AutomationRulesTable;
+  jobs: JobsTable;
+  outbox: OutboxTable;
+  outbox_cursors: OutboxCursorsTable;
+  outbox_dead_letters: OutboxDeadLettersTable;
+  schedules: SchedulesTable;
 }
 
 /** The database handle every store receives. */

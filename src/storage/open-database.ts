@@ -17,6 +17,11 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
+/** The engine traits `url` will open with (for wiring that receives an already open database). */
+export function dialectTraitsFor(url: string): DialectTraits {
+  return isPostgresUrl(url) ? postgresTraits : sqliteTraits;
+}
+
 /**
  * Opens `url`: `postgres://…` for PostgreSQL (optionally inside `schema`, created when missing), otherwise a
  * SQLite file path or `sqlite:PATH` (`:memory:` for tests). Migrations run before it is returned.

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAsffTimestamp } from './asff-timestamp.js';
+import { compareAsffTimestamps, parseAsffTimestamp } from './asff-timestamp.js';
 
 describe('parseAsffTimestamp', () => {
   const accepted: readonly [string, string][] = [
@@ -49,5 +49,18 @@ describe('parseAsffTimestamp', () => {
     it(`rejects ${JSON.stringify(text)}`, () => {
       assert.equal(parseAsffTimestamp(text), undefined);
     });
+  }
+});
+
+describe('compareAsffTimestamps', () => {
+  const cases: [string, string, number][] = [
+    ['2024-01-25T16:12:37.059068900Z', '2024-01-25T16:12:37.059068601Z', 1],
+    ['2024-01-25T16:12:37.059068601Z', '2024-01-25T16:12:37.059068601Z', 0],
+    ['2024-01-25T16:12:37.059Z', '2024-01-25T16:12:37.059000001Z', -1],
+    ['2024-01-25T17:12:37Z', '2024-01-25T16:12:37.999999999-01:00', -1],
+    ['2024-01-25T16:12:38Z', '2024-01-25T16:12:37.999999999Z', 1],
+  ];
+  for (const [a, b, sign] of cases) {
+    it(`${a} vs ${b} is ${sign}`, () => assert.equal(Math.sign(compareAsffTimestamps(a, b)), sign));
   }
 });

@@ -31,6 +31,19 @@ export function parseAsffTimestamp(text: string): number | undefined {
   return date.getTime() - offsetMinutes * 60_000;
 }
 
+/** Orders two ASFF timestamps as instants to the nanosecond (negative, 0, positive); unparsable sorts first. */
+export function compareAsffTimestamps(a: string, b: string): number {
+  const ms = (parseAsffTimestamp(a) ?? -Infinity) - (parseAsffTimestamp(b) ?? -Infinity);
+  if (ms !== 0 && !Number.isNaN(ms)) return ms;
+  return subMillisecondNanos(a) - subMillisecondNanos(b);
+}
+
+/** The fraction of a timestamp below the millisecond, in nanoseconds (0–999,999). */
+function subMillisecondNanos(text: string): number {
+  const fraction = asffTimestampPattern.exec(text)?.[10];
+  return fraction === undefined ? 0 : Number(fraction.padEnd(9, '0').slice(3));
+}
+
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;

@@ -1,6 +1,6 @@
 /** The AwsSecurityFindingFilters engine: keys, schemas, validation, matching and sorting of ASFF documents. */
 
-export { parseAsffTimestamp } from './asff-timestamp.js';
+export { compareAsffTimestamps, parseAsffTimestamp } from './asff-timestamp.js';
 export {
   filterKeys,
   filterKeySpecs,

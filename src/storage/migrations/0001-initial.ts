@@ -120,10 +120,17 @@ export function initialSchema(traits: DialectTraits): Migration {
           .columns(['aws_account_id', column, 'pk'])
           .execute();
       }
+      // GetFindings' default order (pk) within the caller's accounts, without sorting the account's rows.
+      await db.schema
+        .createIndex('findings_by_account_region')
+        .on('findings')
+        .columns(['aws_account_id', 'region'])
+        .execute();
+      // Covers the common insight/dashboard counts (by severity, account or workflow among ACTIVE findings).
       await db.schema
         .createIndex('findings_by_account_state_severity')
         .on('findings')
-        .columns(['aws_account_id', 'record_state', 'workflow_status', 'severity_label'])
+        .columns(['aws_account_id', 'region', 'record_state', 'workflow_status', 'severity_label'])
         .execute();
       await db.schema
         .createTable('finding_documents')
@@ -154,7 +161,7 @@ export function initialSchema(traits: DialectTraits): Migration {
       await db.schema
         .createIndex('finding_resources_by_finding')
         .on('finding_resources')
-        .column('finding_pk')
+        .columns(['finding_pk', 'resource_type'])
         .execute();
       await db.schema
         .createIndex('finding_resources_by_id')

@@ -16,18 +16,18 @@ export const sqliteTraits: DialectTraits = {
 export function openSqlite(file: string): Kysely<Database> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const connection = new SqliteDatabase(file);
-  // WAL + NORMAL: a committed transaction survives a process crash (kill -9); only power loss can cost the tail.
   // 8 KiB pages hold three ~2 KB finding documents where 4 KiB pages hold one (takes effect on a new file only).
   connection.pragma('page_size = 8192');
+  // WAL + NORMAL: a committed transaction survives a process crash (kill -9); only power loss can cost the tail.
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
   connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
   connection.pragma('cache_size = -65536');
-  // Checkpoint every ~64 MiB of WAL rather than every 4 MiB: index pages rewritten by many batches are copied
-  // back once; the WAL is truncated back to that size after a checkpoint.
+  connection.pragma('temp_store = MEMORY');
+  // Checkpoint every 64 MiB of WAL rather than every 8 MiB: index pages rewritten by many batches are copied
+  // back once per checkpoint; the WAL file is truncated back to that size afterwards.
   connection.pragma('wal_autocheckpoint = 8192');
   connection.pragma('journal_size_limit = 67108864');
-  connection.pragma('temp_store = MEMORY');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
 }

@@ -1,0 +1,36 @@
+/** Finding retention: a recurring job deleting findings not updated for the configured number of days. */
+import type { JobDefinition } from '../worker/index.js';
+import { deleteFindingsUpdatedBefore } from './retention-store.js';
+
+/** The job's name (also its schedule's name). */
+export const findingsRetentionJobName = 'findings-retention';
+
+/** Findings deleted per transaction, so a large purge never holds the writer for long. */
+export const retentionBatchSize = 1000;
+
+const dayMs = 86_400_000;
+
+/**
+ * Hourly, deletes findings whose UpdatedAt is more than `retentionDays` days old, `batchSize` per transaction
+ * until none is left; `retentionDays` 0 keeps findings forever.
+ */
+export function findingsRetentionJob(retentionDays: number, batchSize = retentionBatchSize): JobDefinition {
+  return {
+    name: findingsRetentionJobName,
+    every: 3_600_000,
+    async handle(ctx) {
+      if (retentionDays <= 0) return;
+      const cutoff = ctx.now().getTime() - retentionDays * dayMs;
+      let deleted = 0;
+      for (;;) {
+        ctx.signal.throwIfAborted();
+        const batch = await ctx.db
+          .transaction()
+          .execute((tx) => deleteFindingsUpdatedBefore(tx, cutoff, batchSize));
+        deleted += batch;
+        if (batch < batchSize) break;
+      }
+      if (deleted > 0) ctx.logger.info({ deleted, retentionDays }, 'deleted findings past their retention');
+    },
+  };
+}

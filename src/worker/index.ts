@@ -1,0 +1,6 @@
+/** Background work: the job queue, schedules and the event outbox. Capabilities use only this door. */
+export type { BulwarkEvent, BulwarkEventType, EventOfType, FindingRef, StoredEvent } from './events.js';
+export { appendEvent, appendEvents } from './outbox.js';
+export { enqueue, type NewJob } from './job-queue.js';
+export type { JobContext, JobDefinition } from './job-definitions.js';
+export type { EventSubscriber, SubscriberContext } from './event-dispatcher.js';
