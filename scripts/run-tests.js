@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Runs the compiled test suite with node's test runner: every test on the embedded SQLite engine, then the
-// database-backed tests again on PostgreSQL. Ends with one "N passed, M failed" line over both runs.
+// Runs the compiled test suite with node's test runner: every test on the embedded SQLite engine, then every
+// test again on PostgreSQL (service tests get a fresh schema, e2e servers a fresh database).
+// Ends with one "N passed, M failed" line over both runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acquireTestPostgres } from './test-postgres.js';
+import { acquireTestPostgres, dropTestArtifacts } from './test-postgres.js';
 
 const extra = process.argv.slice(2);
 const reportDir = mkdtempSync(join(tmpdir(), 'bulwark-tests-'));
@@ -39,11 +40,12 @@ let postgres;
 try {
   postgres = await acquireTestPostgres();
   process.stdout.write(`\nPostgreSQL for the store tests: ${postgres.url.replace(/\/\/[^@]*@/, '//')}\n`);
-  results.push(run('PostgreSQL: unit and service tests', ['dist/src'], { BULWARK_TEST_DATABASE_URL: postgres.url }));
+  results.push(run('PostgreSQL: unit, service and end-to-end tests', ['dist/src', 'dist/test'], { BULWARK_TEST_DATABASE_URL: postgres.url }));
 } catch (error) {
   process.stderr.write(String(error instanceof Error ? error.message : error) + '\n');
   results.push({ ok: false, passed: 0, failed: 1 });
 } finally {
+  if (postgres !== undefined) await dropTestArtifacts(postgres.url).catch(() => {});
   postgres?.stop();
   rmSync(reportDir, { recursive: true, force: true });
 }

@@ -95,3 +95,17 @@ export async function acquireTestPostgres() {
     ].join('\n'),
   );
 }
+
+/** Drops the schemas and databases the test run made (`test_*` schemas, `bulwark_e2e_*` databases). */
+export async function dropTestArtifacts(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const schemas = await client.query("select nspname from pg_namespace where nspname like 'test\\_%'");
+    for (const { nspname } of schemas.rows) await client.query(`drop schema if exists "${nspname}" cascade`);
+    const databases = await client.query("select datname from pg_database where datname like 'bulwark\\_e2e\\_%'");
+    for (const { datname } of databases.rows) await client.query(`drop database if exists "${datname}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}

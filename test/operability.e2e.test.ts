@@ -1,7 +1,7 @@
 /** E2E: /healthz, /metrics and the audit record every API call leaves in the database. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../src/storage/open-database.js';
 import {
   BatchImportFindingsCommand,
   DescribeHubCommand,
@@ -172,11 +172,14 @@ describe('operability: health, metrics and audit (e2e)', () => {
     });
     for (const call of calls) assert.match(call.requestId, /^[0-9a-f-]{36}$/, `${call.action} request id`);
 
-    const db = new Database(server.databaseFile, { readonly: true, fileMustExist: true });
+    const { db } = await openDatabase(server.databaseUrl);
     try {
-      const select = db.prepare('SELECT * FROM audit_records WHERE request_id = ?');
       for (const call of calls) {
-        const rows = select.all(call.requestId) as AuditRow[];
+        const rows = (await db
+          .selectFrom('audit_records')
+          .selectAll()
+          .where('request_id', '=', call.requestId)
+          .execute()) as AuditRow[];
         assert.equal(rows.length, 1, `one audit record for ${call.action} ${call.errorCode ?? ''}`);
         const row = rows[0] as AuditRow;
         assert.equal(row.action, call.action);
@@ -193,7 +196,7 @@ describe('operability: health, metrics and audit (e2e)', () => {
         }
       }
     } finally {
-      db.close();
+      await db.destroy();
     }
   });
 });

@@ -169,7 +169,7 @@ describe('FindingsService over SQLite', () => {
     assert.equal(found.length, imported.filter((f) => f.RecordState === 'ACTIVE').length);
   });
 
-  it('sees only the caller account', async () => {
+  it('sees only the caller account', () => {
     assert.equal(imported.length, 300);
     assert.ok(imported.every((f) => f.AwsAccountId === account));
   });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import pg from 'pg';
 
 /** The repository root (this file runs from dist/test/support/). */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -52,8 +53,8 @@ export interface RunningServer {
   /** The bootstrap credentials as one value. */
   readonly credentials: Credentials;
   readonly dataDir: string;
-  /** `DATA_DIR/bulwark.sqlite`. */
-  readonly databaseFile: string;
+  /** The database the server runs on: `DATA_DIR/bulwark.sqlite`, or a fresh PostgreSQL database (see below). */
+  readonly databaseUrl: string;
   /** The current child process. */
   readonly process: ChildProcess;
   /** Everything the current process wrote to stdout and stderr so far (for diagnostics). */
@@ -105,8 +106,46 @@ function serverEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv
   return { ...env, ...extra };
 }
 
-function spawnServer(dataDir: string, options: StartServerOptions): Promise<Started> {
-  const expectBootstrap = !existsSync(join(dataDir, 'bulwark.sqlite'));
+/**
+ * A fresh PostgreSQL database for one server when `BULWARK_TEST_DATABASE_URL` names a PostgreSQL server (the
+ * test runner sets it for the PostgreSQL pass), else the SQLite file in the data dir.
+ */
+async function databaseFor(dataDir: string): Promise<string> {
+  const base = process.env['BULWARK_TEST_DATABASE_URL'];
+  if (base === undefined || base === '') return join(dataDir, 'bulwark.sqlite');
+  const name = `bulwark_e2e_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Drops a PostgreSQL database made by databaseFor (SQLite files go with the data dir). */
+async function dropDatabase(databaseUrl: string): Promise<void> {
+  const base = process.env['BULWARK_TEST_DATABASE_URL'];
+  if (base === undefined || base === '' || !databaseUrl.startsWith('postgres')) return;
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+function spawnServer(
+  dataDir: string,
+  databaseUrl: string,
+  expectBootstrap: boolean,
+  options: StartServerOptions,
+): Promise<Started> {
   const child = spawn(
     process.execPath,
     [
@@ -114,6 +153,8 @@ function spawnServer(dataDir: string, options: StartServerOptions): Promise<Star
       'server',
       '--data-dir',
       dataDir,
+      '--database',
+      databaseUrl,
       '--port',
       '0',
       '--log-level',
@@ -186,6 +227,8 @@ export async function createKeyIn(
   env?: Record<string, string>,
 ): Promise<Credentials> {
   const args = [bulwarkBin, 'admin', 'create-key', '--data-dir', dataDir, '--json'];
+  const databaseUrl = env?.['BULWARK_DATABASE_URL'];
+  if (databaseUrl !== undefined) args.push('--database', databaseUrl);
   if (account !== undefined) args.push('--account', account);
   if (name !== undefined) args.push('--name', name);
   const child = spawn(process.execPath, args, {
@@ -221,9 +264,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bulwark-e2e-'));
   if (ownsDir) tempDirs.add(dataDir);
+  const databaseUrl = options.env?.['BULWARK_DATABASE_URL'] ?? (await databaseFor(dataDir));
+  const keyEnv = { ...options.env, BULWARK_DATABASE_URL: databaseUrl };
   let current: Started;
   try {
-    current = await spawnServer(dataDir, options);
+    current = await spawnServer(dataDir, databaseUrl, !existsSync(join(dataDir, 'master.key')), options);
   } catch (error) {
     if (ownsDir) {
       rmSync(dataDir, { recursive: true, force: true });
@@ -251,7 +296,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     secretAccessKey: bootstrap.secretAccessKey,
     credentials: bootstrap,
     dataDir,
-    databaseFile: join(dataDir, 'bulwark.sqlite'),
+    databaseUrl,
     get process() {
       return current.child;
     },
@@ -266,12 +311,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       clients.push(client);
       return client;
     },
-    createKey: (account, name) => createKeyIn(dataDir, account, name, options.env),
+    createKey: (account, name) => createKeyIn(dataDir, account, name, keyEnv),
     stop,
     kill9: () => stop('SIGKILL'),
     async restart() {
       if (running) await stop('SIGTERM');
-      current = await spawnServer(dataDir, options);
+      current = await spawnServer(dataDir, databaseUrl, false, options);
       running = true;
     },
     async dispose() {
@@ -285,6 +330,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         rmSync(dataDir, { recursive: true, force: true });
         tempDirs.delete(dataDir);
       }
+      if (options.env?.['BULWARK_DATABASE_URL'] === undefined) await dropDatabase(databaseUrl);
     },
   };
   return server;
