@@ -14,11 +14,11 @@ const int8Oid = 20;
 const numericOid = 1700;
 
 /** 64-bit columns hold epoch milliseconds and counters, all within Number's exact range. */
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown => {
     if (oid === int8Oid || oid === numericOid) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
+    return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /** Opens a pool on `url`; `schema`, when given, is created if needed and used as the search path. */
