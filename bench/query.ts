@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { administratorAccessPolicy } from '../src/access/index.js';
 import type { Ctx } from '../src/app/ctx.js';
-import { FindingsService, FindingsStore } from '../src/findings/index.js';
+import { FindingsService, FindingsStore, ownAccountOnly } from '../src/findings/index.js';
 import type { FindingFilters } from '../src/findings/filters/index.js';
 import { openDatabase } from '../src/storage/open-database.js';
 import { percentile, parseFlags, rssMiB, SignedClient, startServer, type BenchKey } from './bench-client.js';
@@ -63,17 +63,22 @@ const ms = (value: number): string => value.toFixed(2);
 // In-process: FindingsService on its own connection to the file, one read transaction per call.
 {
   const { db } = await openDatabase(join(dataDir, 'bulwark.sqlite'));
-  const service = new FindingsService(new FindingsStore(), {
-    rulesFor: () => Promise.resolve([]),
-    isProductEnabled: () => Promise.resolve(true),
-  });
+  const service = new FindingsService(
+    new FindingsStore(),
+    {
+      rulesFor: () => Promise.resolve([]),
+      isProductEnabled: () => Promise.resolve(true),
+    },
+    ownAccountOnly,
+  );
   const actor = {
     accountId: account,
     principalId: 'AIDABENCH',
     principalArn: `arn:aws:iam::${account}:user/admin`,
     principalName: 'admin',
+    principalType: 'user' as const,
     accessKeyId: key.accessKeyId,
-    policy: administratorAccessPolicy,
+    policies: [administratorAccessPolicy],
   };
   const inCtx = <T>(body: (ctx: Ctx) => Promise<T>): Promise<T> =>
     db

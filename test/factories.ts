@@ -4,8 +4,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 
-/** Where the published ASFF samples live (see SOURCES.md there). */
-export const asffSamplesDir = process.env['BULWARK_ASFF_SAMPLES'] ?? '/work/shared/samples/asff';
+import { asffSamplesDir } from './support/samples-dir.js';
+
+export { asffSamplesDir };
 
 /** The account and Region a finding is imported into. */
 export interface FindingTarget {

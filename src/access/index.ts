@@ -3,6 +3,22 @@ export { AccessService, type KeyIdentity } from './service.js';
 export { AccessStore } from './store.js';
 export { SecretBox } from './secret-box.js';
 export { loadMasterKey } from './master-key.js';
-export { authorize, evaluatePolicy } from './policy.js';
-export type { Actor, IssuedCredentials, PolicyDocument } from './model.js';
+export { authorize, evaluatePolicies, evaluatePolicy, type PolicyDecision } from './policy.js';
+export { requestContext, type ConditionContext, type RequestFacts } from './request-context.js';
+export { AccessAdministration, type PrincipalWithPolicies, type RotationResult } from './administration.js';
+export { parsePolicyDocument, parsePolicyText, PolicyDocumentError } from './policy-document.js';
+export { builtInPolicies, builtInPolicyArn, type BuiltInPolicy } from './builtin-policies.js';
+export type {
+  AccessKeyStatus,
+  AccessKeySummary,
+  Actor,
+  IssuedCredentials,
+  ManagedPolicy,
+  PolicyDocument,
+  Principal,
+  PrincipalKind,
+} from './model.js';
 export { administratorAccessPolicy } from './model.js';
+export { MembersService, type UnprocessedAccount } from './members-service.js';
+export { MembersStore } from './members-store.js';
+export type { Membership, MemberStatus } from './members-model.js';

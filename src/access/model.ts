@@ -1,20 +1,11 @@
-/** Who is calling: accounts, principals and the policies that bound them. */
+/** Who is calling: accounts, principals, their access keys and the policies that bound them. */
+import { administratorAccess } from './builtin-policies.js';
+import type { PolicyDocument } from './policy-document.js';
 
-/** An IAM-style policy statement; the evaluator supports the subset in policy.ts. */
-export interface PolicyStatement {
-  Sid?: string;
-  Effect: 'Allow' | 'Deny';
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  NotResource?: string | string[];
-}
+export type { PolicyDocument, PolicyStatement } from './policy-document.js';
 
-/** An IAM-style policy document. */
-export interface PolicyDocument {
-  Version: string;
-  Statement: PolicyStatement[];
-}
+/** A user (a person or a tool with keys), a role (agents: one key per instance), or the account root. */
+export type PrincipalKind = 'user' | 'role' | 'root';
 
 /** The authenticated caller of one request. */
 export interface Actor {
@@ -22,29 +13,57 @@ export interface Actor {
   principalId: string;
   principalArn: string;
   principalName: string;
+  principalType: PrincipalKind;
   accessKeyId: string;
-  policy: PolicyDocument;
+  /** Every policy attached to the principal; evaluated together (explicit deny wins, default deny). */
+  policies: readonly PolicyDocument[];
 }
 
-/** A principal: an identity in an account that holds access keys and a policy. */
+/** A principal: an identity in an account that holds access keys and has policies attached. */
 export interface Principal {
   principalId: string;
   accountId: string;
   name: string;
-  kind: 'user';
+  kind: PrincipalKind;
   arn: string;
-  policy: PolicyDocument;
   createdAt: Date;
 }
+
+/** Active keys authenticate; inactive ones are refused but kept (until deleted) so rotation can be undone. */
+export type AccessKeyStatus = 'Active' | 'Inactive';
 
 /** An access key as stored; the secret is only ever held encrypted. */
 export interface AccessKeyRecord {
   accessKeyId: string;
   principalId: string;
   secretCiphertext: string;
-  status: 'Active' | 'Inactive';
+  status: AccessKeyStatus;
   createdAt: Date;
   lastUsedAt: Date | undefined;
+}
+
+/** An access key as listed to an administrator (never with its secret). */
+export interface AccessKeySummary {
+  accessKeyId: string;
+  principalArn: string;
+  principalName: string;
+  status: AccessKeyStatus;
+  createdAt: Date;
+  /** At one-minute resolution. */
+  lastUsedAt: Date | undefined;
+}
+
+/** A policy a principal can have attached: a built-in (every account) or a customer-managed one (one account). */
+export interface ManagedPolicy {
+  arn: string;
+  name: string;
+  /** Undefined for built-ins. */
+  accountId: string | undefined;
+  builtIn: boolean;
+  description: string;
+  document: PolicyDocument;
+  createdAt: Date | undefined;
+  updatedAt: Date | undefined;
 }
 
 /** Credentials handed out once, when a key is created. */
@@ -55,13 +74,27 @@ export interface IssuedCredentials {
   secretAccessKey: string;
 }
 
+/** IAM's limit of keys per user (Bulwark counts active ones); roles hold one key per agent instance, unlimited. */
+export const maxActiveKeysPerUser = 2;
+
 /** Full access to everything in the principal's account: the bootstrap administrator's policy. */
-export const administratorAccessPolicy: PolicyDocument = {
-  Version: '2012-10-17',
-  Statement: [{ Sid: 'AdministratorAccess', Effect: 'Allow', Action: '*', Resource: '*' }],
-};
+export const administratorAccessPolicy: PolicyDocument = administratorAccess.document;
+
+/** The ARN of a principal. */
+export function principalArn(accountId: string, kind: PrincipalKind, name: string): string {
+  return kind === 'root' ? `arn:aws:iam::${accountId}:root` : `arn:aws:iam::${accountId}:${kind}/${name}`;
+}
 
 /** The ARN of a user principal. */
 export function userArn(accountId: string, name: string): string {
-  return `arn:aws:iam::${accountId}:user/${name}`;
+  return principalArn(accountId, 'user', name);
 }
+
+/** The ARN of a customer-managed policy. */
+export function customerPolicyArn(accountId: string, name: string): string {
+  return `arn:aws:iam::${accountId}:policy/${name}`;
+}
+
+/** IAM's rule for user, role and policy names. */
+export const principalNamePattern = /^[\w+=,.@-]{1,64}$/;
+export const policyNamePattern = /^[\w+=,.@-]{1,128}$/;

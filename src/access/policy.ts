@@ -1,53 +1,30 @@
-/** Deny-by-default evaluation of IAM-style policies: explicit Deny wins, then any Allow, else denied. */
+/** The one authorization decision point: deny by default, explicit deny wins, AWS's AccessDenied message. */
 import { accessDenied } from '../http/errors.js';
-import type { Actor, PolicyDocument, PolicyStatement } from './model.js';
+import type { Actor } from './model.js';
+import { evaluatePolicies } from './policy-evaluation.js';
+import { principalContext, type ConditionContext } from './request-context.js';
 
-/** Whether `value` matches an IAM wildcard pattern (`*` any run, `?` one character; actions case-insensitive). */
-export function matchesWildcard(pattern: string, value: string, caseInsensitive: boolean): boolean {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`, caseInsensitive ? 'is' : 's').test(value);
-}
+export { evaluatePolicies, evaluatePolicy, type PolicyDecision } from './policy-evaluation.js';
 
-const asList = (value: string | string[] | undefined): string[] | undefined =>
-  value === undefined ? undefined : Array.isArray(value) ? value : [value];
-
-function statementApplies(statement: PolicyStatement, action: string, resource: string): boolean {
-  const actions = asList(statement.Action);
-  const notActions = asList(statement.NotAction);
-  const actionMatches =
-    actions !== undefined
-      ? actions.some((p) => matchesWildcard(p, action, true))
-      : notActions !== undefined && !notActions.some((p) => matchesWildcard(p, action, true));
-  if (!actionMatches) return false;
-  const resources = asList(statement.Resource);
-  const notResources = asList(statement.NotResource);
-  if (resources !== undefined) return resources.some((p) => matchesWildcard(p, resource, false));
-  if (notResources !== undefined) return !notResources.some((p) => matchesWildcard(p, resource, false));
-  return false;
-}
-
-/** The decision of a policy for one action on one resource. */
-export function evaluatePolicy(
-  policy: PolicyDocument,
+/**
+ * Throws AccessDenied unless the actor's attached policies allow `action` on `resource` for this request.
+ * `context` carries the request's condition keys (see requestContext); the caller's own keys (aws:PrincipalArn …)
+ * are added here, so a caller cannot supply them.
+ */
+export function authorize(
+  actor: Actor,
   action: string,
   resource: string,
-): 'Allow' | 'ExplicitDeny' | 'ImplicitDeny' {
-  let allowed = false;
-  for (const statement of policy.Statement) {
-    if (!statementApplies(statement, action, resource)) continue;
-    if (statement.Effect === 'Deny') return 'ExplicitDeny';
-    allowed = true;
-  }
-  return allowed ? 'Allow' : 'ImplicitDeny';
-}
-
-/** Throws AccessDenied (AWS's message) unless the actor's policy allows `action` on `resource`. */
-export function authorize(actor: Actor, action: string, resource: string): void {
-  if (evaluatePolicy(actor.policy, action, resource) === 'Allow') return;
+  context: ConditionContext = {},
+): void {
+  const decision = evaluatePolicies(actor.policies, {
+    action,
+    resource,
+    context: { ...context, ...principalContext(actor) },
+  });
+  if (decision === 'Allow') return;
+  const explicit = decision === 'ExplicitDeny' ? ' with an explicit deny in an identity-based policy' : '';
   throw accessDenied(
-    `User: ${actor.principalArn} is not authorized to perform: ${action} on resource: ${resource}`,
+    `User: ${actor.principalArn} is not authorized to perform: ${action} on resource: ${resource}${explicit}`,
   );
 }

@@ -1,14 +1,16 @@
-/** Accounts, principals and keys: bootstrap on first start, key issue, and key lookup for authentication. */
+/**
+ * Authentication state: bootstrap on first start, and key lookup for every request with an identity cache.
+ *
+ * Cache rules: an identity (principal, attached policies, secret) is cached per key for at most 30 s. Changes
+ * made through this node's AccessAdministration clear the cache at once; every change (from any node or the
+ * `bulwark admin` CLI) also bumps `access_generation`, which each node reads at most every 2 s on the request
+ * path, so a deactivated key or a detached policy stops working everywhere within about 2 s (30 s at worst
+ * if that read fails).
+ */
 import { ApiError } from '../http/errors.js';
 import type { Db } from '../storage/database.js';
-import { newAccessKeyId, newAccountId, newPrincipalId, newSecretAccessKey } from './credentials.js';
-import {
-  administratorAccessPolicy,
-  userArn,
-  type Actor,
-  type IssuedCredentials,
-  type PolicyDocument,
-} from './model.js';
+import { AccessAdministration } from './administration.js';
+import type { Actor, IssuedCredentials } from './model.js';
 import type { SecretBox } from './secret-box.js';
 import type { AccessStore } from './store.js';
 
@@ -24,98 +26,87 @@ interface CachedIdentity {
 }
 
 const identityCacheMs = 30_000;
+const generationCheckMs = 2_000;
 const lastUsedResolutionMs = 60_000;
 
-/** Owns the rules for issuing and resolving credentials. */
+/** Owns the rules for resolving credentials; `administration` changes principals, keys and policies. */
 export class AccessService {
   private readonly identities = new Map<string, CachedIdentity>();
+  /** Bumped whenever the cache is cleared, so a lookup that raced with the clearing is not cached. */
+  private epoch = 0;
+  private knownGeneration: number | undefined;
+  private nextGenerationCheck = 0;
+  private generationCheck: Promise<void> | undefined;
+  /** Principals, keys and policies; its changes clear this node's cache immediately. */
+  readonly administration: AccessAdministration;
 
   constructor(
     private readonly db: Db,
     private readonly store: AccessStore,
     private readonly secrets: SecretBox,
-  ) {}
+  ) {
+    this.administration = new AccessAdministration(db, store, secrets, () => this.forgetIdentities());
+  }
 
   /** Creates the first account and its administrator key when the database has no account; else undefined. */
   async bootstrap(now: Date): Promise<IssuedCredentials | undefined> {
-    return this.db.transaction().execute(async (tx) => {
-      if ((await this.store.countAccounts(tx)) > 0) return undefined;
-      const accountId = newAccountId();
-      await this.store.insertAccount(tx, accountId, now);
-      return this.issueKey(tx, accountId, 'admin', administratorAccessPolicy, now);
-    });
+    return this.administration.bootstrap(now);
   }
 
-  /** Issues a new key for principal `name` of `accountId`, creating the principal (and account) when new. */
-  async createKey(
-    accountId: string | undefined,
-    name: string,
-    policy: PolicyDocument | undefined,
-    now: Date,
-  ): Promise<IssuedCredentials> {
-    return this.db.transaction().execute(async (tx) => {
-      const account = accountId ?? newAccountId();
-      if (!(await this.store.accountExists(tx, account))) await this.store.insertAccount(tx, account, now);
-      return this.issueKey(tx, account, name, policy ?? administratorAccessPolicy, now);
-    });
-  }
-
-  private async issueKey(
-    tx: Parameters<AccessStore['insertAccount']>[0],
-    accountId: string,
-    name: string,
-    policy: PolicyDocument,
-    now: Date,
-  ): Promise<IssuedCredentials> {
-    const arn = userArn(accountId, name);
-    let principal = await this.store.findPrincipalByArn(tx, arn);
-    if (principal === undefined) {
-      principal = {
-        principalId: newPrincipalId(),
-        accountId,
-        name,
-        kind: 'user',
-        arn,
-        policy,
-        createdAt: now,
-      };
-      await this.store.insertPrincipal(tx, principal);
-    }
-    const secretAccessKey = newSecretAccessKey();
-    const accessKeyId = newAccessKeyId();
-    await this.store.insertAccessKey(tx, {
-      accessKeyId,
-      principalId: principal.principalId,
-      secretCiphertext: this.secrets.seal(secretAccessKey),
-      status: 'Active',
-      createdAt: now,
-      lastUsedAt: undefined,
-    });
-    return { accountId, principalArn: arn, accessKeyId, secretAccessKey };
+  /** Drops every cached identity (after a change to keys, principals, policies or attachments). */
+  forgetIdentities(): void {
+    this.identities.clear();
+    this.epoch += 1;
   }
 
   /** The identity behind an access key id; UnrecognizedClient for unknown or inactive keys. */
   async resolveKey(accessKeyId: string, now: Date): Promise<KeyIdentity> {
+    await this.checkGeneration(now);
     const cached = this.identities.get(accessKeyId);
     if (cached !== undefined && cached.expiresAt > now.getTime()) return cached.identity;
+    const epoch = this.epoch;
     const found = await this.store.findKeyWithPrincipal(this.db, accessKeyId);
     if (found === undefined || found.key.status !== 'Active') {
+      this.identities.delete(accessKeyId);
       throw new ApiError('UnrecognizedClient', 'The security token included in the request is invalid.');
     }
+    const policies = await this.store.attachedDocuments(this.db, found.principal.principalId);
     const identity: KeyIdentity = {
       actor: {
         accountId: found.principal.accountId,
         principalId: found.principal.principalId,
         principalArn: found.principal.arn,
         principalName: found.principal.name,
+        principalType: found.principal.kind,
         accessKeyId,
-        policy: found.principal.policy,
+        policies,
       },
       secretAccessKey: this.secrets.open(found.key.secretCiphertext),
     };
     const lastUsed = found.key.lastUsedAt?.getTime() ?? 0;
     if (now.getTime() - lastUsed > lastUsedResolutionMs) await this.store.touchKey(this.db, accessKeyId, now);
-    this.identities.set(accessKeyId, { identity, expiresAt: now.getTime() + identityCacheMs });
+    if (epoch === this.epoch) {
+      this.identities.set(accessKeyId, { identity, expiresAt: now.getTime() + identityCacheMs });
+    }
     return identity;
+  }
+
+  /** At most every 2 s: clears the cache when another node or the CLI changed access data. */
+  private async checkGeneration(now: Date): Promise<void> {
+    if (now.getTime() < this.nextGenerationCheck) return;
+    this.nextGenerationCheck = now.getTime() + generationCheckMs;
+    this.generationCheck ??= this.store
+      .readGeneration(this.db)
+      .then((generation) => {
+        if (this.knownGeneration !== undefined && generation !== this.knownGeneration)
+          this.forgetIdentities();
+        this.knownGeneration = generation;
+      })
+      // A failed read leaves the 30 s TTL as the bound; the request itself goes on.
+      .catch(() => undefined)
+      .finally(() => {
+        this.generationCheck = undefined;
+      });
+    await this.generationCheck;
   }
 }

@@ -12,13 +12,24 @@ const configSchema = z.strictObject({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   maxRequestBytes: z.number().int().positive(),
   shutdownTimeoutMs: z.number().int().positive(),
+  /** Findings not updated for this many days are deleted; 0 keeps them forever. */
+  retentionDays: z.number().int().min(0),
+  /** What this node runs: api = HTTP server, worker = jobs and outbox events, scheduler = recurring jobs. */
+  roles: z.array(z.enum(['api', 'worker', 'scheduler'])).min(1),
+  /** Lease of a claimed job or subscriber (ms): how long a dead worker's work waits before another takes it. */
+  workerLeaseMs: z.number().int().min(100),
+  /** How often an idle worker or scheduler looks for work (ms). */
+  workerPollMs: z.number().int().min(10),
 });
+
+/** A role a node can run. */
+export type Role = Config['roles'][number];
 
 /** The resolved configuration of one Bulwark process. */
 export type Config = z.infer<typeof configSchema>;
 
 /** Settings as given by one source (any may be absent). */
-export type ConfigInput = Partial<{ [K in keyof Config]: Config[K] | string }>;
+export type ConfigInput = Partial<{ [K in keyof Config]: Config[K] | string | string[] }>;
 
 const environmentNames: Record<keyof Config, string> = {
   host: 'BULWARK_HOST',
@@ -29,9 +40,31 @@ const environmentNames: Record<keyof Config, string> = {
   logLevel: 'BULWARK_LOG_LEVEL',
   maxRequestBytes: 'BULWARK_MAX_REQUEST_BYTES',
   shutdownTimeoutMs: 'BULWARK_SHUTDOWN_TIMEOUT_MS',
+  retentionDays: 'BULWARK_RETENTION_DAYS',
+  roles: 'BULWARK_ROLES',
+  workerLeaseMs: 'BULWARK_WORKER_LEASE_MS',
+  workerPollMs: 'BULWARK_WORKER_POLL_MS',
 };
 
-const numericKeys = new Set<keyof Config>(['port', 'maxRequestBytes', 'shutdownTimeoutMs']);
+const numericKeys = new Set<keyof Config>([
+  'port',
+  'maxRequestBytes',
+  'shutdownTimeoutMs',
+  'retentionDays',
+  'workerLeaseMs',
+  'workerPollMs',
+]);
+
+/** Roles given as `api,worker`, or repeated (`['api', 'worker']`, each possibly a comma list); `all` means every role. */
+function parseRoles(value: unknown): unknown {
+  const items: unknown[] = typeof value === 'string' ? [value] : Array.isArray(value) ? (value as unknown[]) : [];
+  if (items.length === 0) return value;
+  const roles = items.flatMap((item): unknown[] =>
+    typeof item === 'string' ? item.split(',').map((part) => part.trim()).filter((part) => part !== '') : [item],
+  );
+  const expanded = roles.flatMap((role): unknown[] => (role === 'all' ? ['api', 'worker', 'scheduler'] : [role]));
+  return [...new Set(expanded)];
+}
 
 function fromEnvironment(env: NodeJS.ProcessEnv): ConfigInput {
   const input: Record<string, string> = {};
@@ -74,8 +107,13 @@ export function loadConfig(
     logLevel: 'info',
     maxRequestBytes: 6 * 1024 * 1024,
     shutdownTimeoutMs: 10_000,
+    retentionDays: 90,
+    roles: ['api', 'worker', 'scheduler'],
+    workerLeaseMs: 30_000,
+    workerPollMs: 500,
     ...merged,
   };
+  resolved['roles'] = parseRoles(resolved['roles']);
   for (const key of numericKeys) {
     const value = resolved[key];
     if (typeof value === 'string' && /^\d+$/.test(value)) resolved[key] = Number(value);

@@ -11,8 +11,9 @@ import {
   scanFindings,
   type SourcedFinding,
 } from './finding-file-reader.js';
+import { asffSamplesDir } from '../../test/support/samples-dir.js';
 
-const samples = resolve(process.cwd(), '../shared/samples/asff');
+const samples = asffSamplesDir;
 
 async function scan(text: string, chunkSize = text.length): Promise<SourcedFinding[]> {
   const chunks: string[] = [];

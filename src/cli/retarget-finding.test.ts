@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultProductArn, retargetFinding, retargetTargetFromHubArn } from './retarget-finding.js';
+import { asffSamplesDir } from '../../test/support/samples-dir.js';
 
-const samples = resolve(process.cwd(), '../shared/samples/asff');
+const samples = asffSamplesDir;
 const load = (file: string): Record<string, unknown>[] =>
   JSON.parse(readFileSync(`${samples}/${file}`, 'utf8')) as Record<string, unknown>[];
 const target = { partition: 'aws', region: 'eu-west-1', accountId: '111122223333' };

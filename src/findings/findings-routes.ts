@@ -78,6 +78,13 @@ export function findingsRoutes(hub: HubService, findings: FindingsService): Rest
         name: 'BatchImportFindings',
         schema: batchImportFindingsSchema,
         handle: (ctx, input) => findings.importFindings(ctx, input.Findings),
+        // The count and ids, never the documents: one small audit row per call on the ingest path.
+        auditParameters: (input) => ({
+          findingCount: input.Findings.length,
+          findingIds: input.Findings.map((finding) =>
+            typeof finding === 'object' && finding !== null && 'Id' in finding ? finding.Id : null,
+          ),
+        }),
       }),
     },
     {

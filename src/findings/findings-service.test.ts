@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 import type { Db } from '../storage/database.js';
 import { compileFilters, valuesForGroupBy, type FindingFilters } from './filters/index.js';
-import { FindingsService, type IngestPolicy } from './findings-service.js';
+import { FindingsService, ownAccountOnly, type IngestPolicy } from './findings-service.js';
 import { FindingsStore } from './findings-store.js';
 import type { FindingDocument } from './model.js';
 
@@ -50,7 +50,7 @@ function sampleFinding(index: number, acct = account): FindingDocument {
 
 describe('FindingsService over SQLite', () => {
   let db: Db;
-  const service = new FindingsService(new FindingsStore(), allowAll);
+  const service = new FindingsService(new FindingsStore(), allowAll, ownAccountOnly);
   const imported: FindingDocument[] = [];
 
   before(async () => {

@@ -4,6 +4,7 @@ import type { Ctx } from '../app/ctx.js';
 import { accessDenied, invalidInput } from '../http/errors.js';
 import type { DbExecutor } from '../storage/database.js';
 import { validateFinding } from './asff/validate-finding.js';
+import { exceedsJsonBytes } from './json-size.js';
 import {
   compareAsffTimestamps,
   compileFilters,
@@ -108,17 +109,27 @@ function decodeToken(text: string | undefined, fingerprint: string): PageToken |
 const fingerprintOf = (value: unknown): string =>
   createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 16);
 
-/** The accounts whose findings the caller may see (its own; administrators gain members in a later capability). */
-export function visibleAccounts(ctx: Pick<Ctx, 'accountId'>): string[] {
-  return [ctx.accountId];
+/** Which accounts' findings a caller may see and update: its own, plus its Enabled members if it administers any. */
+export interface AccountScope {
+  visibleAccountIds(db: DbExecutor, accountId: string, region: string): Promise<string[]>;
 }
+
+/** The scope of a standalone account: only its own findings. */
+export const ownAccountOnly: AccountScope = {
+  visibleAccountIds: (_db, accountId) => Promise.resolve([accountId]),
+};
 
 /** Owns the findings rules. */
 export class FindingsService {
   constructor(
     private readonly store: FindingsStore,
     private readonly policy: IngestPolicy,
+    private readonly scope: AccountScope,
   ) {}
+
+  private visibleAccounts(ctx: Ctx): Promise<string[]> {
+    return this.scope.visibleAccountIds(ctx.tx, ctx.accountId, ctx.region);
+  }
 
   /** BatchImportFindings: validates each finding, stores the valid ones, reports the rest. */
   async importFindings(ctx: Ctx, rawFindings: readonly unknown[]): Promise<ImportResult> {
@@ -129,7 +140,7 @@ export class FindingsService {
         typeof raw === 'object' && raw !== null && typeof (raw as { Id?: unknown }).Id === 'string'
           ? String((raw as { Id: string }).Id)
           : '';
-      if (Buffer.byteLength(JSON.stringify(raw)) > maxFindingBytes) {
+      if (exceedsJsonBytes(raw, maxFindingBytes)) {
         failed.push({
           Id: id,
           ErrorCode: 'FindingSizeExceeded',
@@ -206,7 +217,7 @@ export class FindingsService {
       const context = this.importContext(ctx, incoming.ProductArn);
       let document =
         current === undefined
-          ? createFinding(incoming, context)
+          ? createFinding(incoming, context, 'adopt')
           : reimportFinding(current, incoming, context);
       let customerUpdated = current?.customerUpdated ?? 0;
       for (const rule of rules) {
@@ -267,7 +278,7 @@ export class FindingsService {
     const limit = input.maxResults ?? defaultPageSize;
     const plan = planFindingQuery(input.filters, ctx.now, parseAsffTimestamp);
     const predicate = plan.exact ? undefined : compileFilters(input.filters, ctx.now);
-    const scope = { accountIds: visibleAccounts(ctx), region: ctx.region, maxPk };
+    const scope = { accountIds: await this.visibleAccounts(ctx), region: ctx.region, maxPk };
     const chunkSize = plan.exact ? limit + 1 : Math.max(limit * 4, 400);
     const findings: FindingDocument[] = [];
     let after = token === undefined ? undefined : { values: token.values, pk: token.pk };
@@ -311,7 +322,7 @@ export class FindingsService {
   ): Promise<{ GroupByAttributeValue: string; Count: number }[]> {
     validateFilters(filters, findingFilterLimits);
     const plan = planFindingQuery(filters, ctx.now, parseAsffTimestamp);
-    const scope = { accountIds: visibleAccounts(ctx), region: ctx.region };
+    const scope = { accountIds: await this.visibleAccounts(ctx), region: ctx.region };
     const group = planGroupBy(groupBy);
     if (plan.exact && group !== undefined) {
       const rows = await this.store.countBy(ctx.tx, scope, plan.conditions, group, groupByResultLimit);
@@ -360,7 +371,7 @@ export class FindingsService {
       ctx.region,
       identifiers.map((i) => ({ productArn: i.ProductArn, id: i.Id })),
     );
-    const visible = new Set(visibleAccounts(ctx));
+    const visible = new Set(await this.visibleAccounts(ctx));
     const processed: FindingIdentifier[] = [];
     const unprocessed: { FindingIdentifier: FindingIdentifier; ErrorCode: string; ErrorMessage: string }[] =
       [];
@@ -417,7 +428,7 @@ export class FindingsService {
       { productArn: input.identifier.ProductArn, id: input.identifier.Id },
     ]);
     const finding = found.get(identityKey(input.identifier.ProductArn, input.identifier.Id));
-    if (finding === undefined || !visibleAccounts(ctx).includes(finding.document.AwsAccountId)) {
+    if (finding === undefined || !(await this.visibleAccounts(ctx)).includes(finding.document.AwsAccountId)) {
       return { records: [], nextToken: undefined };
     }
     const afterSeq = parseHistoryToken(input.nextToken);

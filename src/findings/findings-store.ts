@@ -1,6 +1,7 @@
 /** Persistence of findings: extracted filter columns, child tables for arrays, the document, and history. */
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { Database, DbExecutor } from '../storage/database.js';
+import type { DbExecutor } from '../storage/database.js';
+import { KyselyFindingsWriter, type FindingColumns, type FindingRows, type FindingsWriter } from '../storage/index.js';
 import { parseAsffTimestamp } from './filters/asff-timestamp.js';
 import {
   completeSeverity,
@@ -51,9 +52,7 @@ export interface SortTerm {
   direction: 'asc' | 'desc';
 }
 
-type FindingRowValues = Omit<Database['findings'], 'pk'>;
-
-function columnsOf(region: string, document: FindingDocument, customerUpdated: number): FindingRowValues {
+function columnsOf(region: string, document: FindingDocument, customerUpdated: number): FindingColumns {
   const severity = completeSeverity(document.Severity ?? {});
   const label = severity.Label ?? 'INFORMATIONAL';
   return {
@@ -88,8 +87,35 @@ function columnsOf(region: string, document: FindingDocument, customerUpdated: n
 
 const identityKey = (productArn: string, id: string): string => `${productArn}\u0000${id}`;
 
+/** The rows of one write: extracted columns, serialized document, distinct child values, history entry. */
+function rowsOf(w: FindingWrite): FindingRows {
+  const types = w.document.Types ?? [];
+  const resources: { type: string; id: string }[] = [];
+  for (const r of w.document.Resources) {
+    if (!resources.some((seen) => seen.type === r.Type && seen.id === r.Id))
+      resources.push({ type: r.Type, id: r.Id });
+  }
+  return {
+    pk: w.pk,
+    columns: columnsOf(w.region, w.document, w.customerUpdated),
+    document: JSON.stringify(w.document),
+    types: types.length < 2 ? types : [...new Set(types)],
+    resources,
+    history: {
+      update_time_ms: w.history.at.getTime(),
+      finding_created: w.pk === undefined ? 1 : 0,
+      source_type: w.history.sourceType,
+      source_identity: w.history.sourceIdentity,
+      updates: w.history.changes === undefined ? derivedCreation : JSON.stringify(w.history.changes),
+    },
+  };
+}
+
 /** Reads and writes the findings tables. */
 export class FindingsStore {
+  /** `writer` is the engine's findings writer (openDatabase supplies it); the portable one works on any engine. */
+  constructor(private readonly writer: FindingsWriter = new KyselyFindingsWriter()) {}
+
   /** The stored findings among `identities` in `region`, keyed by ProductArn + NUL + Id. */
   async findByIdentities(
     db: DbExecutor,
@@ -140,63 +166,10 @@ export class FindingsStore {
   /** Writes new findings and new versions, with their child rows and history, in the caller's transaction. */
   async write(db: DbExecutor, writes: readonly FindingWrite[]): Promise<void> {
     if (writes.length === 0) return;
-    const inserts = writes.filter((w) => w.pk === undefined);
-    const updates = writes.filter((w) => w.pk !== undefined);
-    const pks: number[] = [];
-    if (inserts.length > 0) {
-      const rows = await db
-        .insertInto('findings')
-        .values(inserts.map((w) => columnsOf(w.region, w.document, w.customerUpdated)))
-        .returning('pk')
-        .execute();
-      for (const row of rows) pks.push(Number(row.pk));
-    }
-    for (const write of updates) {
-      const pk = write.pk ?? 0;
-      await db
-        .updateTable('findings')
-        .set(columnsOf(write.region, write.document, write.customerUpdated))
-        .where('pk', '=', pk)
-        .execute();
-      pks.push(pk);
-    }
-    const written = [...inserts, ...updates];
-    const updatedPks = updates.map((w) => w.pk ?? 0);
-    if (updatedPks.length > 0) {
-      await this.materializeCreations(db, updatedPks);
-      await db.deleteFrom('finding_documents').where('finding_pk', 'in', updatedPks).execute();
-      await db.deleteFrom('finding_types').where('finding_pk', 'in', updatedPks).execute();
-      await db.deleteFrom('finding_resources').where('finding_pk', 'in', updatedPks).execute();
-    }
-    await db
-      .insertInto('finding_documents')
-      .values(written.map((w, i) => ({ finding_pk: pks[i] ?? 0, document: JSON.stringify(w.document) })))
-      .execute();
-    const types = written.flatMap((w, i) =>
-      (w.document.Types ?? []).map((type) => ({ finding_pk: pks[i] ?? 0, type })),
-    );
-    if (types.length > 0) await db.insertInto('finding_types').values(types).execute();
-    const resources = written.flatMap((w, i) =>
-      w.document.Resources.map((r) => ({
-        finding_pk: pks[i] ?? 0,
-        resource_type: r.Type,
-        resource_id: r.Id,
-      })),
-    );
-    if (resources.length > 0) await db.insertInto('finding_resources').values(resources).execute();
-    await db
-      .insertInto('finding_history')
-      .values(
-        written.map((w, i) => ({
-          finding_pk: pks[i] ?? 0,
-          update_time_ms: w.history.at.getTime(),
-          finding_created: w.pk === undefined ? 1 : 0,
-          source_type: w.history.sourceType,
-          source_identity: w.history.sourceIdentity,
-          updates: w.history.changes === undefined ? derivedCreation : JSON.stringify(w.history.changes),
-        })),
-      )
-      .execute();
+    const updatedPks: number[] = [];
+    for (const w of writes) if (w.pk !== undefined) updatedPks.push(w.pk);
+    if (updatedPks.length > 0) await this.materializeCreations(db, updatedPks);
+    await this.writer.write(db, writes.map(rowsOf));
   }
 
   /** Writes out the derived creation changes of `pks` before their documents are replaced. */

@@ -1,6 +1,6 @@
 /** The hub lifecycle: enabling, describing and disabling Security Hub per account and Region. */
 import type { Ctx } from '../app/ctx.js';
-import { ApiError, conflict, notFound } from '../http/errors.js';
+import { ApiError, conflict, invalidInput, notFound } from '../http/errors.js';
 import type { Hub, HubStore } from './hub-store.js';
 
 /** The hub ARN of an account in a Region. */
@@ -8,9 +8,17 @@ export function hubArnOf(region: string, accountId: string): string {
   return `arn:aws:securityhub:${region}:${accountId}:hub/default`;
 }
 
+/** Whether an account still administers members (it may not disable its hub then). */
+export interface MembershipCheck {
+  hasMembers(ctx: Ctx): Promise<boolean>;
+}
+
 /** Owns hub enablement and the "not subscribed" rule every other Security Hub call obeys. */
 export class HubService {
-  constructor(private readonly store: HubStore) {}
+  constructor(
+    private readonly store: HubStore,
+    private readonly memberships: MembershipCheck,
+  ) {}
 
   async enable(
     ctx: Ctx,
@@ -67,6 +75,11 @@ export class HubService {
   /** Disables the hub; findings stay until retention removes them, as in AWS. */
   async disable(ctx: Ctx): Promise<void> {
     const hub = await this.require(ctx);
+    if (await this.memberships.hasMembers(ctx)) {
+      throw invalidInput(
+        `Account ${ctx.accountId} is an administrator with member accounts; disassociate and delete its members first`,
+      );
+    }
     await this.store.delete(ctx.tx, ctx.accountId, ctx.region);
     await this.store.removeAllTags(ctx.tx, hub.hubArn);
   }

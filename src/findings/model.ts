@@ -191,9 +191,17 @@ function applyServiceFields(document: FindingDocument, context: ImportContext): 
   document.ProductFields = productFields;
 }
 
-/** A new finding: FindingProviderFields and top-level mirrored fields filled from each other, defaults set. */
-export function createFinding(incoming: FindingDocument, context: ImportContext): FindingDocument {
-  const document = clone(incoming);
+/**
+ * A new finding: FindingProviderFields and top-level mirrored fields filled from each other, defaults set.
+ * `'adopt'` builds it in `incoming` itself, for a caller that owns `incoming` and will not use it again
+ * (the import path, whose findings were just parsed from the request): a 2 KB deep copy per finding saved.
+ */
+export function createFinding(
+  incoming: FindingDocument,
+  context: ImportContext,
+  ownership: 'copy' | 'adopt' = 'copy',
+): FindingDocument {
+  const document = ownership === 'adopt' ? incoming : clone(incoming);
   const provider: Record<string, unknown> = { ...(document.FindingProviderFields ?? {}) };
   for (const field of mirroredFields) {
     if (provider[field] !== undefined) {

@@ -14,6 +14,8 @@ export interface SecurityHubOperationSpec<S extends z.ZodType, O> {
   requiresHub?: boolean;
   resource?: (scope: { accountId: string; region: string }, input: z.output<S>) => string;
   handle: (ctx: Ctx, input: z.output<S>) => Promise<O>;
+  /** What the audit record keeps of the input; default the validated input (compacted by the audit trail). */
+  auditParameters?: (input: z.output<S>) => unknown;
 }
 
 /** Reads an integer query parameter, leaving a non-number for the schema to reject. */
@@ -50,6 +52,7 @@ export function securityHubOperation<S extends z.ZodType, O>(
       const input = parseWith(spec.schema, readInput(request)) as z.output<S>;
       return {
         resource: (scope) => spec.resource?.(scope, input) ?? hubArnOf(scope.region, scope.accountId),
+        requestParameters: () => (spec.auditParameters === undefined ? input : spec.auditParameters(input)),
         run: async (ctx) => {
           if (requiresHub) await hub.require(ctx);
           return spec.handle(ctx, input);

@@ -40,7 +40,12 @@ export const limitExceeded = (message: string): ApiError => new ApiError('LimitE
 interface WireErrorShape {
   status: number;
   exceptionName: string;
+  /** The status in awsJson protocols where it differs (an unknown X-Amz-Target is a 400 there). */
+  awsJsonStatus?: number;
 }
+
+/** The AWS protocols Bulwark speaks; errors differ only in status and body members. */
+export type WireProtocol = 'restJson1' | 'awsJson1_1';
 
 const wireShapes: Record<ErrorKind, WireErrorShape> = {
   InvalidInput: { status: 400, exceptionName: 'InvalidInputException' },
@@ -50,7 +55,7 @@ const wireShapes: Record<ErrorKind, WireErrorShape> = {
   Conflict: { status: 409, exceptionName: 'ResourceConflictException' },
   LimitExceeded: { status: 429, exceptionName: 'LimitExceededException' },
   ResourceInUse: { status: 400, exceptionName: 'ResourceInUseException' },
-  UnknownOperation: { status: 404, exceptionName: 'UnknownOperationException' },
+  UnknownOperation: { status: 404, exceptionName: 'UnknownOperationException', awsJsonStatus: 400 },
   MissingAuthenticationToken: { status: 403, exceptionName: 'MissingAuthenticationTokenException' },
   UnrecognizedClient: { status: 403, exceptionName: 'UnrecognizedClientException' },
   InvalidSignature: { status: 403, exceptionName: 'InvalidSignatureException' },
@@ -66,21 +71,27 @@ export interface WireError {
   body: Record<string, string>;
 }
 
-/** Maps any thrown value to the wire; unknown errors become an opaque 500 (the caller logs the cause). */
-export function toWireError(error: unknown): WireError {
-  if (!(error instanceof ApiError)) {
-    const shape = wireShapes.Internal;
+/**
+ * Maps any thrown value to the wire; unknown errors become an opaque 500 (the caller logs the cause).
+ * restJson1 bodies carry `__type`, `Code`, `Message` and `message`; awsJson1_1 bodies `__type` and `message`.
+ */
+export function toWireError(error: unknown, protocol: WireProtocol = 'restJson1'): WireError {
+  const known = error instanceof ApiError;
+  const shape = known ? wireShapes[error.kind] : wireShapes.Internal;
+  const exceptionName = (known ? error.exceptionName : undefined) ?? shape.exceptionName;
+  const message = known ? error.message : 'Internal service error';
+  if (protocol === 'awsJson1_1') {
     return {
-      status: shape.status,
-      exceptionName: shape.exceptionName,
-      body: { __type: shape.exceptionName, Code: shape.exceptionName, Message: 'Internal service error' },
+      status: shape.awsJsonStatus ?? shape.status,
+      exceptionName,
+      body: { __type: exceptionName, message },
     };
   }
-  const shape = wireShapes[error.kind];
-  const exceptionName = error.exceptionName ?? shape.exceptionName;
   return {
     status: shape.status,
     exceptionName,
-    body: { __type: exceptionName, Code: exceptionName, Message: error.message, message: error.message },
+    body: known
+      ? { __type: exceptionName, Code: exceptionName, Message: message, message }
+      : { __type: exceptionName, Code: exceptionName, Message: message },
   };
 }

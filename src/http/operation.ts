@@ -17,6 +17,8 @@ export interface PreparedCall {
   /** The resource ARN the action applies to. */
   resource(scope: { accountId: string; region: string }): string;
   run(ctx: Ctx): Promise<unknown>;
+  /** What the audit record keeps of the input (CloudTrail's requestParameters); default: the validated input is not recorded. */
+  requestParameters?: () => unknown;
 }
 
 /** One API operation: its IAM action and how to turn a wire request into a prepared call. */

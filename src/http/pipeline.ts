@@ -1,11 +1,19 @@
 /** The protocol-independent path of every API call: authenticate, validate, authorize, run in a transaction, audit. */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AccessService, Actor } from '../access/index.js';
-import { authorize } from '../access/index.js';
+import { authorize, requestContext } from '../access/index.js';
 import type { AuditEntry, AuditStore } from '../audit/index.js';
+import {
+  compactParameters,
+  identityTypeOf,
+  isReadOnlyEventName,
+  resourceOfArn,
+  summarizeResponse,
+} from '../audit/index.js';
 import type { Db } from '../storage/database.js';
 import { ApiError, toWireError } from './errors.js';
-import type { Operation, OperationRequest } from './operation.js';
+import type { Operation, OperationRequest, PreparedCall } from './operation.js';
 import { parseSignature, verifySignature, type SignedRequest } from './sigv4.js';
 
 /** The transport facts of one request that the pipeline and the audit trail need. */
@@ -35,13 +43,12 @@ export class RequestPipeline {
     readRequest: () => OperationRequest,
   ): Promise<unknown> {
     const now = this.clock();
-    let actor: Actor | undefined;
-    let region: string | undefined;
-    let accessKeyId: string | undefined;
+    // What the audit record can name: the key's owner once the key is known (even if the signature then fails).
+    const audit: AuditFacts = { operation, now, actor: undefined, region: undefined, accessKeyId: undefined };
     try {
       const signature = parseSignature(envelope);
-      accessKeyId = signature.accessKeyId;
-      region = signature.region;
+      audit.accessKeyId = signature.accessKeyId;
+      audit.region = signature.region;
       const signingName = operation.eventSource.split('.')[0] ?? '';
       if (signature.service !== signingName) {
         throw new ApiError(
@@ -50,12 +57,27 @@ export class RequestPipeline {
         );
       }
       const identity = await this.access.resolveKey(signature.accessKeyId, now);
+      audit.actor = identity.actor;
       verifySignature(envelope, signature, identity.secretAccessKey, now);
-      actor = identity.actor;
+      audit.verified = true;
+      const caller = identity.actor;
       const call = operation.prepare(readRequest());
-      const scope = { accountId: actor.accountId, region: signature.region };
-      authorize(actor, operation.action, call.resource(scope));
-      const caller = actor;
+      audit.call = call;
+      const scope = { accountId: caller.accountId, region: signature.region };
+      const resourceArn = call.resource(scope);
+      audit.resourceArn = resourceArn;
+      authorize(
+        caller,
+        operation.action,
+        resourceArn,
+        requestContext({
+          sourceIp: envelope.sourceIp,
+          region: signature.region,
+          now,
+          userAgent: envelope.userAgent,
+          secureTransport: false,
+        }),
+      );
       return await this.db.transaction().execute(async (tx) => {
         const result = await call.run({
           actor: caller,
@@ -65,10 +87,7 @@ export class RequestPipeline {
           now,
           tx,
         });
-        await this.audit.append(
-          tx,
-          this.entry(envelope, operation, now, caller, region, accessKeyId, undefined),
-        );
+        await this.audit.append(tx, this.entry(envelope, audit, undefined, result));
         return result;
       });
     } catch (error) {
@@ -79,7 +98,7 @@ export class RequestPipeline {
         );
       }
       await this.audit
-        .append(this.db, this.entry(envelope, operation, now, actor, region, accessKeyId, error))
+        .append(this.db, this.entry(envelope, audit, error, undefined))
         .catch((auditError: unknown) =>
           this.logger.error(
             { err: auditError, requestId: envelope.requestId },
@@ -90,30 +109,48 @@ export class RequestPipeline {
     }
   }
 
-  private entry(
-    envelope: CallEnvelope,
-    operation: Operation,
-    now: Date,
-    actor: Actor | undefined,
-    region: string | undefined,
-    accessKeyId: string | undefined,
-    error: unknown,
-  ): AuditEntry {
+  private entry(envelope: CallEnvelope, facts: AuditFacts, error: unknown, result: unknown): AuditEntry {
     const wire = error === undefined ? undefined : toWireError(error);
+    const actor = facts.actor;
+    const verified = facts.verified === true && actor !== undefined;
+    const readOnly = isReadOnlyEventName(facts.operation.name);
     return {
+      eventId: randomUUID(),
       requestId: envelope.requestId,
-      eventTime: now,
-      accountId: actor?.accountId,
-      principalArn: actor?.principalArn,
-      accessKeyId,
-      eventSource: operation.eventSource,
-      action: operation.name,
-      region,
+      eventTime: facts.now,
+      eventSource: facts.operation.eventSource,
+      eventName: facts.operation.name,
+      region: facts.region,
       sourceIp: envelope.sourceIp,
       userAgent: envelope.userAgent,
-      outcome: error === undefined ? 'Success' : 'Failure',
+      identity: {
+        type: verified ? identityTypeOf(actor.principalArn) : 'Unknown',
+        principalId: verified ? actor.principalId : undefined,
+        arn: verified ? actor.principalArn : undefined,
+        // A key that failed its signature still tells whose account was targeted: that account sees the attempt.
+        accountId: actor?.accountId,
+        accessKeyId: facts.accessKeyId,
+        userName: verified ? actor.principalName : undefined,
+      },
+      readOnly,
       errorCode: wire?.exceptionName,
-      errorMessage: wire?.body['Message'],
+      errorMessage: error instanceof ApiError ? error.message : wire?.body['Message'],
+      requestParameters: compactParameters(facts.call?.requestParameters?.()),
+      responseElements: error === undefined ? summarizeResponse(readOnly, result) : undefined,
+      resource: facts.resourceArn === undefined ? undefined : resourceOfArn(facts.resourceArn),
     };
   }
+}
+
+/** What the pipeline learned about a call by the time it ends, for its audit record. */
+interface AuditFacts {
+  operation: Operation;
+  now: Date;
+  /** The key's owner; an authenticated caller only when `verified`. */
+  actor: Actor | undefined;
+  verified?: boolean;
+  region: string | undefined;
+  accessKeyId: string | undefined;
+  call?: PreparedCall;
+  resourceArn?: string;
 }

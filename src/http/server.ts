@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { ApiError, toWireError } from './errors.js';
+import { awsJson11ContentType, type AwsJsonRouter } from './aws-json-router.js';
+import { ApiError, toWireError, type WireProtocol } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { CallEnvelope, RequestPipeline } from './pipeline.js';
 import type { RestJsonRouter } from './rest-json-router.js';
@@ -13,6 +14,8 @@ export interface HttpServerDeps {
   metrics: Metrics;
   pipeline: RequestPipeline;
   restJson: RestJsonRouter;
+  /** Requests carrying `X-Amz-Target` (awsJson1_1 services). */
+  awsJson: AwsJsonRouter;
   /** Throws when the node cannot serve (e.g. the database is unreachable). */
   checkHealth: () => Promise<void>;
   maxBodyBytes: number;
@@ -79,6 +82,9 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     const method = request.method ?? 'GET';
     let operationName = 'unknown';
     let outcome = 'success';
+    const target = request.headersDistinct['x-amz-target']?.[0];
+    const protocol: WireProtocol = target === undefined ? 'restJson1' : 'awsJson1_1';
+    const contentType = target === undefined ? 'application/json' : awsJson11ContentType;
     try {
       if (method === 'GET' && rawPath === '/healthz') {
         await deps.checkHealth();
@@ -92,7 +98,10 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
         return;
       }
       const body = await readBody(request, deps.maxBodyBytes);
-      const match = deps.restJson.match(method, rawPath);
+      const match =
+        target === undefined
+          ? deps.restJson.match(method, rawPath)
+          : { operation: deps.awsJson.match(method, target), labels: {} };
       if (match === undefined) {
         throw new ApiError('UnknownOperation', `No operation matches ${method} ${rawPath}`);
       }
@@ -113,16 +122,16 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
         body: parseJsonBody(body),
       }));
       send(response, 200, JSON.stringify(result ?? {}), {
-        'content-type': 'application/json',
+        'content-type': contentType,
         'x-amzn-requestid': requestId,
       });
     } catch (error) {
-      const wire = toWireError(error);
+      const wire = toWireError(error, protocol);
       outcome = wire.exceptionName;
       if (!(error instanceof ApiError)) deps.logger.error({ err: error, requestId }, 'unhandled error');
       if (!response.headersSent) {
         send(response, wire.status, JSON.stringify(wire.body), {
-          'content-type': 'application/json',
+          'content-type': contentType,
           'x-amzn-errortype': wire.exceptionName,
           'x-amzn-requestid': requestId,
         });

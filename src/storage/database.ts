@@ -12,7 +12,6 @@ export interface PrincipalsTable {
   name: string;
   kind: string;
   arn: string;
-  policy_document: string;
   created_at: number;
 }
 
@@ -23,6 +22,30 @@ export interface AccessKeysTable {
   status: string;
   created_at: number;
   last_used_at: number | null;
+}
+
+/** A customer-managed policy of one account (built-in policies are code, not rows). */
+export interface ManagedPoliciesTable {
+  policy_arn: string;
+  account_id: string;
+  name: string;
+  description: string;
+  document: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A policy (built-in or customer ARN) attached to a principal. */
+export interface PrincipalPoliciesTable {
+  principal_id: string;
+  policy_arn: string;
+  attached_at: number;
+}
+
+/** One row (id 1): bumped by every access change, so nodes know when to drop cached identities. */
+export interface AccessGenerationTable {
+  id: number;
+  generation: number;
 }
 
 export interface AuditRecordsTable {
@@ -40,6 +63,38 @@ export interface AuditRecordsTable {
   outcome: string;
   error_code: string | null;
   error_message: string | null;
+  /** The CloudTrail eventID (a UUID); NULL only on records that predate the audit chain. */
+  event_id: string | null;
+  identity_type: string | null;
+  principal_id: string | null;
+  user_name: string | null;
+  read_only: number | null;
+  /** Compact JSON of the (redacted, truncated) validated input, or NULL. */
+  request_parameters: string | null;
+  /** Compact JSON of a small response summary, or NULL. */
+  response_elements: string | null;
+  resource_type: string | null;
+  resource_name: string | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+/** The head of a hash chain (`records` or `digests`): the last sequence number and hash/signature. */
+export interface AuditChainHeadsTable {
+  name: string;
+  seq: number;
+  hash: string | null;
+}
+
+/** A signed digest sealing audit records start_seq..end_seq; `body` is the exact signed text. */
+export interface AuditDigestsTable {
+  digest_seq: number;
+  start_seq: number;
+  end_seq: number;
+  created_at: number;
+  body: string;
+  signature: string;
+  public_key: string;
 }
 
 export interface HubsTable {
@@ -199,11 +254,27 @@ export interface SchedulesTable {
   updated_at: number;
 }
 
+export interface MembersTable {
+  administrator_account_id: string;
+  member_account_id: string;
+  region: string;
+  email: string | null;
+  status: string;
+  invitation_id: string | null;
+  invited_at: number | null;
+  updated_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   principals: PrincipalsTable;
   access_keys: AccessKeysTable;
+  managed_policies: ManagedPoliciesTable;
+  principal_policies: PrincipalPoliciesTable;
+  access_generation: AccessGenerationTable;
   audit_records: AuditRecordsTable;
+  audit_chain_heads: AuditChainHeadsTable;
+  audit_digests: AuditDigestsTable;
   hubs: HubsTable;
   resource_tags: ResourceTagsTable;
   findings: FindingsTable;
@@ -214,6 +285,7 @@ export interface Database {
   insights: InsightsTable;
   product_subscriptions: ProductSubscriptionsTable;
   automation_rules: AutomationRulesTable;
+  members: MembersTable;
   jobs: JobsTable;
   outbox: OutboxTable;
   outbox_cursors: OutboxCursorsTable;

@@ -1,3 +1,5 @@
-/** What code outside src/storage/ and src/app/ may use of storage: table types and the work-queue seam's types. */
+/** What code outside src/storage/ and src/app/ may use of storage: table types, the work-queue seam's types and the findings writer seam. */
 export type { Database, Db, DbExecutor, JobsTable, OutboxTable } from './database.js';
 export type { JobClaim, JobRow, WorkQueueSql } from './work-queue-sql.js';
+export type { FindingColumns, FindingRows, FindingsWriter } from './findings-writer.js';
+export { KyselyFindingsWriter } from './kysely-findings-writer.js';

@@ -2,14 +2,19 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { DialectTraits } from './dialect-traits.js';
+import type { FindingsWriter } from './findings-writer.js';
+import { KyselyFindingsWriter } from './kysely-findings-writer.js';
 import { migrateToLatest } from './migrate.js';
 import { openPostgres, postgresTraits } from './dialects/postgres/open-postgres.js';
 import { openSqlite, sqliteTraits } from './dialects/sqlite/open-sqlite.js';
+import { SqliteFindingsWriter } from './dialects/sqlite/sqlite-findings-writer.js';
 
 /** An open, migrated database and what kind of engine it is. */
 export interface OpenDatabase {
   db: Db;
   traits: DialectTraits;
+  /** The engine's fastest findings writer (for the findings store). */
+  findingsWriter: FindingsWriter;
 }
 
 /** Whether `url` names a PostgreSQL database rather than a SQLite file. */
@@ -36,10 +41,10 @@ export async function openDatabase(url: string, options: { schema?: string } = {
     }
     const db = openPostgres(url, options.schema === undefined ? {} : { schema: options.schema });
     await migrateToLatest(db, postgresTraits, options.schema);
-    return { db, traits: postgresTraits };
+    return { db, traits: postgresTraits, findingsWriter: new KyselyFindingsWriter() };
   }
   const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
-  const db = openSqlite(file);
+  const { db, connection } = openSqlite(file);
   await migrateToLatest(db, sqliteTraits);
-  return { db, traits: sqliteTraits };
+  return { db, traits: sqliteTraits, findingsWriter: new SqliteFindingsWriter(connection) };
 }

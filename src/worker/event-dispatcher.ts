@@ -2,7 +2,7 @@
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, Db, WorkQueueSql } from '../storage/index.js';
-import type { BulwarkEvent, BulwarkEventType, EventOfType, StoredEvent } from './events.js';
+import type { BulwarkEventType, EventOfType, StoredEvent } from './events.js';
 import { isAfter, lastFinalPosition, readEvents, type OutboxPosition } from './outbox.js';
 import { retryDelayMs } from './job-queue.js';
 
@@ -169,7 +169,7 @@ export class EventDispatcher {
       await this.db.transaction().execute(async (tx) => {
         await subscriber.handle(
           { tx, now: new Date(this.clock()), seq: stored.seq, logger: this.options.logger },
-          stored.event as EventOfType<BulwarkEvent['type']>,
+          stored.event,
         );
         await this.advance(tx, subscriber.name, from, to);
       });

@@ -137,21 +137,6 @@ export class JobQueue {
     return Number(result.numUpdatedRows);
   }
 
-  /** Deletes done jobs older than `doneMs` and failed jobs older than `failedMs`. */
-  async pruneFinished(doneMs: number, failedMs: number): Promise<number> {
-    const now = this.clock();
-    const result = await this.db
-      .deleteFrom('jobs')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('state', '=', 'done'), eb('updated_at', '<', now - doneMs)]),
-          eb.and([eb('state', '=', 'failed'), eb('updated_at', '<', now - failedMs)]),
-        ]),
-      )
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-
   private fenced(job: LeasedJob) {
     return this.db
       .updateTable('jobs')

@@ -26,13 +26,13 @@ export class Scheduler {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Creates the missing schedule rows (first occurrence: now) and records changed periods. */
+  /** Creates the missing schedule rows (first occurrence: one period from now) and records changed periods. */
   async register(): Promise<void> {
     const now = this.clock();
     for (const schedule of this.schedules) {
       await this.db
         .insertInto('schedules')
-        .values({ name: schedule.name, every_ms: schedule.every, next_run_at: now, updated_at: now })
+        .values({ name: schedule.name, every_ms: schedule.every, next_run_at: now + schedule.every, updated_at: now })
         .onConflict((oc) =>
           oc.column('name').doUpdateSet((eb) => ({ every_ms: eb.ref('excluded.every_ms') })),
         )

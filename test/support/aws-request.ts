@@ -11,14 +11,19 @@ export interface RawRequest {
   query?: Record<string, string>;
   /** Sent as JSON, except a string, which is sent as is (for malformed bodies). */
   body?: unknown;
+  /** The SigV4 signing name; default `securityhub`. */
+  service?: string;
+  /** Extra headers (signed), e.g. `x-amz-target` and an awsJson content type. */
+  headers?: Record<string, string>;
 }
 
 function signer(
   credentials: Pick<Credentials, 'accessKeyId' | 'secretAccessKey'>,
   region: string,
+  service = 'securityhub',
 ): SignatureV4 {
   return new SignatureV4({
-    service: 'securityhub',
+    service,
     region,
     credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
     sha256: Sha256,
@@ -43,6 +48,7 @@ function toHttpRequest(endpoint: string, request: RawRequest): HttpRequest {
     headers: {
       host: url.host,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...request.headers,
     },
     ...(body === undefined ? {} : { body }),
   });
@@ -66,7 +72,9 @@ export async function rawFetch(
 ): Promise<Response> {
   const http = toHttpRequest(endpoint, request);
   const signed =
-    credentials === undefined ? http : ((await signer(credentials, region).sign(http)) as HttpRequest);
+    credentials === undefined
+      ? http
+      : ((await signer(credentials, region, request.service).sign(http)) as HttpRequest);
   const headers = { ...signed.headers };
   delete headers['host'];
   return fetch(urlOf(endpoint, signed), {
@@ -105,7 +113,9 @@ export async function signRaw(
   credentials: Pick<Credentials, 'accessKeyId' | 'secretAccessKey'>,
   region = 'us-east-1',
 ): Promise<SignedRawRequest> {
-  const signed = (await signer(credentials, region).sign(toHttpRequest(endpoint, request))) as HttpRequest;
+  const signed = (await signer(credentials, region, request.service).sign(
+    toHttpRequest(endpoint, request),
+  )) as HttpRequest;
   return {
     url: urlOf(endpoint, signed),
     method: signed.method,

@@ -1,4 +1,5 @@
 /** Service-test support: the findings capability's services wired as compose.ts wires them, and error assertions. */
+import { MembersService, MembersStore } from '../../src/access/index.js';
 import assert from 'node:assert/strict';
 import { AutomationRulesService } from '../../src/findings/automation-rules-service.js';
 import { AutomationRulesStore } from '../../src/findings/automation-rules-store.js';
@@ -30,11 +31,15 @@ export function findingsServices(): FindingsServices {
   const hubStore = new HubStore();
   const subscriptions = new ProductSubscriptionsStore();
   const rules = new AutomationRulesService(new AutomationRulesStore(), hubStore);
-  const findings = new FindingsService(new FindingsStore(), new StoredIngestPolicy(subscriptions, rules));
+  const findings = new FindingsService(
+    new FindingsStore(),
+    new StoredIngestPolicy(subscriptions, rules),
+    new MembersService(new MembersStore()),
+  );
   const insights = new InsightsService(new InsightsStore(), findings, hubStore);
   return {
     hubStore,
-    hub: new HubService(hubStore),
+    hub: new HubService(hubStore, new MembersService(new MembersStore())),
     findings,
     insights,
     products: new ProductsService(subscriptions),

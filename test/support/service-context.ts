@@ -22,8 +22,9 @@ export function testActor(accountId = '111122223333'): Actor {
     principalId: 'AIDATESTPRINCIPAL',
     principalArn: `arn:aws:iam::${accountId}:user/admin`,
     principalName: 'admin',
+    principalType: 'user',
     accessKeyId: 'AKIATESTKEY',
-    policy: administratorAccessPolicy,
+    policies: [administratorAccessPolicy],
   };
 }
 

@@ -4,10 +4,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { asffFindingSchema } from './asff-schema.js';
 import { validateFinding } from './validate-finding.js';
+import { asffSamplesDir } from '../../../test/support/samples-dir.js';
 
 type Json = Record<string, unknown>;
 
-const samplesDir = path.resolve(process.cwd(), '../shared/samples/asff');
+const samplesDir = asffSamplesDir;
 const prefix = 'Finding does not adhere to Amazon Finding Format. ';
 
 function loadSamples(): { name: string; finding: Json }[] {

@@ -12,8 +12,9 @@ import {
   type AsffDocument,
   type FilterKey,
 } from './filter-keys.js';
+import { asffSamplesDir } from '../../../test/support/samples-dir.js';
 
-const samplesDir = `${process.cwd()}/../shared/samples/asff`;
+const samplesDir = asffSamplesDir;
 
 function sample(file: string, index: number): AsffDocument {
   const findings = JSON.parse(readFileSync(`${samplesDir}/${file}`, 'utf8')) as AsffDocument[];

@@ -4,9 +4,10 @@ import { readFileSync } from 'node:fs';
 import type { AsffDocument } from './filter-keys.js';
 import { findingFiltersSchema, type FindingFilters, type StringFilter } from './filter-schema.js';
 import { compileFilters, matchesFilters } from './match-filters.js';
+import { asffSamplesDir } from '../../../test/support/samples-dir.js';
 
 const now = new Date('2024-06-15T12:00:00Z');
-const samplesDir = `${process.cwd()}/../shared/samples/asff`;
+const samplesDir = asffSamplesDir;
 
 function samples(file: string): AsffDocument[] {
   return JSON.parse(readFileSync(`${samplesDir}/${file}`, 'utf8')) as AsffDocument[];

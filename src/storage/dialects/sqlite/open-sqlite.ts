@@ -12,8 +12,14 @@ export const sqliteTraits: DialectTraits = {
   bigInteger: 'integer',
 };
 
+/** An open SQLite file: the Kysely handle and the one connection behind it (for the engine's own writers). */
+export interface OpenSqlite {
+  db: Kysely<Database>;
+  connection: SqliteDatabase.Database;
+}
+
 /** Opens (creating if needed) the SQLite file; `:memory:` gives a throwaway database for tests. */
-export function openSqlite(file: string): Kysely<Database> {
+export function openSqlite(file: string): OpenSqlite {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const connection = new SqliteDatabase(file);
   // 8 KiB pages hold three ~2 KB finding documents where 4 KiB pages hold one (takes effect on a new file only).
@@ -29,5 +35,5 @@ export function openSqlite(file: string): Kysely<Database> {
   // back once per checkpoint; the WAL file is truncated back to that size afterwards.
   connection.pragma('wal_autocheckpoint = 8192');
   connection.pragma('journal_size_limit = 67108864');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }), connection };
 }

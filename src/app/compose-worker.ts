@@ -1,0 +1,85 @@
+/** The background half of a node: job, outbox and schedule loops for the worker and scheduler roles. */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { pino, type Logger } from 'pino';
+import { findingsRetentionJob } from '../findings/retention-job.js';
+import type { Db } from '../storage/database.js';
+import type { DialectTraits } from '../storage/dialect-traits.js';
+import { openDatabase } from '../storage/open-database.js';
+import { workQueueSqlFor } from '../storage/work-queue-sql.js';
+import type { EventSubscriber, JobDefinition } from '../worker/index.js';
+import { EventDispatcher } from '../worker/event-dispatcher.js';
+import { housekeepingJob } from '../worker/housekeeping-job.js';
+import { JobQueue } from '../worker/job-queue.js';
+import { Scheduler } from '../worker/scheduler.js';
+import { WorkerLoop } from '../worker/worker-loop.js';
+import type { Config } from './config.js';
+import { createProbeTables, e2eProbesEnabled, eventLedgerProbe, slowJobProbe } from './e2e-probes.js';
+
+/** The running background loops of a node. */
+export interface BackgroundWork {
+  /** This node's lease-owner id (`host:pid:random`). */
+  workerId: string;
+  start(): Promise<void>;
+  /** Stops polling after the job or event in hand is finished. */
+  stop(): Promise<void>;
+}
+
+/** Builds the loops `config.roles` asks for (none for an api-only node) on an open database. */
+export async function composeWorker(
+  db: Db,
+  traits: DialectTraits,
+  config: Config,
+  logger: Logger,
+): Promise<BackgroundWork> {
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const log = logger.child({ worker: workerId });
+  const subscribers: EventSubscriber[] = [];
+  const jobs: JobDefinition[] = [findingsRetentionJob(config.retentionDays)];
+  if (e2eProbesEnabled(process.env)) {
+    await createProbeTables(db);
+    subscribers.push(eventLedgerProbe(workerId));
+    jobs.push(slowJobProbe(workerId));
+  }
+  jobs.push(housekeepingJob(subscribers.map((s) => s.name)));
+
+  const roles = new Set(config.roles);
+  const queueSql = workQueueSqlFor(traits);
+  const loop = new WorkerLoop({
+    db,
+    owner: workerId,
+    logger: log,
+    pollMs: config.workerPollMs,
+    leaseMs: config.workerLeaseMs,
+    ...(roles.has('worker')
+      ? {
+          jobs: { queue: new JobQueue(db, queueSql), definitions: jobs },
+          dispatcher: new EventDispatcher(db, queueSql, subscribers, {
+            owner: workerId,
+            leaseMs: config.workerLeaseMs,
+            logger: log,
+          }),
+        }
+      : {}),
+    ...(roles.has('scheduler')
+      ? {
+          scheduler: new Scheduler(
+            db,
+            jobs.flatMap((job) => (job.every === undefined ? [] : [{ name: job.name, every: job.every }])),
+          ),
+        }
+      : {}),
+  });
+  return {
+    workerId,
+    start: () => loop.start(),
+    stop: () => loop.stop(),
+  };
+}
+
+/** The database and logger of a node without the api role (which otherwise come from composeApp). */
+export async function openBackgroundNode(config: Config): Promise<{ db: Db; logger: Logger; close(): Promise<void> }> {
+  const logger = pino({ level: config.logLevel, base: { service: 'bulwark' } });
+  const { db } = await openDatabase(config.database);
+  return { db, logger, close: () => db.destroy() };
+}

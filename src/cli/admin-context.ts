@@ -1,0 +1,84 @@
+/** Shared plumbing of `bulwark admin …`: the database flags, opening the access administration, printing. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  AccessService,
+  AccessStore,
+  SecretBox,
+  loadMasterKey,
+  type AccessAdministration,
+} from '../access/index.js';
+import { loadConfig, type ConfigInput } from '../app/config.js';
+import { openDatabase } from '../storage/open-database.js';
+
+/** The flags every admin subcommand takes. */
+export interface AdminFlags {
+  dataDir?: string;
+  database?: string;
+  config?: string;
+  json?: boolean;
+}
+
+/** Adds --data-dir, --database, --config and --json. */
+export function addAdminOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR)')
+    .option('--database <url>', 'database (BULWARK_DATABASE_URL)')
+    .option('--config <file>', 'JSON config file (BULWARK_CONFIG)')
+    .option('--json', 'print JSON');
+}
+
+/** Collects a repeatable option (`--policy A --policy B`, or `--policy A,B`). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').filter((part) => part !== '')];
+}
+
+/** Runs `body` with the administration of the configured database, then closes it. */
+export async function withAdministration<T>(
+  flags: AdminFlags,
+  body: (administration: AccessAdministration) => Promise<T>,
+): Promise<T> {
+  const input: ConfigInput = {};
+  if (flags.dataDir !== undefined) input.dataDir = flags.dataDir;
+  if (flags.database !== undefined) input.database = flags.database;
+  const config = loadConfig(input, process.env, flags.config);
+  const { db } = await openDatabase(config.database);
+  try {
+    const access = new AccessService(
+      db,
+      new AccessStore(),
+      new SecretBox(loadMasterKey(config.masterKeyFile, process.env['BULWARK_MASTER_KEY'])),
+    );
+    return await body(access.administration);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Prints `value` as one JSON line, or `text` lines. */
+export function print(flags: AdminFlags, value: unknown, text: () => string[]): void {
+  process.stdout.write(flags.json === true ? JSON.stringify(value) + '\n' : text().join('\n') + '\n');
+}
+
+/** A policy document argument: `file://path` or the JSON itself. */
+export function readDocumentArgument(argument: string): string {
+  if (argument.startsWith('file://')) return readFileSync(argument.slice('file://'.length), 'utf8');
+  return argument;
+}
+
+/** `2024-05-01T10:00:00Z`, or `-` for never. */
+export function formatTime(date: Date | undefined): string {
+  return date === undefined ? '-' : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Left-aligned columns. */
+export function formatColumns(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * Whether a JSON value serializes to more than `limit` UTF-8 bytes, without serializing it in the common
+ * case: a cheap upper bound of the serialized size decides when it is within the limit, and only a value
+ * whose bound exceeds the limit is serialized and measured exactly. So the answer always equals
+ * `Buffer.byteLength(JSON.stringify(value)) > limit`.
+ */
+export function exceedsJsonBytes(value: unknown, limit: number): boolean {
+  if (jsonBytesBound(value) <= limit) return false;
+  return Buffer.byteLength(JSON.stringify(value) ?? '') > limit;
+}
+
+// A UTF-16 code unit takes at most 6 bytes in JSON ("\u001f"); a number at most 24 characters
+// ("-1.2345678901234567e-308"); true/false/null at most 5.
+const stringBound = (text: string): number => text.length * 6 + 2;
+
+/** An upper bound of the UTF-8 byte length of JSON.stringify(value) for plain JSON data (as JSON.parse gives). */
+function jsonBytesBound(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return stringBound(value);
+    case 'number':
+      return 24;
+    case 'boolean':
+      return 5;
+    case 'object': {
+      if (value === null) return 4;
+      if (Array.isArray(value)) {
+        let size = 2 + value.length;
+        for (const element of value) size += jsonBytesBound(element);
+        return size;
+      }
+      let size = 2;
+      for (const key in value) {
+        size += stringBound(key) + 2 + jsonBytesBound((value as Record<string, unknown>)[key]);
+      }
+      return size;
+    }
+    default:
+      // undefined, functions and the like never come out of JSON.parse; measure such a value exactly
+      return Number.POSITIVE_INFINITY;
+  }
+}
