@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
+import { auditSealJob, auditSigningKeyFile, loadAuditSigningKey } from '../audit/index.js';
 import { findingsRetentionJob } from '../findings/retention-job.js';
 import type { Db } from '../storage/database.js';
 import type { DialectTraits } from '../storage/dialect-traits.js';
@@ -35,7 +36,12 @@ export async function composeWorker(
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const log = logger.child({ worker: workerId });
   const subscribers: EventSubscriber[] = [];
+  const roles = new Set(config.roles);
   const jobs: JobDefinition[] = [findingsRetentionJob(config.retentionDays)];
+  if (roles.has('worker') || roles.has('scheduler')) {
+    // Every node that seals must hold the same key (like master.key); the first start creates it.
+    jobs.push(auditSealJob(loadAuditSigningKey(auditSigningKeyFile(config.dataDir), { create: true })));
+  }
   if (e2eProbesEnabled(process.env)) {
     await createProbeTables(db);
     subscribers.push(eventLedgerProbe(workerId));
@@ -43,7 +49,6 @@ export async function composeWorker(
   }
   jobs.push(housekeepingJob(subscribers.map((s) => s.name)));
 
-  const roles = new Set(config.roles);
   const queueSql = workQueueSqlFor(traits);
   const loop = new WorkerLoop({
     db,
