@@ -73,7 +73,7 @@ export interface WireError {
 
 /**
  * Maps any thrown value to the wire; unknown errors become an opaque 500 (the caller logs the cause).
- * restJson1 bodies carry `__type`, `Code`, `Message` and `message`; awsJson1_1 bodies `__type` and `message`.
+ * restJson1 bodies carry `__type`, `Code`, `Message` and `message`; awsJson1_1 bodies `__type`, `Message` and `message`.
  */
 export function toWireError(error: unknown, protocol: WireProtocol = 'restJson1'): WireError {
   const known = error instanceof ApiError;
@@ -81,10 +81,11 @@ export function toWireError(error: unknown, protocol: WireProtocol = 'restJson1'
   const exceptionName = (known ? error.exceptionName : undefined) ?? shape.exceptionName;
   const message = known ? error.message : 'Internal service error';
   if (protocol === 'awsJson1_1') {
+    // awsJson services answer every client error with 400 (server faults keep their 5xx).
     return {
-      status: shape.awsJsonStatus ?? shape.status,
+      status: shape.status >= 500 || shape.status === 413 ? shape.status : (shape.awsJsonStatus ?? 400),
       exceptionName,
-      body: { __type: exceptionName, message },
+      body: { __type: exceptionName, Message: message, message },
     };
   }
   return {
