@@ -75,12 +75,15 @@ export class AccessAdministration {
     private readonly changed: () => void = () => undefined,
   ) {}
 
-  /** Runs a change in one transaction that also bumps the access generation, then clears the local cache. */
+  /**
+   * Runs a change in one transaction that also bumps the access generation, then clears the local cache.
+   * The bump comes first: on SQLite it takes the write lock before any read, so a CLI change waits for a busy
+   * server (busy_timeout) instead of failing to upgrade a read snapshot with "database is locked".
+   */
   private async change<T>(body: (tx: DbExecutor) => Promise<T>): Promise<T> {
     const result = await this.db.transaction().execute(async (tx) => {
-      const value = await body(tx);
       await this.store.bumpGeneration(tx);
-      return value;
+      return body(tx);
     });
     this.changed();
     return result;
