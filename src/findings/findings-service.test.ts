@@ -215,6 +215,41 @@ describe('FindingsService over SQLite', () => {
     assert.equal(changed?.Title, 'fresh');
   });
 
+  it('raises FindingsImported and FindingsUpdated in the outbox with the write, and nothing for a stale re-import', async () => {
+    const before = await db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    const since = Number(before?.seq ?? 0);
+    const fresh = sampleFinding(950);
+    await inCtx(db, (ctx) => service.importFindings(ctx, [fresh, sampleFinding(8)]), { now });
+    await inCtx(db, (ctx) => service.importFindings(ctx, [sampleFinding(9)]), { now });
+    await inCtx(
+      db,
+      (ctx) =>
+        service.updateFindings(ctx, [{ Id: fresh.Id, ProductArn: fresh.ProductArn }], {
+          Workflow: { Status: 'NOTIFIED' },
+        }),
+      { now },
+    );
+    const events = await db
+      .selectFrom('outbox')
+      .select(['type', 'payload'])
+      .where('seq', '>', since)
+      .orderBy('seq')
+      .execute();
+    assert.deepEqual(
+      events.map((e) => [
+        e.type,
+        (JSON.parse(e.payload) as { findings: { findingId: string }[] }).findings.map((f) => f.findingId),
+      ]),
+      [
+        ['FindingsImported', [fresh.Id]],
+        ['FindingsUpdated', [fresh.Id]],
+      ],
+    );
+  });
+
   it('rejects a NextToken made for other filters', async () => {
     const page = await inCtx(db, (ctx) =>
       service.getFindings(ctx, { filters: {}, sortCriteria: [], nextToken: undefined, maxResults: 5 }),

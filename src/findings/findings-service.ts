@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Ctx } from '../app/ctx.js';
 import { accessDenied, invalidInput } from '../http/errors.js';
 import type { DbExecutor } from '../storage/database.js';
+import { appendEvents, type BulwarkEvent, type FindingRef } from '../worker/index.js';
 import { validateFinding } from './asff/validate-finding.js';
 import { exceedsJsonBytes } from './json-size.js';
 import {
@@ -244,7 +245,9 @@ export class FindingsService {
         },
       });
     }
-    await this.store.write(ctx.tx, [...pending.values()]);
+    const writes = [...pending.values()];
+    await this.store.write(ctx.tx, writes);
+    await appendEvents(ctx.tx, findingEvents(ctx, writes), ctx.now.getTime());
   }
 
   private importContext(ctx: Ctx, productArn: string): Parameters<typeof createFinding>[1] {
@@ -410,6 +413,7 @@ export class FindingsService {
       processed.push({ Id: identifier.Id, ProductArn: identifier.ProductArn });
     });
     await this.store.write(ctx.tx, writes);
+    await appendEvents(ctx.tx, findingEvents(ctx, writes), ctx.now.getTime());
     return { ProcessedFindings: processed, UnprocessedFindings: unprocessed };
   }
 
@@ -473,6 +477,28 @@ function parseHistoryToken(token: string | undefined): number | undefined {
   if (token === undefined || token === '' || token === 'NULL') return undefined;
   if (!/^\d+$/.test(token)) throw invalidInput('The NextToken is invalid');
   return Number(token);
+}
+
+/** The outbox events of one call's writes, per owning account: new findings Imported, changed ones Updated. */
+function findingEvents(ctx: Ctx, writes: readonly FindingWrite[]): BulwarkEvent[] {
+  const groups = new Map<
+    string,
+    { type: 'FindingsImported' | 'FindingsUpdated'; accountId: string; refs: FindingRef[] }
+  >();
+  for (const write of writes) {
+    const type = write.pk === undefined ? 'FindingsImported' : 'FindingsUpdated';
+    const accountId = write.document.AwsAccountId;
+    const key = `${type}:${accountId}`;
+    const group = groups.get(key) ?? { type, accountId, refs: [] };
+    group.refs.push({ productArn: write.document.ProductArn, findingId: write.document.Id });
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((group) => ({
+    type: group.type,
+    accountId: group.accountId,
+    region: ctx.region,
+    findings: group.refs,
+  }));
 }
 
 function isNewer(incoming: string, stored: string): boolean {

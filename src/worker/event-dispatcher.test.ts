@@ -3,24 +3,33 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { openTestWorkQueue, silentLogger, type TestWorkQueue } from '../../test/support/worker-context.js';
 import { EventDispatcher, type EventSubscriber } from './event-dispatcher.js';
-import type { BulwarkEvent } from './events.js';
+import type { FindingsImported, FindingsUpdated } from './events.js';
 import { appendEvent, appendEvents } from './outbox.js';
 
-const imported = (n: number): BulwarkEvent => ({
+const imported = (n: number): FindingsImported => ({
   type: 'FindingsImported',
   accountId: '111122223333',
   region: 'us-east-1',
-  findings: [{ productArn: 'arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default', findingId: `f-${n}` }],
+  findings: [
+    {
+      productArn: 'arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default',
+      findingId: `f-${n}`,
+    },
+  ],
 });
-const updated = (n: number): BulwarkEvent => ({ ...imported(n), type: 'FindingsUpdated' });
+const updated = (n: number): FindingsUpdated => ({ ...imported(n), type: 'FindingsUpdated' });
 
 /** A subscriber that writes a ledger row per event in the handling transaction (its "own writes"). */
-function ledgerSubscriber(name: string, events: EventSubscriber['events'], seen: string[] = []): EventSubscriber {
+function ledgerSubscriber(
+  name: string,
+  events: EventSubscriber['events'],
+  seen: string[] = [],
+): EventSubscriber {
   return {
     name,
     events,
     async handle(ctx, event) {
-      seen.push(event.findings[0]?.findingId ?? '');
+      seen.push('findings' in event ? (event.findings[0]?.findingId ?? '') : event.type);
       await sql`insert into test_ledger (subscriber, seq) values (${name}, ${ctx.seq})`.execute(ctx.tx);
     },
   };
@@ -44,13 +53,19 @@ describe('EventDispatcher', () => {
   });
 
   const dispatcher = (owner: string, subscribers: EventSubscriber[], batchSize = 100) =>
-    new EventDispatcher(t.db, t.queueSql, subscribers, { owner, leaseMs: 30_000, logger: silentLogger, batchSize });
+    new EventDispatcher(t.db, t.queueSql, subscribers, {
+      owner,
+      leaseMs: 30_000,
+      logger: silentLogger,
+      batchSize,
+    });
 
   const ledger = async () =>
     (
-      await sql<{ subscriber: string; seq: number }>`select subscriber, seq from test_ledger order by subscriber, seq`.execute(
-        t.db,
-      )
+      await sql<{
+        subscriber: string;
+        seq: number;
+      }>`select subscriber, seq from test_ledger order by subscriber, seq`.execute(t.db)
     ).rows.map((r) => `${r.subscriber}:${Number(r.seq)}`);
 
   it('delivers each event of its types to each subscriber once, in order', async () => {
@@ -66,8 +81,16 @@ describe('EventDispatcher', () => {
     assert.equal(await d.dispatchOnce(), 0, 'nothing twice');
     assert.deepEqual(allSeen, ['f-1', 'f-2', 'f-3']);
     assert.deepEqual(importsSeen, ['f-1', 'f-3']);
-    const cursor = await t.db.selectFrom('outbox_cursors').selectAll().where('subscriber', '=', 'imports').executeTakeFirstOrThrow();
-    const last = await t.db.selectFrom('outbox').select(['seq']).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    const cursor = await t.db
+      .selectFrom('outbox_cursors')
+      .selectAll()
+      .where('subscriber', '=', 'imports')
+      .executeTakeFirstOrThrow();
+    const last = await t.db
+      .selectFrom('outbox')
+      .select(['seq'])
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
     assert.equal(cursor.last_seq, last.seq, 'the cursor moved past the event it does not take');
     assert.equal(cursor.lease_owner, null, 'the lease is released after the round');
   });
@@ -87,7 +110,7 @@ describe('EventDispatcher', () => {
     await b.register();
     const drain = async (d: EventDispatcher) => {
       let total = 0;
-      for (let idle = 0; idle < 3; ) {
+      for (let idle = 0; idle < 3;) {
         const n = await d.dispatchOnce();
         total += n;
         idle = n === 0 ? idle + 1 : 0;
@@ -127,7 +150,7 @@ describe('EventDispatcher', () => {
       name: 'flaky',
       events: ['FindingsImported'],
       async handle(ctx, event) {
-        if (event.findings[0]?.findingId === 'f-1') {
+        if ('findings' in event && event.findings[0]?.findingId === 'f-1') {
           calls += 1;
           await sql`insert into test_ledger (subscriber, seq) values ('flaky', ${ctx.seq})`.execute(ctx.tx);
           throw new Error('cannot handle f-1');
