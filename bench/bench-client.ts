@@ -53,13 +53,32 @@ export function parseFlags(argv: readonly string[]): Map<string, string> {
 
 const binPath = new URL('../../bin/bulwark.js', import.meta.url).pathname;
 
-/** Issues a key for a new account on the (not yet running) data dir. */
-export function createKey(dataDir: string): BenchKey {
+/** Where the bench's servers keep their data: a data dir, and optionally a PostgreSQL URL plus a shared master key. */
+export interface BenchTarget {
+  dataDir: string;
+  /** `postgres://…`; undefined means the data dir's embedded SQLite file. */
+  database?: string | undefined;
+  /** Base64 master key given to every node (BULWARK_MASTER_KEY), so keys issued by one node work on all. */
+  masterKey?: string | undefined;
+}
+
+const targetArgs = (target: BenchTarget): string[] => [
+  '--data-dir',
+  target.dataDir,
+  ...(target.database === undefined ? [] : ['--database', target.database]),
+];
+
+const targetEnv = (target: BenchTarget): NodeJS.ProcessEnv =>
+  target.masterKey === undefined ? process.env : { ...process.env, BULWARK_MASTER_KEY: target.masterKey };
+
+/** Issues a key for a new account on the target's database (`bulwark admin create-key`). */
+export function createKey(target: BenchTarget): BenchKey {
   const result = spawnSync(
     process.execPath,
-    [binPath, 'admin', 'create-key', '--data-dir', dataDir, '--json'],
+    [binPath, 'admin', 'create-key', ...targetArgs(target), '--json'],
     {
       encoding: 'utf8',
+      env: targetEnv(target),
     },
   );
   if (result.status !== 0) throw new Error(`create-key failed: ${result.stderr}`);
@@ -73,26 +92,47 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Starts `bulwark server` on a free port and waits for its endpoint line. */
-export function startServer(dataDir: string, nodeArgs: readonly string[] = []): Promise<BenchServer> {
+/**
+ * Starts `bulwark server` on a free port and waits until it is up: the endpoint line for a node with the api
+ * role, the "background roles … started" line for a worker/scheduler-only node (endpoint '' then).
+ */
+export function startServer(
+  target: BenchTarget,
+  options: { nodeArgs?: readonly string[]; roles?: string } = {},
+): Promise<BenchServer> {
   const child = spawn(
     process.execPath,
-    [...nodeArgs, binPath, 'server', '--data-dir', dataDir, '--port', '0', '--log-level', 'warn'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    [
+      ...(options.nodeArgs ?? []),
+      binPath,
+      'server',
+      ...targetArgs(target),
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+      ...(options.roles === undefined ? [] : ['--role', options.roles]),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: targetEnv(target) },
   );
+  const apiNode =
+    options.roles === undefined || options.roles.split(',').some((r) => r === 'api' || r === 'all');
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1] !== undefined) {
+      const match = apiNode
+        ? /listening on (http:\/\/\S+)/.exec(out)
+        : /background roles \S+ started/.exec(out);
+      if (match !== null) {
         child.stdout?.removeAllListeners('data');
         child.stdout?.resume();
         resolve({
-          endpoint: match[1],
+          endpoint: apiNode ? (match[1] ?? '') : '',
           process: child,
           stop: () =>
             new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
               child.once('exit', () => done());
               child.kill('SIGTERM');
             }),

@@ -1,7 +1,14 @@
 /** The composition root: stores → services → routes, with plain constructors. */
 import { pino, type Logger } from 'pino';
 import { sql } from 'kysely';
-import { AccessService, AccessStore, MembersService, MembersStore, SecretBox, loadMasterKey } from '../access/index.js';
+import {
+  AccessService,
+  AccessStore,
+  MembersService,
+  MembersStore,
+  SecretBox,
+  loadMasterKey,
+} from '../access/index.js';
 import { AuditStore, auditRoutes } from '../audit/index.js';
 import {
   AutomationRulesService,
@@ -17,12 +24,31 @@ import {
   StoredIngestPolicy,
   TagsService,
   automationRulesRoutes,
+  findingAggregatorRoutes,
+  FindingAggregatorService,
+  FindingAggregatorStore,
   findingsRoutes,
+  findingScope,
   membersRoutes,
   insightsRoutes,
   productsRoutes,
   tagsRoutes,
 } from '../findings/index.js';
+import {
+  FleetService,
+  FleetStore,
+  InstanceCredentials,
+  SsmTagStore,
+  SsmTagsService,
+  fleetRoutes,
+  FleetInstanceDirectory,
+  InventoryService,
+  InventoryStore,
+  instanceIdOfActor,
+  inventoryRoutes,
+} from '../fleet/index.js';
+import { QueryRouter } from '../http/query-router.js';
+import { stsRoutes } from '../sts/index.js';
 import { Metrics } from '../http/metrics.js';
 import { AwsJsonRouter } from '../http/aws-json-router.js';
 import { RequestPipeline } from '../http/pipeline.js';
@@ -31,6 +57,25 @@ import { createHttpServer, type HttpServer } from '../http/server.js';
 import type { Db } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';
 import type { Config } from './config.js';
+import { ComplianceService, ComplianceStore, complianceRoutes } from '../compliance/index.js';
+import {
+  AssociationsService,
+  AssociationsStore,
+  DocumentsService,
+  DocumentsStore,
+  ServiceSettingsService,
+  deriveDocumentFields,
+  documentsRoutes,
+  type InstanceDirectory,
+} from '../documents/index.js';
+import {
+  PatchBaselineService,
+  PatchStateService,
+  PatchingStore,
+  patchBaselineRoutes,
+  patchStateRoutes,
+} from '../patching/index.js';
+import { fleetPatchInstances, inventoryPatchState } from './patching-sources.js';
 
 /** A composed Bulwark node. */
 export interface App {
@@ -55,11 +100,81 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
   const productSubscriptions = new ProductSubscriptionsStore();
   const automationRules = new AutomationRulesService(new AutomationRulesStore(), hubStore);
   const ingestPolicy = new StoredIngestPolicy(productSubscriptions, automationRules);
-  const findings = new FindingsService(new FindingsStore(findingsWriter), ingestPolicy, members);
+  const aggregators = new FindingAggregatorService(new FindingAggregatorStore());
+  const findings = new FindingsService(
+    new FindingsStore(findingsWriter),
+    ingestPolicy,
+    findingScope(members, aggregators),
+  );
   const insights = new InsightsService(new InsightsStore(), findings, hubStore);
   const products = new ProductsService(productSubscriptions);
   const tags = new TagsService(hubStore, insights, automationRules);
   metrics.registerGauge('bulwark_findings_stored', 'Findings stored', () => findings.countStored(db));
+  const ssmTagStore = new SsmTagStore();
+  const fleet = new FleetService(
+    new FleetStore(),
+    ssmTagStore,
+    new InstanceCredentials(new AccessStore(), secrets, () => access.forgetIdentities()),
+    { pingTimeoutSeconds: config.pingTimeoutSeconds },
+  );
+  const ssmTags = new SsmTagsService(ssmTagStore).register('ManagedInstance', (tx, scope, id) =>
+    fleet.instanceExists(tx, scope, id),
+  );
+  // Inventory and compliance: instances and their AWS:InstanceInformation come from the fleet; an instance key
+  // reports only about itself; AWS:ComplianceItem inventory writes compliance sets in the same transaction.
+  const instanceDirectory = new FleetInstanceDirectory(
+    new FleetStore(),
+    (instance, now) => fleet.pingStatus(instance, now),
+    clock,
+  );
+  const compliance = new ComplianceService(new ComplianceStore(), instanceDirectory, instanceIdOfActor);
+  const inventory = new InventoryService(
+    new InventoryStore(),
+    instanceDirectory,
+    compliance,
+    instanceIdOfActor,
+  );
+  const patchingStore = new PatchingStore();
+  const patchBaselines = new PatchBaselineService(
+    patchingStore,
+    fleetPatchInstances(new FleetStore(), ssmTagStore),
+    ssmTagStore,
+  );
+  const patchStates = new PatchStateService(inventoryPatchState(new InventoryStore(), new ComplianceStore()));
+  ssmTags.register(
+    'PatchBaseline',
+    async (tx, scope, id) => (await patchingStore.findBaseline(tx, scope, id)) !== undefined,
+  );
+  // Documents and State Manager: document tags live in the SSM tag store; association results write Association compliance.
+  const documentsStore = new DocumentsStore(deriveDocumentFields);
+  const serviceSettings = new ServiceSettingsService(documentsStore);
+  const associationsStore = new AssociationsStore();
+  const documents = new DocumentsService(
+    documentsStore,
+    serviceSettings,
+    (db, key) => associationsStore.usesDocument(db, key.owner, key.region, key.name),
+    ssmTagStore,
+  );
+  ssmTags.register('Document', (tx, scope, id) => documents.ownsDocument(tx, scope, id));
+  const associationInstances: InstanceDirectory = {
+    async tagsOf(ctx, instanceId) {
+      if (!(await fleet.instanceExists(ctx.tx, ctx, instanceId))) return undefined;
+      const tags = await ssmTagStore.list(ctx.tx, {
+        accountId: ctx.accountId,
+        region: ctx.region,
+        resourceType: 'ManagedInstance',
+        resourceId: instanceId,
+      });
+      return Object.fromEntries(tags.map((t) => [t.key, t.value]));
+    },
+  };
+  const associationCompliance = compliance;
+  const associations = new AssociationsService(
+    associationsStore,
+    documents,
+    associationCompliance,
+    associationInstances,
+  );
   const audit = new AuditStore();
   const pipeline = new RequestPipeline(db, access, audit, logger, clock);
   const http = createHttpServer({
@@ -73,8 +188,18 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
       ...automationRulesRoutes(hub, automationRules),
       ...tagsRoutes(hub, tags),
       ...membersRoutes(hub, members),
+      ...findingAggregatorRoutes(hub, aggregators),
     ]),
-    awsJson: new AwsJsonRouter([...auditRoutes(audit)]),
+    awsJson: new AwsJsonRouter([
+      ...auditRoutes(audit),
+      ...fleetRoutes(fleet, ssmTags),
+      ...inventoryRoutes(inventory),
+      ...complianceRoutes(compliance),
+      ...patchBaselineRoutes(patchBaselines),
+      ...patchStateRoutes(patchStates),
+      ...documentsRoutes(documents, serviceSettings, associations),
+    ]),
+    query: new QueryRouter(stsRoutes()),
     checkHealth: async () => {
       await sql`select 1`.execute(db);
     },

@@ -20,6 +20,8 @@ const configSchema = z.strictObject({
   workerLeaseMs: z.number().int().min(100),
   /** How often an idle worker or scheduler looks for work (ms). */
   workerPollMs: z.number().int().min(10),
+  /** A managed instance is Online this long after its last heartbeat, then ConnectionLost (agent pings every 5 min). */
+  pingTimeoutSeconds: z.number().int().min(1),
 });
 
 /** A role a node can run. */
@@ -44,6 +46,7 @@ const environmentNames: Record<keyof Config, string> = {
   roles: 'BULWARK_ROLES',
   workerLeaseMs: 'BULWARK_WORKER_LEASE_MS',
   workerPollMs: 'BULWARK_WORKER_POLL_MS',
+  pingTimeoutSeconds: 'BULWARK_PING_TIMEOUT_SECONDS',
 };
 
 const numericKeys = new Set<keyof Config>([
@@ -53,6 +56,7 @@ const numericKeys = new Set<keyof Config>([
   'retentionDays',
   'workerLeaseMs',
   'workerPollMs',
+  'pingTimeoutSeconds',
 ]);
 
 /** Roles given as `api,worker`, or repeated (`['api', 'worker']`, each possibly a comma list); `all` means every role. */
@@ -111,6 +115,7 @@ export function loadConfig(
     roles: ['api', 'worker', 'scheduler'],
     workerLeaseMs: 30_000,
     workerPollMs: 500,
+    pingTimeoutSeconds: 660,
     ...merged,
   };
   resolved['roles'] = parseRoles(resolved['roles']);

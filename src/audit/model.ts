@@ -80,7 +80,8 @@ export function resourceOfArn(arn: string): AuditResource | undefined {
 /** The value CloudTrail shows in place of a secret. */
 export const hiddenValue = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 
-const secretKey = /secret|password|passphrase|private.?key|credential|authorization|session.?token/i;
+const secretKey =
+  /secret|password|passphrase|private.?key|credential|authorization|session.?token|activation.?code/i;
 const maxString = 1024;
 const maxItems = 50;
 const maxDepth = 8;

@@ -110,14 +110,19 @@ function decodeToken(text: string | undefined, fingerprint: string): PageToken |
 const fingerprintOf = (value: unknown): string =>
   createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 16);
 
-/** Which accounts' findings a caller may see and update: its own, plus its Enabled members if it administers any. */
+/**
+ * Whose findings a caller may see and update: its own account plus its Enabled members, in its own Region plus the
+ * Regions its finding aggregator links (when the caller's Region is the aggregation Region).
+ */
 export interface AccountScope {
   visibleAccountIds(db: DbExecutor, accountId: string, region: string): Promise<string[]>;
+  visibleRegions(db: DbExecutor, accountId: string, region: string): Promise<string[]>;
 }
 
-/** The scope of a standalone account: only its own findings. */
+/** The scope of a standalone account without aggregation: its own findings in the Region it calls. */
 export const ownAccountOnly: AccountScope = {
   visibleAccountIds: (_db, accountId) => Promise.resolve([accountId]),
+  visibleRegions: (_db, _accountId, region) => Promise.resolve([region]),
 };
 
 /** Owns the findings rules. */
@@ -130,6 +135,10 @@ export class FindingsService {
 
   private visibleAccounts(ctx: Ctx): Promise<string[]> {
     return this.scope.visibleAccountIds(ctx.tx, ctx.accountId, ctx.region);
+  }
+
+  private visibleRegions(ctx: Ctx): Promise<string[]> {
+    return this.scope.visibleRegions(ctx.tx, ctx.accountId, ctx.region);
   }
 
   /** BatchImportFindings: validates each finding, stores the valid ones, reports the rest. */
@@ -198,7 +207,7 @@ export class FindingsService {
     if (findings.length === 0) return;
     const existing = await this.store.findByIdentities(
       ctx.tx,
-      ctx.region,
+      [ctx.region],
       findings.map((f) => ({ productArn: f.ProductArn, id: f.Id })),
     );
     const rules = await this.policy.rulesFor(ctx);
@@ -247,7 +256,7 @@ export class FindingsService {
     }
     const writes = [...pending.values()];
     await this.store.write(ctx.tx, writes);
-    await appendEvents(ctx.tx, findingEvents(ctx, writes), ctx.now.getTime());
+    await appendEvents(ctx.tx, findingEvents(writes), ctx.now.getTime());
   }
 
   private importContext(ctx: Ctx, productArn: string): Parameters<typeof createFinding>[1] {
@@ -281,7 +290,11 @@ export class FindingsService {
     const limit = input.maxResults ?? defaultPageSize;
     const plan = planFindingQuery(input.filters, ctx.now, parseAsffTimestamp);
     const predicate = plan.exact ? undefined : compileFilters(input.filters, ctx.now);
-    const scope = { accountIds: await this.visibleAccounts(ctx), region: ctx.region, maxPk };
+    const scope = {
+      accountIds: await this.visibleAccounts(ctx),
+      regions: await this.visibleRegions(ctx),
+      maxPk,
+    };
     const chunkSize = plan.exact ? limit + 1 : Math.max(limit * 4, 400);
     const findings: FindingDocument[] = [];
     let after = token === undefined ? undefined : { values: token.values, pk: token.pk };
@@ -325,7 +338,7 @@ export class FindingsService {
   ): Promise<{ GroupByAttributeValue: string; Count: number }[]> {
     validateFilters(filters, findingFilterLimits);
     const plan = planFindingQuery(filters, ctx.now, parseAsffTimestamp);
-    const scope = { accountIds: await this.visibleAccounts(ctx), region: ctx.region };
+    const scope = { accountIds: await this.visibleAccounts(ctx), regions: await this.visibleRegions(ctx) };
     const group = planGroupBy(groupBy);
     if (plan.exact && group !== undefined) {
       const rows = await this.store.countBy(ctx.tx, scope, plan.conditions, group, groupByResultLimit);
@@ -371,7 +384,7 @@ export class FindingsService {
     const duplicated = new Set(keys.filter((key, index) => keys.indexOf(key) !== index));
     const existing = await this.store.findByIdentities(
       ctx.tx,
-      ctx.region,
+      await this.visibleRegions(ctx),
       identifiers.map((i) => ({ productArn: i.ProductArn, id: i.Id })),
     );
     const visible = new Set(await this.visibleAccounts(ctx));
@@ -400,7 +413,8 @@ export class FindingsService {
       }
       writes.push({
         pk: current.pk,
-        region: ctx.region,
+        // A finding of a linked Region is updated from the aggregation Region but stays in its own Region.
+        region: current.document.Region ?? ctx.region,
         document: next.document,
         customerUpdated: next.customerUpdated,
         history: {
@@ -413,7 +427,7 @@ export class FindingsService {
       processed.push({ Id: identifier.Id, ProductArn: identifier.ProductArn });
     });
     await this.store.write(ctx.tx, writes);
-    await appendEvents(ctx.tx, findingEvents(ctx, writes), ctx.now.getTime());
+    await appendEvents(ctx.tx, findingEvents(writes), ctx.now.getTime());
     return { ProcessedFindings: processed, UnprocessedFindings: unprocessed };
   }
 
@@ -428,7 +442,7 @@ export class FindingsService {
       maxResults: number | undefined;
     },
   ): Promise<{ records: HistoryRecord[]; nextToken: string | undefined }> {
-    const found = await this.store.findByIdentities(ctx.tx, ctx.region, [
+    const found = await this.store.findByIdentities(ctx.tx, await this.visibleRegions(ctx), [
       { productArn: input.identifier.ProductArn, id: input.identifier.Id },
     ]);
     const finding = found.get(identityKey(input.identifier.ProductArn, input.identifier.Id));
@@ -479,26 +493,26 @@ function parseHistoryToken(token: string | undefined): number | undefined {
   return Number(token);
 }
 
-/** The outbox events of one call's writes, per owning account: new findings Imported, changed ones Updated. */
-function findingEvents(ctx: Ctx, writes: readonly FindingWrite[]): BulwarkEvent[] {
+/** The outbox events of one call's writes, per owning account and Region: new findings Imported, changed ones Updated. */
+function findingEvents(writes: readonly FindingWrite[]): BulwarkEvent[] {
   const groups = new Map<
     string,
-    { type: 'FindingsImported' | 'FindingsUpdated'; accountId: string; refs: FindingRef[] }
+    {
+      type: 'FindingsImported' | 'FindingsUpdated';
+      accountId: string;
+      region: string;
+      findings: FindingRef[];
+    }
   >();
   for (const write of writes) {
     const type = write.pk === undefined ? 'FindingsImported' : 'FindingsUpdated';
     const accountId = write.document.AwsAccountId;
-    const key = `${type}:${accountId}`;
-    const group = groups.get(key) ?? { type, accountId, refs: [] };
-    group.refs.push({ productArn: write.document.ProductArn, findingId: write.document.Id });
+    const key = `${type}:${accountId}:${write.region}`;
+    const group = groups.get(key) ?? { type, accountId, region: write.region, findings: [] };
+    group.findings.push({ productArn: write.document.ProductArn, findingId: write.document.Id });
     groups.set(key, group);
   }
-  return [...groups.values()].map((group) => ({
-    type: group.type,
-    accountId: group.accountId,
-    region: ctx.region,
-    findings: group.refs,
-  }));
+  return [...groups.values()];
 }
 
 function isNewer(incoming: string, stored: string): boolean {

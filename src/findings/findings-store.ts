@@ -1,7 +1,12 @@
 /** Persistence of findings: extracted filter columns, child tables for arrays, the document, and history. */
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { DbExecutor } from '../storage/database.js';
-import { KyselyFindingsWriter, type FindingColumns, type FindingRows, type FindingsWriter } from '../storage/index.js';
+import {
+  KyselyFindingsWriter,
+  type FindingColumns,
+  type FindingRows,
+  type FindingsWriter,
+} from '../storage/index.js';
 import { parseAsffTimestamp } from './filters/asff-timestamp.js';
 import {
   completeSeverity,
@@ -116,10 +121,10 @@ export class FindingsStore {
   /** `writer` is the engine's findings writer (openDatabase supplies it); the portable one works on any engine. */
   constructor(private readonly writer: FindingsWriter = new KyselyFindingsWriter()) {}
 
-  /** The stored findings among `identities` in `region`, keyed by ProductArn + NUL + Id. */
+  /** The stored findings among `identities` in `regions`, keyed by ProductArn + NUL + Id. */
   async findByIdentities(
     db: DbExecutor,
-    region: string,
+    regions: readonly string[],
     identities: readonly { productArn: string; id: string }[],
   ): Promise<Map<string, StoredFinding>> {
     const found = new Map<string, StoredFinding>();
@@ -146,7 +151,7 @@ export class FindingsStore {
             .selectFrom('findings as f')
             .innerJoin('finding_documents as d', 'd.finding_pk', 'f.pk')
             .select(['f.pk', 'f.customer_updated', 'd.document', 'f.product_arn', 'f.finding_id'])
-            .where('f.region', '=', region)
+            .where('f.region', 'in', regions)
             .where('f.product_arn', '=', productArn)
             .where('f.finding_id', 'in', ids.slice(start, start + 500))
             .execute()),
@@ -192,12 +197,12 @@ export class FindingsStore {
   }
 
   /**
-   * Candidate rows matching `conditions` within `accountIds` and `region`, in `sort` order then pk, after the
+   * Candidate rows matching `conditions` within `accountIds` and `regions`, in `sort` order then pk, after the
    * keyset `after` (the sort values and pk of the last row already seen), at most `limit` rows.
    */
   async scan(
     db: DbExecutor,
-    scope: { accountIds: readonly string[]; region: string; maxPk: number | undefined },
+    scope: { accountIds: readonly string[]; regions: readonly string[]; maxPk: number | undefined },
     conditions: readonly SqlCondition[],
     sort: readonly SortTerm[],
     after: { values: (string | number)[]; pk: number } | undefined,
@@ -210,7 +215,7 @@ export class FindingsStore {
       .selectFrom('findings as f')
       .select(['f.pk', 'f.customer_updated'])
       .where('f.aws_account_id', 'in', scope.accountIds)
-      .where('f.region', '=', scope.region);
+      .where('f.region', 'in', scope.regions);
     sort.forEach((term, index) => {
       query = query.select(sql.raw<string | number>(term.expression).as(`sort_${index}`));
     });
@@ -253,7 +258,7 @@ export class FindingsStore {
   /** Counts matching findings per value of a column-backed attribute, largest first, at most `limit` groups. */
   async countBy(
     db: DbExecutor,
-    scope: { accountIds: readonly string[]; region: string },
+    scope: { accountIds: readonly string[]; regions: readonly string[] },
     conditions: readonly SqlCondition[],
     group:
       | { kind: 'column'; expression: string }
@@ -263,7 +268,7 @@ export class FindingsStore {
     let query = db
       .selectFrom('findings as f')
       .where('f.aws_account_id', 'in', scope.accountIds)
-      .where('f.region', '=', scope.region);
+      .where('f.region', 'in', scope.regions);
     for (const condition of conditions) query = query.where(condition);
     const valueExpression =
       group.kind === 'column' ? sql.raw<string>(group.expression) : sql.raw<string>(`c.${group.column}`);

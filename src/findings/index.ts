@@ -18,3 +18,7 @@ export { TagsService } from './tags-service.js';
 export { tagsRoutes } from './tags-routes.js';
 export type { FindingDocument } from './model.js';
 export { membersRoutes } from './members-routes.js';
+export { findingAggregatorRoutes } from './finding-aggregator-routes.js';
+export { FindingAggregatorService } from './finding-aggregator-service.js';
+export { FindingAggregatorStore } from './finding-aggregator-store.js';
+export { findingScope } from './finding-scope.js';

@@ -18,7 +18,13 @@ test('agrees with the serialized byte length at and around the limit', () => {
 });
 
 test('small findings are within the limit without serializing, large ones are not', () => {
-  const finding = { Id: 'a', Resources: [{ Type: 'Other', Id: 'r', Tags: { a: 'b' } }], Confidence: 1.5e-300, Ok: true, No: null };
+  const finding = {
+    Id: 'a',
+    Resources: [{ Type: 'Other', Id: 'r', Tags: { a: 'b' } }],
+    Confidence: 1.5e-300,
+    Ok: true,
+    No: null,
+  };
   assert.equal(exceedsJsonBytes(finding, 240 * 1024), false);
   assert.equal(exceedsJsonBytes(finding, 10), exact(finding, 10));
   const big = { Items: Array.from({ length: 20_000 }, (_, i) => ({ n: i, s: 'value' })) };

@@ -1,2 +1,37 @@
-/** The fleet capability's public door (SSM managed instances, inventory, tags) and the shared SSM service. */
+/** The fleet capability's public door (SSM managed instances, activations, SSM tags) and the shared SSM service. */
 export { ssmError, ssmService, ssmValidationError, toEpochSeconds } from './ssm-service.js';
+export { FleetService, type InstanceInformation, type RegisteredInstance } from './service.js';
+export { FleetStore } from './store.js';
+export { InstanceCredentials } from './instance-credentials.js';
+export { SsmTagStore, type TaggedResource } from './tag-store.js';
+export { SsmTagsService, type ResourceExists } from './tags-service.js';
+export { fleetRoutes, type FleetRouteOptions } from './routes.js';
+export {
+  defaultPingTimeoutSeconds,
+  instanceIdOfActor,
+  managedInstanceArn,
+  ssmResourceArn,
+  type ManagedInstance,
+  type PingStatus,
+  type SsmResourceType,
+  type Tag,
+} from './model.js';
+export { ssmPageOf, withSsmNextToken, type SsmPage } from './inventory-page.js';
+export {
+  InventoryService,
+  type InstanceDirectory,
+  type InventoryComplianceSink,
+  type InventoryEntity,
+  type PutInventoryOutcome,
+} from './inventory-service.js';
+export { InventoryStore } from './inventory-store.js';
+export { FleetInstanceDirectory, instanceInformationAttributes } from './inventory-instance-directory.js';
+export { inventoryRoutes } from './inventory-routes.js';
+export {
+  builtInSchemas,
+  inventoryLimits,
+  type InventoryEntry,
+  type InventoryItemInput,
+  type InventorySchema,
+  type StoredInventoryItem,
+} from './inventory-model.js';

@@ -1,6 +1,8 @@
 /** Builds awsJson1_1 operations: target, IAM action and audit source derived from one service description. */
 import type { z } from 'zod';
+import type { Actor } from '../access/index.js';
 import type { Ctx } from '../app/ctx.js';
+import type { DbExecutor } from '../storage/database.js';
 import type { AwsJsonRoute } from './aws-json-router.js';
 import { ApiError } from './errors.js';
 
@@ -23,6 +25,11 @@ export interface AwsJsonOperationSpec<S extends z.ZodType, O> {
   handle: (ctx: Ctx, input: z.output<S>) => Promise<O>;
   /** What the audit record keeps of the input; default the validated input (compacted by the audit trail). */
   auditParameters?: (input: z.output<S>) => unknown;
+  /** `activation-code`: agent registration, no SigV4 key; `identify` names the caller from the input. */
+  authentication?: 'activation-code';
+  identify?: (db: DbExecutor, input: z.output<S>) => Promise<{ actor: Actor; region: string }>;
+  /** `none`: any valid key may call (no policy check), like STS GetCallerIdentity. */
+  authorization?: 'none';
 }
 
 /** Creates the route of one awsJson operation of `service`. */
@@ -36,15 +43,19 @@ export function awsJsonRoute<S extends z.ZodType, O>(
       name: spec.name,
       action: `${service.signingName}:${spec.name}`,
       eventSource: `${service.signingName}.amazonaws.com`,
+      ...(spec.authentication === undefined ? {} : { authentication: spec.authentication }),
+      ...(spec.authorization === undefined ? {} : { authorization: spec.authorization }),
       prepare(request) {
         const body = request.body ?? {};
         const parsed = spec.schema.safeParse(body);
         if (!parsed.success) throw service.validationError(parsed.error.issues[0], body);
         const input = parsed.data as z.output<S>;
+        const identify = spec.identify;
         return {
           resource: (scope) => spec.resource?.(scope, input) ?? '*',
           requestParameters: () => (spec.auditParameters === undefined ? input : spec.auditParameters(input)),
           run: (ctx) => spec.handle(ctx, input),
+          ...(identify === undefined ? {} : { identify: (db: DbExecutor) => identify(db, input) }),
         };
       },
     },

@@ -1,6 +1,8 @@
 /** The contract between a protocol adapter and a capability: one typed operation with its IAM action. */
 import type { z } from 'zod';
+import type { Actor } from '../access/index.js';
 import type { Ctx } from '../app/ctx.js';
+import type { DbExecutor } from '../storage/database.js';
 import { invalidInput } from './errors.js';
 
 /** What a protocol adapter extracted from the wire, before validation. */
@@ -19,6 +21,11 @@ export interface PreparedCall {
   run(ctx: Ctx): Promise<unknown>;
   /** What the audit record keeps of the input (CloudTrail's requestParameters); default: the validated input is not recorded. */
   requestParameters?: () => unknown;
+  /**
+   * Only for `authentication: 'activation-code'` operations: the caller and the Region it acts in, named by the
+   * input alone (e.g. the activation id); the operation itself checks the secret inside its transaction.
+   */
+  identify?: (db: DbExecutor) => Promise<{ actor: Actor; region: string }>;
 }
 
 /** One API operation: its IAM action and how to turn a wire request into a prepared call. */
@@ -30,6 +37,13 @@ export interface Operation {
   eventSource: string;
   /** Validates the request (InvalidInput on the first problem) and binds it. */
   prepare(request: OperationRequest): PreparedCall;
+  /**
+   * How the caller proves who it is: `sigv4` (default), a request signed with an access key; `activation-code`,
+   * agent registration only: no key and no policy check — the activation code in the input is the credential.
+   */
+  authentication?: 'sigv4' | 'activation-code';
+  /** `policy` (default): the caller's policies must allow `action`; `none`: any valid key (STS GetCallerIdentity). */
+  authorization?: 'policy' | 'none';
 }
 
 /** Parses `value` with `schema`, turning the first issue into InvalidInput that names the field. */

@@ -46,6 +46,9 @@ export class RequestPipeline {
     // What the audit record can name: the key's owner once the key is known (even if the signature then fails).
     const audit: AuditFacts = { operation, now, actor: undefined, region: undefined, accessKeyId: undefined };
     try {
+      if (operation.authentication === 'activation-code') {
+        return await this.executeWithActivationCode(envelope, operation, readRequest, audit);
+      }
       const signature = parseSignature(envelope);
       audit.accessKeyId = signature.accessKeyId;
       audit.region = signature.region;
@@ -66,18 +69,20 @@ export class RequestPipeline {
       const scope = { accountId: caller.accountId, region: signature.region };
       const resourceArn = call.resource(scope);
       audit.resourceArn = resourceArn;
-      authorize(
-        caller,
-        operation.action,
-        resourceArn,
-        requestContext({
-          sourceIp: envelope.sourceIp,
-          region: signature.region,
-          now,
-          userAgent: envelope.userAgent,
-          secureTransport: false,
-        }),
-      );
+      if (operation.authorization !== 'none') {
+        authorize(
+          caller,
+          operation.action,
+          resourceArn,
+          requestContext({
+            sourceIp: envelope.sourceIp,
+            region: signature.region,
+            now,
+            userAgent: envelope.userAgent,
+            secureTransport: false,
+          }),
+        );
+      }
       return await this.db.transaction().execute(async (tx) => {
         const result = await call.run({
           actor: caller,
@@ -107,6 +112,40 @@ export class RequestPipeline {
         );
       throw error;
     }
+  }
+
+  /**
+   * Agent registration: no SigV4 key; the call names its account from its input (`identify`) and checks the
+   * activation code itself inside the transaction. Audited like any call; the identity counts as known only
+   * once the code was accepted.
+   */
+  private async executeWithActivationCode(
+    envelope: CallEnvelope,
+    operation: Operation,
+    readRequest: () => OperationRequest,
+    audit: AuditFacts,
+  ): Promise<unknown> {
+    const call = operation.prepare(readRequest());
+    audit.call = call;
+    if (call.identify === undefined) throw new Error(`${operation.name} cannot identify its caller`);
+    const { actor, region } = await call.identify(this.db);
+    audit.actor = actor;
+    audit.region = region;
+    const resourceArn = call.resource({ accountId: actor.accountId, region });
+    audit.resourceArn = resourceArn;
+    return this.db.transaction().execute(async (tx) => {
+      const result = await call.run({
+        actor,
+        accountId: actor.accountId,
+        region,
+        requestId: envelope.requestId,
+        now: audit.now,
+        tx,
+      });
+      audit.verified = true;
+      await this.audit.append(tx, this.entry(envelope, audit, undefined, result));
+      return result;
+    });
   }
 
   private entry(envelope: CallEnvelope, facts: AuditFacts, error: unknown, result: unknown): AuditEntry {

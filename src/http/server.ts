@@ -6,6 +6,7 @@ import { awsJson11ContentType, type AwsJsonRouter } from './aws-json-router.js';
 import { ApiError, toWireError, type WireProtocol } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { CallEnvelope, RequestPipeline } from './pipeline.js';
+import { isQueryRequest, QueryRouter } from './query-router.js';
 import type { RestJsonRouter } from './rest-json-router.js';
 
 /** What the server needs from the rest of the program. */
@@ -16,6 +17,8 @@ export interface HttpServerDeps {
   restJson: RestJsonRouter;
   /** Requests carrying `X-Amz-Target` (awsJson1_1 services). */
   awsJson: AwsJsonRouter;
+  /** Form-encoded `POST /` without `X-Amz-Target` (query-protocol services: STS). */
+  query?: QueryRouter;
   /** Throws when the node cannot serve (e.g. the database is unreachable). */
   checkHealth: () => Promise<void>;
   maxBodyBytes: number;
@@ -97,6 +100,22 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
         });
         return;
       }
+      if (
+        target === undefined &&
+        deps.query !== undefined &&
+        isQueryRequest(method, rawPath, request.headers['content-type'])
+      ) {
+        outcome = await handleQuery(
+          deps.query,
+          request,
+          response,
+          { requestId, method, rawPath, rawQuery },
+          (name) => {
+            operationName = name;
+          },
+        );
+        return;
+      }
       const body = await readBody(request, deps.maxBodyBytes);
       const match =
         target === undefined
@@ -143,6 +162,43 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
         { requestId, method, path: rawPath, operation: operationName, outcome, seconds },
         'request',
       );
+    }
+  }
+
+  /** A query-protocol call (STS): form body in, XML out; resolves to the outcome for metrics. */
+  async function handleQuery(
+    router: QueryRouter,
+    request: IncomingMessage,
+    response: ServerResponse,
+    call: { requestId: string; method: string; rawPath: string; rawQuery: string },
+    named: (operation: string) => void,
+  ): Promise<string> {
+    const xml = { 'content-type': 'text/xml', 'x-amzn-requestid': call.requestId };
+    try {
+      const body = await readBody(request, deps.maxBodyBytes);
+      const form = new URLSearchParams(body.toString('utf8'));
+      const route = router.match(form);
+      named(route.operation.name);
+      const envelope: CallEnvelope = {
+        ...call,
+        headers: request.headersDistinct,
+        body,
+        sourceIp: request.socket.remoteAddress ?? '',
+        userAgent: request.headers['user-agent'] ?? '',
+      };
+      const result = await deps.pipeline.execute(envelope, route.operation, () => ({
+        labels: {},
+        query: new URLSearchParams(call.rawQuery),
+        body: Object.fromEntries(form),
+      }));
+      send(response, 200, QueryRouter.response(route, result, call.requestId), xml);
+      return 'success';
+    } catch (error) {
+      if (!(error instanceof ApiError))
+        deps.logger.error({ err: error, requestId: call.requestId }, 'unhandled error');
+      const wire = QueryRouter.error(error, call.requestId);
+      if (!response.headersSent) send(response, wire.status, wire.body, xml);
+      return wire.code;
     }
   }
 

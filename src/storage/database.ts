@@ -265,6 +265,308 @@ export interface MembersTable {
   updated_at: number;
 }
 
+/** One SSM document of an account (its versions are in ssm_document_versions). */
+export interface SsmDocumentsTable {
+  account_id: string;
+  region: string;
+  name: string;
+  document_type: string;
+  target_type: string | null;
+  display_name: string | null;
+  default_version: number;
+  latest_version: number;
+  created_at: number;
+}
+
+export interface SsmDocumentVersionsTable {
+  account_id: string;
+  region: string;
+  name: string;
+  version: number;
+  version_name: string | null;
+  document_format: string;
+  content: string;
+  hash: string;
+  created_at: number;
+}
+
+/** A share of a document with an account id, or with `all` (public). */
+export interface SsmDocumentPermissionsTable {
+  account_id: string;
+  region: string;
+  name: string;
+  shared_with: string;
+  shared_version: string;
+  created_at: number;
+}
+
+/** A customized SSM service setting (absent row = the default). */
+export interface SsmServiceSettingsTable {
+  account_id: string;
+  region: string;
+  setting_id: string;
+  value: string;
+  modified_by: string;
+  modified_at: number;
+}
+
+/** A State Manager association; `spec` is the JSON of its current version. */
+export interface SsmAssociationsTable {
+  association_id: string;
+  account_id: string;
+  region: string;
+  document_owner: string;
+  document_name: string;
+  instance_id: string | null;
+  association_name: string | null;
+  version: number;
+  spec: string;
+  overview_status: string;
+  next_run_at: number | null;
+  last_execution_at: number | null;
+  last_success_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SsmAssociationVersionsTable {
+  association_id: string;
+  version: number;
+  spec: string;
+  created_at: number;
+}
+
+/** The last reported status of an association on one managed node. */
+export interface SsmAssociationStatusesTable {
+  association_id: string;
+  instance_id: string;
+  account_id: string;
+  region: string;
+  association_version: number;
+  document_version: string;
+  execution_id: string;
+  status: string;
+  detailed_status: string;
+  error_code: string | null;
+  execution_summary: string | null;
+  executed_at: number;
+}
+
+export interface SsmAssociationExecutionsTable {
+  execution_id: string;
+  association_id: string;
+  association_version: number;
+  status: string;
+  detailed_status: string;
+  created_at: number;
+  last_execution_at: number;
+}
+
+export interface SsmAssociationExecutionTargetsTable {
+  execution_id: string;
+  instance_id: string;
+  association_id: string;
+  association_version: number;
+  status: string;
+  detailed_status: string;
+  executed_at: number;
+}
+
+/** An SSM activation (the code only as its SHA-256 hash; tags as JSON `[{Key, Value}]`). */
+export interface SsmActivationsTable {
+  activation_id: string;
+  account_id: string;
+  region: string;
+  code_hash: string;
+  iam_role: string;
+  description: string | null;
+  default_instance_name: string | null;
+  registration_limit: number;
+  registrations_count: number;
+  expires_at: number;
+  created_at: number;
+  tags: string;
+}
+
+/** A managed (hybrid) instance registered with an activation; kept after deregistration. */
+export interface SsmManagedInstancesTable {
+  instance_id: string;
+  account_id: string;
+  region: string;
+  activation_id: string;
+  iam_role: string;
+  name: string | null;
+  principal_id: string;
+  access_key_id: string;
+  policy_arn: string;
+  fingerprint: string | null;
+  registered_at: number;
+  last_ping_at: number;
+  deregistered_at: number | null;
+  agent_name: string | null;
+  agent_version: string | null;
+  agent_status: string | null;
+  platform_type: string | null;
+  platform_name: string | null;
+  platform_version: string | null;
+  ip_address: string | null;
+  computer_name: string | null;
+  association_status: string | null;
+  last_association_execution_at: number | null;
+  last_successful_association_execution_at: number | null;
+}
+
+/** A tag of any SSM resource (ManagedInstance, Document, PatchBaseline, …). */
+export interface SsmResourceTagsTable {
+  account_id: string;
+  region: string;
+  resource_type: string;
+  resource_id: string;
+  tag_key: string;
+  tag_value: string;
+}
+
+/** The latest inventory item of one type on one managed instance (content = JSON array of string maps). */
+export interface InventoryItemsTable {
+  account_id: string;
+  region: string;
+  instance_id: string;
+  type_name: string;
+  schema_version: string;
+  capture_time: string;
+  content_hash: string;
+  content: string;
+  /** JSON object of the item's Context (AWS:ComplianceItem only), or NULL. */
+  context: string | null;
+  entry_count: number;
+  content_bytes: number;
+  /** When the content last changed (epoch ms); `updated_at` also moves on hash-only re-uploads. */
+  content_updated_at: number;
+  updated_at: number;
+}
+
+/** A `Custom:` inventory type seen in an account: the attribute names put so far (JSON array). */
+export interface InventoryCustomTypesTable {
+  account_id: string;
+  region: string;
+  type_name: string;
+  schema_version: string;
+  attributes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One compliance set (resource × compliance type) with its maintained summary. */
+export interface ComplianceSetsTable {
+  account_id: string;
+  region: string;
+  resource_type: string;
+  resource_id: string;
+  compliance_type: string;
+  status: string;
+  overall_severity: string;
+  item_count: number;
+  /** JSON `{COMPLIANT: {CRITICAL: n, …}, NON_COMPLIANT: {…}}`. */
+  severity_counts: string;
+  execution_time: number;
+  execution_id: string | null;
+  execution_type: string | null;
+  item_content_hash: string | null;
+  updated_at: number;
+}
+
+/** One item of a compliance set; `item_key` is the item Id (or a positional key when it has none). */
+export interface ComplianceItemsTable {
+  account_id: string;
+  region: string;
+  resource_type: string;
+  resource_id: string;
+  compliance_type: string;
+  item_key: string;
+  item_id: string | null;
+  title: string;
+  severity: string;
+  status: string;
+  /** JSON object of detail key → value. */
+  details: string;
+  execution_time: number;
+  execution_id: string | null;
+  execution_type: string | null;
+}
+
+/** One accepted compliance upload: its summary, and (for the most recent ones) the resulting item set as JSON. */
+export interface ComplianceExecutionsTable {
+  seq: Generated<number>;
+  account_id: string;
+  region: string;
+  resource_type: string;
+  resource_id: string;
+  compliance_type: string;
+  execution_time: number;
+  execution_id: string | null;
+  execution_type: string | null;
+  upload_type: string;
+  status: string;
+  overall_severity: string;
+  item_count: number;
+  severity_counts: string;
+  items: string | null;
+  recorded_at: number;
+}
+
+/** A custom patch baseline; `definition` is the JSON of its rules (the domain BaselineDefinition). */
+export interface PatchBaselinesTable {
+  account_id: string;
+  region: string;
+  baseline_id: string;
+  name: string;
+  operating_system: string;
+  definition: string;
+  client_token: string | null;
+  /** Hash of the CreatePatchBaseline request that used `client_token` (idempotency). */
+  request_fingerprint: string | null;
+  created_at: number;
+  modified_at: number;
+}
+
+/** A patch group's baseline for one operating system. */
+export interface PatchGroupBaselinesTable {
+  account_id: string;
+  region: string;
+  patch_group: string;
+  operating_system: string;
+  baseline_id: string;
+  registered_at: number;
+}
+
+/** An account's custom default baseline of one operating system (absent = the predefined one). */
+export interface PatchDefaultBaselinesTable {
+  account_id: string;
+  region: string;
+  operating_system: string;
+  baseline_id: string;
+  updated_at: number;
+}
+
+/** A baseline frozen for a patch SnapshotId (GetDeployablePatchSnapshotForInstance). */
+export interface PatchSnapshotsTable {
+  account_id: string;
+  region: string;
+  snapshot_id: string;
+  baseline_id: string;
+  document: string;
+  created_at: number;
+}
+
+export interface FindingAggregatorsTable {
+  aggregator_arn: string;
+  account_id: string;
+  home_region: string;
+  linking_mode: string;
+  regions: string;
+  created_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   principals: PrincipalsTable;
@@ -286,11 +588,33 @@ export interface Database {
   product_subscriptions: ProductSubscriptionsTable;
   automation_rules: AutomationRulesTable;
   members: MembersTable;
+  finding_aggregators: FindingAggregatorsTable;
   jobs: JobsTable;
   outbox: OutboxTable;
   outbox_cursors: OutboxCursorsTable;
   outbox_dead_letters: OutboxDeadLettersTable;
   schedules: SchedulesTable;
+  ssm_activations: SsmActivationsTable;
+  ssm_managed_instances: SsmManagedInstancesTable;
+  ssm_resource_tags: SsmResourceTagsTable;
+  ssm_documents: SsmDocumentsTable;
+  ssm_document_versions: SsmDocumentVersionsTable;
+  ssm_document_permissions: SsmDocumentPermissionsTable;
+  ssm_service_settings: SsmServiceSettingsTable;
+  ssm_associations: SsmAssociationsTable;
+  ssm_association_versions: SsmAssociationVersionsTable;
+  ssm_association_statuses: SsmAssociationStatusesTable;
+  ssm_association_executions: SsmAssociationExecutionsTable;
+  ssm_association_execution_targets: SsmAssociationExecutionTargetsTable;
+  inventory_items: InventoryItemsTable;
+  inventory_custom_types: InventoryCustomTypesTable;
+  compliance_sets: ComplianceSetsTable;
+  compliance_items: ComplianceItemsTable;
+  compliance_executions: ComplianceExecutionsTable;
+  patch_baselines: PatchBaselinesTable;
+  patch_group_baselines: PatchGroupBaselinesTable;
+  patch_default_baselines: PatchDefaultBaselinesTable;
+  patch_snapshots: PatchSnapshotsTable;
 }
 
 /** The database handle every store receives. */

@@ -1,5 +1,5 @@
 /** Opens the configured engine and migrates it; the only place that chooses a dialect. */
-import { sql } from 'kysely';
+import { sql, type LogConfig, type LogEvent } from 'kysely';
 import type { Db } from './database.js';
 import type { DialectTraits } from './dialect-traits.js';
 import type { FindingsWriter } from './findings-writer.js';
@@ -28,23 +28,45 @@ export function dialectTraitsFor(url: string): DialectTraits {
 }
 
 /**
+ * `BULWARK_LOG_SQL=1` logs every statement with its parameters and duration to stderr (for EXPLAIN work;
+ * `bench/query.ts --explain` captures them itself).
+ */
+function sqlLogFromEnvironment(): LogConfig | undefined {
+  if (process.env['BULWARK_LOG_SQL'] !== '1') return undefined;
+  return (event: LogEvent) => {
+    process.stderr.write(
+      `[sql ${event.queryDurationMillis.toFixed(2)} ms${event.level === 'error' ? ' ERROR' : ''}] ` +
+        `${event.query.sql} -- ${JSON.stringify(event.query.parameters)}\n`,
+    );
+  };
+}
+
+/**
  * Opens `url`: `postgres://…` for PostgreSQL (optionally inside `schema`, created when missing), otherwise a
  * SQLite file path or `sqlite:PATH` (`:memory:` for tests). Migrations run before it is returned.
  */
-export async function openDatabase(url: string, options: { schema?: string } = {}): Promise<OpenDatabase> {
+export async function openDatabase(
+  url: string,
+  options: { schema?: string; log?: LogConfig } = {},
+): Promise<OpenDatabase> {
+  const log = options.log ?? sqlLogFromEnvironment();
   if (isPostgresUrl(url)) {
     if (options.schema !== undefined) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
+      if (!/^[a-z_][a-z0-9_]*$/.test(options.schema))
+        throw new Error(`invalid schema name ${options.schema}`);
       const bootstrap = openPostgres(url, { maxConnections: 1 });
       await sql`create schema if not exists ${sql.id(options.schema)}`.execute(bootstrap);
       await bootstrap.destroy();
     }
-    const db = openPostgres(url, options.schema === undefined ? {} : { schema: options.schema });
+    const db = openPostgres(url, {
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      ...(log === undefined ? {} : { log }),
+    });
     await migrateToLatest(db, postgresTraits, options.schema);
     return { db, traits: postgresTraits, findingsWriter: new KyselyFindingsWriter() };
   }
   const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
-  const { db, connection } = openSqlite(file);
+  const { db, connection } = openSqlite(file, log);
   await migrateToLatest(db, sqliteTraits);
   return { db, traits: sqliteTraits, findingsWriter: new SqliteFindingsWriter(connection) };
 }

@@ -22,8 +22,93 @@ export interface FindingsUpdated {
   findings: FindingRef[];
 }
 
+/** An SSM document was created, got a new version or default version, or was deleted. */
+export interface DocumentChanged {
+  type: 'DocumentChanged';
+  accountId: string;
+  region: string;
+  documentName: string;
+  change: 'Created' | 'Updated' | 'DefaultVersionChanged' | 'Deleted';
+}
+
+/** An SSM document's sharing changed; `public` says whether it is now shared with everyone (SSM.4). */
+export interface DocumentPermissionChanged {
+  type: 'DocumentPermissionChanged';
+  accountId: string;
+  region: string;
+  documentName: string;
+  public: boolean;
+}
+
+/** An association's status on one managed node changed (feeds association compliance, SSM.3). */
+export interface AssociationStatusChanged {
+  type: 'AssociationStatusChanged';
+  accountId: string;
+  region: string;
+  associationId: string;
+  instanceId: string;
+  status: string;
+}
+
+/** A managed instance registered with an activation. */
+export interface InstanceRegistered {
+  type: 'InstanceRegistered';
+  accountId: string;
+  region: string;
+  instanceId: string;
+  activationId: string;
+}
+
+/** A managed instance was deregistered: its key no longer works. */
+export interface InstanceDeregistered {
+  type: 'InstanceDeregistered';
+  accountId: string;
+  region: string;
+  instanceId: string;
+}
+
+/** A heartbeat changed what is known about an instance (agent, platform, address); plain pings raise nothing. */
+export interface InstanceInformationUpdated {
+  type: 'InstanceInformationUpdated';
+  accountId: string;
+  region: string;
+  instanceId: string;
+  /** The wire names of the members that changed, e.g. `AgentVersion`, `IPAddress`. */
+  changed: string[];
+}
+
+/** New or changed inventory content of a managed instance (hash-only re-uploads raise nothing). */
+export interface InventoryChanged {
+  type: 'InventoryChanged';
+  accountId: string;
+  region: string;
+  instanceId: string;
+  typeNames: string[];
+}
+
+/** A compliance set (resource × compliance type) changed; `NOT_APPLICABLE` when it now holds no items. */
+export interface ComplianceChanged {
+  type: 'ComplianceChanged';
+  accountId: string;
+  region: string;
+  resourceType: string;
+  resourceId: string;
+  complianceType: string;
+  status: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+}
+
 /** Every event; capabilities add members here. */
-export type BulwarkEvent = FindingsImported | FindingsUpdated;
+export type BulwarkEvent =
+  | FindingsImported
+  | FindingsUpdated
+  | InstanceRegistered
+  | InstanceDeregistered
+  | InstanceInformationUpdated
+  | DocumentChanged
+  | DocumentPermissionChanged
+  | AssociationStatusChanged
+  | InventoryChanged
+  | ComplianceChanged;
 
 /** The name of an event. */
 export type BulwarkEventType = BulwarkEvent['type'];

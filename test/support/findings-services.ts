@@ -3,6 +3,9 @@ import { MembersService, MembersStore } from '../../src/access/index.js';
 import assert from 'node:assert/strict';
 import { AutomationRulesService } from '../../src/findings/automation-rules-service.js';
 import { AutomationRulesStore } from '../../src/findings/automation-rules-store.js';
+import { FindingAggregatorService } from '../../src/findings/finding-aggregator-service.js';
+import { FindingAggregatorStore } from '../../src/findings/finding-aggregator-store.js';
+import { findingScope } from '../../src/findings/finding-scope.js';
 import { FindingsService } from '../../src/findings/findings-service.js';
 import { FindingsStore } from '../../src/findings/findings-store.js';
 import { HubService } from '../../src/findings/hub-service.js';
@@ -34,7 +37,10 @@ export function findingsServices(): FindingsServices {
   const findings = new FindingsService(
     new FindingsStore(),
     new StoredIngestPolicy(subscriptions, rules),
-    new MembersService(new MembersStore()),
+    findingScope(
+      new MembersService(new MembersStore()),
+      new FindingAggregatorService(new FindingAggregatorStore()),
+    ),
   );
   const insights = new InsightsService(new InsightsStore(), findings, hubStore);
   return {

@@ -90,12 +90,6 @@ export function jobsAndOutboxSchema(traits: DialectTraits): Migration {
         .addColumn('updated_at', big, (c) => c.notNull())
         .execute();
 
-      // Retention deletes findings by age across all accounts; the per-account indexes cannot serve that.
-      await db.schema
-        .createIndex('findings_by_updated_at')
-        .on('findings')
-        .columns(['updated_at_ms', 'pk'])
-        .execute();
     },
   };
 }

@@ -6,6 +6,11 @@ import { jobsAndOutboxSchema } from './0002-jobs-and-outbox.js';
 import { auditTrailSchema } from './0003-audit-trail.js';
 import { principalsAndPoliciesSchema } from './0004-principals-and-policies.js';
 import { membersSchema } from './0005-members.js';
+import { fleetSchema } from './0006-fleet.js';
+import { inventoryComplianceSchema } from './0007-inventory-compliance.js';
+import { patchingSchema } from './0008-patching.js';
+import { documentsAssociationsSchema } from './0009-documents-associations.js';
+import { findingAggregatorsSchema } from './0010-finding-aggregators.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -14,5 +19,10 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0003-audit-trail': auditTrailSchema(traits),
     '0004-principals-and-policies': principalsAndPoliciesSchema(traits),
     '0005-members': membersSchema(traits),
+    '0006-fleet': fleetSchema(traits),
+    '0007-inventory-compliance': inventoryComplianceSchema(traits),
+    '0008-patching': patchingSchema(traits),
+    '0009-documents-associations': documentsAssociationsSchema(traits),
+    '0010-finding-aggregators': findingAggregatorsSchema(traits),
   };
 }

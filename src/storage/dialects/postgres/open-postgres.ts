@@ -1,5 +1,5 @@
 /** The scale-out engine: PostgreSQL 15+ through a connection pool. */
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type LogConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../database.js';
 import type { DialectTraits } from '../../dialect-traits.js';
@@ -22,12 +22,18 @@ const types: pg.CustomTypesConfig = {
 };
 
 /** Opens a pool on `url`; `schema`, when given, is created if needed and used as the search path. */
-export function openPostgres(url: string, options: { schema?: string; maxConnections?: number } = {}): Kysely<Database> {
+export function openPostgres(
+  url: string,
+  options: { schema?: string; maxConnections?: number; log?: LogConfig } = {},
+): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
     types,
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
 }

@@ -98,7 +98,14 @@ export class SqliteFindingsWriter implements FindingsWriter {
       for (const type of row.types) s.insertType.run(pk, type);
       for (const resource of row.resources) s.insertResource.run(pk, resource.type, resource.id);
       const h = row.history;
-      s.insertHistory.run(pk, h.update_time_ms, h.finding_created, h.source_type, h.source_identity, h.updates);
+      s.insertHistory.run(
+        pk,
+        h.update_time_ms,
+        h.finding_created,
+        h.source_type,
+        h.source_identity,
+        h.updates,
+      );
     }
     return Promise.resolve();
   }
@@ -107,7 +114,9 @@ export class SqliteFindingsWriter implements FindingsWriter {
     const c = this.connection;
     const placeholders = findingColumns.map(() => '?').join(', ');
     return {
-      insertFinding: c.prepare(`insert into findings (${findingColumns.join(', ')}) values (${placeholders})`),
+      insertFinding: c.prepare(
+        `insert into findings (${findingColumns.join(', ')}) values (${placeholders})`,
+      ),
       updateFinding: c.prepare(
         `update findings set ${findingColumns.map((name) => `${name} = ?`).join(', ')} where pk = ?`,
       ),

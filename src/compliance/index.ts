@@ -1,0 +1,30 @@
+/** The compliance capability's public door (SSM Compliance: sets of items per resource and compliance type). */
+export {
+  ComplianceService,
+  type ComplianceItemsQuery,
+  type ComplianceSummariesQuery,
+  type ComplianceTypeSummary,
+  type InstanceAttributes,
+  type InventoryComplianceUpload,
+} from './service.js';
+export { ComplianceStore, type ComplianceExecution, type SetKey } from './store.js';
+export { complianceRoutes } from './routes.js';
+export {
+  complianceLimits,
+  complianceSeverities,
+  complianceStatuses,
+  managedInstanceResourceType,
+  summarizeItems,
+  type ComplianceItem,
+  type ComplianceItemInput,
+  type ComplianceSet,
+  type ComplianceSeverity,
+  type ComplianceStatus,
+  type ComplianceUploadType,
+  type ExecutionSummary,
+  type PutComplianceOutcome,
+  type PutComplianceRequest,
+  type SetCounts,
+  type SeverityCounts,
+} from './model.js';
+export { parseComplianceFilters, type ComplianceFilter, type WireComplianceFilter } from './filters.js';

@@ -1,0 +1,423 @@
+/** Persistence of compliance sets, their items and their execution history. */
+import type { Selectable } from 'kysely';
+import type { ComplianceItemsTable, ComplianceSetsTable, DbExecutor } from '../storage/database.js';
+import {
+  complianceLimits,
+  type ComplianceItem,
+  type ComplianceSet,
+  type ComplianceSeverity,
+  type ComplianceStatus,
+  type ExecutionSummary,
+  type SetCounts,
+  type SetSummary,
+} from './model.js';
+
+/** Where a set lives: account, Region and the set's identity. */
+export interface SetKey {
+  accountId: string;
+  region: string;
+  resourceType: string;
+  resourceId: string;
+  complianceType: string;
+}
+
+/** An item to store, with its key within the set. */
+export interface StoredItemInput {
+  key: string;
+  item: ComplianceItem;
+}
+
+/** Which sets of an account to read. */
+export interface SetQuery {
+  accountId: string;
+  region: string;
+  resourceIds?: readonly string[] | undefined;
+  resourceTypes?: readonly string[] | undefined;
+  complianceTypes?: readonly string[] | undefined;
+}
+
+/** One recorded upload of a set. */
+export interface ComplianceExecution {
+  seq: number;
+  execution: ExecutionSummary;
+  uploadType: string;
+  summary: SetSummary;
+  /** The resulting items; undefined once older than the retained window. */
+  items: ComplianceItem[] | undefined;
+  recordedAt: Date;
+}
+
+const optional = (value: string | null): string | undefined =>
+  value === null || value === '' ? undefined : value;
+
+function toSet(row: Selectable<ComplianceSetsTable>): ComplianceSet {
+  return {
+    resourceType: row.resource_type,
+    resourceId: row.resource_id,
+    complianceType: row.compliance_type,
+    status: row.status as ComplianceStatus,
+    overallSeverity: row.overall_severity as ComplianceSeverity,
+    itemCount: row.item_count,
+    counts: JSON.parse(row.severity_counts) as SetCounts,
+    execution: {
+      executionTime: new Date(Number(row.execution_time)),
+      executionId: optional(row.execution_id),
+      executionType: optional(row.execution_type),
+    },
+    itemContentHash: optional(row.item_content_hash),
+    updatedAt: new Date(Number(row.updated_at)),
+  };
+}
+
+function toItem(row: Selectable<ComplianceItemsTable>): ComplianceItem {
+  return {
+    resourceType: row.resource_type,
+    resourceId: row.resource_id,
+    complianceType: row.compliance_type,
+    id: optional(row.item_id),
+    title: row.title,
+    severity: row.severity as ComplianceSeverity,
+    status: row.status as ComplianceStatus,
+    details: JSON.parse(row.details) as Record<string, string>,
+    execution: {
+      executionTime: new Date(Number(row.execution_time)),
+      executionId: optional(row.execution_id),
+      executionType: optional(row.execution_type),
+    },
+  };
+}
+
+/** Items as kept in an execution's snapshot (JSON), and back. */
+interface SnapshotItem {
+  i?: string;
+  t: string;
+  s: string;
+  v: string;
+  d: Record<string, string>;
+  e: [number, string | null, string | null];
+}
+
+const toSnapshot = ({ item }: StoredItemInput): SnapshotItem => ({
+  ...(item.id === undefined ? {} : { i: item.id }),
+  t: item.title,
+  s: item.status,
+  v: item.severity,
+  d: item.details,
+  e: [
+    item.execution.executionTime.getTime(),
+    item.execution.executionId ?? null,
+    item.execution.executionType ?? null,
+  ],
+});
+
+const fromSnapshot = (key: SetKey, entry: SnapshotItem): ComplianceItem => ({
+  resourceType: key.resourceType,
+  resourceId: key.resourceId,
+  complianceType: key.complianceType,
+  id: entry.i,
+  title: entry.t,
+  status: entry.s as ComplianceStatus,
+  severity: entry.v as ComplianceSeverity,
+  details: entry.d,
+  execution: {
+    executionTime: new Date(entry.e[0]),
+    executionId: entry.e[1] ?? undefined,
+    executionType: entry.e[2] ?? undefined,
+  },
+});
+
+/** Reads and writes compliance sets; every write is in the caller's transaction. */
+export class ComplianceStore {
+  /** The set, if stored (also when it holds no items). */
+  async findSet(db: DbExecutor, key: SetKey): Promise<ComplianceSet | undefined> {
+    const row = await db
+      .selectFrom('compliance_sets')
+      .selectAll()
+      .where('account_id', '=', key.accountId)
+      .where('region', '=', key.region)
+      .where('resource_type', '=', key.resourceType)
+      .where('resource_id', '=', key.resourceId)
+      .where('compliance_type', '=', key.complianceType)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toSet(row);
+  }
+
+  /** The sets matching `query` that hold items, ordered by resource then compliance type. */
+  async listSets(db: DbExecutor, query: SetQuery): Promise<ComplianceSet[]> {
+    let select = db
+      .selectFrom('compliance_sets')
+      .selectAll()
+      .where('account_id', '=', query.accountId)
+      .where('region', '=', query.region)
+      .where('item_count', '>', 0);
+    if (query.resourceIds !== undefined) select = select.where('resource_id', 'in', [...query.resourceIds]);
+    if (query.resourceTypes !== undefined)
+      select = select.where('resource_type', 'in', [...query.resourceTypes]);
+    if (query.complianceTypes !== undefined) {
+      select = select.where('compliance_type', 'in', [...query.complianceTypes]);
+    }
+    const rows = await select
+      .orderBy('resource_id')
+      .orderBy('resource_type')
+      .orderBy('compliance_type')
+      .execute();
+    return rows.map(toSet);
+  }
+
+  /** The Custom: compliance types stored for a resource. */
+  async customTypesOf(db: DbExecutor, key: Omit<SetKey, 'complianceType'>): Promise<string[]> {
+    const rows = await db
+      .selectFrom('compliance_sets')
+      .select('compliance_type')
+      .where('account_id', '=', key.accountId)
+      .where('region', '=', key.region)
+      .where('resource_type', '=', key.resourceType)
+      .where('resource_id', '=', key.resourceId)
+      .where('compliance_type', 'like', 'Custom:%')
+      .where('item_count', '>', 0)
+      .execute();
+    return rows.map((row) => row.compliance_type);
+  }
+
+  /** The items of the sets matching `query`, ordered by resource, compliance type and item key. */
+  async listItems(db: DbExecutor, query: SetQuery): Promise<ComplianceItem[]> {
+    let select = db
+      .selectFrom('compliance_items')
+      .selectAll()
+      .where('account_id', '=', query.accountId)
+      .where('region', '=', query.region);
+    if (query.resourceIds !== undefined) select = select.where('resource_id', 'in', [...query.resourceIds]);
+    if (query.resourceTypes !== undefined)
+      select = select.where('resource_type', 'in', [...query.resourceTypes]);
+    if (query.complianceTypes !== undefined) {
+      select = select.where('compliance_type', 'in', [...query.complianceTypes]);
+    }
+    const rows = await select
+      .orderBy('resource_id')
+      .orderBy('resource_type')
+      .orderBy('compliance_type')
+      .orderBy('item_key')
+      .execute();
+    return rows.map(toItem);
+  }
+
+  /** The items of one set keyed by item key. */
+  async itemsOfSet(db: DbExecutor, key: SetKey): Promise<StoredItemInput[]> {
+    const rows = await db
+      .selectFrom('compliance_items')
+      .selectAll()
+      .where('account_id', '=', key.accountId)
+      .where('region', '=', key.region)
+      .where('resource_type', '=', key.resourceType)
+      .where('resource_id', '=', key.resourceId)
+      .where('compliance_type', '=', key.complianceType)
+      .orderBy('item_key')
+      .execute();
+    return rows.map((row) => ({ key: row.item_key, item: toItem(row) }));
+  }
+
+  /** Deletes the items of the set whose keys are listed (all of them when `keys` is undefined). */
+  async deleteItems(db: DbExecutor, key: SetKey, keys?: readonly string[]): Promise<void> {
+    if (keys !== undefined && keys.length === 0) return;
+    const chunks = keys === undefined ? [undefined] : chunk(keys, 500);
+    for (const part of chunks) {
+      let query = db
+        .deleteFrom('compliance_items')
+        .where('account_id', '=', key.accountId)
+        .where('region', '=', key.region)
+        .where('resource_type', '=', key.resourceType)
+        .where('resource_id', '=', key.resourceId)
+        .where('compliance_type', '=', key.complianceType);
+      if (part !== undefined) query = query.where('item_key', 'in', part);
+      await query.execute();
+    }
+  }
+
+  /** Inserts items (their keys must not be stored yet). */
+  async insertItems(db: DbExecutor, key: SetKey, items: readonly StoredItemInput[]): Promise<void> {
+    // 14 parameters per row; stay well under PostgreSQL's 65,535 and SQLite's 32,766 bound parameters.
+    for (const part of chunk(items, 1000)) {
+      await db
+        .insertInto('compliance_items')
+        .values(
+          part.map(({ key: itemKey, item }) => ({
+            account_id: key.accountId,
+            region: key.region,
+            resource_type: key.resourceType,
+            resource_id: key.resourceId,
+            compliance_type: key.complianceType,
+            item_key: itemKey,
+            item_id: item.id ?? null,
+            title: item.title,
+            severity: item.severity,
+            status: item.status,
+            details: JSON.stringify(item.details),
+            execution_time: item.execution.executionTime.getTime(),
+            execution_id: item.execution.executionId ?? null,
+            execution_type: item.execution.executionType ?? null,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** Writes the set row (insert or replace). */
+  async saveSet(
+    db: DbExecutor,
+    key: SetKey,
+    summary: SetSummary,
+    execution: ExecutionSummary,
+    itemContentHash: string | undefined,
+    now: Date,
+  ): Promise<void> {
+    const values = {
+      status: summary.status,
+      overall_severity: summary.overallSeverity,
+      item_count: summary.itemCount,
+      severity_counts: JSON.stringify(summary.counts),
+      execution_time: execution.executionTime.getTime(),
+      execution_id: execution.executionId ?? null,
+      execution_type: execution.executionType ?? null,
+      item_content_hash: itemContentHash ?? null,
+      updated_at: now.getTime(),
+    };
+    await db
+      .insertInto('compliance_sets')
+      .values({
+        account_id: key.accountId,
+        region: key.region,
+        resource_type: key.resourceType,
+        resource_id: key.resourceId,
+        compliance_type: key.complianceType,
+        ...values,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['account_id', 'region', 'resource_type', 'resource_id', 'compliance_type'])
+          .doUpdateSet(values),
+      )
+      .execute();
+  }
+
+  /**
+   * Records an accepted upload with the resulting items, then applies the retention: the last
+   * `executionsKept` executions per set, the items of only the last `executionsWithItemsKept`.
+   */
+  async recordExecution(
+    db: DbExecutor,
+    key: SetKey,
+    record: {
+      execution: ExecutionSummary;
+      uploadType: string;
+      summary: SetSummary;
+      items: readonly StoredItemInput[];
+    },
+    now: Date,
+  ): Promise<void> {
+    await db
+      .insertInto('compliance_executions')
+      .values({
+        account_id: key.accountId,
+        region: key.region,
+        resource_type: key.resourceType,
+        resource_id: key.resourceId,
+        compliance_type: key.complianceType,
+        execution_time: record.execution.executionTime.getTime(),
+        execution_id: record.execution.executionId ?? null,
+        execution_type: record.execution.executionType ?? null,
+        upload_type: record.uploadType,
+        status: record.summary.status,
+        overall_severity: record.summary.overallSeverity,
+        item_count: record.summary.itemCount,
+        severity_counts: JSON.stringify(record.summary.counts),
+        items: JSON.stringify(record.items.map(toSnapshot)),
+        recorded_at: now.getTime(),
+      })
+      .execute();
+    const recent = await this.executionRows(db, key)
+      .select('seq')
+      .orderBy('seq', 'desc')
+      .limit(complianceLimits.executionsKept + 1)
+      .execute();
+    const itemsFloor = recent[complianceLimits.executionsWithItemsKept - 1]?.seq;
+    if (itemsFloor !== undefined) {
+      await db
+        .updateTable('compliance_executions')
+        .set({ items: null })
+        .where('account_id', '=', key.accountId)
+        .where('region', '=', key.region)
+        .where('resource_type', '=', key.resourceType)
+        .where('resource_id', '=', key.resourceId)
+        .where('compliance_type', '=', key.complianceType)
+        .where('seq', '<', itemsFloor)
+        .where('items', 'is not', null)
+        .execute();
+    }
+    const keptFloor = recent[complianceLimits.executionsKept - 1]?.seq;
+    if (keptFloor !== undefined && recent.length > complianceLimits.executionsKept) {
+      await db
+        .deleteFrom('compliance_executions')
+        .where('account_id', '=', key.accountId)
+        .where('region', '=', key.region)
+        .where('resource_type', '=', key.resourceType)
+        .where('resource_id', '=', key.resourceId)
+        .where('compliance_type', '=', key.complianceType)
+        .where('seq', '<', keptFloor)
+        .execute();
+    }
+  }
+
+  /** The recorded executions of a set, newest first. */
+  async listExecutions(db: DbExecutor, key: SetKey): Promise<ComplianceExecution[]> {
+    const rows = await this.executionRows(db, key).selectAll().orderBy('seq', 'desc').execute();
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      execution: {
+        executionTime: new Date(Number(row.execution_time)),
+        executionId: optional(row.execution_id),
+        executionType: optional(row.execution_type),
+      },
+      uploadType: row.upload_type,
+      summary: {
+        status: row.status as ComplianceStatus,
+        overallSeverity: row.overall_severity as ComplianceSeverity,
+        itemCount: row.item_count,
+        counts: JSON.parse(row.severity_counts) as SetCounts,
+      },
+      items:
+        row.items === null
+          ? undefined
+          : (JSON.parse(row.items) as SnapshotItem[]).map((entry) => fromSnapshot(key, entry)),
+      recordedAt: new Date(Number(row.recorded_at)),
+    }));
+  }
+
+  /** Removes every set, item and execution of a resource (deregistration). */
+  async purgeResource(db: DbExecutor, key: Omit<SetKey, 'complianceType'>): Promise<void> {
+    for (const table of ['compliance_items', 'compliance_sets', 'compliance_executions'] as const) {
+      await db
+        .deleteFrom(table)
+        .where('account_id', '=', key.accountId)
+        .where('region', '=', key.region)
+        .where('resource_type', '=', key.resourceType)
+        .where('resource_id', '=', key.resourceId)
+        .execute();
+    }
+  }
+
+  private executionRows(db: DbExecutor, key: SetKey) {
+    return db
+      .selectFrom('compliance_executions')
+      .where('account_id', '=', key.accountId)
+      .where('region', '=', key.region)
+      .where('resource_type', '=', key.resourceType)
+      .where('resource_id', '=', key.resourceId)
+      .where('compliance_type', '=', key.complianceType);
+  }
+}
+
+function chunk<T>(values: readonly T[], size: number): T[][] {
+  const parts: T[][] = [];
+  for (let start = 0; start < values.length; start += size) parts.push(values.slice(start, start + size));
+  return parts;
+}

@@ -1,0 +1,158 @@
+/** The SSM fleet operations (awsJson1_1, `AmazonSSM.<name>`, IAM action `ssm:<name>`). */
+import type { AwsJsonRoute } from '../http/aws-json-router.js';
+import { awsJsonRoute } from '../http/aws-json-operation.js';
+import { activationArn, managedInstanceArn, ssmResourceArn } from './model.js';
+import type { FleetService } from './service.js';
+import { ssmService } from './ssm-service.js';
+import type { SsmTagsService } from './tags-service.js';
+import {
+  addTagsToResourceInput,
+  createActivationInput,
+  deleteActivationInput,
+  deregisterManagedInstanceInput,
+  describeActivationsInput,
+  describeInstanceInformationInput,
+  fromCreateActivation,
+  fromRegisterManagedInstance,
+  fromWireFacts,
+  fromWireTags,
+  instanceFiltersOf,
+  listTagsForResourceInput,
+  registerManagedInstanceInput,
+  removeTagsFromResourceInput,
+  toWireActivation,
+  toWireInstanceInformation,
+  toWireTags,
+  updateInstanceInformationInput,
+} from './wire.js';
+
+/** What the fleet routes need to know beyond the services. */
+export interface FleetRouteOptions {
+  /** The current Bulwark agent version, for IsLatestVersion (omitted when unknown). */
+  latestAgentVersion?: string | undefined;
+}
+
+/** The routes of activations, registration, instance information, deregistration and SSM tagging. */
+export function fleetRoutes(
+  fleet: FleetService,
+  tags: SsmTagsService,
+  options: FleetRouteOptions = {},
+): AwsJsonRoute[] {
+  const instanceResource = (scope: { accountId: string; region: string }, input: { InstanceId: string }) =>
+    managedInstanceArn(scope.region, scope.accountId, input.InstanceId);
+  return [
+    awsJsonRoute(ssmService, {
+      name: 'CreateActivation',
+      schema: createActivationInput,
+      handle: async (ctx, input) => {
+        const created = await fleet.createActivation(ctx, fromCreateActivation(input));
+        return { ActivationId: created.activationId, ActivationCode: created.activationCode };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DescribeActivations',
+      schema: describeActivationsInput,
+      handle: async (ctx, input) => {
+        const page = await fleet.describeActivations(ctx, {
+          filters: (input.Filters ?? []).map((filter) => ({
+            key: filter.FilterKey,
+            values: filter.FilterValues,
+          })),
+          maxResults: input.MaxResults ?? 50,
+          nextToken: input.NextToken,
+        });
+        return {
+          ActivationList: page.items.map((activation) => toWireActivation(activation, ctx.now)),
+          ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }),
+        };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DeleteActivation',
+      schema: deleteActivationInput,
+      resource: (scope, input) => activationArn(scope.region, scope.accountId, input.ActivationId),
+      handle: async (ctx, input) => {
+        await fleet.deleteActivation(ctx, input.ActivationId);
+        return {};
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'RegisterManagedInstance',
+      schema: registerManagedInstanceInput,
+      authentication: 'activation-code',
+      identify: (db, input) => fleet.identifyActivation(db, input.ActivationId),
+      resource: (scope, input) => activationArn(scope.region, scope.accountId, input.ActivationId),
+      handle: async (ctx, input) => {
+        const registered = await fleet.register(ctx, fromRegisterManagedInstance(input));
+        return {
+          InstanceId: registered.instanceId,
+          AccountId: registered.accountId,
+          Region: registered.region,
+          AccessKeyId: registered.accessKeyId,
+          SecretAccessKey: registered.secretAccessKey,
+        };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'UpdateInstanceInformation',
+      schema: updateInstanceInformationInput,
+      resource: instanceResource,
+      handle: async (ctx, input) => {
+        await fleet.updateInstanceInformation(ctx, input.InstanceId, fromWireFacts(input));
+        return {};
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DescribeInstanceInformation',
+      schema: describeInstanceInformationInput,
+      handle: async (ctx, input) => {
+        const page = await fleet.describeInstanceInformation(ctx, {
+          filters: instanceFiltersOf(input),
+          maxResults: input.MaxResults ?? 10,
+          nextToken: input.NextToken,
+        });
+        return {
+          InstanceInformationList: page.items.map((info) =>
+            toWireInstanceInformation(info, options.latestAgentVersion),
+          ),
+          ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }),
+        };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DeregisterManagedInstance',
+      schema: deregisterManagedInstanceInput,
+      resource: instanceResource,
+      handle: async (ctx, input) => {
+        await fleet.deregister(ctx, input.InstanceId);
+        return {};
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'AddTagsToResource',
+      schema: addTagsToResourceInput,
+      resource: (scope, input) => ssmResourceArn(scope, input.ResourceType, input.ResourceId),
+      handle: async (ctx, input) => {
+        await tags.addTags(ctx, input.ResourceType, input.ResourceId, fromWireTags(input.Tags) ?? []);
+        return {};
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'RemoveTagsFromResource',
+      schema: removeTagsFromResourceInput,
+      resource: (scope, input) => ssmResourceArn(scope, input.ResourceType, input.ResourceId),
+      handle: async (ctx, input) => {
+        await tags.removeTags(ctx, input.ResourceType, input.ResourceId, input.TagKeys);
+        return {};
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'ListTagsForResource',
+      schema: listTagsForResourceInput,
+      resource: (scope, input) => ssmResourceArn(scope, input.ResourceType, input.ResourceId),
+      handle: async (ctx, input) => ({
+        TagList: toWireTags(await tags.listTags(ctx, input.ResourceType, input.ResourceId)),
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,102 @@
+/**
+ * The AWS query protocol (STS, IAM): `POST /` with a form-encoded body `Action=…&Version=…&…`, answered in XML
+ * (`<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>…` or `<ErrorResponse>`).
+ */
+import { ApiError, toWireError, type ErrorKind } from './errors.js';
+import type { Operation } from './operation.js';
+
+/** One query-protocol operation: its Action, API version and response namespace. */
+export interface QueryRoute {
+  action: string;
+  version: string;
+  /** e.g. `https://sts.amazonaws.com/doc/2011-06-15/`. */
+  xmlNamespace: string;
+  operation: Operation;
+}
+
+/** The content type of query requests. */
+export const queryContentType = 'application/x-www-form-urlencoded';
+
+/** Whether a request without X-Amz-Target is a query-protocol call. */
+export function isQueryRequest(method: string, path: string, contentType: string | undefined): boolean {
+  return method === 'POST' && path === '/' && (contentType ?? '').toLowerCase().startsWith(queryContentType);
+}
+
+const escapeXml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Scalars become elements, nested objects nested elements; lists are not needed by any route yet. */
+function toXml(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return escapeXml(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value !== 'object') return '';
+  return Object.entries(value as Record<string, unknown>)
+    .filter(([, member]) => member !== undefined)
+    .map(([key, member]) => `<${key}>${toXml(member)}</${key}>`)
+    .join('');
+}
+
+/** The query protocol's names of Bulwark's errors (STS/IAM wording). */
+const queryCodes: Partial<Record<ErrorKind, string>> = {
+  InvalidInput: 'ValidationError',
+  AccessDenied: 'AccessDenied',
+  UnknownOperation: 'InvalidAction',
+  MissingAuthenticationToken: 'MissingAuthenticationToken',
+  UnrecognizedClient: 'InvalidClientTokenId',
+  InvalidSignature: 'SignatureDoesNotMatch',
+  IncompleteSignature: 'IncompleteSignature',
+  Internal: 'InternalFailure',
+};
+
+/** Maps `Action` (and `Version`) to operations and writes XML responses. */
+export class QueryRouter {
+  private readonly routes: Map<string, QueryRoute>;
+
+  constructor(routes: readonly QueryRoute[]) {
+    this.routes = new Map(routes.map((route) => [route.action, route]));
+  }
+
+  /** The route for a form body; InvalidAction for an unknown Action or Version. */
+  match(form: URLSearchParams): QueryRoute {
+    const action = form.get('Action') ?? '';
+    const route = this.routes.get(action);
+    if (route === undefined || (form.has('Version') && form.get('Version') !== route.version)) {
+      throw new ApiError(
+        'UnknownOperation',
+        `Could not find operation ${action} for version ${form.get('Version') ?? 'NO_VERSION_SPECIFIED'}`,
+      );
+    }
+    return route;
+  }
+
+  /** The XML of a successful call. */
+  static response(route: QueryRoute, result: unknown, requestId: string): string {
+    const name = route.action;
+    return (
+      `<${name}Response xmlns="${route.xmlNamespace}">` +
+      `<${name}Result>${toXml(result)}</${name}Result>` +
+      `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>` +
+      `</${name}Response>`
+    );
+  }
+
+  /** Status and XML of a failed call (`Sender` faults for client errors, `Receiver` for server ones). */
+  static error(
+    error: unknown,
+    requestId: string,
+    xmlNamespace = 'https://sts.amazonaws.com/doc/2011-06-15/',
+  ): { status: number; code: string; body: string } {
+    const wire = toWireError(error);
+    const kindCode =
+      error instanceof ApiError && error.exceptionName === undefined ? queryCodes[error.kind] : undefined;
+    const code = kindCode ?? (error instanceof ApiError ? wire.exceptionName : 'InternalFailure');
+    const status = error instanceof ApiError && error.kind === 'UnknownOperation' ? 400 : wire.status;
+    const message = wire.body['Message'] ?? '';
+    const body =
+      `<ErrorResponse xmlns="${xmlNamespace}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type>` +
+      `<Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error>` +
+      `<RequestId>${requestId}</RequestId></ErrorResponse>`;
+    return { status, code, body };
+  }
+}
