@@ -171,8 +171,23 @@ export class SignedClient {
     });
   }
 
-  /** Sends one call; resolves with the parsed JSON body, rejects on a non-2xx status. */
+  /**
+   * Sends one call; resolves with the parsed JSON body, rejects on a non-2xx status. A reset of a reused
+   * keep-alive socket (the server closed it as the request went out) is retried: the bench's calls are
+   * idempotent (imports upsert, reads read).
+   */
   async call(method: string, path: string, body: string): Promise<unknown> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.callOnce(method, path, body);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (attempt >= 3 || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw error;
+      }
+    }
+  }
+
+  private async callOnce(method: string, path: string, body: string): Promise<unknown> {
     const host = this.url.host;
     const signed = await this.signer.sign({
       method,

@@ -26,7 +26,10 @@ function run(label, roots, env) {
       ...extra,
       ...roots.filter((root) => existsSync(root)),
     ],
-    { stdio: 'inherit', env: { ...process.env, BULWARK_LOG_LEVEL: process.env.BULWARK_LOG_LEVEL ?? 'silent', ...env } },
+    {
+      stdio: 'inherit',
+      env: { ...process.env, BULWARK_LOG_LEVEL: process.env.BULWARK_LOG_LEVEL ?? 'silent', ...env },
+    },
   );
   const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
   const count = (name) => Number(tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
@@ -40,7 +43,11 @@ let postgres;
 try {
   postgres = await acquireTestPostgres();
   process.stdout.write(`\nPostgreSQL for the store tests: ${postgres.url.replace(/\/\/[^@]*@/, '//')}\n`);
-  results.push(run('PostgreSQL: unit, service and end-to-end tests', ['dist/src', 'dist/test'], { BULWARK_TEST_DATABASE_URL: postgres.url }));
+  results.push(
+    run('PostgreSQL: unit, service and end-to-end tests', ['dist/src', 'dist/test'], {
+      BULWARK_TEST_DATABASE_URL: postgres.url,
+    }),
+  );
 } catch (error) {
   process.stderr.write(String(error instanceof Error ? error.message : error) + '\n');
   results.push({ ok: false, passed: 0, failed: 1 });

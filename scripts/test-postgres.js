@@ -55,10 +55,24 @@ function runAs(command, args) {
 
 async function startThrowawayCluster(bin) {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-pg-'));
-  if (process.getuid?.() === 0) chownSync(dir, Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim()), Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim()));
+  if (process.getuid?.() === 0)
+    chownSync(
+      dir,
+      Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim()),
+      Number(spawnSync('id', ['-g', 'postgres']).stdout.toString().trim()),
+    );
   const port = await freePort();
   runAs(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  runAs(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', 'start', '-l', join(dir, 'log')]);
+  runAs(join(bin, 'pg_ctl'), [
+    '-D',
+    join(dir, 'data'),
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    '-w',
+    'start',
+    '-l',
+    join(dir, 'log'),
+  ]);
   runAs(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'test']);
   const stop = () => {
     try {
@@ -103,8 +117,11 @@ export async function dropTestArtifacts(url) {
   try {
     const schemas = await client.query("select nspname from pg_namespace where nspname like 'test\\_%'");
     for (const { nspname } of schemas.rows) await client.query(`drop schema if exists "${nspname}" cascade`);
-    const databases = await client.query("select datname from pg_database where datname like 'bulwark\\_e2e\\_%'");
-    for (const { datname } of databases.rows) await client.query(`drop database if exists "${datname}" with (force)`);
+    const databases = await client.query(
+      "select datname from pg_database where datname like 'bulwark\\_e2e\\_%'",
+    );
+    for (const { datname } of databases.rows)
+      await client.query(`drop database if exists "${datname}" with (force)`);
   } finally {
     await client.end();
   }

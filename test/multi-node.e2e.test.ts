@@ -18,7 +18,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchImportFindingsCommand, EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  BatchImportFindingsCommand,
+  EnableSecurityHubCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../src/storage/database.js';
@@ -45,7 +49,13 @@ interface Node {
 
 const nodes: Node[] = [];
 
-function startNode(name: string, databaseUrl: string, dataDir: string, masterKey: string, role: string): Promise<Node> {
+function startNode(
+  name: string,
+  databaseUrl: string,
+  dataDir: string,
+  masterKey: string,
+  role: string,
+): Promise<Node> {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('BULWARK_')) env[key] = value;
   Object.assign(env, {
@@ -56,7 +66,20 @@ function startNode(name: string, databaseUrl: string, dataDir: string, masterKey
   });
   const child = spawn(
     process.execPath,
-    [bulwarkBin, 'server', '--database', databaseUrl, '--data-dir', dataDir, '--role', role, '--port', '0', '--log-level', 'warn'],
+    [
+      bulwarkBin,
+      'server',
+      '--database',
+      databaseUrl,
+      '--data-dir',
+      dataDir,
+      '--role',
+      role,
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+    ],
     { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -96,7 +119,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}\n${nodes.map((n) => `--- ${n.name}\n${n.output()}`).join('\n')}`);
+      throw new Error(
+        `timed out waiting for ${what}\n${nodes.map((n) => `--- ${n.name}\n${n.output()}`).join('\n')}`,
+      );
     }
     await sleep(100);
   }
@@ -180,7 +205,9 @@ describe('many nodes on one PostgreSQL database (real processes)', { timeout: 60
     );
     await clients[0]!.send(new EnableSecurityHubCommand({}));
     for (const client of clients) {
-      const findings = Array.from({ length: 20 }, () => buildFinding({}, { accountId: credentials.accountId }));
+      const findings = Array.from({ length: 20 }, () =>
+        buildFinding({}, { accountId: credentials.accountId }),
+      );
       const result = await client.send(new BatchImportFindingsCommand({ Findings: findings }));
       assert.equal(result.SuccessCount, 20);
     }
@@ -189,9 +216,9 @@ describe('many nodes on one PostgreSQL database (real processes)', { timeout: 60
     const jobId = await enqueue(database, { name: 'e2e-sleep', payload: { ms: 4000 }, maxAttempts: 3 });
     assert.ok(jobId !== undefined);
     const firstRun = await waitFor('the slow job to start', async () => {
-      const r = await sql<{ worker: string }>`select worker from e2e_job_runs where job_id = ${jobId} and phase = 'started'`.execute(
-        database,
-      );
+      const r = await sql<{
+        worker: string;
+      }>`select worker from e2e_job_runs where job_id = ${jobId} and phase = 'started'`.execute(database);
       return r.rows[0];
     });
     const victim = workers.find((w) => w.workerId === firstRun.worker);
@@ -203,7 +230,12 @@ describe('many nodes on one PostgreSQL database (real processes)', { timeout: 60
       type: n % 3 === 0 ? 'FindingsUpdated' : 'FindingsImported',
       accountId: credentials.accountId,
       region: 'us-east-1',
-      findings: [{ productArn: `arn:aws:securityhub:us-east-1:${credentials.accountId}:product/x/default`, findingId: `e-${n}` }],
+      findings: [
+        {
+          productArn: `arn:aws:securityhub:us-east-1:${credentials.accountId}:product/x/default`,
+          findingId: `e-${n}`,
+        },
+      ],
     });
     const writers = 8;
     const perWriter = 25;
@@ -222,7 +254,8 @@ describe('many nodes on one PostgreSQL database (real processes)', { timeout: 60
     const killed = await victim.exited;
     assert.equal(killed.signal, 'SIGKILL');
     await appendAll;
-    const total = writers * perWriter;
+    // The appended events, plus the FindingsImported event each API node's import raised with its write.
+    const total = writers * perWriter + clients.length;
 
     // The survivor takes the job over once the dead worker's lease expires, and finishes it.
     const job = await waitFor('the job to be finished by the other worker', async () => {
@@ -230,7 +263,11 @@ describe('many nodes on one PostgreSQL database (real processes)', { timeout: 60
       return row?.state === 'done' ? row : undefined;
     });
     assert.equal(job.attempts, 2, 'one attempt died with its worker, the second succeeded');
-    const runs = await sql<{ attempt: number; worker: string; phase: string }>`select attempt, worker, phase from e2e_job_runs where job_id = ${jobId} order by attempt, phase desc`.execute(
+    const runs = await sql<{
+      attempt: number;
+      worker: string;
+      phase: string;
+    }>`select attempt, worker, phase from e2e_job_runs where job_id = ${jobId} order by attempt, phase desc`.execute(
       database,
     );
     assert.deepEqual(
@@ -244,18 +281,26 @@ describe('many nodes on one PostgreSQL database (real processes)', { timeout: 60
 
     // Every event handled exactly once, only by worker nodes.
     const ledger = await waitFor('every event to be handled', async () => {
-      const r = await sql<{ seq: number; worker: string }>`select seq, worker from e2e_event_ledger`.execute(database);
+      const r = await sql<{ seq: number; worker: string }>`select seq, worker from e2e_event_ledger`.execute(
+        database,
+      );
       return r.rows.length >= total ? r.rows : undefined;
     });
     await sleep(500);
-    const final = await sql<{ seq: number; worker: string }>`select seq, worker from e2e_event_ledger`.execute(database);
+    const final = await sql<{
+      seq: number;
+      worker: string;
+    }>`select seq, worker from e2e_event_ledger`.execute(database);
     assert.equal(final.rows.length, ledger.length, 'nothing handled after all were handled');
     const outbox = await database.selectFrom('outbox').select('seq').execute();
     assert.equal(outbox.length, total);
     const handled = final.rows.map((r) => Number(r.seq));
     assert.equal(handled.length, total, 'each event handled once, no duplicates');
     assert.deepEqual(new Set(handled), new Set(outbox.map((r) => r.seq)), 'and none missed');
-    assert.ok(final.rows.every((r) => workerIds.has(r.worker)), 'API nodes ran no subscribers');
+    assert.ok(
+      final.rows.every((r) => workerIds.has(r.worker)),
+      'API nodes ran no subscribers',
+    );
 
     // The scheduler node registered the recurring jobs; the API nodes still answer; the survivor stops cleanly.
     const schedules = await database.selectFrom('schedules').select('name').orderBy('name').execute();

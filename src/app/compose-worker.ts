@@ -83,7 +83,9 @@ export async function composeWorker(
 }
 
 /** The database and logger of a node without the api role (which otherwise come from composeApp). */
-export async function openBackgroundNode(config: Config): Promise<{ db: Db; logger: Logger; close(): Promise<void> }> {
+export async function openBackgroundNode(
+  config: Config,
+): Promise<{ db: Db; logger: Logger; close(): Promise<void> }> {
   const logger = pino({ level: config.logLevel, base: { service: 'bulwark' } });
   const { db } = await openDatabase(config.database);
   return { db, logger, close: () => db.destroy() };

@@ -10,7 +10,11 @@ describe('config: roles and retention', () => {
   });
 
   it('takes roles repeated, comma-separated, or from BULWARK_ROLES, and retention from the environment', () => {
-    assert.deepEqual(loadConfig({ roles: ['api', 'worker,scheduler'] }, {}, undefined).roles, ['api', 'worker', 'scheduler']);
+    assert.deepEqual(loadConfig({ roles: ['api', 'worker,scheduler'] }, {}, undefined).roles, [
+      'api',
+      'worker',
+      'scheduler',
+    ]);
     assert.deepEqual(loadConfig({}, { BULWARK_ROLES: 'worker' }, undefined).roles, ['worker']);
     assert.equal(loadConfig({}, { BULWARK_RETENTION_DAYS: '0' }, undefined).retentionDays, 0);
     assert.throws(() => loadConfig({ roles: 'web' }, {}, undefined), /roles/);

@@ -61,12 +61,20 @@ const numericKeys = new Set<keyof Config>([
 
 /** Roles given as `api,worker`, or repeated (`['api', 'worker']`, each possibly a comma list); `all` means every role. */
 function parseRoles(value: unknown): unknown {
-  const items: unknown[] = typeof value === 'string' ? [value] : Array.isArray(value) ? (value as unknown[]) : [];
+  const items: unknown[] =
+    typeof value === 'string' ? [value] : Array.isArray(value) ? (value as unknown[]) : [];
   if (items.length === 0) return value;
   const roles = items.flatMap((item): unknown[] =>
-    typeof item === 'string' ? item.split(',').map((part) => part.trim()).filter((part) => part !== '') : [item],
+    typeof item === 'string'
+      ? item
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== '')
+      : [item],
   );
-  const expanded = roles.flatMap((role): unknown[] => (role === 'all' ? ['api', 'worker', 'scheduler'] : [role]));
+  const expanded = roles.flatMap((role): unknown[] =>
+    role === 'all' ? ['api', 'worker', 'scheduler'] : [role],
+  );
   return [...new Set(expanded)];
 }
 

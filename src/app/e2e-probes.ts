@@ -14,7 +14,9 @@ export function e2eProbesEnabled(env: NodeJS.ProcessEnv): boolean {
 
 /** Creates the probe tables (idempotent). */
 export async function createProbeTables(db: Db): Promise<void> {
-  await sql`create table if not exists e2e_event_ledger (seq bigint not null, worker text not null)`.execute(db);
+  await sql`create table if not exists e2e_event_ledger (seq bigint not null, worker text not null)`.execute(
+    db,
+  );
   await sql`create table if not exists e2e_job_runs (job_id bigint not null, attempt integer not null, worker text not null, phase text not null)`.execute(
     db,
   );
@@ -37,7 +39,8 @@ export function slowJobProbe(worker: string): JobDefinition {
     name: 'e2e-sleep',
     maxAttempts: 3,
     async handle(ctx, payload) {
-      const ms = typeof payload === 'object' && payload !== null && 'ms' in payload ? Number(payload.ms) : 1000;
+      const ms =
+        typeof payload === 'object' && payload !== null && 'ms' in payload ? Number(payload.ms) : 1000;
       const record = (phase: string) =>
         sql`insert into e2e_job_runs (job_id, attempt, worker, phase) values (${ctx.jobId}, ${ctx.attempt}, ${worker}, ${phase})`.execute(
           ctx.db,

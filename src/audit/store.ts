@@ -145,9 +145,7 @@ export class AuditStore {
   }
 
   /** The chain heads: the last record and the last digest. */
-  async heads(
-    db: DbExecutor,
-  ): Promise<{
+  async heads(db: DbExecutor): Promise<{
     records: { seq: number; hash: string | null };
     digests: { seq: number; hash: string | null };
   }> {

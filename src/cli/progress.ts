@@ -45,7 +45,9 @@ export function createProgressDisplay(options: ProgressOptions): ProgressDisplay
       last = t;
       const seconds = (t - started) / 1000;
       if (options.tty) {
-        options.stream.write(`\r${formatProgressBar(progress, seconds, terminalColumns(options.stream.columns))}\x1b[K`);
+        options.stream.write(
+          `\r${formatProgressBar(progress, seconds, terminalColumns(options.stream.columns))}\x1b[K`,
+        );
         drawn = true;
       } else {
         options.stream.write(`${formatProgressLine(progress, seconds)}\n`);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultProductArn, retargetFinding, retargetTargetFromHubArn } from './retarget-finding.js';
 import { asffSamplesDir } from '../../test/support/samples-dir.js';

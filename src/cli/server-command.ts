@@ -35,7 +35,10 @@ export function registerServerCommand(program: Command): void {
       'api|worker|scheduler|all, repeatable or comma-separated (BULWARK_ROLES, default all)',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
-    .option('--retention-days <days>', 'delete findings not updated for this many days; 0 keeps them (BULWARK_RETENTION_DAYS, default 90)')
+    .option(
+      '--retention-days <days>',
+      'delete findings not updated for this many days; 0 keeps them (BULWARK_RETENTION_DAYS, default 90)',
+    )
     .action(async (flags: ServerFlags) => {
       const input: ConfigInput = {};
       if (flags.host !== undefined) input.host = flags.host;

@@ -84,18 +84,16 @@ describe('ComplianceService', () => {
     options: { accountId?: string; actor?: Actor; now?: Date } = {},
   ) {
     const actor = options.actor ?? testActor(options.accountId ?? account);
-    return db
-      .transaction()
-      .execute((tx) =>
-        body({
-          actor,
-          accountId: actor.accountId,
-          region: 'us-east-1',
-          requestId: 'r',
-          now: options.now ?? t0,
-          tx,
-        }),
-      );
+    return db.transaction().execute((tx) =>
+      body({
+        actor,
+        accountId: actor.accountId,
+        region: 'us-east-1',
+        requestId: 'r',
+        now: options.now ?? t0,
+        tx,
+      }),
+    );
   }
   const listItems = (resourceId: string, wireFilters: WireComplianceFilter[] = [], accountId = account) =>
     run(

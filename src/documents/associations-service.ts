@@ -20,7 +20,12 @@ import {
   type AssociationSpec,
   type AssociationTarget,
 } from './model.js';
-import { ScheduleExpressionError, nextRun, parseAssociationSchedule, type ScheduleExpression } from './schedule-expression.js';
+import {
+  ScheduleExpressionError,
+  nextRun,
+  parseAssociationSchedule,
+  type ScheduleExpression,
+} from './schedule-expression.js';
 
 /** Active associations per account and Region, and versions per association (§11). */
 export const maxAssociations = 2000;
@@ -43,7 +48,11 @@ export interface ComplianceWriter {
       resourceType: string;
       resourceId: string;
       complianceType: string;
-      executionSummary: { executionTime: Date; executionId: string | undefined; executionType: string | undefined };
+      executionSummary: {
+        executionTime: Date;
+        executionId: string | undefined;
+        executionType: string | undefined;
+      };
       items: ComplianceItemWrite[];
       uploadType?: 'COMPLETE' | 'PARTIAL' | undefined;
     },
@@ -103,14 +112,20 @@ export interface AssociationFilter {
 const doesNotExist = (): Error => ssmError('AssociationDoesNotExist', 'The association does not exist.');
 const finalStatuses: readonly AssociationRunStatus[] = ['Success', 'Failed', 'TimedOut', 'Skipped'];
 
-const targetKeyPattern = /^(InstanceIds|tag:.{1,128}|tag-key|resource-groups:Name|resource-groups:ResourceTypeFilters|ParameterValues)$/;
+const targetKeyPattern =
+  /^(InstanceIds|tag:.{1,128}|tag-key|resource-groups:Name|resource-groups:ResourceTypeFilters|ParameterValues)$/;
 const instanceIdPattern = /^(\*|mi-\w{17}|i-(\w{8}|\w{17}))$/;
 
 /** Whether `spec` targets `instanceId`, given the node's tags (undefined: unknown, tag targets can't match). */
-export function targetsInstance(spec: AssociationSpec, instanceId: string, tags: Record<string, string> | undefined): boolean {
+export function targetsInstance(
+  spec: AssociationSpec,
+  instanceId: string,
+  tags: Record<string, string> | undefined,
+): boolean {
   if (spec.instanceId !== undefined) return spec.instanceId === instanceId;
   return (spec.targets ?? []).some((target) => {
-    if (target.key === 'InstanceIds') return target.values.includes('*') || target.values.includes(instanceId);
+    if (target.key === 'InstanceIds')
+      return target.values.includes('*') || target.values.includes(instanceId);
     if (target.key === 'tag-key') return tags !== undefined && target.values.some((k) => k in tags);
     if (target.key.startsWith('tag:')) {
       const value = tags?.[target.key.slice(4)];
@@ -135,13 +150,25 @@ export class AssociationsService {
 
   async create(ctx: Ctx, input: AssociationInput & { name: string }): Promise<AssociationView> {
     if ((await this.store.count(ctx.tx, ctx.accountId, ctx.region)) >= maxAssociations) {
-      throw ssmError('AssociationLimitExceeded', `An account can have at most ${maxAssociations} associations.`);
+      throw ssmError(
+        'AssociationLimitExceeded',
+        `An account can have at most ${maxAssociations} associations.`,
+      );
     }
     const spec = await this.buildSpec(ctx, input, undefined);
     if (spec.instanceId !== undefined) {
-      const existing = await this.store.findLegacy(ctx.tx, ctx, spec.documentOwner, spec.documentName, spec.instanceId);
+      const existing = await this.store.findLegacy(
+        ctx.tx,
+        ctx,
+        spec.documentOwner,
+        spec.documentName,
+        spec.instanceId,
+      );
       if (existing !== undefined) {
-        throw ssmError('AssociationAlreadyExists', `An association of ${spec.nameAsGiven} with ${spec.instanceId} already exists.`);
+        throw ssmError(
+          'AssociationAlreadyExists',
+          `An association of ${spec.nameAsGiven} with ${spec.instanceId} already exists.`,
+        );
       }
     }
     const association: Association = {
@@ -162,55 +189,89 @@ export class AssociationsService {
   }
 
   /** Validates `input` over `base` (UpdateAssociation) into a complete spec. */
-  private async buildSpec(ctx: Ctx, input: AssociationInput, base: AssociationSpec | undefined): Promise<AssociationSpec> {
-    const pick = <K extends keyof AssociationInput>(key: K, baseValue: AssociationInput[K]): AssociationInput[K] =>
-      input[key] === undefined ? baseValue : input[key];
+  private async buildSpec(
+    ctx: Ctx,
+    input: AssociationInput,
+    base: AssociationSpec | undefined,
+  ): Promise<AssociationSpec> {
+    const pick = <K extends keyof AssociationInput>(
+      key: K,
+      baseValue: AssociationInput[K],
+    ): AssociationInput[K] => (input[key] === undefined ? baseValue : input[key]);
     const nameAsGiven = input.name ?? base?.nameAsGiven ?? '';
-    const documentVersion = input.documentVersion ?? (input.name !== undefined && base !== undefined ? '$DEFAULT' : base?.documentVersion) ?? '$DEFAULT';
+    const documentVersion =
+      input.documentVersion ??
+      (input.name !== undefined && base !== undefined ? '$DEFAULT' : base?.documentVersion) ??
+      '$DEFAULT';
     const { document, version } = await this.documents.resolve(ctx, nameAsGiven, { documentVersion });
     if (!['Command', 'Policy', 'Automation'].includes(document.documentType)) {
-      throw ssmError('InvalidDocument', `Document ${nameAsGiven} of type ${document.documentType} can't be associated.`);
+      throw ssmError(
+        'InvalidDocument',
+        `Document ${nameAsGiven} of type ${document.documentType} can't be associated.`,
+      );
     }
     const key = parseDocumentReference(nameAsGiven, ctx);
     const instanceId = base?.instanceId ?? input.instanceId;
     const targets = pick('targets', base?.targets);
-    if (instanceId === undefined && (targets === undefined || targets.length === 0) && input.targetMaps === undefined) {
+    if (
+      instanceId === undefined &&
+      (targets === undefined || targets.length === 0) &&
+      input.targetMaps === undefined
+    ) {
       throw ssmError('InvalidTarget', 'Specify Targets (or the legacy InstanceId) for the association.');
     }
     if (instanceId !== undefined) {
-      if (input.targets !== undefined) throw ssmError('InvalidTarget', "InstanceId and Targets can't be used together.");
-      if (!instanceIdPattern.test(instanceId) || instanceId === '*') throw ssmError('InvalidInstanceId', `Invalid instance id ${instanceId}.`);
-      const notWithInstanceId = (['associationName', 'maxErrors', 'maxConcurrency', 'outputLocation', 'scheduleExpression'] as const).filter(
-        (k) => input[k] !== undefined,
-      );
-      if (base === undefined && input.documentVersion !== undefined) notWithInstanceId.unshift('documentVersion' as never);
+      if (input.targets !== undefined)
+        throw ssmError('InvalidTarget', "InstanceId and Targets can't be used together.");
+      if (!instanceIdPattern.test(instanceId) || instanceId === '*')
+        throw ssmError('InvalidInstanceId', `Invalid instance id ${instanceId}.`);
+      const notWithInstanceId = (
+        ['associationName', 'maxErrors', 'maxConcurrency', 'outputLocation', 'scheduleExpression'] as const
+      ).filter((k) => input[k] !== undefined);
+      if (base === undefined && input.documentVersion !== undefined)
+        notWithInstanceId.unshift('documentVersion' as never);
       if (notWithInstanceId.length > 0) {
-        throw ssmError('ValidationException', `InstanceId can't be used with ${notWithInstanceId.join(', ')}; use Targets instead.`);
+        throw ssmError(
+          'ValidationException',
+          `InstanceId can't be used with ${notWithInstanceId.join(', ')}; use Targets instead.`,
+        );
       }
     }
     if (targets !== undefined && input.targetMaps !== undefined) {
       throw ssmError('ValidationException', "Targets and TargetMaps can't be used together.");
     }
     for (const target of targets ?? []) {
-      if (!targetKeyPattern.test(target.key)) throw ssmError('InvalidTarget', `Target key ${target.key} is not supported.`);
-      if (target.key !== 'tag-key' && target.values.length === 0) throw ssmError('InvalidTarget', `Target ${target.key} needs values.`);
+      if (!targetKeyPattern.test(target.key))
+        throw ssmError('InvalidTarget', `Target key ${target.key} is not supported.`);
+      if (target.key !== 'tag-key' && target.values.length === 0)
+        throw ssmError('InvalidTarget', `Target ${target.key} needs values.`);
       if (target.key === 'InstanceIds') {
         const bad = target.values.find((v) => !instanceIdPattern.test(v));
-        if (bad !== undefined) throw ssmError('InvalidTarget', `Target InstanceIds value ${bad} is not a managed node id or *.`);
+        if (bad !== undefined)
+          throw ssmError('InvalidTarget', `Target InstanceIds value ${bad} is not a managed node id or *.`);
       }
     }
-    const parameters = pick('parameters', input.name !== undefined && base !== undefined && input.name !== base.nameAsGiven ? undefined : base?.parameters);
+    const parameters = pick(
+      'parameters',
+      input.name !== undefined && base !== undefined && input.name !== base.nameAsGiven
+        ? undefined
+        : base?.parameters,
+    );
     const problem = checkParameters(version.parameters, parameters ?? {});
     if (problem !== undefined) throw ssmError('InvalidParameters', problem);
     const scheduleExpression = pick('scheduleExpression', base?.scheduleExpression);
     const applyOnlyAtCronInterval = input.applyOnlyAtCronInterval ?? base?.applyOnlyAtCronInterval ?? false;
     const scheduleOffset = pick('scheduleOffset', base?.scheduleOffset);
-    const schedule = scheduleExpression === undefined ? undefined : this.parseSchedule(scheduleExpression, ctx.now);
+    const schedule =
+      scheduleExpression === undefined ? undefined : this.parseSchedule(scheduleExpression, ctx.now);
     if (applyOnlyAtCronInterval && schedule?.kind !== 'cron') {
       throw ssmError('InvalidSchedule', 'ApplyOnlyAtCronInterval needs a cron schedule expression.');
     }
     if (scheduleOffset !== undefined && (schedule?.kind !== 'cron' || !applyOnlyAtCronInterval)) {
-      throw ssmError('ValidationException', 'ScheduleOffset needs a cron schedule and ApplyOnlyAtCronInterval.');
+      throw ssmError(
+        'ValidationException',
+        'ScheduleOffset needs a cron schedule and ApplyOnlyAtCronInterval.',
+      );
     }
     const duration = pick('duration', base?.duration);
     if (duration !== undefined && !applyOnlyAtCronInterval) {
@@ -232,7 +293,10 @@ export class AssociationsService {
       targetLocations: pick('targetLocations', base?.targetLocations),
       targetMaps: pick('targetMaps', base?.targetMaps),
       duration,
-      automationTargetParameterName: pick('automationTargetParameterName', base?.automationTargetParameterName),
+      automationTargetParameterName: pick(
+        'automationTargetParameterName',
+        base?.automationTargetParameterName,
+      ),
     };
     const spec: AssociationSpec = {
       documentName: key.name,
@@ -288,16 +352,30 @@ export class AssociationsService {
   /** DescribeAssociation by id, or by (Name, InstanceId) for legacy associations; at `associationVersion` if given. */
   async describe(
     ctx: Ctx,
-    by: { associationId?: string | undefined; name?: string | undefined; instanceId?: string | undefined; associationVersion?: string | undefined },
+    by: {
+      associationId?: string | undefined;
+      name?: string | undefined;
+      instanceId?: string | undefined;
+      associationVersion?: string | undefined;
+    },
   ): Promise<AssociationView> {
     const association = await this.locate(ctx, by);
     const overview = await this.overviewOf(ctx.tx, association.associationId);
-    if (by.associationVersion === undefined || by.associationVersion === '$LATEST' || by.associationVersion === String(association.version)) {
+    if (
+      by.associationVersion === undefined ||
+      by.associationVersion === '$LATEST' ||
+      by.associationVersion === String(association.version)
+    ) {
       return { association, version: association.version, spec: association.spec, overview };
     }
-    const version = (await this.store.versions(ctx.tx, association.associationId)).find((v) => String(v.version) === by.associationVersion);
+    const version = (await this.store.versions(ctx.tx, association.associationId)).find(
+      (v) => String(v.version) === by.associationVersion,
+    );
     if (version === undefined) {
-      throw ssmError('InvalidAssociationVersion', `Association version ${by.associationVersion} does not exist.`);
+      throw ssmError(
+        'InvalidAssociationVersion',
+        `Association version ${by.associationVersion} does not exist.`,
+      );
     }
     return { association, version: version.version, spec: version.spec, overview };
   }
@@ -316,19 +394,29 @@ export class AssociationsService {
     throw ssmError('ValidationException', 'Specify AssociationId, or Name and InstanceId.');
   }
 
-  async update(ctx: Ctx, input: AssociationInput & { associationId: string; associationVersion?: string | undefined }): Promise<AssociationView> {
+  async update(
+    ctx: Ctx,
+    input: AssociationInput & { associationId: string; associationVersion?: string | undefined },
+  ): Promise<AssociationView> {
     const current = await this.requireAssociation(ctx, input.associationId);
     if (
       input.associationVersion !== undefined &&
       input.associationVersion !== '$LATEST' &&
       input.associationVersion !== String(current.version)
     ) {
-      throw ssmError('InvalidAssociationVersion', `AssociationVersion must be $LATEST or ${current.version}, the latest version.`);
+      throw ssmError(
+        'InvalidAssociationVersion',
+        `AssociationVersion must be $LATEST or ${current.version}, the latest version.`,
+      );
     }
     if (current.version >= maxAssociationVersions) {
-      throw ssmError('AssociationVersionLimitExceeded', `An association can have at most ${maxAssociationVersions} versions.`);
+      throw ssmError(
+        'AssociationVersionLimitExceeded',
+        `An association can have at most ${maxAssociationVersions} versions.`,
+      );
     }
-    if (input.instanceId !== undefined) throw ssmError('InvalidUpdate', "The InstanceId of an association can't be changed.");
+    if (input.instanceId !== undefined)
+      throw ssmError('InvalidUpdate', "The InstanceId of an association can't be changed.");
     const spec = await this.buildSpec(ctx, input, current.spec);
     const association: Association = {
       ...current,
@@ -338,10 +426,18 @@ export class AssociationsService {
       nextRunAt: this.firstRun(spec, ctx.now),
     };
     await this.store.save(ctx.tx, association, true);
-    return { association, version: association.version, spec, overview: await this.overviewOf(ctx.tx, association.associationId) };
+    return {
+      association,
+      version: association.version,
+      spec,
+      overview: await this.overviewOf(ctx.tx, association.associationId),
+    };
   }
 
-  async delete(ctx: Ctx, by: { associationId?: string | undefined; name?: string | undefined; instanceId?: string | undefined }): Promise<void> {
+  async delete(
+    ctx: Ctx,
+    by: { associationId?: string | undefined; name?: string | undefined; instanceId?: string | undefined },
+  ): Promise<void> {
     const association = await this.locate(ctx, by);
     const statuses = await this.store.nodeStatuses(ctx.tx, [association.associationId]);
     await this.store.delete(ctx.tx, association.associationId);
@@ -351,17 +447,25 @@ export class AssociationsService {
 
   async list(ctx: Ctx, filters: readonly AssociationFilter[]): Promise<AssociationView[]> {
     const associations = await this.store.list(ctx.tx, ctx.accountId, ctx.region);
-    const statuses = await this.store.nodeStatuses(ctx.tx, associations.map((a) => a.associationId));
+    const statuses = await this.store.nodeStatuses(
+      ctx.tx,
+      associations.map((a) => a.associationId),
+    );
     const views = associations.map((association) => ({
       association,
       version: association.version,
       spec: association.spec,
-      overview: aggregateStatus(statuses.filter((s) => s.associationId === association.associationId).map((s) => s.status)),
+      overview: aggregateStatus(
+        statuses.filter((s) => s.associationId === association.associationId).map((s) => s.status),
+      ),
     }));
     return views.filter((view) => filters.every((filter) => matchesAssociationFilter(view, filter, ctx)));
   }
 
-  async listVersions(ctx: Ctx, associationId: string): Promise<{ version: number; spec: AssociationSpec; createdAt: Date }[]> {
+  async listVersions(
+    ctx: Ctx,
+    associationId: string,
+  ): Promise<{ version: number; spec: AssociationSpec; createdAt: Date }[]> {
     await this.requireAssociation(ctx, associationId);
     return (await this.store.versions(ctx.tx, associationId)).reverse();
   }
@@ -371,10 +475,17 @@ export class AssociationsService {
     return this.store.executions(ctx.tx, associationId);
   }
 
-  async executionTargets(ctx: Ctx, associationId: string, executionId: string): Promise<AssociationExecutionTarget[]> {
+  async executionTargets(
+    ctx: Ctx,
+    associationId: string,
+    executionId: string,
+  ): Promise<AssociationExecutionTarget[]> {
     await this.requireAssociation(ctx, associationId);
     if ((await this.store.findExecution(ctx.tx, associationId, executionId)) === undefined) {
-      throw ssmError('AssociationExecutionDoesNotExist', `Association execution ${executionId} does not exist.`);
+      throw ssmError(
+        'AssociationExecutionDoesNotExist',
+        `Association execution ${executionId} does not exist.`,
+      );
     }
     return this.store.executionTargets(ctx.tx, associationId, executionId);
   }
@@ -393,7 +504,8 @@ export class AssociationsService {
   ): Promise<AssociationView> {
     const association = await this.requireAssociation(ctx, associationId);
     const tags = this.instances === undefined ? undefined : await this.instances.tagsOf(ctx, instanceId);
-    const knownTargets = this.instances !== undefined || !(association.spec.targets ?? []).some((t) => t.key.startsWith('tag'));
+    const knownTargets =
+      this.instances !== undefined || !(association.spec.targets ?? []).some((t) => t.key.startsWith('tag'));
     if (knownTargets && !targetsInstance(association.spec, instanceId, tags)) {
       throw ssmError('InvalidInstanceId', `Association ${associationId} does not target ${instanceId}.`);
     }
@@ -409,7 +521,9 @@ export class AssociationsService {
       detailedStatus,
       executedAt,
     });
-    const targetStatuses = (await this.store.executionTargets(ctx.tx, associationId, execution.executionId)).map((t) => t.status);
+    const targetStatuses = (
+      await this.store.executionTargets(ctx.tx, associationId, execution.executionId)
+    ).map((t) => t.status);
     const executionOverview = aggregateStatus(targetStatuses);
     await this.store.putExecution(ctx.tx, {
       ...execution,
@@ -417,8 +531,12 @@ export class AssociationsService {
       detailedStatus: executionOverview.detailedStatus,
       lastExecutionAt: executedAt,
     });
-    const previous = (await this.store.nodeStatuses(ctx.tx, [associationId])).find((s) => s.instanceId === instanceId);
-    const { version } = await this.documents.resolve(ctx, association.spec.nameAsGiven, { documentVersion: association.spec.documentVersion });
+    const previous = (await this.store.nodeStatuses(ctx.tx, [associationId])).find(
+      (s) => s.instanceId === instanceId,
+    );
+    const { version } = await this.documents.resolve(ctx, association.spec.nameAsGiven, {
+      documentVersion: association.spec.documentVersion,
+    });
     const nodeStatus: AssociationNodeStatus = {
       associationId,
       instanceId,
@@ -471,9 +589,9 @@ export class AssociationsService {
     } else {
       const latest = executions.find((e) => e.associationVersion === association.version);
       if (latest !== undefined) {
-        const target = (await this.store.executionTargets(ctx.tx, association.associationId, latest.executionId)).find(
-          (t) => t.instanceId === instanceId,
-        );
+        const target = (
+          await this.store.executionTargets(ctx.tx, association.associationId, latest.executionId)
+        ).find((t) => t.instanceId === instanceId);
         if (target === undefined || !finalStatuses.includes(target.status)) return latest;
       }
     }
@@ -524,8 +642,14 @@ export class AssociationsService {
     status: { name: AssociationRunStatus; message: string; date: Date; additionalInfo?: string | undefined },
   ): Promise<AssociationView> {
     const association = await this.locate(ctx, { name, instanceId });
-    const previous = (await this.store.nodeStatuses(ctx.tx, [association.associationId])).find((s) => s.instanceId === instanceId);
-    if (previous !== undefined && previous.status === status.name && previous.executionSummary === status.message) {
+    const previous = (await this.store.nodeStatuses(ctx.tx, [association.associationId])).find(
+      (s) => s.instanceId === instanceId,
+    );
+    if (
+      previous !== undefined &&
+      previous.status === status.name &&
+      previous.executionSummary === status.message
+    ) {
       throw ssmError('StatusUnchanged', 'The association status is unchanged.');
     }
     return this.reportResult(ctx, association.associationId, instanceId, status.name, {
@@ -537,7 +661,9 @@ export class AssociationsService {
   /** Every association of the account that targets `instanceId` (what the agent will ask for). */
   async associationsFor(ctx: Ctx, instanceId: string): Promise<Association[]> {
     const tags = this.instances === undefined ? undefined : await this.instances.tagsOf(ctx, instanceId);
-    return (await this.store.list(ctx.tx, ctx.accountId, ctx.region)).filter((a) => targetsInstance(a.spec, instanceId, tags));
+    return (await this.store.list(ctx.tx, ctx.accountId, ctx.region)).filter((a) =>
+      targetsInstance(a.spec, instanceId, tags),
+    );
   }
 }
 
@@ -572,7 +698,9 @@ function matchesAssociationFilter(view: AssociationView, filter: AssociationFilt
       return filter.key === 'LastExecutedBefore' ? last < at : last > at;
     }
     case 'ResourceGroupName':
-      return (spec.targets ?? []).some((t) => t.key === 'resource-groups:Name' && t.values.includes(filter.value));
+      return (spec.targets ?? []).some(
+        (t) => t.key === 'resource-groups:Name' && t.values.includes(filter.value),
+      );
     default:
       throw ssmError('ValidationException', `Unknown association filter key ${filter.key}.`);
   }

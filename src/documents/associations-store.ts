@@ -16,7 +16,8 @@ import type {
   OverviewStatus,
 } from './model.js';
 
-const optionalDate = (value: number | null): Date | undefined => (value === null ? undefined : new Date(Number(value)));
+const optionalDate = (value: number | null): Date | undefined =>
+  value === null ? undefined : new Date(Number(value));
 
 function toAssociation(row: SsmAssociationsTable): Association {
   return {
@@ -69,7 +70,10 @@ function toNodeStatus(row: SsmAssociationStatusesTable): AssociationNodeStatus {
   };
 }
 
-function toExecution(row: SsmAssociationExecutionsTable, counts: Record<string, number>): AssociationExecution {
+function toExecution(
+  row: SsmAssociationExecutionsTable,
+  counts: Record<string, number>,
+): AssociationExecution {
   return {
     executionId: row.execution_id,
     associationId: row.association_id,
@@ -95,7 +99,12 @@ function toExecutionTarget(row: SsmAssociationExecutionTargetsTable): Associatio
 }
 
 export class AssociationsStore {
-  async find(db: DbExecutor, accountId: string, region: string, associationId: string): Promise<Association | undefined> {
+  async find(
+    db: DbExecutor,
+    accountId: string,
+    region: string,
+    associationId: string,
+  ): Promise<Association | undefined> {
     const row = await db
       .selectFrom('ssm_associations')
       .selectAll()
@@ -170,7 +179,11 @@ export class AssociationsStore {
   async save(db: DbExecutor, association: Association, newVersion: boolean): Promise<void> {
     const row: Partial<SsmAssociationsTable> = toRow(association);
     delete row.association_id;
-    await db.updateTable('ssm_associations').set(row).where('association_id', '=', association.associationId).execute();
+    await db
+      .updateTable('ssm_associations')
+      .set(row)
+      .where('association_id', '=', association.associationId)
+      .execute();
     if (newVersion) await this.insertVersion(db, association);
   }
 
@@ -186,7 +199,10 @@ export class AssociationsStore {
       .execute();
   }
 
-  async versions(db: DbExecutor, associationId: string): Promise<{ version: number; spec: AssociationSpec; createdAt: Date }[]> {
+  async versions(
+    db: DbExecutor,
+    associationId: string,
+  ): Promise<{ version: number; spec: AssociationSpec; createdAt: Date }[]> {
     const rows = await db
       .selectFrom('ssm_association_versions')
       .selectAll()
@@ -240,7 +256,11 @@ export class AssociationsStore {
     return rows.map(toNodeStatus);
   }
 
-  async putNodeStatus(db: DbExecutor, scope: { accountId: string; region: string }, status: AssociationNodeStatus): Promise<void> {
+  async putNodeStatus(
+    db: DbExecutor,
+    scope: { accountId: string; region: string },
+    status: AssociationNodeStatus,
+  ): Promise<void> {
     const values = {
       association_version: status.associationVersion,
       document_version: status.documentVersion,
@@ -282,7 +302,11 @@ export class AssociationsStore {
     });
   }
 
-  async findExecution(db: DbExecutor, associationId: string, executionId: string): Promise<AssociationExecution | undefined> {
+  async findExecution(
+    db: DbExecutor,
+    associationId: string,
+    executionId: string,
+  ): Promise<AssociationExecution | undefined> {
     return (await this.executions(db, associationId)).find((e) => e.executionId === executionId);
   }
 

@@ -32,13 +32,15 @@ const runPatchBaseline = {
     },
     BaselineOverride: {
       type: 'String',
-      description: '(Optional) An https or s3 URL to a list of patch baselines that override the default ones.',
+      description:
+        '(Optional) An https or s3 URL to a list of patch baselines that override the default ones.',
       allowedPattern: urlOrEmpty,
       default: '',
     },
     RebootOption: {
       type: 'String',
-      description: '(Optional) RebootIfNeeded reboots after an Install that needs it; NoReboot never reboots.',
+      description:
+        '(Optional) RebootIfNeeded reboots after an Install that needs it; NoReboot never reboots.',
       allowedValues: ['RebootIfNeeded', 'NoReboot'],
       default: 'RebootIfNeeded',
     },
@@ -78,7 +80,8 @@ const runShellScript = {
     },
     executionTimeout: {
       type: 'String',
-      description: '(Optional) The time in seconds for a command to complete before it is considered to have failed. Default is 3600 (1 hour). Maximum is 172800 (48 hours).',
+      description:
+        '(Optional) The time in seconds for a command to complete before it is considered to have failed. Default is 3600 (1 hour). Maximum is 172800 (48 hours).',
       default: '3600',
       allowedPattern: '^([1-9][0-9]{0,4}|1[0-6][0-9]{4}|17[0-1][0-9]{3}|172[0-7][0-9]{2}|172800)$',
     },

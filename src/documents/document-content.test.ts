@@ -1,19 +1,37 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { builtinDocument } from './builtin-documents.js';
-import { DocumentContentError, checkParameters, documentHash, parseDocumentContent } from './document-content.js';
+import {
+  DocumentContentError,
+  checkParameters,
+  documentHash,
+  parseDocumentContent,
+} from './document-content.js';
 import { documentNameProblem } from './model.js';
 
 const command = (overrides: Record<string, unknown> = {}): string =>
   JSON.stringify({
     schemaVersion: '2.2',
     description: 'Say hello',
-    parameters: { greeting: { type: 'String', default: 'hello', allowedValues: ['hello', 'hi'] }, count: { type: 'Integer', default: 1 } },
-    mainSteps: [{ action: 'aws:runShellScript', name: 'hello', inputs: { runCommand: ['echo {{ greeting }} {{count}}'] } }],
+    parameters: {
+      greeting: { type: 'String', default: 'hello', allowedValues: ['hello', 'hi'] },
+      count: { type: 'Integer', default: 1 },
+    },
+    mainSteps: [
+      {
+        action: 'aws:runShellScript',
+        name: 'hello',
+        inputs: { runCommand: ['echo {{ greeting }} {{count}}'] },
+      },
+    ],
     ...overrides,
   });
 
-const refusal = (content: string, exception = 'InvalidDocumentContent', format: 'JSON' | 'YAML' = 'JSON'): void => {
+const refusal = (
+  content: string,
+  exception = 'InvalidDocumentContent',
+  format: 'JSON' | 'YAML' = 'JSON',
+): void => {
   assert.throws(
     () => parseDocumentContent(content, format, 'Command'),
     (error: unknown) => error instanceof DocumentContentError && error.exceptionName === exception,
@@ -27,7 +45,13 @@ describe('document content', () => {
     assert.equal(parsed.schemaVersion, '2.2');
     assert.equal(parsed.description, 'Say hello');
     assert.deepEqual(parsed.platformTypes, ['Linux', 'MacOS']);
-    assert.deepEqual(parsed.parameters.map((p) => [p.name, p.type, p.defaultValue]), [['greeting', 'String', 'hello'], ['count', 'Integer', 1]]);
+    assert.deepEqual(
+      parsed.parameters.map((p) => [p.name, p.type, p.defaultValue]),
+      [
+        ['greeting', 'String', 'hello'],
+        ['count', 'Integer', 1],
+      ],
+    );
     assert.match(documentHash(command()), /^[0-9a-f]{64}$/);
   });
 
@@ -35,8 +59,18 @@ describe('document content', () => {
     const content = command({
       parameters: {},
       mainSteps: [
-        { action: 'aws:runPowerShellScript', name: 'win', precondition: { StringEquals: ['platformType', 'Windows'] }, inputs: { runCommand: 'dir' } },
-        { action: 'aws:runShellScript', name: 'linux', precondition: { StringEquals: ['platformType', 'Linux'] }, inputs: { runCommand: ['ls'] } },
+        {
+          action: 'aws:runPowerShellScript',
+          name: 'win',
+          precondition: { StringEquals: ['platformType', 'Windows'] },
+          inputs: { runCommand: 'dir' },
+        },
+        {
+          action: 'aws:runShellScript',
+          name: 'linux',
+          precondition: { StringEquals: ['platformType', 'Linux'] },
+          inputs: { runCommand: ['ls'] },
+        },
       ],
     });
     assert.deepEqual(parseDocumentContent(content, 'JSON', 'Command').platformTypes, ['Windows', 'Linux']);
@@ -49,7 +83,13 @@ describe('document content', () => {
     refusal(command({ mainSteps: [] }));
     refusal(command({ mainSteps: [{ action: 'aws:nope', name: 'x', inputs: {} }] }));
     refusal(command({ mainSteps: [{ action: 'aws:runShellScript', name: 'x', inputs: {} }] }));
-    refusal(command({ mainSteps: [{ action: 'aws:runShellScript', name: 'x', inputs: { runCommand: ['echo {{ missing }}'] } }] }));
+    refusal(
+      command({
+        mainSteps: [
+          { action: 'aws:runShellScript', name: 'x', inputs: { runCommand: ['echo {{ missing }}'] } },
+        ],
+      }),
+    );
     refusal(command({ parameters: { p: { type: 'Float' } } }));
     refusal(command({ parameters: { p: { type: 'String', default: 'c', allowedValues: ['a', 'b'] } } }));
     refusal(command({ parameters: { p: { type: 'String', default: 'abc', allowedPattern: '^[0-9]+$' } } }));
@@ -72,11 +112,20 @@ describe('document content', () => {
     const patch = builtinDocument('AWS-RunPatchBaseline', 'us-east-1');
     assert.ok(patch);
     assert.equal(patch.document.owner, 'Amazon');
-    assert.deepEqual(patch.version.parameters.map((p) => p.name), ['Operation', 'SnapshotId', 'InstallOverrideList', 'BaselineOverride', 'RebootOption', 'AssociationId']);
+    assert.deepEqual(
+      patch.version.parameters.map((p) => p.name),
+      ['Operation', 'SnapshotId', 'InstallOverrideList', 'BaselineOverride', 'RebootOption', 'AssociationId'],
+    );
     assert.match(checkParameters(patch.version.parameters, {}) ?? '', /Operation is required/);
     assert.equal(checkParameters(patch.version.parameters, { Operation: ['Scan'] }), undefined);
-    assert.match(checkParameters(patch.version.parameters, { Operation: ['Install'], RebootOption: ['Always'] }) ?? '', /allowed/);
-    assert.match(checkParameters(patch.version.parameters, { Operation: ['Scan'], SnapshotId: ['abc'] }) ?? '', /pattern/);
+    assert.match(
+      checkParameters(patch.version.parameters, { Operation: ['Install'], RebootOption: ['Always'] }) ?? '',
+      /allowed/,
+    );
+    assert.match(
+      checkParameters(patch.version.parameters, { Operation: ['Scan'], SnapshotId: ['abc'] }) ?? '',
+      /pattern/,
+    );
     const shell = builtinDocument('AWS-RunShellScript', 'us-east-1');
     assert.deepEqual(shell?.version.platformTypes, ['Linux', 'MacOS']);
     assert.equal(checkParameters(shell?.version.parameters ?? [], { commands: ['uptime'] }), undefined);
@@ -84,6 +133,7 @@ describe('document content', () => {
 
   it('checks document names: pattern and reserved prefixes', () => {
     assert.equal(documentNameProblem('My-Doc_1.0'), undefined);
-    for (const bad of ['ab', 'AWS-Mine', 'amazonThing', 'AmznX', 'has space']) assert.ok(documentNameProblem(bad), bad);
+    for (const bad of ['ab', 'AWS-Mine', 'amazonThing', 'AmznX', 'has space'])
+      assert.ok(documentNameProblem(bad), bad);
   });
 });

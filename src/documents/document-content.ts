@@ -3,7 +3,13 @@
  * documents (schemaVersion 1.2, 2.0, 2.2) and the lighter shape checks of the other types.
  */
 import { createHash } from 'node:crypto';
-import type { DocumentFormat, DocumentParameter, DocumentType, ParameterType, PlatformType } from './model.js';
+import type {
+  DocumentFormat,
+  DocumentParameter,
+  DocumentType,
+  ParameterType,
+  PlatformType,
+} from './model.js';
 
 /** Content larger than this is refused (64 KB, ssm-api.md §11). */
 export const maxDocumentContentBytes = 64 * 1024;
@@ -12,7 +18,8 @@ export const maxDocumentContentBytes = 64 * 1024;
 export class DocumentContentError extends Error {
   override readonly name = 'DocumentContentError';
   constructor(
-    readonly exceptionName: 'InvalidDocumentContent' | 'InvalidDocumentSchemaVersion' | 'MaxDocumentSizeExceeded',
+    readonly exceptionName:
+      'InvalidDocumentContent' | 'InvalidDocumentSchemaVersion' | 'MaxDocumentSizeExceeded',
     message: string,
   ) {
     super(message);
@@ -42,14 +49,21 @@ export function documentHash(content: string): string {
  * Parses and validates `content` of `type` in `format`. YAML is refused: no YAML parser ships with Bulwark and a
  * partial one would accept documents AWS reads differently; clients can send the same document as JSON.
  */
-export function parseDocumentContent(content: string, format: DocumentFormat, type: DocumentType): ParsedDocument {
+export function parseDocumentContent(
+  content: string,
+  format: DocumentFormat,
+  type: DocumentType,
+): ParsedDocument {
   if (Buffer.byteLength(content, 'utf8') > maxDocumentContentBytes) {
     throw new DocumentContentError('MaxDocumentSizeExceeded', 'The document content exceeds 64 KB.');
   }
   if (format === 'YAML') {
-    return invalid('YAML documents are not supported by this server: send the document as JSON (DocumentFormat JSON).');
+    return invalid(
+      'YAML documents are not supported by this server: send the document as JSON (DocumentFormat JSON).',
+    );
   }
-  if (format === 'TEXT') return invalid('DocumentFormat TEXT is only valid for ApplicationConfiguration documents.');
+  if (format === 'TEXT')
+    return invalid('DocumentFormat TEXT is only valid for ApplicationConfiguration documents.');
   let body: unknown;
   try {
     body = JSON.parse(content);
@@ -100,7 +114,14 @@ function validateDocument(body: Record<string, unknown>, type: DocumentType): Pa
   };
 }
 
-const parameterTypes: readonly ParameterType[] = ['String', 'StringList', 'Boolean', 'Integer', 'MapList', 'StringMap'];
+const parameterTypes: readonly ParameterType[] = [
+  'String',
+  'StringList',
+  'Boolean',
+  'Integer',
+  'MapList',
+  'StringMap',
+];
 const parameterKeys = new Set([
   'type',
   'description',
@@ -116,7 +137,8 @@ const parameterKeys = new Set([
 
 function parseParameters(raw: unknown): DocumentParameter[] {
   if (raw === undefined) return [];
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return invalid('parameters must be an object.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return invalid('parameters must be an object.');
   const parameters: DocumentParameter[] = [];
   for (const [name, definition] of Object.entries(raw)) {
     if (!/^[a-zA-Z0-9_]{1,50}$/.test(name)) invalid(`Parameter name ${name} must match [a-zA-Z0-9_]{1,50}.`);
@@ -171,7 +193,11 @@ function parseParameters(raw: unknown): DocumentParameter[] {
  * Why `value` is not acceptable for `parameter` (undefined when it is). Defaults are typed JSON; runtime values
  * arrive as the wire's list of strings (`fromWire`).
  */
-export function checkParameterValue(parameter: DocumentParameter, value: unknown, isDefault = false): string | undefined {
+export function checkParameterValue(
+  parameter: DocumentParameter,
+  value: unknown,
+  isDefault = false,
+): string | undefined {
   const values = isDefault ? defaultAsStrings(parameter, value) : (value as string[]);
   if (values === undefined) return `must be a ${parameter.type}`;
   switch (parameter.type) {
@@ -258,7 +284,8 @@ function validateMainSteps(body: Record<string, unknown>, parameters: DocumentPa
   const names = new Set<string>();
   const platforms = new Set<PlatformType>();
   steps.forEach((raw: unknown, index) => {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) invalid(`mainSteps[${index}] must be an object.`);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      invalid(`mainSteps[${index}] must be an object.`);
     const step = raw as Record<string, unknown>;
     const action = step['action'];
     const name = step['name'];
@@ -268,7 +295,8 @@ function validateMainSteps(body: Record<string, unknown>, parameters: DocumentPa
     if (typeof name !== 'string' || !/^[a-zA-Z0-9_\-.]{1,100}$/.test(name)) {
       invalid(`mainSteps[${index}].name is required and must match [a-zA-Z0-9_\\-.]{1,100}.`);
     }
-    if (names.has(name as string)) invalid(`mainSteps[${index}].name ${String(name)} is used by another step.`);
+    if (names.has(name as string))
+      invalid(`mainSteps[${index}].name ${String(name)} is used by another step.`);
     names.add(name as string);
     const inputs = step['inputs'];
     if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) {
@@ -310,16 +338,27 @@ function preconditionPlatform(raw: unknown, index: number): PlatformType | undef
   if (raw === undefined) return undefined;
   const equals = (raw as Record<string, unknown> | null)?.['StringEquals'];
   if (!Array.isArray(equals) || equals.length !== 2 || equals[0] !== 'platformType') {
-    return invalid(`mainSteps[${index}].precondition must be {"StringEquals": ["platformType", "<platform>"]}.`);
+    return invalid(
+      `mainSteps[${index}].precondition must be {"StringEquals": ["platformType", "<platform>"]}.`,
+    );
   }
   const platform = (['Windows', 'Linux', 'MacOS'] as const).find((p) => p === equals[1]);
-  if (platform === undefined) return invalid(`mainSteps[${index}].precondition platform must be Windows, Linux or MacOS.`);
+  if (platform === undefined)
+    return invalid(`mainSteps[${index}].precondition platform must be Windows, Linux or MacOS.`);
   return platform;
 }
 
-function validateRuntimeConfig(body: Record<string, unknown>, parameters: DocumentParameter[]): PlatformType[] {
+function validateRuntimeConfig(
+  body: Record<string, unknown>,
+  parameters: DocumentParameter[],
+): PlatformType[] {
   const config = body['runtimeConfig'];
-  if (typeof config !== 'object' || config === null || Array.isArray(config) || Object.keys(config).length === 0) {
+  if (
+    typeof config !== 'object' ||
+    config === null ||
+    Array.isArray(config) ||
+    Object.keys(config).length === 0
+  ) {
     return invalid('schemaVersion 1.2 documents need a non-empty runtimeConfig object.');
   }
   const platforms = new Set<PlatformType>();
@@ -341,8 +380,14 @@ function checkParameterReferences(value: unknown, parameters: DocumentParameter[
     if (typeof node === 'string') {
       for (const match of node.matchAll(/\{\{\s*([^}\s]+)\s*\}\}/g)) {
         const reference = match[1] ?? '';
-        if (reference.startsWith('ssm:') || reference.startsWith('global:') || reference.startsWith('automation:')) continue;
-        if (!declared.has(reference)) invalid(`The document references undeclared parameter {{ ${reference} }}.`);
+        if (
+          reference.startsWith('ssm:') ||
+          reference.startsWith('global:') ||
+          reference.startsWith('automation:')
+        )
+          continue;
+        if (!declared.has(reference))
+          invalid(`The document references undeclared parameter {{ ${reference} }}.`);
       }
     } else if (Array.isArray(node)) {
       node.forEach(visit);
@@ -377,13 +422,26 @@ export function checkParameters(
 }
 
 /** Re-derives what a stored version's content declares (content was valid when stored). */
-export function deriveDocumentFields(content: string, format: DocumentFormat, type: DocumentType = 'Command'): Pick<ParsedDocument, 'schemaVersion' | 'description' | 'parameters' | 'platformTypes'> {
+export function deriveDocumentFields(
+  content: string,
+  format: DocumentFormat,
+  type: DocumentType = 'Command',
+): Pick<ParsedDocument, 'schemaVersion' | 'description' | 'parameters' | 'platformTypes'> {
   try {
-    const { schemaVersion, description, parameters, platformTypes } = parseDocumentContent(content, format, type);
+    const { schemaVersion, description, parameters, platformTypes } = parseDocumentContent(
+      content,
+      format,
+      type,
+    );
     return { schemaVersion, description, parameters, platformTypes };
   } catch {
     const body = JSON.parse(content) as Record<string, unknown>;
     const schemaVersion = body['schemaVersion'];
-    return { schemaVersion: typeof schemaVersion === 'string' ? schemaVersion : '', description: undefined, parameters: [], platformTypes: [] };
+    return {
+      schemaVersion: typeof schemaVersion === 'string' ? schemaVersion : '',
+      description: undefined,
+      parameters: [],
+      platformTypes: [],
+    };
   }
 }

@@ -68,7 +68,11 @@ export interface VisibleDocument extends DocumentAtVersion {
 /** Where document tags live: the SSM tag store shared with AddTagsToResource (ResourceType Document). */
 export interface DocumentTags {
   list(db: DbExecutor, resource: TaggedDocument): Promise<{ key: string; value: string }[]>;
-  put(db: DbExecutor, resource: TaggedDocument, tags: readonly { key: string; value: string }[]): Promise<void>;
+  put(
+    db: DbExecutor,
+    resource: TaggedDocument,
+    tags: readonly { key: string; value: string }[],
+  ): Promise<void>;
   removeAll(db: DbExecutor, resource: TaggedDocument): Promise<void>;
 }
 
@@ -95,13 +99,21 @@ const contentError = (error: unknown): never => {
   throw error;
 };
 
-const invalidDocument = (name: string): Error => ssmError('InvalidDocument', `Document ${name} does not exist.`);
+const invalidDocument = (name: string): Error =>
+  ssmError('InvalidDocument', `Document ${name} does not exist.`);
 
 /** A document reference: a plain name (the caller's own or a built-in) or an ARN (any owner). */
-export function parseDocumentReference(reference: string, ctx: Pick<Ctx, 'accountId' | 'region'>): DocumentKey {
+export function parseDocumentReference(
+  reference: string,
+  ctx: Pick<Ctx, 'accountId' | 'region'>,
+): DocumentKey {
   const arn = /^arn:[^:]+:ssm:([^:]*):([^:]*):document\/(.+)$/.exec(reference);
   if (arn === null) {
-    return { owner: builtinDocument(reference, ctx.region) ? amazonOwner : ctx.accountId, region: ctx.region, name: reference };
+    return {
+      owner: builtinDocument(reference, ctx.region) ? amazonOwner : ctx.accountId,
+      region: ctx.region,
+      name: reference,
+    };
   }
   const [, region = '', account = '', name = ''] = arn;
   if (region !== ctx.region) throw invalidDocument(reference);
@@ -123,7 +135,11 @@ export class DocumentsService {
   ) {}
 
   /** Whether the caller's account owns document `name` (AddTagsToResource on a Document). */
-  async ownsDocument(db: DbExecutor, scope: { accountId: string; region: string }, name: string): Promise<boolean> {
+  async ownsDocument(
+    db: DbExecutor,
+    scope: { accountId: string; region: string },
+    name: string,
+  ): Promise<boolean> {
     return (await this.store.find(db, { owner: scope.accountId, region: scope.region, name })) !== undefined;
   }
 
@@ -140,7 +156,14 @@ export class DocumentsService {
     if ((await this.store.find(ctx.tx, key)) !== undefined) {
       throw ssmError('DocumentAlreadyExists', `Document with same name ${input.name} already exists`);
     }
-    const version = this.newVersion(input.content, input.documentFormat, input.documentType, 1, input.versionName, ctx.now);
+    const version = this.newVersion(
+      input.content,
+      input.documentFormat,
+      input.documentType,
+      1,
+      input.versionName,
+      ctx.now,
+    );
     const document: SsmDocument = {
       owner: ctx.accountId,
       region: ctx.region,
@@ -157,7 +180,13 @@ export class DocumentsService {
     await this.store.insertVersion(ctx.tx, key, version);
     const tags = Object.entries(document.tags).map(([k, value]) => ({ key: k, value }));
     await this.tags.put(ctx.tx, taggedDocument(document), tags);
-    await appendEvent(ctx.tx, { type: 'DocumentChanged', accountId: ctx.accountId, region: ctx.region, documentName: input.name, change: 'Created' });
+    await appendEvent(ctx.tx, {
+      type: 'DocumentChanged',
+      accountId: ctx.accountId,
+      region: ctx.region,
+      documentName: input.name,
+      change: 'Created',
+    });
     return { document, version };
   }
 
@@ -199,15 +228,25 @@ export class DocumentsService {
       const builtin = builtinDocument(key.name, ctx.region);
       if (builtin === undefined) throw invalidDocument(reference);
       if (!['$DEFAULT', '$LATEST', '1', undefined].includes(selector.documentVersion)) {
-        throw ssmError('InvalidDocumentVersion', `Document ${reference} has no version ${String(selector.documentVersion)}.`);
+        throw ssmError(
+          'InvalidDocumentVersion',
+          `Document ${reference} has no version ${String(selector.documentVersion)}.`,
+        );
       }
-      if (selector.versionName !== undefined) throw ssmError('InvalidDocumentVersion', `Document ${reference} has no version name ${selector.versionName}.`);
+      if (selector.versionName !== undefined)
+        throw ssmError(
+          'InvalidDocumentVersion',
+          `Document ${reference} has no version name ${selector.versionName}.`,
+        );
       return builtin;
     }
     const found = await this.store.find(ctx.tx, key);
     if (found === undefined) throw invalidDocument(reference);
     const document = await this.withTags(ctx.tx, found);
-    const allowed = key.owner === ctx.accountId ? undefined : await this.sharedVersions(ctx.tx, key, ctx.accountId, document);
+    const allowed =
+      key.owner === ctx.accountId
+        ? undefined
+        : await this.sharedVersions(ctx.tx, key, ctx.accountId, document);
     if (allowed !== undefined && allowed.size === 0) throw invalidDocument(reference);
     let version: DocumentVersion | undefined;
     if (selector.versionName !== undefined) {
@@ -221,7 +260,9 @@ export class DocumentsService {
       }
     } else {
       const wanted =
-        selector.documentVersion === undefined && allowed !== undefined && !allowed.has(document.defaultVersion)
+        selector.documentVersion === undefined &&
+        allowed !== undefined &&
+        !allowed.has(document.defaultVersion)
           ? Math.max(...allowed)
           : this.versionNumber(document, selector.documentVersion ?? '$DEFAULT');
       version = wanted === undefined ? undefined : await this.store.findVersion(ctx.tx, key, wanted);
@@ -242,8 +283,15 @@ export class DocumentsService {
   }
 
   /** The versions another account may read under the shares naming it or `all`. */
-  private async sharedVersions(db: DbExecutor, key: DocumentKey, reader: string, document: SsmDocument): Promise<Set<number>> {
-    const shares = (await this.store.shares(db, key)).filter((s) => s.accountId === reader || s.accountId === publicShare);
+  private async sharedVersions(
+    db: DbExecutor,
+    key: DocumentKey,
+    reader: string,
+    document: SsmDocument,
+  ): Promise<Set<number>> {
+    const shares = (await this.store.shares(db, key)).filter(
+      (s) => s.accountId === reader || s.accountId === publicShare,
+    );
     const allowed = new Set<number>();
     for (const share of shares) {
       if (share.sharedVersion === '$ALL') {
@@ -257,10 +305,16 @@ export class DocumentsService {
   }
 
   /** A document the caller owns (built-ins and shared documents can't be changed): InvalidDocumentOperation otherwise. */
-  private async requireOwned(ctx: Ctx, reference: string): Promise<{ key: DocumentKey; document: SsmDocument }> {
+  private async requireOwned(
+    ctx: Ctx,
+    reference: string,
+  ): Promise<{ key: DocumentKey; document: SsmDocument }> {
     const key = parseDocumentReference(reference, ctx);
     if (key.owner === amazonOwner) {
-      throw ssmError('InvalidDocumentOperation', `Document ${reference} is owned by Amazon and can't be changed.`);
+      throw ssmError(
+        'InvalidDocumentOperation',
+        `Document ${reference} is owned by Amazon and can't be changed.`,
+      );
     }
     if (key.owner !== ctx.accountId) {
       // Visible (shared) documents of others are read-only; invisible ones don't exist for the caller.
@@ -279,19 +333,38 @@ export class DocumentsService {
       input.documentVersion !== '$LATEST' &&
       input.documentVersion !== String(document.latestVersion)
     ) {
-      throw ssmError('InvalidDocumentVersion', `DocumentVersion must be $LATEST or ${document.latestVersion}, the latest version.`);
+      throw ssmError(
+        'InvalidDocumentVersion',
+        `DocumentVersion must be $LATEST or ${document.latestVersion}, the latest version.`,
+      );
     }
     const versions = await this.store.versionSummaries(ctx.tx, key);
     if (versions.length >= maxDocumentVersions) {
-      throw ssmError('DocumentVersionLimitExceeded', `Document ${input.name} already has ${maxDocumentVersions} versions.`);
+      throw ssmError(
+        'DocumentVersionLimitExceeded',
+        `Document ${input.name} already has ${maxDocumentVersions} versions.`,
+      );
     }
     const number = document.latestVersion + 1;
-    const version = this.newVersion(input.content, input.documentFormat, document.documentType, number, input.versionName, ctx.now);
+    const version = this.newVersion(
+      input.content,
+      input.documentFormat,
+      document.documentType,
+      number,
+      input.versionName,
+      ctx.now,
+    );
     if (versions.some((v) => v.hash === version.hash)) {
-      throw ssmError('DuplicateDocumentContent', 'The content of the document matches an existing version of it.');
+      throw ssmError(
+        'DuplicateDocumentContent',
+        'The content of the document matches an existing version of it.',
+      );
     }
     if (input.versionName !== undefined && versions.some((v) => v.versionName === input.versionName)) {
-      throw ssmError('DuplicateDocumentVersionName', `Version name ${input.versionName} is already used by this document.`);
+      throw ssmError(
+        'DuplicateDocumentVersionName',
+        `Version name ${input.versionName} is already used by this document.`,
+      );
     }
     await this.store.insertVersion(ctx.tx, key, version);
     await this.store.updateVersions(ctx.tx, key, {
@@ -299,7 +372,13 @@ export class DocumentsService {
       ...(input.displayName === undefined ? {} : { displayName: input.displayName }),
       ...(input.targetType === undefined ? {} : { targetType: input.targetType }),
     });
-    await appendEvent(ctx.tx, { type: 'DocumentChanged', accountId: ctx.accountId, region: ctx.region, documentName: key.name, change: 'Updated' });
+    await appendEvent(ctx.tx, {
+      type: 'DocumentChanged',
+      accountId: ctx.accountId,
+      region: ctx.region,
+      documentName: key.name,
+      change: 'Updated',
+    });
     return {
       document: {
         ...document,
@@ -316,10 +395,19 @@ export class DocumentsService {
     const number = this.versionNumber(document, documentVersion);
     const version = number === undefined ? undefined : await this.store.findVersion(ctx.tx, key, number);
     if (version === undefined) {
-      throw ssmError('InvalidDocumentVersion', `The document version is not valid or does not exist: ${documentVersion}`);
+      throw ssmError(
+        'InvalidDocumentVersion',
+        `The document version is not valid or does not exist: ${documentVersion}`,
+      );
     }
     await this.store.updateVersions(ctx.tx, key, { defaultVersion: version.version });
-    await appendEvent(ctx.tx, { type: 'DocumentChanged', accountId: ctx.accountId, region: ctx.region, documentName: key.name, change: 'DefaultVersionChanged' });
+    await appendEvent(ctx.tx, {
+      type: 'DocumentChanged',
+      accountId: ctx.accountId,
+      region: ctx.region,
+      documentName: key.name,
+      change: 'DefaultVersionChanged',
+    });
     return { document: { ...document, defaultVersion: version.version }, version };
   }
 
@@ -329,16 +417,24 @@ export class DocumentsService {
     if (selector.documentVersion !== undefined || selector.versionName !== undefined) {
       const { version } = await this.resolve(ctx, name, selector);
       if (version.version === document.defaultVersion) {
-        throw ssmError('InvalidDocumentOperation', 'The default version of a document can only be deleted with the document.');
+        throw ssmError(
+          'InvalidDocumentOperation',
+          'The default version of a document can only be deleted with the document.',
+        );
       }
       await this.store.deleteVersion(ctx.tx, key, version.version);
       if (version.version === document.latestVersion) {
         const remaining = await this.store.versionSummaries(ctx.tx, key);
-        await this.store.updateVersions(ctx.tx, key, { latestVersion: Math.max(...remaining.map((v) => v.version)) });
+        await this.store.updateVersions(ctx.tx, key, {
+          latestVersion: Math.max(...remaining.map((v) => v.version)),
+        });
       }
     } else {
       if ((await this.store.shares(ctx.tx, key)).length > 0) {
-        throw ssmError('InvalidDocumentOperation', `Document ${name} is shared; stop sharing it before deleting it.`);
+        throw ssmError(
+          'InvalidDocumentOperation',
+          `Document ${name} is shared; stop sharing it before deleting it.`,
+        );
       }
       if (await this.usage(ctx.tx, key)) {
         throw ssmError('AssociatedInstances', `Document ${name} is used by associations; delete them first.`);
@@ -346,18 +442,32 @@ export class DocumentsService {
       await this.store.delete(ctx.tx, key);
       await this.tags.removeAll(ctx.tx, taggedDocument(document));
     }
-    await appendEvent(ctx.tx, { type: 'DocumentChanged', accountId: ctx.accountId, region: ctx.region, documentName: key.name, change: 'Deleted' });
+    await appendEvent(ctx.tx, {
+      type: 'DocumentChanged',
+      accountId: ctx.accountId,
+      region: ctx.region,
+      documentName: key.name,
+      change: 'Deleted',
+    });
   }
 
   /** Every document the caller can see (own, built-in, shared with it or public), each at its default version. */
   async listVisible(ctx: Ctx): Promise<VisibleDocument[]> {
-    const visible: VisibleDocument[] = builtinDocuments(ctx.region).map((d) => ({ ...d, access: 'Amazon', public: false }));
-    const publicOwn = new Set(
-      (await this.publicOwnNames(ctx.tx, ctx.accountId, ctx.region)),
-    );
+    const visible: VisibleDocument[] = builtinDocuments(ctx.region).map((d) => ({
+      ...d,
+      access: 'Amazon',
+      public: false,
+    }));
+    const publicOwn = new Set(await this.publicOwnNames(ctx.tx, ctx.accountId, ctx.region));
     for (const document of await this.store.listOwned(ctx.tx, ctx.accountId, ctx.region)) {
       const version = await this.store.findVersion(ctx.tx, document, document.defaultVersion);
-      if (version !== undefined) visible.push({ document: await this.withTags(ctx.tx, document), version, access: 'Self', public: publicOwn.has(document.name) });
+      if (version !== undefined)
+        visible.push({
+          document: await this.withTags(ctx.tx, document),
+          version,
+          access: 'Self',
+          public: publicOwn.has(document.name),
+        });
     }
     const shared = new Map<string, { document: SsmDocument; shares: DocumentShare[] }>();
     for (const { document, share } of await this.store.listSharedWith(ctx.tx, ctx.accountId, ctx.region)) {
@@ -369,8 +479,14 @@ export class DocumentsService {
     for (const { document } of shared.values()) {
       try {
         const resolved = await this.resolve(ctx, documentArn(document));
-        const isPublic = shared.get(documentArn(document))?.shares.some((s) => s.accountId === publicShare) ?? false;
-        visible.push({ document: resolved.document, version: resolved.version, access: 'Shared', public: isPublic });
+        const isPublic =
+          shared.get(documentArn(document))?.shares.some((s) => s.accountId === publicShare) ?? false;
+        visible.push({
+          document: resolved.document,
+          version: resolved.version,
+          access: 'Shared',
+          public: isPublic,
+        });
       } catch {
         // A share of a version that no longer exists shows nothing.
       }
@@ -381,7 +497,8 @@ export class DocumentsService {
   private async publicOwnNames(db: DbExecutor, owner: string, region: string): Promise<string[]> {
     const names: string[] = [];
     for (const document of await this.store.listOwned(db, owner, region)) {
-      if ((await this.store.shares(db, document)).some((s) => s.accountId === publicShare)) names.push(document.name);
+      if ((await this.store.shares(db, document)).some((s) => s.accountId === publicShare))
+        names.push(document.name);
     }
     return names;
   }
@@ -391,16 +508,33 @@ export class DocumentsService {
     const all = await this.listVisible(ctx);
     return all
       .filter((doc) => filters.every((filter) => matchesFilter(doc, filter, ctx.accountId)))
-      .sort((a, b) => a.document.name.localeCompare(b.document.name) || a.document.owner.localeCompare(b.document.owner));
+      .sort(
+        (a, b) =>
+          a.document.name.localeCompare(b.document.name) || a.document.owner.localeCompare(b.document.owner),
+      );
   }
 
-  async listVersions(ctx: Ctx, name: string): Promise<{ document: SsmDocument; versions: Awaited<ReturnType<DocumentsStore['versionSummaries']>> }> {
+  async listVersions(
+    ctx: Ctx,
+    name: string,
+  ): Promise<{ document: SsmDocument; versions: Awaited<ReturnType<DocumentsStore['versionSummaries']>> }> {
     const { document } = await this.resolve(ctx, name);
     if (document.owner === amazonOwner) {
       const builtin = builtinDocument(document.name, ctx.region);
       return {
         document,
-        versions: builtin === undefined ? [] : [{ version: 1, versionName: undefined, hash: builtin.version.hash, format: 'JSON', createdAt: builtin.version.createdAt }],
+        versions:
+          builtin === undefined
+            ? []
+            : [
+                {
+                  version: 1,
+                  versionName: undefined,
+                  hash: builtin.version.hash,
+                  format: 'JSON',
+                  createdAt: builtin.version.createdAt,
+                },
+              ],
       };
     }
     const versions = await this.store.versionSummaries(ctx.tx, document);
@@ -412,10 +546,17 @@ export class DocumentsService {
   /** ModifyDocumentPermission (§9.2). `add`/`remove` hold 12-digit ids or `all` in any case. */
   async modifyPermission(
     ctx: Ctx,
-    input: { name: string; add: readonly string[]; remove: readonly string[]; sharedVersion: string | undefined },
+    input: {
+      name: string;
+      add: readonly string[];
+      remove: readonly string[];
+      sharedVersion: string | undefined;
+    },
   ): Promise<void> {
     const { key, document } = await this.requireOwned(ctx, input.name);
-    const normalize = (ids: readonly string[]): string[] => [...new Set(ids.map((id) => (id.toLowerCase() === publicShare ? publicShare : id)))];
+    const normalize = (ids: readonly string[]): string[] => [
+      ...new Set(ids.map((id) => (id.toLowerCase() === publicShare ? publicShare : id))),
+    ];
     const remove = normalize(input.remove);
     const add = normalize(input.add).filter((id) => !remove.includes(id));
     for (const list of [normalize(input.add), remove]) {
@@ -427,7 +568,10 @@ export class DocumentsService {
     if (!['$DEFAULT', '$LATEST', '$ALL'].includes(sharedVersion)) {
       const number = this.versionNumber(document, sharedVersion);
       if (number === undefined || (await this.store.findVersion(ctx.tx, key, number)) === undefined) {
-        throw ssmError('InvalidDocumentVersion', `The document version is not valid or does not exist: ${sharedVersion}`);
+        throw ssmError(
+          'InvalidDocumentVersion',
+          `The document version is not valid or does not exist: ${sharedVersion}`,
+        );
       }
     }
     const current = await this.store.shares(ctx.tx, key);
@@ -436,15 +580,28 @@ export class DocumentsService {
         throw ssmError('InvalidPermissionType', 'Public sharing is blocked for this account and Region');
       }
       if ((await this.store.countPublic(ctx.tx, ctx.accountId, ctx.region, key.name)) >= maxPublicDocuments) {
-        throw ssmError('DocumentPermissionLimit', `An account can share at most ${maxPublicDocuments} documents publicly.`);
+        throw ssmError(
+          'DocumentPermissionLimit',
+          `An account can share at most ${maxPublicDocuments} documents publicly.`,
+        );
       }
     }
-    const accounts = new Set([...current.map((s) => s.accountId), ...add].filter((id) => id !== publicShare && !remove.includes(id)));
+    const accounts = new Set(
+      [...current.map((s) => s.accountId), ...add].filter((id) => id !== publicShare && !remove.includes(id)),
+    );
     if (accounts.size > maxSharedAccounts) {
-      throw ssmError('DocumentPermissionLimit', `A document can be shared with at most ${maxSharedAccounts} accounts.`);
+      throw ssmError(
+        'DocumentPermissionLimit',
+        `A document can be shared with at most ${maxSharedAccounts} accounts.`,
+      );
     }
     await this.store.removeShares(ctx.tx, key, remove);
-    await this.store.putShares(ctx.tx, key, add.map((accountId) => ({ accountId, sharedVersion })), ctx.now);
+    await this.store.putShares(
+      ctx.tx,
+      key,
+      add.map((accountId) => ({ accountId, sharedVersion })),
+      ctx.now,
+    );
     const wasPublic = current.some((s) => s.accountId === publicShare);
     const isPublic = add.includes(publicShare) || (wasPublic && !remove.includes(publicShare));
     await appendEvent(ctx.tx, {
@@ -507,5 +664,15 @@ function matchesFilter(doc: VisibleDocument, filter: DocumentFilter, caller: str
 
 /** The filter keys ListDocuments accepts (others → InvalidFilterKey). */
 export function isDocumentFilterKey(key: string): boolean {
-  return ['Owner', 'Name', 'SearchKeyword', 'DocumentType', 'PlatformTypes', 'TargetType', 'SchemaVersion'].includes(key) || /^tag:.+/.test(key);
+  return (
+    [
+      'Owner',
+      'Name',
+      'SearchKeyword',
+      'DocumentType',
+      'PlatformTypes',
+      'TargetType',
+      'SchemaVersion',
+    ].includes(key) || /^tag:.+/.test(key)
+  );
 }

@@ -1,10 +1,14 @@
 /** Persistence of customer documents, their versions and shares, and SSM service settings. */
+import type { DbExecutor, SsmDocumentVersionsTable, SsmDocumentsTable } from '../storage/database.js';
 import type {
-  DbExecutor,
-  SsmDocumentVersionsTable,
-  SsmDocumentsTable,
-} from '../storage/database.js';
-import type { DocumentFormat, DocumentParameter, DocumentShare, DocumentType, DocumentVersion, PlatformType, SsmDocument } from './model.js';
+  DocumentFormat,
+  DocumentParameter,
+  DocumentShare,
+  DocumentType,
+  DocumentVersion,
+  PlatformType,
+  SsmDocument,
+} from './model.js';
 
 function toDocument(row: SsmDocumentsTable): SsmDocument {
   return {
@@ -29,7 +33,10 @@ export interface DerivedFields {
   platformTypes: PlatformType[];
 }
 
-function toVersion(row: SsmDocumentVersionsTable, derive: (content: string, format: DocumentFormat) => DerivedFields): DocumentVersion {
+function toVersion(
+  row: SsmDocumentVersionsTable,
+  derive: (content: string, format: DocumentFormat) => DerivedFields,
+): DocumentVersion {
   const format = row.document_format as DocumentFormat;
   return {
     version: Number(row.version),
@@ -85,7 +92,10 @@ export class DocumentsStore {
     const rows = await db
       .selectFrom('ssm_document_permissions as p')
       .innerJoin('ssm_documents as d', (join) =>
-        join.onRef('d.account_id', '=', 'p.account_id').onRef('d.region', '=', 'p.region').onRef('d.name', '=', 'p.name'),
+        join
+          .onRef('d.account_id', '=', 'p.account_id')
+          .onRef('d.region', '=', 'p.region')
+          .onRef('d.name', '=', 'p.name'),
       )
       .selectAll('d')
       .select(['p.shared_with', 'p.shared_version'])
@@ -158,7 +168,11 @@ export class DocumentsStore {
     return row === undefined ? undefined : toVersion(row, this.derive);
   }
 
-  async findVersionByName(db: DbExecutor, key: DocumentKey, versionName: string): Promise<DocumentVersion | undefined> {
+  async findVersionByName(
+    db: DbExecutor,
+    key: DocumentKey,
+    versionName: string,
+  ): Promise<DocumentVersion | undefined> {
     const row = await this.versionsOf(db, key).where('version_name', '=', versionName).executeTakeFirst();
     return row === undefined ? undefined : toVersion(row, this.derive);
   }
@@ -167,7 +181,15 @@ export class DocumentsStore {
   async versionSummaries(
     db: DbExecutor,
     key: DocumentKey,
-  ): Promise<{ version: number; versionName: string | undefined; hash: string; format: DocumentFormat; createdAt: Date }[]> {
+  ): Promise<
+    {
+      version: number;
+      versionName: string | undefined;
+      hash: string;
+      format: DocumentFormat;
+      createdAt: Date;
+    }[]
+  > {
     const rows = await this.versionsOf(db, key)
       .select(['version', 'version_name', 'hash', 'document_format', 'created_at'])
       .orderBy('version')
@@ -223,7 +245,12 @@ export class DocumentsStore {
     return rows.map((row) => ({ accountId: row.shared_with, sharedVersion: row.shared_version }));
   }
 
-  async putShares(db: DbExecutor, key: DocumentKey, shares: readonly DocumentShare[], now: Date): Promise<void> {
+  async putShares(
+    db: DbExecutor,
+    key: DocumentKey,
+    shares: readonly DocumentShare[],
+    now: Date,
+  ): Promise<void> {
     for (const share of shares) {
       await db
         .insertInto('ssm_document_permissions')
@@ -236,7 +263,9 @@ export class DocumentsStore {
           created_at: now.getTime(),
         })
         .onConflict((oc) =>
-          oc.columns(['account_id', 'region', 'name', 'shared_with']).doUpdateSet({ shared_version: share.sharedVersion }),
+          oc
+            .columns(['account_id', 'region', 'name', 'shared_with'])
+            .doUpdateSet({ shared_version: share.sharedVersion }),
         )
         .execute();
     }
@@ -286,7 +315,14 @@ export class DocumentsStore {
 
   async putSetting(
     db: DbExecutor,
-    setting: { accountId: string; region: string; settingId: string; value: string; modifiedBy: string; modifiedAt: Date },
+    setting: {
+      accountId: string;
+      region: string;
+      settingId: string;
+      value: string;
+      modifiedBy: string;
+      modifiedAt: Date;
+    },
   ): Promise<void> {
     await db
       .insertInto('ssm_service_settings')

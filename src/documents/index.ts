@@ -1,5 +1,11 @@
 /** The documents capability's public door: SSM documents, sharing, service settings and State Manager associations. */
-export { AssociationsService, targetsInstance, type AssociationResultDetail, type ComplianceWriter, type InstanceDirectory } from './associations-service.js';
+export {
+  AssociationsService,
+  targetsInstance,
+  type AssociationResultDetail,
+  type ComplianceWriter,
+  type InstanceDirectory,
+} from './associations-service.js';
 export { AssociationsStore } from './associations-store.js';
 export { DocumentsService, documentArn, type DocumentTags, type DocumentUsage } from './documents-service.js';
 export { DocumentsStore } from './documents-store.js';
@@ -7,5 +13,10 @@ export { ServiceSettingsService, publicSharingSettingId } from './service-settin
 export { documentsRoutes } from './routes.js';
 export { deriveDocumentFields } from './document-content.js';
 export { builtinDocument } from './builtin-documents.js';
-export { nextRun, parseScheduleExpression, parseAssociationSchedule, type ScheduleExpression } from './schedule-expression.js';
+export {
+  nextRun,
+  parseScheduleExpression,
+  parseAssociationSchedule,
+  type ScheduleExpression,
+} from './schedule-expression.js';
 export type { Association, AssociationRunStatus, DocumentAtVersion, SsmDocument } from './model.js';

@@ -126,7 +126,14 @@ export interface AssociationSpec {
   automationTargetParameterName?: string;
 }
 
-export const associationStatuses = ['Pending', 'InProgress', 'Success', 'Failed', 'TimedOut', 'Skipped'] as const;
+export const associationStatuses = [
+  'Pending',
+  'InProgress',
+  'Success',
+  'Failed',
+  'TimedOut',
+  'Skipped',
+] as const;
 /** A per-node execution status as the agent reports it (§8.3). */
 export type AssociationRunStatus = (typeof associationStatuses)[number];
 
@@ -167,7 +174,13 @@ export function aggregateStatus(statuses: readonly string[]): AssociationOvervie
           ? 'Pending'
           : 'Success';
   const detailedStatus =
-    statuses.length === 0 ? 'Creating' : status === 'Pending' ? (counts['InProgress'] ? 'InProgress' : 'Pending') : status;
+    statuses.length === 0
+      ? 'Creating'
+      : status === 'Pending'
+        ? counts['InProgress']
+          ? 'InProgress'
+          : 'Pending'
+        : status;
   return { status, detailedStatus, counts };
 }
 

@@ -3,7 +3,13 @@ import { awsJsonRoute } from '../http/aws-json-operation.js';
 import type { AwsJsonRoute } from '../http/aws-json-router.js';
 import { ssmError, ssmService } from '../fleet/index.js';
 import type { AssociationInput, AssociationsService } from './associations-service.js';
-import { documentArn, isDocumentFilterKey, parseDocumentReference, type DocumentFilter, type DocumentsService } from './documents-service.js';
+import {
+  documentArn,
+  isDocumentFilterKey,
+  parseDocumentReference,
+  type DocumentFilter,
+  type DocumentsService,
+} from './documents-service.js';
 import type { AssociationTarget } from './model.js';
 import type { ServiceSettingsService } from './service-settings-service.js';
 import {
@@ -41,11 +47,17 @@ import {
 const documentResource = (scope: { accountId: string; region: string }, input: { Name: string }): string =>
   documentArn(parseDocumentReference(input.Name, scope));
 
-const associationResource = (scope: { accountId: string; region: string }, input: { AssociationId?: string | undefined }): string =>
-  input.AssociationId === undefined ? '*' : `arn:aws:ssm:${scope.region}:${scope.accountId}:association/${input.AssociationId}`;
+const associationResource = (
+  scope: { accountId: string; region: string },
+  input: { AssociationId?: string | undefined },
+): string =>
+  input.AssociationId === undefined
+    ? '*'
+    : `arn:aws:ssm:${scope.region}:${scope.accountId}:association/${input.AssociationId}`;
 
 const requireShare = (permissionType: string): void => {
-  if (permissionType !== 'Share') throw ssmError('InvalidPermissionType', `PermissionType ${permissionType} is not valid; use Share.`);
+  if (permissionType !== 'Share')
+    throw ssmError('InvalidPermissionType', `PermissionType ${permissionType} is not valid; use Share.`);
 };
 
 const tagsOf = (tags: { Key: string; Value: string }[] | undefined): Record<string, string> =>
@@ -72,7 +84,10 @@ interface WireAssociationFields {
 }
 
 function fromWireAssociation(input: WireAssociationFields): AssociationInput {
-  const targets: AssociationTarget[] | undefined = input.Targets?.map((t) => ({ key: t.Key, values: t.Values ?? [] }));
+  const targets: AssociationTarget[] | undefined = input.Targets?.map((t) => ({
+    key: t.Key,
+    values: t.Values ?? [],
+  }));
   return {
     documentVersion: input.DocumentVersion,
     targets,
@@ -118,14 +133,21 @@ export function documentsRoutes(
         });
         return { DocumentDescription: toDocumentDescription(created, created.document.tags) };
       },
-      auditParameters: (input) => ({ name: input.Name, documentType: input.DocumentType, documentFormat: input.DocumentFormat }),
+      auditParameters: (input) => ({
+        name: input.Name,
+        documentType: input.DocumentType,
+        documentFormat: input.DocumentFormat,
+      }),
     }),
     awsJsonRoute(ssmService, {
       name: 'DescribeDocument',
       schema: documentSelectorSchema,
       resource: documentResource,
       handle: async (ctx, input) => {
-        const found = await documents.resolve(ctx, input.Name, { documentVersion: input.DocumentVersion, versionName: input.VersionName });
+        const found = await documents.resolve(ctx, input.Name, {
+          documentVersion: input.DocumentVersion,
+          versionName: input.VersionName,
+        });
         return { Document: toDocumentDescription(found, found.document.tags) };
       },
     }),
@@ -134,9 +156,15 @@ export function documentsRoutes(
       schema: documentSelectorSchema,
       resource: documentResource,
       handle: async (ctx, input) => {
-        const found = await documents.resolve(ctx, input.Name, { documentVersion: input.DocumentVersion, versionName: input.VersionName });
+        const found = await documents.resolve(ctx, input.Name, {
+          documentVersion: input.DocumentVersion,
+          versionName: input.VersionName,
+        });
         if (input.DocumentFormat !== undefined && input.DocumentFormat !== found.version.format) {
-          throw ssmError('InvalidDocumentOperation', `Converting documents to ${input.DocumentFormat} is not supported by this server.`);
+          throw ssmError(
+            'InvalidDocumentOperation',
+            `Converting documents to ${input.DocumentFormat} is not supported by this server.`,
+          );
         }
         return toGetDocumentOutput(found);
       },
@@ -164,7 +192,11 @@ export function documentsRoutes(
       schema: updateDocumentDefaultVersionSchema,
       resource: documentResource,
       handle: async (ctx, input) => {
-        const { document, version } = await documents.updateDefaultVersion(ctx, input.Name, input.DocumentVersion);
+        const { document, version } = await documents.updateDefaultVersion(
+          ctx,
+          input.Name,
+          input.DocumentVersion,
+        );
         return {
           Description: {
             Name: document.name,
@@ -179,7 +211,10 @@ export function documentsRoutes(
       schema: deleteDocumentSchema,
       resource: documentResource,
       handle: async (ctx, input) => {
-        await documents.delete(ctx, input.Name, { documentVersion: input.DocumentVersion, versionName: input.VersionName });
+        await documents.delete(ctx, input.Name, {
+          documentVersion: input.DocumentVersion,
+          versionName: input.VersionName,
+        });
         return {};
       },
     }),
@@ -254,7 +289,10 @@ export function documentsRoutes(
         const { items, nextToken } = page(shares, input.MaxResults ?? 200, input.NextToken);
         return {
           AccountIds: items.map((s) => s.accountId),
-          AccountSharingInfoList: items.map((s) => ({ AccountId: s.accountId, SharedDocumentVersion: s.sharedVersion })),
+          AccountSharingInfoList: items.map((s) => ({
+            AccountId: s.accountId,
+            SharedDocumentVersion: s.sharedVersion,
+          })),
           ...(nextToken === undefined ? {} : { NextToken: nextToken }),
         };
       },
@@ -262,7 +300,9 @@ export function documentsRoutes(
     awsJsonRoute(ssmService, {
       name: 'GetServiceSetting',
       schema: settingIdSchema,
-      handle: async (ctx, input) => ({ ServiceSetting: toServiceSetting(await settings.get(ctx, input.SettingId)) }),
+      handle: async (ctx, input) => ({
+        ServiceSetting: toServiceSetting(await settings.get(ctx, input.SettingId)),
+      }),
     }),
     awsJsonRoute(ssmService, {
       name: 'UpdateServiceSetting',
@@ -275,13 +315,19 @@ export function documentsRoutes(
     awsJsonRoute(ssmService, {
       name: 'ResetServiceSetting',
       schema: settingIdSchema,
-      handle: async (ctx, input) => ({ ServiceSetting: toServiceSetting(await settings.reset(ctx, input.SettingId)) }),
+      handle: async (ctx, input) => ({
+        ServiceSetting: toServiceSetting(await settings.reset(ctx, input.SettingId)),
+      }),
     }),
     awsJsonRoute(ssmService, {
       name: 'CreateAssociation',
       schema: createAssociationSchema,
       handle: async (ctx, input) => {
-        const view = await associations.create(ctx, { ...fromWireAssociation(input), name: input.Name, instanceId: input.InstanceId });
+        const view = await associations.create(ctx, {
+          ...fromWireAssociation(input),
+          name: input.Name,
+          instanceId: input.InstanceId,
+        });
         return { AssociationDescription: toAssociationDescription(view) };
       },
     }),
@@ -318,7 +364,11 @@ export function documentsRoutes(
       schema: associationLocatorSchema,
       resource: associationResource,
       handle: async (ctx, input) => {
-        await associations.delete(ctx, { associationId: input.AssociationId, name: input.Name, instanceId: input.InstanceId });
+        await associations.delete(ctx, {
+          associationId: input.AssociationId,
+          name: input.Name,
+          instanceId: input.InstanceId,
+        });
         return {};
       },
     }),
@@ -328,7 +378,10 @@ export function documentsRoutes(
       handle: async (ctx, input) => {
         const views = await associations.list(ctx, input.AssociationFilterList ?? []);
         const { items, nextToken } = page(views, input.MaxResults ?? 50, input.NextToken);
-        return { Associations: items.map(toAssociationListItem), ...(nextToken === undefined ? {} : { NextToken: nextToken }) };
+        return {
+          Associations: items.map(toAssociationListItem),
+          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+        };
       },
     }),
     awsJsonRoute(ssmService, {
@@ -355,10 +408,17 @@ export function documentsRoutes(
             if (filter.Key === 'ExecutionId') return e.executionId === filter.Value;
             if (filter.Key === 'Status') return e.status === filter.Value;
             if (filter.Key === 'CreatedTime') {
-              const at = Number.isFinite(Number(filter.Value)) ? Number(filter.Value) * 1000 : Date.parse(filter.Value);
-              if (Number.isNaN(at)) throw ssmError('ValidationException', 'CreatedTime must be a date and time.');
+              const at = Number.isFinite(Number(filter.Value))
+                ? Number(filter.Value) * 1000
+                : Date.parse(filter.Value);
+              if (Number.isNaN(at))
+                throw ssmError('ValidationException', 'CreatedTime must be a date and time.');
               const created = e.createdAt.getTime();
-              return type === 'LESS_THAN' ? created < at : type === 'GREATER_THAN' ? created > at : created === at;
+              return type === 'LESS_THAN'
+                ? created < at
+                : type === 'GREATER_THAN'
+                  ? created > at
+                  : created === at;
             }
             throw ssmError('ValidationException', `Unknown filter key ${filter.Key}.`);
           }),
@@ -375,7 +435,9 @@ export function documentsRoutes(
       schema: describeAssociationExecutionTargetsSchema,
       resource: associationResource,
       handle: async (ctx, input) => {
-        const targets = (await associations.executionTargets(ctx, input.AssociationId, input.ExecutionId)).filter((t) =>
+        const targets = (
+          await associations.executionTargets(ctx, input.AssociationId, input.ExecutionId)
+        ).filter((t) =>
           (input.Filters ?? []).every((filter) =>
             filter.Key === 'Status'
               ? t.status === filter.Value

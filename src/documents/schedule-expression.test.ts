@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ScheduleExpressionError, nextRun, parseAssociationSchedule, parseScheduleExpression } from './schedule-expression.js';
+import {
+  ScheduleExpressionError,
+  nextRun,
+  parseAssociationSchedule,
+  parseScheduleExpression,
+} from './schedule-expression.js';
 
 const at = (iso: string): Date => new Date(iso);
 const next = (expression: string, after: string): string | undefined =>
@@ -8,9 +13,20 @@ const next = (expression: string, after: string): string | undefined =>
 
 describe('schedule expressions', () => {
   it('parses rate expressions with singular units for 1 only', () => {
-    assert.deepEqual(parseScheduleExpression('rate(30 minutes)'), { kind: 'rate', amount: 30, unit: 'minute', ms: 1_800_000 });
+    assert.deepEqual(parseScheduleExpression('rate(30 minutes)'), {
+      kind: 'rate',
+      amount: 30,
+      unit: 'minute',
+      ms: 1_800_000,
+    });
     assert.equal(parseScheduleExpression('rate(1 hour)').kind, 'rate');
-    for (const bad of ['rate(1 hours)', 'rate(5 hour)', 'rate(0 minutes)', 'rate(2 weeks)', 'rate(minutes)']) {
+    for (const bad of [
+      'rate(1 hours)',
+      'rate(5 hour)',
+      'rate(0 minutes)',
+      'rate(2 weeks)',
+      'rate(minutes)',
+    ]) {
       assert.throws(() => parseScheduleExpression(bad), ScheduleExpressionError, bad);
     }
   });
@@ -18,7 +34,15 @@ describe('schedule expressions', () => {
   it('parses 6- and 7-field crons and requires exactly one ?', () => {
     assert.equal(parseScheduleExpression('cron(0 2 ? * SUN *)').kind, 'cron');
     assert.equal(parseScheduleExpression('cron(0 0 2 ? * SUN *)').kind, 'cron');
-    for (const bad of ['cron(0 2 * * SUN *)', 'cron(0 2 ? * ? *)', 'cron(0 2 ? *)', 'cron(60 2 ? * SUN *)', 'cron(0 24 ? * * *)', 'cron(0 2 ? * FOO *)', 'daily']) {
+    for (const bad of [
+      'cron(0 2 * * SUN *)',
+      'cron(0 2 ? * ? *)',
+      'cron(0 2 ? *)',
+      'cron(60 2 ? * SUN *)',
+      'cron(0 24 ? * * *)',
+      'cron(0 2 ? * FOO *)',
+      'daily',
+    ]) {
       assert.throws(() => parseScheduleExpression(bad), ScheduleExpressionError, bad);
     }
   });
@@ -37,7 +61,10 @@ describe('schedule expressions', () => {
 
   it('computes rate runs from the anchor and at() once', () => {
     const schedule = parseScheduleExpression('rate(30 minutes)');
-    assert.equal(nextRun(schedule, at('2024-05-01T00:45:00Z'), at('2024-05-01T00:00:00Z'))?.toISOString(), '2024-05-01T01:00:00.000Z');
+    assert.equal(
+      nextRun(schedule, at('2024-05-01T00:45:00Z'), at('2024-05-01T00:00:00Z'))?.toISOString(),
+      '2024-05-01T01:00:00.000Z',
+    );
     assert.equal(next('at(2030-01-02T03:04:05)', '2024-05-01T00:00:00Z'), '2030-01-02T03:04:05.000Z');
     assert.equal(next('at(2020-01-02T03:04:05)', '2024-05-01T00:00:00Z'), undefined);
     assert.throws(() => parseScheduleExpression('at(2024-02-30T00:00:00)'), ScheduleExpressionError);
@@ -47,7 +74,13 @@ describe('schedule expressions', () => {
     assert.equal(parseAssociationSchedule('rate(30 minutes)').kind, 'rate');
     assert.equal(parseAssociationSchedule('cron(0/30 * * * ? *)').kind, 'cron');
     assert.equal(parseAssociationSchedule('cron(0 2 ? * SUN *)').kind, 'cron');
-    for (const bad of ['rate(29 minutes)', 'rate(31 days)', 'cron(0/15 * * * ? *)', 'cron(0 2 ? 1 SUN *)', 'cron(5 0 2 ? * SUN *)']) {
+    for (const bad of [
+      'rate(29 minutes)',
+      'rate(31 days)',
+      'cron(0/15 * * * ? *)',
+      'cron(0 2 ? 1 SUN *)',
+      'cron(5 0 2 ? * SUN *)',
+    ]) {
       assert.throws(() => parseAssociationSchedule(bad), ScheduleExpressionError, bad);
     }
   });

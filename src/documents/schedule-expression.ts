@@ -23,7 +23,13 @@ export interface CronSchedule {
 }
 
 type DayRule =
-  | { field: 'dayOfMonth'; days: ReadonlySet<number>; last: boolean; lastOffset: number; nearestWeekday: boolean }
+  | {
+      field: 'dayOfMonth';
+      days: ReadonlySet<number>;
+      last: boolean;
+      lastOffset: number;
+      nearestWeekday: boolean;
+    }
   | { field: 'dayOfWeek'; weekdays: ReadonlySet<number>; nth: number; last: boolean };
 
 /** Why an expression was refused (the caller maps it to InvalidSchedule / ValidationException). */
@@ -75,13 +81,7 @@ function parseAt(body: string): ScheduleExpression {
     number,
   ];
   const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  if (
-    at.getUTCMonth() !== month - 1 ||
-    at.getUTCDate() !== day ||
-    hour > 23 ||
-    minute > 59 ||
-    second > 59
-  ) {
+  if (at.getUTCMonth() !== month - 1 || at.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
     return fail(`at(${body}) is not a valid date and time`);
   }
   return { kind: 'at', at };
@@ -90,7 +90,9 @@ function parseAt(body: string): ScheduleExpression {
 function parseCron(body: string): CronSchedule {
   const parts = body.split(/\s+/);
   if (parts.length !== 6 && parts.length !== 7) {
-    return fail(`cron(${body}) must have 6 fields (minutes hours day-of-month month day-of-week year) or 7 with seconds`);
+    return fail(
+      `cron(${body}) must have 6 fields (minutes hours day-of-month month day-of-week year) or 7 with seconds`,
+    );
   }
   const [secondsText, minutesText, hoursText, domText, monthText, dowText, yearText] = (
     parts.length === 6 ? ['0', ...parts] : parts
@@ -111,7 +113,13 @@ function parseCron(body: string): CronSchedule {
   };
 }
 
-function parseValue(text: string, field: string, min: number, max: number, names?: readonly string[]): number {
+function parseValue(
+  text: string,
+  field: string,
+  min: number,
+  max: number,
+  names?: readonly string[],
+): number {
   const named = names?.indexOf(text.toUpperCase()) ?? -1;
   const value = named >= 0 ? named + min : /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -156,9 +164,16 @@ function parseField(
 
 function parseDayOfMonth(text: string): DayRule {
   if (text === 'L' || /^L-\d+$/.test(text)) {
-    return { field: 'dayOfMonth', days: new Set(), last: true, lastOffset: Number(text.slice(2) || 0), nearestWeekday: false };
+    return {
+      field: 'dayOfMonth',
+      days: new Set(),
+      last: true,
+      lastOffset: Number(text.slice(2) || 0),
+      nearestWeekday: false,
+    };
   }
-  if (text === 'LW') return { field: 'dayOfMonth', days: new Set(), last: true, lastOffset: 0, nearestWeekday: true };
+  if (text === 'LW')
+    return { field: 'dayOfMonth', days: new Set(), last: true, lastOffset: 0, nearestWeekday: true };
   const weekday = /^(\d+)W$/.exec(text);
   if (weekday !== null) {
     const day = parseValue(weekday[1] ?? '', 'day-of-month', 1, 31);
@@ -185,10 +200,16 @@ function parseDayOfWeek(text: string): DayRule {
     const day = parseValue(last[1] ?? '', 'day-of-week', 1, 7, dayNames);
     return { field: 'dayOfWeek', weekdays: new Set([day]), nth: 0, last: true };
   }
-  return { field: 'dayOfWeek', weekdays: parseField(text, 'day-of-week', 1, 7, dayNames), nth: 0, last: false };
+  return {
+    field: 'dayOfWeek',
+    weekdays: parseField(text, 'day-of-week', 1, 7, dayNames),
+    nth: 0,
+    last: false,
+  };
 }
 
-const daysInMonth = (year: number, month0: number): number => new Date(Date.UTC(year, month0 + 1, 0)).getUTCDate();
+const daysInMonth = (year: number, month0: number): number =>
+  new Date(Date.UTC(year, month0 + 1, 0)).getUTCDate();
 
 function dayMatches(rule: DayRule, year: number, month0: number, day: number): boolean {
   const length = daysInMonth(year, month0);
@@ -200,7 +221,7 @@ function dayMatches(rule: DayRule, year: number, month0: number, day: number): b
     return true;
   }
   if (rule.nearestWeekday) {
-    const target = rule.last ? length : [...rule.days][0] ?? 1;
+    const target = rule.last ? length : ([...rule.days][0] ?? 1);
     return nearestWeekday(year, month0, Math.min(target, length)) === day;
   }
   if (rule.last) return day === length - rule.lastOffset;
@@ -224,7 +245,11 @@ export function nextCronRun(cron: CronSchedule, after: Date): Date | undefined {
   const hours = sorted(cron.hours);
   const start = new Date(Math.floor(after.getTime() / 1000) * 1000 + 1000);
   const lastYear = Math.max(...cron.years);
-  for (let dayStart = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()); ; dayStart += unitMs.day) {
+  for (
+    let dayStart = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate());
+    ;
+    dayStart += unitMs.day
+  ) {
     const date = new Date(dayStart);
     const year = date.getUTCFullYear();
     if (year > lastYear) return undefined;

@@ -54,7 +54,14 @@ export class ServiceSettingsService {
     const stored = await this.store.setting(ctx.tx, ctx.accountId, ctx.region, id);
     const arn = `arn:aws:ssm:${ctx.region}:${ctx.accountId}:servicesetting${id}`;
     return stored === undefined
-      ? { settingId: id, value: known.defaultValue, arn, lastModifiedDate: defaultsDate, lastModifiedUser: 'System', status: 'Default' }
+      ? {
+          settingId: id,
+          value: known.defaultValue,
+          arn,
+          lastModifiedDate: defaultsDate,
+          lastModifiedUser: 'System',
+          status: 'Default',
+        }
       : {
           settingId: id,
           value: stored.value,
@@ -68,7 +75,10 @@ export class ServiceSettingsService {
   async update(ctx: Ctx, settingId: string, value: string): Promise<void> {
     const { id, known } = this.normalize(ctx, settingId);
     if (!known.values.includes(value)) {
-      throw ssmError('ValidationException', `SettingValue ${value} is not valid for ${id}; valid values: ${known.values.join(', ')}`);
+      throw ssmError(
+        'ValidationException',
+        `SettingValue ${value} is not valid for ${id}; valid values: ${known.values.join(', ')}`,
+      );
     }
     await this.store.putSetting(ctx.tx, {
       accountId: ctx.accountId,

@@ -31,7 +31,11 @@ export const createDocumentSchema = z.object({
   DocumentFormat: documentFormat.optional(),
   VersionName: versionName.optional(),
   DisplayName: z.string().max(1024).optional(),
-  TargetType: z.string().max(200).regex(/^\/[\w.\-:/]*$/).optional(),
+  TargetType: z
+    .string()
+    .max(200)
+    .regex(/^\/[\w.\-:/]*$/)
+    .optional(),
   Tags: tagList.optional(),
   Requires: z.array(z.unknown()).optional(),
   Attachments: z.array(z.unknown()).optional(),
@@ -68,8 +72,18 @@ export const deleteDocumentSchema = z.object({
 });
 
 export const listDocumentsSchema = z.object({
-  DocumentFilterList: z.array(z.object({ key: z.enum(['Name', 'Owner', 'PlatformTypes', 'DocumentType']), value: z.string().min(1) })).min(1).optional(),
-  Filters: z.array(z.object({ Key: z.string().min(1).max(128), Values: z.array(z.string().max(256)).max(20).optional() })).max(6).optional(),
+  DocumentFilterList: z
+    .array(
+      z.object({ key: z.enum(['Name', 'Owner', 'PlatformTypes', 'DocumentType']), value: z.string().min(1) }),
+    )
+    .min(1)
+    .optional(),
+  Filters: z
+    .array(
+      z.object({ Key: z.string().min(1).max(128), Values: z.array(z.string().max(256)).max(20).optional() }),
+    )
+    .max(6)
+    .optional(),
   MaxResults: z.number().int().min(1).max(50).optional(),
   NextToken: nextToken.optional(),
 });
@@ -139,7 +153,10 @@ export const createAssociationSchema = z.object({
 
 export const updateAssociationSchema = z.object({
   AssociationId: z.string().uuid(),
-  Name: z.string().regex(/^[a-zA-Z0-9_\-.:/]{3,200}$/).optional(),
+  Name: z
+    .string()
+    .regex(/^[a-zA-Z0-9_\-.:/]{3,200}$/)
+    .optional(),
   AssociationVersion: z.string().optional(),
   ...associationFields,
 });
@@ -152,7 +169,10 @@ export const associationLocatorSchema = z.object({
 });
 
 export const listAssociationsSchema = z.object({
-  AssociationFilterList: z.array(z.object({ key: z.string(), value: z.string().min(1) })).min(1).optional(),
+  AssociationFilterList: z
+    .array(z.object({ key: z.string(), value: z.string().min(1) }))
+    .min(1)
+    .optional(),
   MaxResults: z.number().int().min(1).max(50).optional(),
   NextToken: nextToken.optional(),
 });
@@ -179,7 +199,10 @@ export const describeAssociationExecutionsSchema = z.object({
 export const describeAssociationExecutionTargetsSchema = z.object({
   AssociationId: z.string(),
   ExecutionId: z.string(),
-  Filters: z.array(z.object({ Key: z.enum(['Status', 'ResourceId', 'ResourceType']), Value: z.string().min(1) })).min(1).optional(),
+  Filters: z
+    .array(z.object({ Key: z.enum(['Status', 'ResourceId', 'ResourceType']), Value: z.string().min(1) }))
+    .min(1)
+    .optional(),
   MaxResults: z.number().int().min(1).max(50).optional(),
   NextToken: nextToken.optional(),
 });
@@ -196,7 +219,11 @@ export const updateAssociationStatusSchema = z.object({
 });
 
 /** A page of `items` after the opaque `token`; `NextToken` only when more remain. */
-export function page<T>(items: readonly T[], maxResults: number, token: string | undefined): { items: T[]; nextToken?: string } {
+export function page<T>(
+  items: readonly T[],
+  maxResults: number,
+  token: string | undefined,
+): { items: T[]; nextToken?: string } {
   let offset = 0;
   if (token !== undefined) {
     const decoded = /^o(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
@@ -205,7 +232,9 @@ export function page<T>(items: readonly T[], maxResults: number, token: string |
   }
   const slice = items.slice(offset, offset + maxResults);
   const next = offset + maxResults;
-  return next < items.length ? { items: slice, nextToken: Buffer.from(`o${next}`).toString('base64url') } : { items: slice };
+  return next < items.length
+    ? { items: slice, nextToken: Buffer.from(`o${next}`).toString('base64url') }
+    : { items: slice };
 }
 
 const definedOnly = <T extends Record<string, unknown>>(shape: T): T =>
@@ -221,7 +250,10 @@ const tagsToWire = (tags: Record<string, string>): { Key: string; Value: string 
   Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 /** DocumentDescription. */
-export function toDocumentDescription({ document, version }: DocumentAtVersion, tags: Record<string, string>): Record<string, unknown> {
+export function toDocumentDescription(
+  { document, version }: DocumentAtVersion,
+  tags: Record<string, string>,
+): Record<string, unknown> {
   return definedOnly({
     Sha1: undefined,
     Hash: version.hash,
@@ -235,7 +267,12 @@ export function toDocumentDescription({ document, version }: DocumentAtVersion, 
     DocumentVersion: String(version.version),
     Description: version.description,
     Parameters: version.parameters.map((p) =>
-      definedOnly({ Name: p.name, Type: p.type, Description: p.description, DefaultValue: defaultValueText(p) }),
+      definedOnly({
+        Name: p.name,
+        Type: p.type,
+        Description: p.description,
+        DefaultValue: defaultValueText(p),
+      }),
     ),
     PlatformTypes: version.platformTypes,
     DocumentType: document.documentType,
@@ -249,7 +286,10 @@ export function toDocumentDescription({ document, version }: DocumentAtVersion, 
 }
 
 /** DocumentIdentifier (ListDocuments). */
-export function toDocumentIdentifier(visible: VisibleDocument, tags: Record<string, string>): Record<string, unknown> {
+export function toDocumentIdentifier(
+  visible: VisibleDocument,
+  tags: Record<string, string>,
+): Record<string, unknown> {
   const { document, version } = visible;
   return definedOnly({
     Name: document.name,
@@ -315,8 +355,10 @@ export function toAssociationDescription(view: AssociationView): Record<string, 
     Targets: spec.targets?.map((t) => ({ Key: t.key, Values: t.values })),
     ScheduleExpression: spec.scheduleExpression,
     OutputLocation: spec.outputLocation,
-    LastExecutionDate: association.lastExecutionAt === undefined ? undefined : toEpochSeconds(association.lastExecutionAt),
-    LastSuccessfulExecutionDate: association.lastSuccessAt === undefined ? undefined : toEpochSeconds(association.lastSuccessAt),
+    LastExecutionDate:
+      association.lastExecutionAt === undefined ? undefined : toEpochSeconds(association.lastExecutionAt),
+    LastSuccessfulExecutionDate:
+      association.lastSuccessAt === undefined ? undefined : toEpochSeconds(association.lastSuccessAt),
     AssociationName: spec.associationName,
     MaxErrors: spec.maxErrors,
     MaxConcurrency: spec.maxConcurrency,
@@ -357,7 +399,8 @@ export function toAssociationListItem(view: AssociationView): Record<string, unk
     AssociationVersion: String(view.version),
     DocumentVersion: spec.documentVersion,
     Targets: spec.targets?.map((t) => ({ Key: t.key, Values: t.values })),
-    LastExecutionDate: association.lastExecutionAt === undefined ? undefined : toEpochSeconds(association.lastExecutionAt),
+    LastExecutionDate:
+      association.lastExecutionAt === undefined ? undefined : toEpochSeconds(association.lastExecutionAt),
     Overview: toOverview(view),
     ScheduleExpression: spec.scheduleExpression,
     AssociationName: spec.associationName,
@@ -368,7 +411,10 @@ export function toAssociationListItem(view: AssociationView): Record<string, unk
 }
 
 /** AssociationVersionInfo. */
-export function toAssociationVersionInfo(associationId: string, version: { version: number; spec: AssociationSpec; createdAt: Date }): Record<string, unknown> {
+export function toAssociationVersionInfo(
+  associationId: string,
+  version: { version: number; spec: AssociationSpec; createdAt: Date },
+): Record<string, unknown> {
   const { spec } = version;
   return definedOnly({
     AssociationId: associationId,

@@ -8,14 +8,19 @@ import { findingsRetentionJob } from './retention-job.js';
 const dayMs = 86_400_000;
 const now = new Date('2026-06-01T00:00:00Z');
 
-async function insertFinding(db: Db, id: string, updatedAt: number): Promise<number> {
+async function insertFinding(
+  db: Db,
+  id: string,
+  updatedAt: number,
+  account = '111122223333',
+): Promise<number> {
   const row = await db
     .insertInto('findings')
     .values({
       region: 'us-east-1',
       product_arn: 'arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default',
       finding_id: id,
-      aws_account_id: '111122223333',
+      aws_account_id: account,
       generator_id: 'g',
       title: id,
       severity_label: 'LOW',
@@ -37,19 +42,38 @@ async function insertFinding(db: Db, id: string, updatedAt: number): Promise<num
     .executeTakeFirstOrThrow();
   await db.insertInto('finding_documents').values({ finding_pk: row.pk, document: '{}' }).execute();
   await db.insertInto('finding_types').values({ finding_pk: row.pk, type: 'T' }).execute();
-  await db.insertInto('finding_resources').values({ finding_pk: row.pk, resource_type: 'Other', resource_id: id }).execute();
+  await db
+    .insertInto('finding_resources')
+    .values({ finding_pk: row.pk, resource_type: 'Other', resource_id: id })
+    .execute();
   await db
     .insertInto('finding_history')
-    .values({ finding_pk: row.pk, update_time_ms: updatedAt, finding_created: 1, source_type: 'BATCH_IMPORT_FINDINGS', source_identity: 'x', updates: '[]' })
+    .values({
+      finding_pk: row.pk,
+      update_time_ms: updatedAt,
+      finding_created: 1,
+      source_type: 'BATCH_IMPORT_FINDINGS',
+      source_identity: 'x',
+      updates: '[]',
+    })
     .execute();
   return row.pk;
 }
 
 async function counts(db: Db): Promise<number[]> {
-  const tables = ['findings', 'finding_documents', 'finding_types', 'finding_resources', 'finding_history'] as const;
+  const tables = [
+    'findings',
+    'finding_documents',
+    'finding_types',
+    'finding_resources',
+    'finding_history',
+  ] as const;
   const result: number[] = [];
   for (const table of tables) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     result.push(Number(row.n));
   }
   return result;
@@ -58,7 +82,14 @@ async function counts(db: Db): Promise<number[]> {
 function runJob(db: Db, retentionDays: number, batchSize?: number): Promise<void> {
   const job = findingsRetentionJob(retentionDays, batchSize);
   return job.handle(
-    { db, jobId: 1, attempt: 1, signal: new AbortController().signal, logger: pino({ level: 'silent' }), now: () => now },
+    {
+      db,
+      jobId: 1,
+      attempt: 1,
+      signal: new AbortController().signal,
+      logger: pino({ level: 'silent' }),
+      now: () => now,
+    },
     null,
   );
 }
@@ -84,7 +115,12 @@ describe('findings retention job', () => {
     await runJob(db, 0);
     assert.deepEqual(await counts(db), [1, 1, 1, 1, 1]);
     await db.deleteFrom('findings').execute();
-    for (const table of ['finding_documents', 'finding_types', 'finding_resources', 'finding_history'] as const) {
+    for (const table of [
+      'finding_documents',
+      'finding_types',
+      'finding_resources',
+      'finding_history',
+    ] as const) {
       await db.deleteFrom(table).execute();
     }
   });
@@ -102,7 +138,10 @@ describe('findings retention job', () => {
       transformQuery: (args) => args.node,
       transformResult: (args) => {
         const rows = args.result.rows;
-        if (rows.length > 0 && rows.every((r) => typeof r === 'object' && r !== null && 'pk' in r && Object.keys(r).length === 1)) {
+        if (
+          rows.length > 0 &&
+          rows.every((r) => typeof r === 'object' && r !== null && 'pk' in r && Object.keys(r).length === 1)
+        ) {
           batches.push(rows.length);
         }
         return Promise.resolve(args.result);
@@ -122,5 +161,31 @@ describe('findings retention job', () => {
       .where('finding_pk', 'not in', keptPks)
       .execute();
     assert.deepEqual(orphans, []);
+  });
+
+  it('deletes old findings of every account (batches spanning accounts), keeping recent ones', async () => {
+    await db.deleteFrom('findings').execute();
+    for (const table of [
+      'finding_documents',
+      'finding_types',
+      'finding_resources',
+      'finding_history',
+    ] as const) {
+      await db.deleteFrom(table).execute();
+    }
+    const accounts = ['111111111111', '222222222222', '333333333333'];
+    const kept: number[] = [];
+    for (const [a, account] of accounts.entries()) {
+      for (let i = 0; i < 4 + a; i += 1)
+        await insertFinding(db, `old-${account}-${i}`, now.getTime() - 100 * dayMs - i, account);
+      kept.push(await insertFinding(db, `new-${account}`, now.getTime() - dayMs, account));
+    }
+    await runJob(db, 90, 3);
+    assert.deepEqual(await counts(db), [3, 3, 3, 3, 3]);
+    const left = await db.selectFrom('findings').select('pk').orderBy('pk').execute();
+    assert.deepEqual(
+      left.map((r) => r.pk),
+      kept,
+    );
   });
 });

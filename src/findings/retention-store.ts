@@ -10,7 +10,11 @@ import type { Db, DbExecutor } from '../storage/database.js';
  * candidates are found per account on findings_by_account_updated_at_ms, the accounts enumerated by
  * skip-scan (one index seek per distinct account, not a scan of the findings).
  */
-export async function deleteFindingsUpdatedBefore(db: DbExecutor, cutoffMs: number, limit: number): Promise<number> {
+export async function deleteFindingsUpdatedBefore(
+  db: DbExecutor,
+  cutoffMs: number,
+  limit: number,
+): Promise<number> {
   const candidates: number[] = [];
   let account: string | undefined;
   while (candidates.length < limit) {

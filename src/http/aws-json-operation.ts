@@ -4,7 +4,7 @@ import type { Actor } from '../access/index.js';
 import type { Ctx } from '../app/ctx.js';
 import type { DbExecutor } from '../storage/database.js';
 import type { AwsJsonRoute } from './aws-json-router.js';
-import { ApiError } from './errors.js';
+import type { ApiError } from './errors.js';
 
 /** An awsJson1_1 service: its X-Amz-Target prefix and its SigV4 signing name (= IAM action prefix). */
 export interface AwsJsonService {
@@ -49,7 +49,7 @@ export function awsJsonRoute<S extends z.ZodType, O>(
         const body = request.body ?? {};
         const parsed = spec.schema.safeParse(body);
         if (!parsed.success) throw service.validationError(parsed.error.issues[0], body);
-        const input = parsed.data as z.output<S>;
+        const input = parsed.data;
         const identify = spec.identify;
         return {
           resource: (scope) => spec.resource?.(scope, input) ?? '*',

@@ -217,7 +217,10 @@ export class EventDispatcher {
   ): Promise<void> {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
     const now = this.clock();
-    this.options.logger.error({ err: error, subscriber, seq: stored.seq, failures }, 'event subscriber failed');
+    this.options.logger.error(
+      { err: error, subscriber, seq: stored.seq, failures },
+      'event subscriber failed',
+    );
     if (failures >= this.maxFailures) {
       try {
         await this.db.transaction().execute(async (tx) => {

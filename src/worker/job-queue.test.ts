@@ -57,7 +57,10 @@ describe('JobQueue', () => {
     assert.ok(first);
     assert.equal(await queue.fail(first, new Error('boom')), true);
     let row = await t.db.selectFrom('jobs').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
-    assert.deepEqual([row.state, row.last_error, row.run_at], ['queued', 'boom', clock.now() + retryDelayMs(1)]);
+    assert.deepEqual(
+      [row.state, row.last_error, row.run_at],
+      ['queued', 'boom', clock.now() + retryDelayMs(1)],
+    );
     assert.equal(await queue.claim('w1', ['e'], 1000), undefined, 'backing off');
     clock.advance(retryDelayMs(1));
     const second = await queue.claim('w2', ['e'], 1000);
@@ -119,7 +122,11 @@ describe('JobQueue', () => {
     const all = claimed.flat();
     assert.equal(all.length, jobs, `every job claimed once on ${t.engine}`);
     assert.equal(new Set(all).size, jobs, 'no job claimed twice');
-    const rows = await t.db.selectFrom('jobs').select(['attempts', 'state']).where('name', '=', 'h').execute();
+    const rows = await t.db
+      .selectFrom('jobs')
+      .select(['attempts', 'state'])
+      .where('name', '=', 'h')
+      .execute();
     assert.ok(rows.every((row) => row.attempts === 1 && row.state === 'running'));
     await t.db.deleteFrom('jobs').execute();
   });

@@ -29,7 +29,8 @@ export const defaultMaxAttempts = 5;
 
 /** Enqueues `job` in `db` (pass the transaction of the change it belongs to); undefined when its dedupe key exists. */
 export async function enqueue(db: DbExecutor, job: NewJob, now = Date.now()): Promise<number | undefined> {
-  const runAt = job.runAt === undefined ? now : typeof job.runAt === 'number' ? job.runAt : job.runAt.getTime();
+  const runAt =
+    job.runAt === undefined ? now : typeof job.runAt === 'number' ? job.runAt : job.runAt.getTime();
   const row = await db
     .insertInto('jobs')
     .values({
@@ -129,7 +130,13 @@ export class JobQueue {
     const now = this.clock();
     const result = await this.db
       .updateTable('jobs')
-      .set({ state: 'failed', lease_owner: null, lease_expires_at: null, last_error: 'lease expired', updated_at: now })
+      .set({
+        state: 'failed',
+        lease_owner: null,
+        lease_expires_at: null,
+        last_error: 'lease expired',
+        updated_at: now,
+      })
       .where('state', '=', 'running')
       .where('lease_expires_at', '<=', now)
       .where((eb) => eb('attempts', '>=', eb.ref('max_attempts')))

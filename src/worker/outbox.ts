@@ -10,7 +10,11 @@ export interface OutboxPosition {
 }
 
 /** Records `event` in `tx`; it becomes visible to subscribers exactly when `tx` commits. */
-export async function appendEvent(tx: Transaction<Database>, event: BulwarkEvent, now = Date.now()): Promise<void> {
+export async function appendEvent(
+  tx: Transaction<Database>,
+  event: BulwarkEvent,
+  now = Date.now(),
+): Promise<void> {
   await appendEvents(tx, [event], now);
 }
 

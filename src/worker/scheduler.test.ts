@@ -33,7 +33,11 @@ describe('Scheduler', () => {
     for (let minute = 0; minute < 5; minute += 1) {
       clock.advance(60_000);
       const won = await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
-      assert.equal(won.reduce((x, y) => x + y, 0), 1, `minute ${minute}: exactly one node enqueued`);
+      assert.equal(
+        won.reduce((x, y) => x + y, 0),
+        1,
+        `minute ${minute}: exactly one node enqueued`,
+      );
       total += 1;
     }
     const jobs = await t.db.selectFrom('jobs').select(['name', 'dedupe_key']).orderBy('id').execute();

@@ -32,7 +32,12 @@ export class Scheduler {
     for (const schedule of this.schedules) {
       await this.db
         .insertInto('schedules')
-        .values({ name: schedule.name, every_ms: schedule.every, next_run_at: now + schedule.every, updated_at: now })
+        .values({
+          name: schedule.name,
+          every_ms: schedule.every,
+          next_run_at: now + schedule.every,
+          updated_at: now,
+        })
         .onConflict((oc) =>
           oc.column('name').doUpdateSet((eb) => ({ every_ms: eb.ref('excluded.every_ms') })),
         )
@@ -64,7 +69,11 @@ export class Scheduler {
           .where('next_run_at', '=', row.next_run_at)
           .executeTakeFirst();
         if (moved.numUpdatedRows !== 1n) return false;
-        const id = await enqueue(tx, { name: row.name, dedupeKey: `schedule:${row.name}:${row.next_run_at}` }, now);
+        const id = await enqueue(
+          tx,
+          { name: row.name, dedupeKey: `schedule:${row.name}:${row.next_run_at}` },
+          now,
+        );
         return id !== undefined;
       });
       if (won) enqueued += 1;

@@ -131,14 +131,17 @@ export class WorkerLoop {
     const { db, leaseMs, logger } = this.options;
     const lost = new AbortController();
     const signal = lost.signal;
-    const renewal = setInterval(() => {
-      queue.renew(job, leaseMs).then(
-        (kept) => {
-          if (!kept) lost.abort(new Error('the job lease was lost'));
-        },
-        (error: unknown) => logger.warn({ err: error, job: job.id }, 'job lease renewal failed'),
-      );
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        queue.renew(job, leaseMs).then(
+          (kept) => {
+            if (!kept) lost.abort(new Error('the job lease was lost'));
+          },
+          (error: unknown) => logger.warn({ err: error, job: job.id }, 'job lease renewal failed'),
+        );
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     const log = logger.child({ job: job.id, jobName: job.name, attempt: job.attempt });
     try {
       await definition.handle(
@@ -146,7 +149,8 @@ export class WorkerLoop {
         job.payload,
       );
       clearInterval(renewal);
-      if (!(await queue.complete(job))) log.warn('job finished after its lease was lost; its outcome is not recorded');
+      if (!(await queue.complete(job)))
+        log.warn('job finished after its lease was lost; its outcome is not recorded');
     } catch (error) {
       clearInterval(renewal);
       log.error({ err: error }, 'job failed');

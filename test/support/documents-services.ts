@@ -15,9 +15,17 @@ export function buildDocumentServices() {
   const store = new DocumentsStore(deriveDocumentFields);
   const settings = new ServiceSettingsService(store);
   const associationsStore = new AssociationsStore();
-  const documents = new DocumentsService(store, settings, (db, key) => associationsStore.usesDocument(db, key.owner, key.region, key.name), new SsmTagStore());
-  const compliance = new ComplianceService(new ComplianceStore(), { instanceInformation: () => Promise.resolve(new Map()) }, () => undefined);
+  const documents = new DocumentsService(
+    store,
+    settings,
+    (db, key) => associationsStore.usesDocument(db, key.owner, key.region, key.name),
+    new SsmTagStore(),
+  );
+  const compliance = new ComplianceService(
+    new ComplianceStore(),
+    { instanceInformation: () => Promise.resolve(new Map()) },
+    () => undefined,
+  );
   const associations = new AssociationsService(associationsStore, documents, compliance, undefined);
   return { documents, settings, associations, compliance };
 }
-

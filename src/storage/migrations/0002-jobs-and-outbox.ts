@@ -89,7 +89,6 @@ export function jobsAndOutboxSchema(traits: DialectTraits): Migration {
         .addColumn('next_run_at', big, (c) => c.notNull())
         .addColumn('updated_at', big, (c) => c.notNull())
         .execute();
-
     },
   };
 }

@@ -43,7 +43,12 @@ export function documentsAssociationsSchema(traits: DialectTraits): Migration {
         .addColumn('shared_with', 'text', (c) => c.notNull())
         .addColumn('shared_version', 'text', (c) => c.notNull())
         .addColumn('created_at', big, (c) => c.notNull())
-        .addPrimaryKeyConstraint('ssm_document_permissions_pk', ['account_id', 'region', 'name', 'shared_with'])
+        .addPrimaryKeyConstraint('ssm_document_permissions_pk', [
+          'account_id',
+          'region',
+          'name',
+          'shared_with',
+        ])
         .execute();
       await db.schema
         .createIndex('ssm_document_permissions_by_grantee')
