@@ -31,7 +31,8 @@ import {
 
 const run = promisify(execFile);
 const hasAwsCli = commandExists('aws');
-const pingTimeoutSeconds = 3;
+// Long enough that a heartbeat followed by a slow check (the aws CLI starts in ~1–3 s on a busy machine) stays Online.
+const pingTimeoutSeconds = 10;
 
 /** What RegisterManagedInstance returns. */
 interface Registered {

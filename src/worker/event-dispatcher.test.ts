@@ -38,6 +38,26 @@ function ledgerSubscriber(
 describe('EventDispatcher', () => {
   let t: TestWorkQueue;
 
+  /**
+   * Waits (bounded) until every outbox event lies below PostgreSQL's snapshot horizon, so that one dispatch round
+   * sees all of them: delivery rightly waits while any older transaction on the server is open, and other test
+   * files running at the same time on the same server open such transactions. SQLite has nothing to wait for.
+   */
+  async function settle(): Promise<void> {
+    if (t.engine !== 'postgres') return;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const result = await sql<{
+        ready: boolean;
+      }>`select coalesce(max(txid), 0) < pg_snapshot_xmin(pg_current_snapshot())::text::bigint as ready from outbox`.execute(
+        t.db,
+      );
+      if (result.rows[0]?.ready === true) return;
+      if (Date.now() > deadline) throw new Error('outbox events stayed behind an open transaction for 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
   before(async () => {
     t = await openTestWorkQueue();
     await sql`create table test_ledger (subscriber text not null, seq bigint not null)`.execute(t.db);
@@ -77,6 +97,7 @@ describe('EventDispatcher', () => {
       ledgerSubscriber('imports', ['FindingsImported'], importsSeen),
     ]);
     await d.register();
+    await settle();
     assert.equal(await d.dispatchOnce(), 5);
     assert.equal(await d.dispatchOnce(), 0, 'nothing twice');
     assert.deepEqual(allSeen, ['f-1', 'f-2', 'f-3']);
@@ -146,6 +167,7 @@ describe('EventDispatcher', () => {
     };
     const d = dispatcher('w1', [overtaken]);
     await d.register();
+    await settle();
     assert.equal(await d.dispatchOnce(), 0);
     assert.deepEqual(await ledger(), [], 'the overtaken handler’s write was rolled back');
   });
@@ -172,6 +194,7 @@ describe('EventDispatcher', () => {
       maxFailures: 3,
     });
     await d.register();
+    await settle();
     assert.equal(await d.dispatchOnce(), 0);
     let cursor = await t.db.selectFrom('outbox_cursors').selectAll().executeTakeFirstOrThrow();
     assert.equal(cursor.failures, 1);
@@ -216,6 +239,7 @@ describe('EventDispatcher', () => {
     assert.equal(await d.dispatchOnce(), 0, 'f-2 waits behind the open transaction that wrote f-1');
     releaseSlow();
     await slow;
+    await settle();
     assert.equal(await d.dispatchOnce(), 2);
     assert.deepEqual(seen, ['f-1', 'f-2']);
   });
