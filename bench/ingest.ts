@@ -83,7 +83,10 @@ let failures = 0;
 const started = performance.now();
 const marks: { stored: number; at: number }[] = [{ stored: 0, at: started }];
 
-function nextBatch(): { account: number; node: number; body: string; fresh: number } | undefined {
+const completedBatches: number[][] = [];
+
+function nextBatch():
+  { account: number; node: number; body: string; fresh: number; start: number } | undefined {
   if (stored + inFlightFresh >= count) return undefined;
   const account = batchNumber % accounts;
   const node = Math.floor(batchNumber / accounts) % servers.length;
@@ -92,15 +95,24 @@ function nextBatch(): { account: number; node: number; body: string; fresh: numb
   const have = nextSequence[account] ?? 0;
   const findings: Record<string, unknown>[] = [];
   let fresh = 0;
-  if (have > batchSize * 10 && Math.random() < reimportShare) {
-    const start = Math.floor(Math.random() * (have - batchSize));
+  const done = completedBatches[account] ?? [];
+  if (done.length > 10 && Math.random() < reimportShare) {
+    // Only batches already acknowledged: re-sending a finding whose first import is still in flight races two
+    // inserts of one identity (a unique violation, 500, on PostgreSQL — see the README).
+    const start = done[Math.floor(Math.random() * done.length)] ?? 0;
     for (let i = 0; i < batchSize; i += 1) findings.push(generateFinding(scope, start + i, 1 + batchNumber));
   } else {
     fresh = Math.min(batchSize, count - stored - inFlightFresh);
     for (let i = 0; i < fresh; i += 1) findings.push(generateFinding(scope, have + i));
     nextSequence[account] = have + fresh;
   }
-  return { account, node, body: JSON.stringify({ Findings: findings }), fresh };
+  return {
+    account,
+    node,
+    body: JSON.stringify({ Findings: findings }),
+    fresh,
+    start: fresh === batchSize ? have : -1,
+  };
 }
 
 let inFlightFresh = 0;
@@ -135,6 +147,7 @@ async function worker(): Promise<void> {
     }
     stored += batch.fresh;
     sent += result.SuccessCount;
+    if (batch.start >= 0) (completedBatches[batch.account] ??= []).push(batch.start);
     while (stored >= nextReport) {
       report();
       nextReport += 100_000;

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import { auditSealJob, auditSigningKeyFile, loadAuditSigningKey } from '../audit/index.js';
 import { findingsRetentionJob } from '../findings/retention-job.js';
+import { CommandsStore, InvocationTransitions, commandTimeoutsJob } from '../operations/index.js';
 import type { Db } from '../storage/database.js';
 import type { DialectTraits } from '../storage/dialect-traits.js';
 import { openDatabase } from '../storage/open-database.js';
@@ -37,7 +38,10 @@ export async function composeWorker(
   const log = logger.child({ worker: workerId });
   const subscribers: EventSubscriber[] = [];
   const roles = new Set(config.roles);
-  const jobs: JobDefinition[] = [findingsRetentionJob(config.retentionDays)];
+  const jobs: JobDefinition[] = [
+    findingsRetentionJob(config.retentionDays),
+    commandTimeoutsJob(new InvocationTransitions(new CommandsStore())),
+  ];
   if (roles.has('worker') || roles.has('scheduler')) {
     // Every node that seals must hold the same key (like master.key); the first start creates it.
     jobs.push(auditSealJob(loadAuditSigningKey(auditSigningKeyFile(config.dataDir), { create: true })));

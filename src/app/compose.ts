@@ -76,6 +76,12 @@ import {
   patchStateRoutes,
 } from '../patching/index.js';
 import { fleetPatchInstances, inventoryPatchState } from './patching-sources.js';
+import {
+  CommandsService,
+  CommandsStore,
+  InvocationTransitions,
+  commandsRoutes,
+} from '../operations/index.js';
 
 /** A composed Bulwark node. */
 export interface App {
@@ -175,6 +181,15 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
     associationCompliance,
     associationInstances,
   );
+  // Run Command: documents resolve and validate what is sent; instances are the fleet's, and an instance key
+  // takes and reports only its own invocations.
+  const commandsStore = new CommandsStore();
+  const commands = new CommandsService(
+    commandsStore,
+    new InvocationTransitions(commandsStore),
+    documents,
+    fleet,
+  );
   const audit = new AuditStore();
   const pipeline = new RequestPipeline(db, access, audit, logger, clock);
   const http = createHttpServer({
@@ -198,6 +213,7 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
       ...patchBaselineRoutes(patchBaselines),
       ...patchStateRoutes(patchStates),
       ...documentsRoutes(documents, serviceSettings, associations),
+      ...commandsRoutes(commands),
     ]),
     query: new QueryRouter(stsRoutes()),
     checkHealth: async () => {

@@ -11,7 +11,7 @@ export { DocumentsService, documentArn, type DocumentTags, type DocumentUsage } 
 export { DocumentsStore } from './documents-store.js';
 export { ServiceSettingsService, publicSharingSettingId } from './service-settings-service.js';
 export { documentsRoutes } from './routes.js';
-export { deriveDocumentFields } from './document-content.js';
+export { checkParameters, deriveDocumentFields } from './document-content.js';
 export { builtinDocument } from './builtin-documents.js';
 export {
   nextRun,

@@ -1,6 +1,6 @@
 /** Finding retention: a recurring job deleting findings not updated for the configured number of days. */
 import type { JobDefinition } from '../worker/index.js';
-import { deleteFindingsUpdatedBefore, refreshPlannerStatistics } from './retention-store.js';
+import { deleteFindingsUpdatedBefore, refreshFindingsStatistics } from './retention-store.js';
 
 /** The job's name (also its schedule's name). */
 export const findingsRetentionJobName = 'findings-retention';
@@ -12,15 +12,15 @@ const dayMs = 86_400_000;
 
 /**
  * Hourly, deletes findings whose UpdatedAt is more than `retentionDays` days old, `batchSize` per transaction
- * until none is left; `retentionDays` 0 keeps findings forever. It is also the findings' housekeeping: each run
- * refreshes the planner statistics (bulk imports change the shape the plans depend on).
+ * until none is left; `retentionDays` 0 keeps findings forever. Also the findings' hourly housekeeping: on
+ * PostgreSQL it refreshes the planner statistics first (see refreshFindingsStatistics).
  */
 export function findingsRetentionJob(retentionDays: number, batchSize = retentionBatchSize): JobDefinition {
   return {
     name: findingsRetentionJobName,
     every: 3_600_000,
     async handle(ctx) {
-      await refreshPlannerStatistics(ctx.db);
+      await refreshFindingsStatistics(ctx.db);
       if (retentionDays <= 0) return;
       const cutoff = ctx.now().getTime() - retentionDays * dayMs;
       let deleted = 0;

@@ -1,5 +1,5 @@
 /** Finding retention's SQL: delete the oldest findings, with their child rows, one bounded batch at a time. */
-import { sql, SqliteAdapter } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import type { Db, DbExecutor } from '../storage/database.js';
 
 /**
@@ -52,13 +52,12 @@ export async function deleteFindingsUpdatedBefore(
 }
 
 /**
- * Refreshes the query planner's statistics on SQLite (`PRAGMA optimize`: re-ANALYZEs only tables whose size
- * changed a lot since their last analysis, sampling at most a few thousand rows per index, so it costs
- * milliseconds to a few seconds of I/O even at 1M findings). Without statistics SQLite prefers the
- * pk-ordered account index with a sort over the severity/UpdatedAt index. PostgreSQL's autovacuum keeps its
- * statistics itself, so this does nothing there.
+ * PostgreSQL: refreshes the findings tables' planner statistics (ANALYZE samples ~30k rows per table, takes
+ * well under a second at 1M findings and does not block writes). Autovacuum normally does this, but it may be
+ * off or lag behind a bulk import, and with stale statistics (rows=1) PostgreSQL walks every ACTIVE finding of
+ * the account to sort them by pk. SQLite's statistics are pinned by migration 0001 instead.
  */
-export async function refreshPlannerStatistics(db: Db): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return;
-  await sql`pragma optimize`.execute(db);
+export async function refreshFindingsStatistics(db: Db): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await sql`analyze findings, finding_types, finding_resources`.execute(db);
 }

@@ -185,6 +185,9 @@ export const agentActions = [
   'ssm:GetDeployablePatchSnapshotForInstance',
   'ssm:DescribeInstancePatchStates',
   'ssm:ListTagsForResource',
+  // Run Command delivery (Bulwark's stand-in for ec2messages GetMessages/SendReply, see src/operations/).
+  'ssm:BulwarkGetPendingCommands',
+  'ssm:BulwarkReportCommandResult',
 ] as const;
 
 /** The least-privilege policy of one instance: the agent's actions, on its own instance ARN only. */

@@ -567,6 +567,57 @@ export interface FindingAggregatorsTable {
   created_at: number;
 }
 
+export interface SsmCommandsTable {
+  command_id: string;
+  account_id: string;
+  region: string;
+  document_name: string;
+  document_version: string;
+  /** JSON object: parameter name → values, as sent. */
+  parameters: string;
+  /** JSON array of the targeted instance ids. */
+  instance_ids: string;
+  comment: string | null;
+  timeout_seconds: number;
+  execution_timeout_seconds: number;
+  requested_at: number;
+  expires_at: number;
+  cancel_requested: number;
+  status: string;
+  status_details: string;
+  target_count: number;
+  completed_count: number;
+  error_count: number;
+  delivery_timed_out_count: number;
+}
+
+export interface SsmCommandInvocationsTable {
+  command_id: string;
+  instance_id: string;
+  account_id: string;
+  region: string;
+  status: string;
+  status_details: string;
+  response_code: number;
+  standard_output: string;
+  standard_error: string;
+  requested_at: number;
+  delivery_count: number;
+  lease_expires_at: number | null;
+  started_at: number | null;
+  ended_at: number | null;
+  updated_at: number;
+  /** Bumped on every change: conditional updates on it keep concurrent polls and reports from clobbering. */
+  revision: number;
+}
+
+export interface SsmCommandReportsTable {
+  command_id: string;
+  instance_id: string;
+  report_id: string;
+  received_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   principals: PrincipalsTable;
@@ -615,6 +666,9 @@ export interface Database {
   patch_group_baselines: PatchGroupBaselinesTable;
   patch_default_baselines: PatchDefaultBaselinesTable;
   patch_snapshots: PatchSnapshotsTable;
+  ssm_commands: SsmCommandsTable;
+  ssm_command_invocations: SsmCommandInvocationsTable;
+  ssm_command_reports: SsmCommandReportsTable;
 }
 
 /** The database handle every store receives. */

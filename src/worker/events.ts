@@ -97,6 +97,19 @@ export interface ComplianceChanged {
   status: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
 }
 
+/** A Run Command invocation (one command on one managed node) changed status. */
+export interface CommandInvocationStatusChanged {
+  type: 'CommandInvocationStatusChanged';
+  accountId: string;
+  region: string;
+  commandId: string;
+  instanceId: string;
+  documentName: string;
+  /** The invocation's Status (Pending, InProgress, Success, Failed, TimedOut, Cancelling, Cancelled). */
+  status: string;
+  statusDetails: string;
+}
+
 /** Every event; capabilities add members here. */
 export type BulwarkEvent =
   | FindingsImported
@@ -108,7 +121,8 @@ export type BulwarkEvent =
   | DocumentPermissionChanged
   | AssociationStatusChanged
   | InventoryChanged
-  | ComplianceChanged;
+  | ComplianceChanged
+  | CommandInvocationStatusChanged;
 
 /** The name of an event. */
 export type BulwarkEventType = BulwarkEvent['type'];

@@ -137,6 +137,7 @@ export function initialSchema(traits: DialectTraits): Migration {
         .on('findings')
         .columns(['aws_account_id', 'region', 'severity_label', 'updated_at_ms', 'pk'])
         .execute();
+      if (traits.engine === 'sqlite') await pinFindingsStatistics(db);
       await db.schema
         .createTable('finding_documents')
         .addColumn('finding_pk', big, (c) => c.primaryKey())
@@ -229,4 +230,38 @@ export function initialSchema(traits: DialectTraits): Migration {
         .execute();
     },
   };
+}
+
+/**
+ * SQLite's planner statistics for the findings indexes, fixed (as the SQLite docs allow) rather than measured:
+ * without statistics it walks the whole table in pk order or sorts all of a severity's rows for
+ * `SeverityLabel = ? ORDER BY UpdatedAt`; a sampled ANALYZE (`PRAGMA optimize`, analysis_limit) sees one
+ * account per sample and misjudges every per-account index, and a full ANALYZE holds the single writer for
+ * seconds to tens of seconds at 1M findings. The plans depend on the shape only (an account holds a large
+ * share of the findings, a Region most of an account's, a severity or a record state a share of those, an
+ * UpdatedAt, an identity or a generator few rows), so one shape, measured by a full ANALYZE of the 1M-finding
+ * bench (5 accounts, 1 Region), serves every size. Never run ANALYZE or PRAGMA optimize on the findings table:
+ * it would replace these rows. PostgreSQL keeps its own statistics (autovacuum).
+ */
+export const findingsPlannerStatistics: readonly (readonly [string, string])[] = [
+  ['findings_identity', '1000000 1000000 200000 1'],
+  ['findings_by_account_region', '1000000 200000 200000 1'],
+  ['findings_by_account_state_severity', '1000000 200000 200000 100000 20000 5000'],
+  ['findings_by_account_severity_updated', '1000000 200000 200000 40000 1 1'],
+  ['findings_by_account_updated_at_ms', '1000000 200000 1 1'],
+  ['findings_by_account_generator_id', '1000000 200000 5000 1'],
+  ['findings_by_account_compliance_status', '1000000 200000 40000 1'],
+  ['findings_by_account_product_name', '1000000 200000 200000 1'],
+];
+
+/** Writes findingsPlannerStatistics into sqlite_stat1 (creating it) and makes the planner load them. */
+export async function pinFindingsStatistics(db: Kysely<unknown>): Promise<void> {
+  // ANALYZE of the schema table creates sqlite_stat1 (and sqlite_stat4) without reading any findings.
+  await sql`analyze sqlite_schema`.execute(db);
+  await sql`delete from sqlite_stat1 where tbl = 'findings'`.execute(db);
+  for (const [index, stat] of findingsPlannerStatistics) {
+    await sql`insert into sqlite_stat1 (tbl, idx, stat) values ('findings', ${index}, ${stat})`.execute(db);
+  }
+  // Re-reads the schema and the statistics.
+  await sql`analyze sqlite_schema`.execute(db);
 }

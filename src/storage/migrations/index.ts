@@ -11,6 +11,7 @@ import { inventoryComplianceSchema } from './0007-inventory-compliance.js';
 import { patchingSchema } from './0008-patching.js';
 import { documentsAssociationsSchema } from './0009-documents-associations.js';
 import { findingAggregatorsSchema } from './0010-finding-aggregators.js';
+import { commandsSchema } from './0012-commands.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -24,5 +25,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0008-patching': patchingSchema(traits),
     '0009-documents-associations': documentsAssociationsSchema(traits),
     '0010-finding-aggregators': findingAggregatorsSchema(traits),
+    '0012-commands': commandsSchema(traits),
   };
 }

@@ -35,10 +35,7 @@ export function openSqlite(file: string, log?: LogConfig): OpenSqlite {
   // back once per checkpoint; the WAL file is truncated back to that size afterwards.
   connection.pragma('wal_autocheckpoint = 8192');
   connection.pragma('journal_size_limit = 67108864');
-  // Planner statistics for tables never analyzed or grown ~10x since (0x10002: every table, not just those
-  // this connection used); samples a bounded number of rows per index, so opening stays cheap at 1M findings.
-  // The findings retention job repeats it hourly for long-running servers.
-  if (file !== ':memory:') connection.pragma('optimize = 0x10002');
+  // No ANALYZE / PRAGMA optimize: the findings' planner statistics are fixed by migration 0001.
   return {
     db: new Kysely<Database>({
       dialect: new SqliteDialect({ database: connection }),

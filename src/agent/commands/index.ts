@@ -1,0 +1,28 @@
+/** The agent's Run Command side: the runner the agent loop polls with, and the document executors. */
+export {
+  CommandRunner,
+  commandTargets,
+  directReportSink,
+  spoolReportSink,
+  type CommandReportBody,
+  type CommandReportSink,
+  type CommandRunnerOptions,
+  type PendingCommand,
+} from './command-runner.js';
+export {
+  outputCaps,
+  stoppedExitCode,
+  type CommandExecution,
+  type CommandExecutor,
+  type ExecutionResult,
+  type ExecutionStatus,
+} from './executor.js';
+export { runShellScript, shellScriptExecutor, type ShellScriptRun } from './shell-executor.js';
+export {
+  patchBaselineExecutor,
+  patchBaselineParameters,
+  type PatchBaselineParameters,
+  type PatchBaselineRunner,
+  type PatchRunOutcome,
+} from './patch-baseline-executor.js';
+export { createCommandSource, type CommandSourceContext } from './command-source.js';

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ReportSpool, type SpooledReport } from './report-spool.js';
+
+const quiet = () => {
+  const warnings: string[] = [];
+  return { warnings, logger: { warn: (message: string) => warnings.push(message) } };
+};
+const report = (n: number) => ({ kind: 'result', target: 'AmazonSSM.X', body: { n } });
+
+describe('ReportSpool', () => {
+  const root = mkdtempSync(join(tmpdir(), 'bulwark-spool-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  let counter = 0;
+  const fresh = () => join(root, `s${(counter += 1)}`);
+
+  it('delivers oldest first and removes a report only once it was acknowledged', async () => {
+    const spool = new ReportSpool(fresh());
+    await spool.open();
+    for (let n = 1; n <= 3; n += 1) await spool.enqueue(report(n));
+    const seen: number[] = [];
+    await assert.rejects(
+      spool.deliver((item: SpooledReport) => {
+        seen.push(item.body['n'] as number);
+        if (item.body['n'] === 2) return Promise.reject(new Error('hub down'));
+        return Promise.resolve('delivered' as const);
+      }),
+      /hub down/,
+    );
+    assert.deepEqual(seen, [1, 2]);
+    assert.equal(spool.size, 2, 'the failed report and the newer one stay');
+    const second: number[] = [];
+    assert.equal(
+      await spool.deliver(
+        (item) => (second.push(item.body['n'] as number), Promise.resolve('delivered' as const)),
+      ),
+      2,
+    );
+    assert.deepEqual(second, [2, 3]);
+    assert.equal(spool.size, 0);
+  });
+
+  it('survives a restart: a new spool on the same directory sees the same reports in order', async () => {
+    const dir = fresh();
+    const first = new ReportSpool(dir);
+    await first.open();
+    const ids = [];
+    for (let n = 1; n <= 3; n += 1) ids.push((await first.enqueue(report(n))).reportId);
+    writeFileSync(join(dir, '0000000000000009-result-x.json.abc.tmp'), 'half'); // a crashed write
+    const second = new ReportSpool(dir);
+    await second.open();
+    assert.deepEqual(
+      (await second.list()).map((entry) => entry.report.reportId),
+      ids,
+    );
+    assert.ok(!readdirSync(dir).some((name) => name.endsWith('.tmp')));
+    const next = await second.enqueue(report(4));
+    assert.equal(
+      (await second.list()).at(-1)?.report.reportId,
+      next.reportId,
+      'sequence continues after restart',
+    );
+    for (const name of readdirSync(dir)) assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600);
+  });
+
+  it('drops the oldest with a warning when over the count or byte bound', async () => {
+    const { warnings, logger } = quiet();
+    const spool = new ReportSpool(fresh(), { maxReports: 3, logger });
+    await spool.open();
+    for (let n = 1; n <= 5; n += 1) await spool.enqueue(report(n));
+    assert.deepEqual(
+      (await spool.list()).map((entry) => entry.report.body['n']),
+      [3, 4, 5],
+    );
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0] ?? '', /dropping the oldest/);
+
+    const bytes = quiet();
+    const small = new ReportSpool(fresh(), { maxBytes: 600, logger: bytes.logger });
+    await small.open();
+    for (let n = 1; n <= 5; n += 1) await small.enqueue({ ...report(n), body: { pad: 'x'.repeat(150), n } });
+    assert.ok(small.bytes <= 600);
+    assert.equal((await small.list()).at(-1)?.report.body['n'], 5);
+    assert.ok(bytes.warnings.length > 0);
+  });
+
+  it('a snapshot replaces older pending snapshots of its kind; rejected reports are dropped', async () => {
+    const { warnings, logger } = quiet();
+    const spool = new ReportSpool(fresh(), { logger });
+    await spool.open();
+    await spool.enqueue(report(1));
+    await spool.enqueue({
+      kind: 'inventory',
+      target: 'AmazonSSM.PutInventory',
+      body: { v: 1 },
+      replacesOlder: true,
+    });
+    await spool.enqueue({
+      kind: 'inventory',
+      target: 'AmazonSSM.PutInventory',
+      body: { v: 2 },
+      replacesOlder: true,
+    });
+    const list = await spool.list();
+    assert.deepEqual(
+      list.map((entry) => [entry.report.kind, entry.report.body['v'] ?? entry.report.body['n']]),
+      [
+        ['result', 1],
+        ['inventory', 2],
+      ],
+    );
+    assert.equal(await spool.deliver(() => Promise.resolve('rejected' as const)), 2);
+    assert.equal(warnings.length, 2);
+  });
+});

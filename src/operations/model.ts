@@ -1,0 +1,227 @@
+/** Run Command: commands, invocations, their statuses and the pure rules (ssm-api.md §10.1–10.2). */
+
+export const commandStatuses = [
+  'Pending',
+  'InProgress',
+  'Success',
+  'Cancelled',
+  'Failed',
+  'TimedOut',
+  'Cancelling',
+] as const;
+/** `Command.Status`. */
+export type CommandStatus = (typeof commandStatuses)[number];
+
+export const invocationStatuses = [
+  'Pending',
+  'InProgress',
+  'Delayed',
+  'Success',
+  'Cancelled',
+  'TimedOut',
+  'Failed',
+  'Cancelling',
+] as const;
+/** `CommandInvocation.Status`; Undeliverable, Terminated … are StatusDetails of Failed (§10.2). */
+export type InvocationStatus = (typeof invocationStatuses)[number];
+
+/** The final statuses an agent may report. */
+export const reportableStatuses = ['InProgress', 'Success', 'Failed', 'TimedOut', 'Cancelled'] as const;
+export type ReportableStatus = (typeof reportableStatuses)[number];
+
+/** What the API returns of a command's output (model limits, §11). */
+export const outputLimits = {
+  standardOutput: 24_000,
+  standardError: 8_000,
+  /** `CommandPlugin.Output` in ListCommandInvocations with Details. */
+  pluginOutput: 2_500,
+} as const;
+
+/** SendCommand limits (§10.1, §11). */
+export const sendCommandLimits = {
+  maxInstanceIds: 50,
+  minTimeoutSeconds: 30,
+  maxTimeoutSeconds: 2_592_000,
+  /** TimeoutSeconds when omitted (§10.1: the two documented defaults conflict; 3600 chosen). */
+  defaultTimeoutSeconds: 3600,
+  maxComment: 100,
+} as const;
+
+/** How long a delivered invocation stays with its agent without news before it may be delivered again. */
+export const defaultLeaseSeconds = 300;
+/** Deliveries of one invocation (a crashing agent must not loop forever) before it fails as Undeliverable. */
+export const maxDeliveries = 3;
+/** Slack after ExpiresAfter before the hub gives up on an agent that went silent. */
+export const timeoutGraceSeconds = 60;
+
+/** One command as sent: explicit instance ids only (Targets, rate control and outputs come later). */
+export interface Command {
+  commandId: string;
+  accountId: string;
+  region: string;
+  documentName: string;
+  documentVersion: string;
+  parameters: Record<string, string[]>;
+  instanceIds: string[];
+  comment: string | undefined;
+  /** Delivery timeout: a node that has not picked the command up by then gets Delivery Timed Out. */
+  timeoutSeconds: number;
+  /** The document's execution timeout (AWS-RunShellScript `executionTimeout`, a step's `timeoutSeconds`). */
+  executionTimeoutSeconds: number;
+  requestedAt: Date;
+  /** RequestedDateTime + TimeoutSeconds + the execution timeout (§10.1). */
+  expiresAt: Date;
+  cancelRequested: boolean;
+  status: CommandStatus;
+  statusDetails: string;
+  targetCount: number;
+  completedCount: number;
+  errorCount: number;
+  deliveryTimedOutCount: number;
+}
+
+/** One command on one managed node. */
+export interface Invocation {
+  commandId: string;
+  instanceId: string;
+  accountId: string;
+  region: string;
+  status: InvocationStatus;
+  statusDetails: string;
+  /** -1 until the agent reports an exit code. */
+  responseCode: number;
+  standardOutput: string;
+  standardError: string;
+  requestedAt: Date;
+  deliveryCount: number;
+  /** While InProgress/Cancelling: when the agent's hold on the invocation lapses unless it renews it. */
+  leaseExpiresAt: Date | undefined;
+  startedAt: Date | undefined;
+  endedAt: Date | undefined;
+  updatedAt: Date;
+  /** Bumped on every stored change (optimistic concurrency). */
+  revision: number;
+}
+
+/** An invocation with the command it belongs to (what reads and deliveries show). */
+export interface InvocationOfCommand {
+  command: Command;
+  invocation: Invocation;
+}
+
+const terminal: ReadonlySet<InvocationStatus> = new Set(['Success', 'Cancelled', 'TimedOut', 'Failed']);
+
+/** Whether an invocation is finished (nothing changes it any more). */
+export function isTerminal(status: InvocationStatus): boolean {
+  return terminal.has(status);
+}
+
+/** The StatusDetails that goes with a plain status (the detailed ones are set where they arise). */
+export function defaultStatusDetails(status: InvocationStatus): string {
+  switch (status) {
+    case 'InProgress':
+      return 'In Progress';
+    case 'Cancelled':
+      return 'Canceled';
+    case 'TimedOut':
+      return 'Execution Timed Out';
+    case 'Pending':
+    case 'Delayed':
+    case 'Success':
+    case 'Failed':
+    case 'Cancelling':
+      return status;
+  }
+}
+
+/** Counters and the aggregate status of a command from its invocations (§10.1–10.2, MaxErrors 0). */
+export function summarizeCommand(
+  cancelRequested: boolean,
+  invocations: readonly Pick<Invocation, 'status' | 'statusDetails'>[],
+): Pick<
+  Command,
+  'status' | 'statusDetails' | 'completedCount' | 'errorCount' | 'deliveryTimedOutCount' | 'targetCount'
+> {
+  const counts = {
+    targetCount: invocations.length,
+    completedCount: invocations.filter((i) => isTerminal(i.status)).length,
+    errorCount: invocations.filter(
+      (i) => i.status === 'Failed' || (i.status === 'TimedOut' && i.statusDetails !== 'Delivery Timed Out'),
+    ).length,
+    deliveryTimedOutCount: invocations.filter((i) => i.statusDetails === 'Delivery Timed Out').length,
+  };
+  const has = (status: InvocationStatus): boolean => invocations.some((i) => i.status === status);
+  const outcome = ((): { status: CommandStatus; statusDetails: string } => {
+    if (counts.completedCount < invocations.length) {
+      if (has('Cancelling')) return { status: 'Cancelling', statusDetails: 'Cancelling' };
+      if (invocations.every((i) => i.status === 'Pending'))
+        return { status: 'Pending', statusDetails: 'Pending' };
+      return { status: 'InProgress', statusDetails: 'In Progress' };
+    }
+    if (cancelRequested && has('Cancelled')) return { status: 'Cancelled', statusDetails: 'Canceled' };
+    if (counts.errorCount > 0) return { status: 'Failed', statusDetails: 'Failed' };
+    if (counts.deliveryTimedOutCount > 0 && !has('Success'))
+      return { status: 'TimedOut', statusDetails: 'Delivery Timed Out' };
+    if (has('Success')) return { status: 'Success', statusDetails: 'Success' };
+    return { status: 'Failed', statusDetails: 'Failed' };
+  })();
+  return { ...counts, ...outcome };
+}
+
+/** The first `limit` characters (SSM shows the head of the output). */
+export function truncateOutput(text: string, limit: number): string {
+  return text.length <= limit ? text : text.slice(0, limit);
+}
+
+/** `CommandPlugin.Output`: standard output, then standard error after SSM's separator, at most 2,500 chars. */
+export function pluginOutput(standardOutput: string, standardError: string): string {
+  const combined =
+    standardError === '' ? standardOutput : `${standardOutput}\n----------ERROR-------\n${standardError}`;
+  return truncateOutput(combined, outputLimits.pluginOutput);
+}
+
+/** The plugin (step) name GetCommandInvocation reports for the Linux step of a built-in document. */
+export function pluginNameOf(documentName: string): string {
+  if (documentName === 'AWS-RunShellScript') return 'aws:runShellScript';
+  if (documentName === 'AWS-RunPatchBaseline') return 'PatchLinux';
+  return 'aws:runShellScript';
+}
+
+/** `PT1.25S`: ExecutionElapsedTime as SSM writes it (an ISO-8601 duration). */
+export function elapsedTime(startedAt: Date | undefined, endedAt: Date | undefined): string {
+  if (startedAt === undefined || endedAt === undefined) return '';
+  return `PT${((endedAt.getTime() - startedAt.getTime()) / 1000).toFixed(3).replace(/\.?0+$/, '')}S`;
+}
+
+/** The default execution timeout of a step (AWS-RunShellScript's `executionTimeout` default). */
+export const defaultExecutionTimeoutSeconds = 3600;
+
+/**
+ * A document's execution timeout for these parameters: the largest step `timeoutSeconds` (a number, or a
+ * `{{ parameter }}` reference resolved with the sent value or the parameter's default), 3600 when none.
+ */
+export function executionTimeoutOf(
+  content: string,
+  declared: readonly { name: string; defaultValue?: unknown }[],
+  parameters: Readonly<Record<string, readonly string[]>>,
+): number {
+  let body: unknown;
+  try {
+    body = JSON.parse(content);
+  } catch {
+    return defaultExecutionTimeoutSeconds; // YAML documents: no step timeout read yet
+  }
+  const steps = (body as { mainSteps?: unknown; runtimeConfig?: unknown }).mainSteps;
+  const values: number[] = [];
+  for (const step of Array.isArray(steps) ? steps : []) {
+    const raw = (step as { inputs?: { timeoutSeconds?: unknown } }).inputs?.timeoutSeconds;
+    const reference = typeof raw === 'string' ? /^\{\{\s*(\w+)\s*\}\}$/.exec(raw)?.[1] : undefined;
+    const resolved =
+      reference === undefined
+        ? raw
+        : (parameters[reference]?.[0] ?? declared.find((p) => p.name === reference)?.defaultValue);
+    const seconds = Number(resolved);
+    if (Number.isFinite(seconds) && seconds > 0) values.push(seconds);
+  }
+  return values.length === 0 ? defaultExecutionTimeoutSeconds : Math.max(...values);
+}

@@ -1,0 +1,153 @@
+/**
+ * The awsJson1_1 routes of Run Command, and of the two agent-facing operations. Those use AmazonSSM targets
+ * with a `Bulwark` prefix (`AmazonSSM.BulwarkGetPendingCommands`, `AmazonSSM.BulwarkReportCommandResult`):
+ * real SSM delivers commands through a separate service (ec2messages) our agent does not speak, and the
+ * prefix can never clash with an SSM operation. The IAM actions (`ssm:Bulwark…`) are in every instance's
+ * policy on its own instance ARN; the service also checks the caller is that instance.
+ */
+import { awsJsonRoute } from '../http/aws-json-operation.js';
+import type { AwsJsonRoute } from '../http/aws-json-router.js';
+import { managedInstanceArn, ssmError, ssmService, withSsmNextToken } from '../fleet/index.js';
+import type { CommandsService } from './service.js';
+import {
+  cancelCommandSchema,
+  getCommandInvocationSchema,
+  getPendingCommandsSchema,
+  listCommandInvocationsSchema,
+  listCommandsSchema,
+  reportCommandResultSchema,
+  sendCommandSchema,
+  toWireCommand,
+  toWireCommandInvocation,
+  toWireGetCommandInvocation,
+  toWirePendingCommand,
+} from './wire.js';
+
+/** X-Amz-Target operation names of the agent-facing operations (the agent names them too). */
+export const agentOperationNames = {
+  getPendingCommands: 'BulwarkGetPendingCommands',
+  reportCommandResult: 'BulwarkReportCommandResult',
+} as const;
+
+const instanceResource = (
+  scope: { accountId: string; region: string },
+  input: { InstanceId: string },
+): string => managedInstanceArn(scope.region, scope.accountId, input.InstanceId);
+
+/** The output of a report or poll names no secrets; the audit keeps the ids and statuses, not the output. */
+const reportAudit = (input: { InstanceId: string; CommandId: string; ReportId: string; Status: string }) => ({
+  InstanceId: input.InstanceId,
+  CommandId: input.CommandId,
+  ReportId: input.ReportId,
+  Status: input.Status,
+});
+
+export function commandsRoutes(commands: CommandsService): AwsJsonRoute[] {
+  return [
+    awsJsonRoute(ssmService, {
+      name: 'SendCommand',
+      schema: sendCommandSchema,
+      async handle(ctx, input) {
+        if (input.Targets !== undefined && input.Targets.length > 0)
+          throw ssmError('InvalidTarget', 'Targets are not supported yet; use InstanceIds.');
+        if (input.MaxConcurrency !== undefined && input.MaxConcurrency !== '50')
+          throw ssmError('ValidationException', 'MaxConcurrency is not supported yet.');
+        if (input.MaxErrors !== undefined && input.MaxErrors !== '0')
+          throw ssmError('ValidationException', 'MaxErrors is not supported yet.');
+        const command = await commands.send(ctx, {
+          documentName: input.DocumentName,
+          documentVersion: input.DocumentVersion,
+          instanceIds: input.InstanceIds ?? [],
+          parameters: input.Parameters,
+          timeoutSeconds: input.TimeoutSeconds,
+          comment: input.Comment,
+        });
+        return { Command: toWireCommand(command) };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'GetCommandInvocation',
+      schema: getCommandInvocationSchema,
+      async handle(ctx, input) {
+        return toWireGetCommandInvocation(
+          await commands.getInvocation(ctx, input.CommandId, input.InstanceId, input.PluginName),
+        );
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'ListCommands',
+      schema: listCommandsSchema,
+      async handle(ctx, input) {
+        const page = await commands.listCommands(ctx, {
+          commandId: input.CommandId,
+          instanceId: input.InstanceId,
+          filters: input.Filters ?? [],
+          maxResults: input.MaxResults,
+          nextToken: input.NextToken,
+        });
+        return withSsmNextToken({ Commands: page.items.map(toWireCommand) }, page.nextToken);
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'ListCommandInvocations',
+      schema: listCommandInvocationsSchema,
+      async handle(ctx, input) {
+        const page = await commands.listInvocations(ctx, {
+          commandId: input.CommandId,
+          instanceId: input.InstanceId,
+          filters: input.Filters ?? [],
+          maxResults: input.MaxResults,
+          nextToken: input.NextToken,
+        });
+        const details = input.Details ?? false;
+        return withSsmNextToken(
+          { CommandInvocations: page.items.map((item) => toWireCommandInvocation(item, details)) },
+          page.nextToken,
+        );
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'CancelCommand',
+      schema: cancelCommandSchema,
+      async handle(ctx, input) {
+        await commands.cancel(ctx, input.CommandId, input.InstanceIds);
+        return {};
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: agentOperationNames.getPendingCommands,
+      schema: getPendingCommandsSchema,
+      resource: instanceResource,
+      async handle(ctx, input) {
+        const work = await commands.poll(
+          ctx,
+          input.InstanceId,
+          input.HeldCommandIds ?? [],
+          input.MaxCommands ?? 5,
+        );
+        return {
+          Commands: work.deliveries.map(toWirePendingCommand),
+          CancelCommandIds: work.cancellations,
+        };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: agentOperationNames.reportCommandResult,
+      schema: reportCommandResultSchema,
+      resource: instanceResource,
+      auditParameters: reportAudit,
+      async handle(ctx, input) {
+        const invocation = await commands.report(ctx, {
+          instanceId: input.InstanceId,
+          commandId: input.CommandId,
+          reportId: input.ReportId,
+          status: input.Status,
+          responseCode: input.ResponseCode,
+          standardOutput: input.StandardOutputContent,
+          standardError: input.StandardErrorContent,
+        });
+        return { Status: invocation.status, StatusDetails: invocation.statusDetails };
+      },
+    }),
+  ];
+}

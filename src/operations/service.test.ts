@@ -1,0 +1,362 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { before, after, describe, it } from 'node:test';
+import { AccessService, AccessStore, SecretBox, type Actor } from '../access/index.js';
+import type { Ctx } from '../app/ctx.js';
+import { FleetService, FleetStore, InstanceCredentials, SsmTagStore } from '../fleet/index.js';
+import type { Db } from '../storage/database.js';
+import { buildDocumentServices } from '../../test/support/documents-services.js';
+import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
+import { CommandsService } from './service.js';
+import { CommandsStore } from './store.js';
+import { InvocationTransitions } from './transitions.js';
+
+const account = '111122223333';
+const region = 'us-east-1';
+const t0 = new Date('2026-06-01T00:00:00Z');
+const seconds = (n: number): Date => new Date(t0.getTime() + n * 1000);
+
+async function rejectsWith(call: Promise<unknown>, name: string): Promise<void> {
+  await assert.rejects(call, (error: { exceptionName?: string; kind?: string; message: string }) => {
+    assert.equal(error.exceptionName ?? `${error.kind ?? ''}Exception`, name, error.message);
+    return true;
+  });
+}
+
+describe('CommandsService', () => {
+  let db: Db;
+  let access: AccessService;
+  let fleet: FleetService;
+  let commands: CommandsService;
+  let transitions: InvocationTransitions;
+  const agents: { instanceId: string; actor: Actor }[] = [];
+
+  const as = <T>(actor: Actor, now: Date, body: (ctx: Ctx) => Promise<T>): Promise<T> =>
+    db.transaction().execute((tx) => body({ actor, accountId: account, region, requestId: 'test', now, tx }));
+  const admin = <T>(now: Date, body: (ctx: Ctx) => Promise<T>): Promise<T> =>
+    inCtx(db, body, { accountId: account, region, now });
+
+  before(async () => {
+    db = await openTestDatabase();
+    const store = new AccessStore();
+    const secrets = new SecretBox(randomBytes(32));
+    access = new AccessService(db, store, secrets);
+    await store.insertAccount(db, account, t0);
+    fleet = new FleetService(new FleetStore(), new SsmTagStore(), new InstanceCredentials(store, secrets), {
+      pingTimeoutSeconds: 660,
+    });
+    const { documents } = buildDocumentServices();
+    const commandsStore = new CommandsStore();
+    transitions = new InvocationTransitions(commandsStore);
+    commands = new CommandsService(commandsStore, transitions, documents, fleet, { leaseSeconds: 60 });
+    for (let i = 0; i < 2; i += 1) {
+      const activation = await admin(t0, (ctx) =>
+        fleet.createActivation(ctx, { iamRole: 'SSMServiceRole', registrationLimit: 1 }),
+      );
+      const registered = await admin(t0, async (ctx) => {
+        const { actor } = await fleet.identifyActivation(ctx.tx, activation.activationId);
+        return fleet.register(
+          { ...ctx, actor },
+          { activationId: activation.activationId, activationCode: activation.activationCode, facts: {} },
+        );
+      });
+      const { actor } = await access.resolveKey(registered.accessKeyId, t0);
+      agents.push({ instanceId: registered.instanceId, actor });
+    }
+  });
+  after(async () => {
+    await db.destroy();
+  });
+
+  const first = () => agents[0] ?? assert.fail('no agent');
+  const second = () => agents[1] ?? assert.fail('no agent');
+  const shell = (lines: string[], extra: Record<string, string[]> = {}) => ({ commands: lines, ...extra });
+  const events = async (commandId: string): Promise<string[]> => {
+    const rows = await db
+      .selectFrom('outbox')
+      .select(['payload'])
+      .where('type', '=', 'CommandInvocationStatusChanged')
+      .orderBy('seq')
+      .execute();
+    return rows
+      .map((row) => JSON.parse(row.payload) as { commandId: string; status: string })
+      .filter((event) => event.commandId === commandId)
+      .map((event) => event.status);
+  };
+
+  it('queues a command, delivers it once to its own instance and records an idempotent result', async () => {
+    const agent = first();
+    const command = await admin(t0, (ctx) =>
+      commands.send(ctx, {
+        documentName: 'AWS-RunShellScript',
+        instanceIds: [agent.instanceId],
+        parameters: shell(['echo hello', 'exit 3']),
+        comment: 'hi',
+      }),
+    );
+    assert.equal(command.status, 'Pending');
+    assert.equal(command.targetCount, 1);
+    assert.equal(command.executionTimeoutSeconds, 3600);
+    assert.equal(command.expiresAt.getTime() - t0.getTime(), (3600 + 3600) * 1000);
+
+    const work = await as(agent.actor, seconds(1), (ctx) => commands.poll(ctx, agent.instanceId, [], 5));
+    assert.deepEqual(
+      work.deliveries.map((d) => [d.command.commandId, d.invocation.status, d.invocation.deliveryCount]),
+      [[command.commandId, 'InProgress', 1]],
+    );
+    const again = await as(agent.actor, seconds(2), (ctx) =>
+      commands.poll(ctx, agent.instanceId, [command.commandId], 5),
+    );
+    assert.equal(again.deliveries.length, 0, 'a held invocation is not delivered twice');
+
+    const report = {
+      instanceId: agent.instanceId,
+      commandId: command.commandId,
+      reportId: 'r-1',
+      status: 'Failed' as const,
+      responseCode: 3,
+      standardOutput: `hello\n${'x'.repeat(30_000)}`,
+      standardError: 'e'.repeat(9000),
+    };
+    const done = await as(agent.actor, seconds(3), (ctx) => commands.report(ctx, report));
+    assert.equal(done.status, 'Failed');
+    assert.equal(done.responseCode, 3);
+    assert.equal(done.standardOutput.length, 24_000);
+    assert.equal(done.standardError.length, 8000);
+    // The same report again, and a later conflicting one, change nothing.
+    await as(agent.actor, seconds(4), (ctx) => commands.report(ctx, report));
+    const late = await as(agent.actor, seconds(5), (ctx) =>
+      commands.report(ctx, { ...report, reportId: 'r-2', status: 'Success', responseCode: 0 }),
+    );
+    assert.equal(late.status, 'Failed');
+    const got = await admin(seconds(6), (ctx) =>
+      commands.getInvocation(ctx, command.commandId, agent.instanceId),
+    );
+    assert.equal(got.invocation.status, 'Failed');
+    assert.equal(got.command.status, 'Failed');
+    assert.equal(got.command.errorCount, 1);
+    assert.equal(got.command.completedCount, 1);
+    assert.deepEqual(await events(command.commandId), ['Pending', 'InProgress', 'Failed']);
+
+    const listed = await admin(seconds(6), (ctx) =>
+      commands.listCommands(ctx, { filters: [{ key: 'Status', value: 'Failed' }] }),
+    );
+    assert.ok(listed.items.some((c) => c.commandId === command.commandId));
+    const invocations = await admin(seconds(6), (ctx) =>
+      commands.listInvocations(ctx, { commandId: command.commandId, filters: [] }),
+    );
+    assert.equal(invocations.items.length, 1);
+  });
+
+  it('validates documents, parameters and instances', async () => {
+    const agent = first();
+    await rejectsWith(
+      admin(t0, (ctx) =>
+        commands.send(ctx, {
+          documentName: 'AWS-RunShellScript',
+          instanceIds: [agent.instanceId],
+          parameters: {},
+        }),
+      ),
+      'InvalidParameters',
+    );
+    await rejectsWith(
+      admin(t0, (ctx) =>
+        commands.send(ctx, {
+          documentName: 'AWS-RunShellScript',
+          instanceIds: [agent.instanceId],
+          parameters: shell(['true'], { nope: ['1'] }),
+        }),
+      ),
+      'InvalidParameters',
+    );
+    await rejectsWith(
+      admin(t0, (ctx) =>
+        commands.send(ctx, {
+          documentName: 'AWS-RunPatchBaseline',
+          instanceIds: [agent.instanceId],
+          parameters: { Operation: ['Reboot'] },
+        }),
+      ),
+      'InvalidParameters',
+    );
+    await rejectsWith(
+      admin(t0, (ctx) => commands.send(ctx, { documentName: 'Nope-Doc', instanceIds: [agent.instanceId] })),
+      'InvalidDocument',
+    );
+    await rejectsWith(
+      admin(t0, (ctx) =>
+        commands.send(ctx, {
+          documentName: 'AWS-RunShellScript',
+          instanceIds: ['mi-00000000000000000'],
+          parameters: shell(['true']),
+        }),
+      ),
+      'InvalidInstanceId',
+    );
+    await rejectsWith(
+      admin(t0, (ctx) =>
+        commands.send(ctx, {
+          documentName: 'AWS-RunShellScript',
+          instanceIds: [agent.instanceId, agent.instanceId],
+          parameters: shell(['true']),
+        }),
+      ),
+      'DuplicateInstanceId',
+    );
+    const patch = await admin(t0, (ctx) =>
+      commands.send(ctx, {
+        documentName: 'AWS-RunPatchBaseline',
+        instanceIds: [agent.instanceId],
+        parameters: { Operation: ['Scan'] },
+      }),
+    );
+    assert.equal(patch.executionTimeoutSeconds, 7200);
+    const timed = await admin(t0, (ctx) =>
+      commands.send(ctx, {
+        documentName: 'AWS-RunShellScript',
+        instanceIds: [agent.instanceId],
+        parameters: shell(['true'], { executionTimeout: ['2'] }),
+        timeoutSeconds: 30,
+      }),
+    );
+    assert.equal(timed.executionTimeoutSeconds, 2);
+    // Leave no work behind for the next tests' polls.
+    await admin(t0, (ctx) => commands.cancel(ctx, patch.commandId, undefined));
+    await admin(t0, (ctx) => commands.cancel(ctx, timed.commandId, undefined));
+  });
+
+  it('lets an instance fetch and report only its own invocations', async () => {
+    const owner = first();
+    const stranger = second();
+    const command = await admin(t0, (ctx) =>
+      commands.send(ctx, {
+        documentName: 'AWS-RunShellScript',
+        instanceIds: [owner.instanceId],
+        parameters: shell(['true']),
+      }),
+    );
+    await rejectsWith(
+      as(stranger.actor, seconds(1), (ctx) => commands.poll(ctx, owner.instanceId, [], 5)),
+      'AccessDeniedException',
+    );
+    const strangerWork = await as(stranger.actor, seconds(1), (ctx) =>
+      commands.poll(ctx, stranger.instanceId, [], 5),
+    );
+    assert.equal(strangerWork.deliveries.length, 0);
+    await rejectsWith(
+      as(stranger.actor, seconds(1), (ctx) =>
+        commands.report(ctx, {
+          instanceId: owner.instanceId,
+          commandId: command.commandId,
+          reportId: 'x',
+          status: 'Success',
+        }),
+      ),
+      'AccessDeniedException',
+    );
+    await rejectsWith(
+      as(stranger.actor, seconds(1), (ctx) =>
+        commands.report(ctx, {
+          instanceId: stranger.instanceId,
+          commandId: command.commandId,
+          reportId: 'x',
+          status: 'Success',
+        }),
+      ),
+      'InvocationDoesNotExist',
+    );
+    await rejectsWith(
+      admin(seconds(1), (ctx) => commands.poll(ctx, owner.instanceId, [], 5)),
+      'AccessDeniedException',
+    );
+    await admin(t0, (ctx) => commands.cancel(ctx, command.commandId, undefined));
+  });
+
+  it('cancels: Pending at once, delivered ones through the agent', async () => {
+    const agent = first();
+    const command = await admin(t0, (ctx) =>
+      commands.send(ctx, {
+        documentName: 'AWS-RunShellScript',
+        instanceIds: [agent.instanceId, second().instanceId],
+        parameters: shell(['sleep 30']),
+      }),
+    );
+    await as(agent.actor, seconds(1), (ctx) => commands.poll(ctx, agent.instanceId, [], 5));
+    await admin(seconds(2), (ctx) => commands.cancel(ctx, command.commandId, undefined));
+    const pendingOne = await admin(seconds(2), (ctx) =>
+      commands.getInvocation(ctx, command.commandId, second().instanceId),
+    );
+    assert.equal(pendingOne.invocation.status, 'Cancelled');
+    assert.equal(pendingOne.command.status, 'Cancelling');
+    const work = await as(agent.actor, seconds(3), (ctx) =>
+      commands.poll(ctx, agent.instanceId, [command.commandId], 5),
+    );
+    assert.deepEqual(work.cancellations, [command.commandId]);
+    await as(agent.actor, seconds(4), (ctx) =>
+      commands.report(ctx, {
+        instanceId: agent.instanceId,
+        commandId: command.commandId,
+        reportId: 'c-1',
+        status: 'Cancelled',
+        responseCode: 137,
+      }),
+    );
+    const after = await admin(seconds(5), (ctx) =>
+      commands.getInvocation(ctx, command.commandId, agent.instanceId),
+    );
+    assert.equal(after.invocation.status, 'Cancelled');
+    assert.equal(after.invocation.statusDetails, 'Canceled');
+    assert.equal(after.command.status, 'Cancelled');
+    await rejectsWith(
+      admin(seconds(5), (ctx) => commands.cancel(ctx, '00000000-0000-0000-0000-000000000000', undefined)),
+      'InvalidCommandId',
+    );
+  });
+
+  it('times out undelivered and silent invocations, and redelivers a lapsed lease', async () => {
+    const agent = first();
+    const base = seconds(1000);
+    const send = () =>
+      admin(base, (ctx) =>
+        commands.send(ctx, {
+          documentName: 'AWS-RunShellScript',
+          instanceIds: [agent.instanceId],
+          parameters: shell(['sleep 30'], { executionTimeout: ['40'] }),
+          timeoutSeconds: 30,
+        }),
+      );
+    const undelivered = await send();
+    const after = (n: number) => new Date(base.getTime() + n * 1000);
+    // Nothing is overdue yet.
+    assert.equal(await db.transaction().execute((tx) => transitions.expireOverdue(tx, after(10), 100)), 0);
+    await db.transaction().execute((tx) => transitions.expireOverdue(tx, after(31), 100));
+    const timedOut = await admin(after(31), (ctx) =>
+      commands.getInvocation(ctx, undelivered.commandId, agent.instanceId),
+    );
+    assert.equal(timedOut.invocation.status, 'TimedOut');
+    assert.equal(timedOut.invocation.statusDetails, 'Delivery Timed Out');
+    assert.equal(timedOut.command.status, 'TimedOut');
+    assert.equal(timedOut.command.deliveryTimedOutCount, 1);
+
+    const silent = await send();
+    const delivered = await as(agent.actor, after(1), (ctx) => commands.poll(ctx, agent.instanceId, [], 5));
+    assert.equal(delivered.deliveries.length, 1);
+    // The agent "crashed": after the 60 s lease the invocation is delivered again.
+    const redelivered = await as(agent.actor, after(62), (ctx) =>
+      commands.poll(ctx, agent.instanceId, [], 5),
+    );
+    assert.deepEqual(
+      redelivered.deliveries.map((d) => d.invocation.deliveryCount),
+      [2],
+    );
+    // Silent past ExpiresAfter (30 + 40 s) + grace: Execution Timed Out.
+    await db.transaction().execute((tx) => transitions.expireOverdue(tx, after(30 + 40 + 61), 100));
+    const expired = await admin(after(200), (ctx) =>
+      commands.getInvocation(ctx, silent.commandId, agent.instanceId),
+    );
+    assert.equal(expired.invocation.status, 'TimedOut');
+    assert.equal(expired.invocation.statusDetails, 'Execution Timed Out');
+    assert.equal(expired.command.status, 'Failed');
+  });
+});

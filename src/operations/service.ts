@@ -1,0 +1,410 @@
+/**
+ * Run Command, minimal (ssm-api.md §10.1–10.2): SendCommand to explicit instance ids, reads, CancelCommand,
+ * and the two agent-facing operations through which an instance's agent takes its invocations and reports
+ * their outcome (Bulwark's stand-in for ec2messages GetMessages / AcknowledgeMessage / SendReply).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../app/ctx.js';
+import type { DocumentAtVersion } from '../documents/index.js';
+import { checkParameters } from '../documents/index.js';
+import { ssmError, ssmPageOf, type SsmPage } from '../fleet/index.js';
+import type { DbExecutor } from '../storage/database.js';
+import {
+  defaultLeaseSeconds,
+  defaultStatusDetails,
+  executionTimeoutOf,
+  isTerminal,
+  maxDeliveries,
+  outputLimits,
+  pluginNameOf,
+  sendCommandLimits,
+  summarizeCommand,
+  truncateOutput,
+  type Command,
+  type Invocation,
+  type InvocationOfCommand,
+  type ReportableStatus,
+} from './model.js';
+import type { CommandsStore, Scope } from './store.js';
+import type { InvocationTransitions } from './transitions.js';
+
+/** The documents a command may run (DocumentsService.resolve). */
+export interface CommandDocuments {
+  resolve(
+    ctx: Ctx,
+    reference: string,
+    selector: { documentVersion?: string | undefined },
+  ): Promise<DocumentAtVersion>;
+}
+
+/** The managed instances commands go to (FleetService). */
+export interface CommandInstances {
+  instanceExists(db: DbExecutor, scope: Scope, instanceId: string): Promise<boolean>;
+  /** AccessDenied unless the caller signs as `instanceId` itself. */
+  requireCallerInstance(ctx: Ctx, instanceId: string): Promise<unknown>;
+}
+
+export interface SendCommandInput {
+  documentName: string;
+  documentVersion?: string | undefined;
+  instanceIds: string[];
+  parameters?: Record<string, string[]> | undefined;
+  timeoutSeconds?: number | undefined;
+  comment?: string | undefined;
+}
+
+/** One ListCommands / ListCommandInvocations filter. */
+export interface CommandFilter {
+  key: 'InvokedAfter' | 'InvokedBefore' | 'Status' | 'ExecutionStage' | 'DocumentName';
+  value: string;
+}
+
+export interface ListQuery {
+  commandId?: string | undefined;
+  instanceId?: string | undefined;
+  filters: CommandFilter[];
+  maxResults?: number | undefined;
+  nextToken?: string | undefined;
+}
+
+/** What the agent's poll hands back: invocations to run now, and running ones to cancel. */
+export interface AgentWork {
+  deliveries: InvocationOfCommand[];
+  cancellations: string[];
+}
+
+export interface AgentReport {
+  instanceId: string;
+  commandId: string;
+  reportId: string;
+  status: ReportableStatus;
+  responseCode?: number | undefined;
+  standardOutput?: string | undefined;
+  standardError?: string | undefined;
+}
+
+const listPageSize = 50;
+
+/** The Status filter values of §10.2 that name a StatusDetails rather than a Status. */
+const detailFilters: Record<string, string> = {
+  DeliveryTimedOut: 'Delivery Timed Out',
+  ExecutionTimedOut: 'Execution Timed Out',
+  Undeliverable: 'Undeliverable',
+  Terminated: 'Terminated',
+  InvalidPlatform: 'Invalid Platform',
+  AccessDenied: 'Access Denied',
+  Incomplete: 'Incomplete',
+  NoInstancesInTag: 'No Instances In Tag',
+  LimitExceeded: 'Rate Exceeded',
+};
+
+function matchesFilters(
+  filters: readonly CommandFilter[],
+  item: { requestedAt: Date; status: string; statusDetails: string; documentName: string; terminal: boolean },
+): boolean {
+  return filters.every((filter) => {
+    switch (filter.key) {
+      case 'InvokedAfter':
+        return item.requestedAt.getTime() >= Date.parse(filter.value);
+      case 'InvokedBefore':
+        return item.requestedAt.getTime() <= Date.parse(filter.value);
+      case 'Status': {
+        const detail = detailFilters[filter.value];
+        return detail === undefined ? item.status === filter.value : item.statusDetails === detail;
+      }
+      case 'ExecutionStage':
+        return filter.value === 'Complete' ? item.terminal : !item.terminal;
+      case 'DocumentName':
+        return item.documentName === filter.value;
+    }
+  });
+}
+
+function checkFilters(filters: readonly CommandFilter[], allowExecutionStage: boolean): void {
+  for (const filter of filters) {
+    if (filter.key === 'ExecutionStage' && !allowExecutionStage)
+      throw ssmError('InvalidFilterKey', 'ExecutionStage is not a ListCommandInvocations filter.');
+    if (
+      (filter.key === 'InvokedAfter' || filter.key === 'InvokedBefore') &&
+      Number.isNaN(Date.parse(filter.value))
+    )
+      throw ssmError(
+        'InvalidFilterValue',
+        `Filter ${filter.key} needs an ISO-8601 date, got ${filter.value}.`,
+      );
+    if (filter.key === 'ExecutionStage' && !['Executing', 'Complete'].includes(filter.value))
+      throw ssmError('InvalidFilterValue', 'ExecutionStage is Executing or Complete.');
+  }
+}
+
+/** The Run Command rules: who may send, what an invocation may become, and when. */
+export class CommandsService {
+  constructor(
+    private readonly store: CommandsStore,
+    private readonly transitions: InvocationTransitions,
+    private readonly documents: CommandDocuments,
+    private readonly instances: CommandInstances,
+    private readonly options: { leaseSeconds: number } = { leaseSeconds: defaultLeaseSeconds },
+  ) {}
+
+  /** SendCommand: one Pending invocation per instance; the instances' agents pick them up when they poll. */
+  async send(ctx: Ctx, input: SendCommandInput): Promise<Command> {
+    const { document, version } = await this.documents.resolve(ctx, input.documentName, {
+      documentVersion: input.documentVersion,
+    });
+    if (document.documentType !== 'Command')
+      throw ssmError('InvalidDocument', `Document ${input.documentName} is not a Command document.`);
+    if (input.instanceIds.length === 0)
+      throw ssmError('ValidationException', 'Specify InstanceIds (Targets are not supported yet).');
+    const seen = new Set<string>();
+    for (const instanceId of input.instanceIds) {
+      if (seen.has(instanceId))
+        throw ssmError('DuplicateInstanceId', `Instance ${instanceId} is listed twice.`);
+      seen.add(instanceId);
+      if (!(await this.instances.instanceExists(ctx.tx, ctx, instanceId)))
+        throw ssmError('InvalidInstanceId', `Instance ${instanceId} is not a registered managed instance.`);
+    }
+    const parameters = input.parameters ?? {};
+    const problem = checkParameters(version.parameters, parameters);
+    if (problem !== undefined) throw ssmError('InvalidParameters', problem);
+    const timeoutSeconds = input.timeoutSeconds ?? sendCommandLimits.defaultTimeoutSeconds;
+    const executionTimeoutSeconds = executionTimeoutOf(version.content, version.parameters, parameters);
+    const invocations: Invocation[] = input.instanceIds.map((instanceId) => ({
+      commandId: '',
+      instanceId,
+      accountId: ctx.accountId,
+      region: ctx.region,
+      status: 'Pending',
+      statusDetails: 'Pending',
+      responseCode: -1,
+      standardOutput: '',
+      standardError: '',
+      requestedAt: ctx.now,
+      deliveryCount: 0,
+      leaseExpiresAt: undefined,
+      startedAt: undefined,
+      endedAt: undefined,
+      updatedAt: ctx.now,
+      revision: 0,
+    }));
+    const commandId = randomUUID();
+    const command: Command = {
+      commandId,
+      accountId: ctx.accountId,
+      region: ctx.region,
+      documentName: input.documentName,
+      documentVersion: String(version.version),
+      parameters,
+      instanceIds: input.instanceIds,
+      comment: input.comment,
+      timeoutSeconds,
+      executionTimeoutSeconds,
+      requestedAt: ctx.now,
+      expiresAt: new Date(ctx.now.getTime() + (timeoutSeconds + executionTimeoutSeconds) * 1000),
+      cancelRequested: false,
+      ...summarizeCommand(false, invocations),
+    };
+    const stored = invocations.map((invocation) => ({ ...invocation, commandId }));
+    await this.store.insertCommand(ctx.tx, command, stored);
+    for (const invocation of stored) await this.transitions.raise(ctx.tx, command, invocation, ctx.now);
+    return command;
+  }
+
+  /** GetCommandInvocation; `pluginName`, when given, must be the document's step. */
+  async getInvocation(
+    ctx: Ctx,
+    commandId: string,
+    instanceId: string,
+    pluginName?: string,
+  ): Promise<InvocationOfCommand> {
+    const command = await this.store.findCommand(ctx.tx, ctx, commandId);
+    const invocation =
+      command === undefined ? undefined : await this.store.findInvocation(ctx.tx, ctx, commandId, instanceId);
+    if (command === undefined || invocation === undefined)
+      throw ssmError(
+        'InvocationDoesNotExist',
+        'An invocation with that command id and instance id does not exist.',
+      );
+    if (pluginName !== undefined && pluginName !== pluginNameOf(command.documentName))
+      throw ssmError('InvalidPluginName', `The document has no plugin ${pluginName}.`);
+    return { command, invocation };
+  }
+
+  /** ListCommands, newest first. */
+  async listCommands(ctx: Ctx, query: ListQuery): Promise<SsmPage<Command>> {
+    checkFilters(query.filters, true);
+    const commands = await this.store.listCommands(ctx.tx, ctx, query);
+    if (query.commandId !== undefined && commands.length === 0)
+      throw ssmError('InvalidCommandId', `Command ${query.commandId} does not exist.`);
+    const matching = commands.filter((command) =>
+      matchesFilters(query.filters, {
+        ...command,
+        terminal: command.completedCount === command.targetCount,
+      }),
+    );
+    return ssmPageOf(
+      matching,
+      query,
+      ['ListCommands', query.commandId, query.instanceId, query.filters],
+      listPageSize,
+    );
+  }
+
+  /** ListCommandInvocations, newest command first. */
+  async listInvocations(ctx: Ctx, query: ListQuery): Promise<SsmPage<InvocationOfCommand>> {
+    checkFilters(query.filters, false);
+    if (
+      query.commandId !== undefined &&
+      (await this.store.findCommand(ctx.tx, ctx, query.commandId)) === undefined
+    )
+      throw ssmError('InvalidCommandId', `Command ${query.commandId} does not exist.`);
+    const items = await this.store.listInvocations(ctx.tx, ctx, query);
+    const matching = items.filter(({ command, invocation }) =>
+      matchesFilters(query.filters, {
+        requestedAt: invocation.requestedAt,
+        status: invocation.status,
+        statusDetails: invocation.statusDetails,
+        documentName: command.documentName,
+        terminal: isTerminal(invocation.status),
+      }),
+    );
+    return ssmPageOf(
+      matching,
+      query,
+      ['ListCommandInvocations', query.commandId, query.instanceId, query.filters],
+      listPageSize,
+    );
+  }
+
+  /**
+   * CancelCommand: Pending invocations are Cancelled at once; delivered ones become Cancelling until their
+   * agent stops the process and reports Cancelled (or its lease lapses).
+   */
+  async cancel(ctx: Ctx, commandId: string, instanceIds: readonly string[] | undefined): Promise<void> {
+    const command = await this.store.findCommand(ctx.tx, ctx, commandId);
+    if (command === undefined) throw ssmError('InvalidCommandId', `Command ${commandId} does not exist.`);
+    if (instanceIds !== undefined) {
+      if (new Set(instanceIds).size !== instanceIds.length)
+        throw ssmError('DuplicateInstanceId', 'An instance id is listed twice.');
+      const unknown = instanceIds.find((id) => !command.instanceIds.includes(id));
+      if (unknown !== undefined)
+        throw ssmError('InvalidInstanceId', `Command ${commandId} was not sent to ${unknown}.`);
+    }
+    await this.store.lockCommand(ctx.tx, commandId);
+    const marked = { ...command, cancelRequested: true };
+    await this.store.updateCommand(ctx.tx, marked);
+    for (const invocation of await this.store.invocationsOf(ctx.tx, commandId)) {
+      if (instanceIds !== undefined && !instanceIds.includes(invocation.instanceId)) continue;
+      if (isTerminal(invocation.status) || invocation.status === 'Cancelling') continue;
+      const next: Invocation =
+        invocation.status === 'Pending'
+          ? { ...invocation, status: 'Cancelled', statusDetails: 'Canceled' }
+          : { ...invocation, status: 'Cancelling', statusDetails: 'Cancelling' };
+      await this.transitions.apply(ctx.tx, { command: marked, invocation }, next, ctx.now);
+    }
+    await this.transitions.summarize(ctx.tx, marked);
+  }
+
+  /**
+   * The agent's poll (`BulwarkGetPendingCommands`), for the caller's own instance only: renews the leases of
+   * the invocations the agent still holds (`held`), returns the Cancelling ones among them, finishes
+   * Cancelling ones it no longer holds as Cancelled, and delivers up to `max` Pending (or lapsed) ones —
+   * InProgress with a lease of `leaseSeconds`.
+   */
+  async poll(ctx: Ctx, instanceId: string, held: readonly string[], max: number): Promise<AgentWork> {
+    await this.instances.requireCallerInstance(ctx, instanceId);
+    const holding = new Set(held);
+    const lease = new Date(ctx.now.getTime() + this.options.leaseSeconds * 1000);
+    const work: AgentWork = { deliveries: [], cancellations: [] };
+    for (const item of await this.store.unfinishedOfInstance(ctx.tx, ctx, instanceId)) {
+      const { command, invocation } = item;
+      if (this.transitions.overdueOutcome(item, ctx.now) !== undefined) continue; // the timeout job's
+      if (holding.has(command.commandId)) {
+        if (invocation.status === 'Pending') continue;
+        await this.transitions.apply(ctx.tx, item, { ...invocation, leaseExpiresAt: lease }, ctx.now);
+        if (invocation.status === 'Cancelling') work.cancellations.push(command.commandId);
+        continue;
+      }
+      if (invocation.status === 'Cancelling') {
+        const next: Invocation = {
+          ...invocation,
+          status: 'Cancelled',
+          statusDetails: 'Canceled',
+          leaseExpiresAt: undefined,
+          endedAt: ctx.now,
+        };
+        await this.transitions.apply(ctx.tx, item, next, ctx.now);
+        continue;
+      }
+      const lapsed =
+        invocation.status === 'InProgress' &&
+        invocation.leaseExpiresAt !== undefined &&
+        invocation.leaseExpiresAt.getTime() <= ctx.now.getTime();
+      if (invocation.status !== 'Pending' && !lapsed) continue;
+      if (work.deliveries.length >= max || invocation.deliveryCount >= maxDeliveries) continue;
+      const delivered: Invocation = {
+        ...invocation,
+        status: 'InProgress',
+        statusDetails: 'In Progress',
+        deliveryCount: invocation.deliveryCount + 1,
+        leaseExpiresAt: lease,
+        startedAt: ctx.now,
+      };
+      const stored = await this.transitions.apply(ctx.tx, item, delivered, ctx.now);
+      work.deliveries.push({ command, invocation: stored });
+    }
+    return work;
+  }
+
+  /**
+   * The agent's report (`BulwarkReportCommandResult`) about its own invocation. Idempotent: a report id seen
+   * before changes nothing; a report about a finished invocation changes nothing either (the hub may have
+   * timed it out first). InProgress renews the lease; a final status records exit code and bounded output.
+   */
+  async report(ctx: Ctx, report: AgentReport): Promise<Invocation> {
+    await this.instances.requireCallerInstance(ctx, report.instanceId);
+    const command = await this.store.findCommand(ctx.tx, ctx, report.commandId);
+    const invocation =
+      command === undefined
+        ? undefined
+        : await this.store.findInvocation(ctx.tx, ctx, report.commandId, report.instanceId);
+    if (command === undefined || invocation === undefined)
+      throw ssmError(
+        'InvocationDoesNotExist',
+        'An invocation with that command id and instance id does not exist.',
+      );
+    const fresh = await this.store.recordReport(ctx.tx, report, ctx.now);
+    if (!fresh || isTerminal(invocation.status)) return invocation;
+    const item = { command, invocation };
+    if (report.status === 'InProgress') {
+      const lease = new Date(ctx.now.getTime() + this.options.leaseSeconds * 1000);
+      return this.transitions.apply(
+        ctx.tx,
+        item,
+        {
+          ...invocation,
+          ...(invocation.status === 'Pending' ? { status: 'InProgress', statusDetails: 'In Progress' } : {}),
+          leaseExpiresAt: lease,
+          startedAt: invocation.startedAt ?? ctx.now,
+        },
+        ctx.now,
+      );
+    }
+    return this.transitions.apply(
+      ctx.tx,
+      item,
+      {
+        ...invocation,
+        status: report.status,
+        statusDetails: defaultStatusDetails(report.status),
+        responseCode: report.responseCode ?? invocation.responseCode,
+        standardOutput: truncateOutput(report.standardOutput ?? '', outputLimits.standardOutput),
+        standardError: truncateOutput(report.standardError ?? '', outputLimits.standardError),
+        leaseExpiresAt: undefined,
+        startedAt: invocation.startedAt ?? ctx.now,
+        endedAt: ctx.now,
+      },
+      ctx.now,
+    );
+  }
+}

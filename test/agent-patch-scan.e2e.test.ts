@@ -1,0 +1,307 @@
+/**
+ * E2E: `bulwark agent scan --once` on this host's real root (Scan only: nothing is installed here) must report
+ * the security updates apt sees; an Install runs only inside a debootstrap chroot of the distribution
+ * (/var/tmp/bulwark-chroot-<release>, built once by scripts/build-debian-chroot.sh).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import {
+  CreateActivationCommand,
+  DescribeInstancePatchesCommand,
+  DescribeInstancePatchStatesCommand,
+  ListComplianceItemsCommand,
+  SSMClient,
+  type PatchComplianceData,
+} from '@aws-sdk/client-ssm';
+import { saveIdentity } from '../src/agent/identity-store.js';
+import { rawFetch } from './support/aws-request.js';
+import { bulwarkBin, repoRoot, startServer, type RunningServer } from './support/server-harness.js';
+
+const run = promisify(execFile);
+/** The wire's CamelCase state (the SDK types it as the UPPER_SNAKE model enum). */
+const stateOf = (patch: PatchComplianceData | undefined): string | undefined =>
+  patch?.State as string | undefined;
+const isDebian = existsSync('/var/lib/dpkg/status') && existsSync('/usr/bin/apt-get');
+const isRoot = process.getuid?.() === 0;
+const release = 'bookworm';
+const chrootDir = process.env['BULWARK_TEST_CHROOT_DIR'] ?? `/var/tmp/bulwark-chroot-${release}`;
+const chrootWanted =
+  process.env['BULWARK_TEST_CHROOT'] === '1' || existsSync(path.join(chrootDir, '.bulwark-ready'));
+const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+
+/** Security updates as apt itself sees them: `apt list --upgradable` lines from a -security suite, plus packages
+ * whose candidate comes from a point release while a newer-than-installed version sits in the security archive. */
+async function aptSecurityUpdates(): Promise<Set<string>> {
+  const { stdout } = await run('apt', ['list', '--upgradable'], { maxBuffer: 64 * 1024 * 1024 });
+  const expected = new Set<string>();
+  const others: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const match = /^([^/\s]+)\/(\S+) /.exec(line);
+    if (match === null || match[1] === undefined) continue;
+    if (/-security/.test(match[2] ?? '')) expected.add(match[1]);
+    else others.push(match[1]);
+  }
+  if (others.length > 0) {
+    const policy = await run('apt-cache', ['policy', ...others], { maxBuffer: 64 * 1024 * 1024 });
+    let current: string | undefined;
+    let aboveInstalled = false;
+    for (const line of policy.stdout.split('\n')) {
+      const header = /^(\S+):$/.exec(line);
+      if (header !== null) {
+        current = header[1];
+        aboveInstalled = false;
+        continue;
+      }
+      if (line.includes('Version table:')) aboveInstalled = true;
+      else if (line.startsWith(' *** ')) aboveInstalled = false;
+      else if (aboveInstalled && current !== undefined && /-security\//.test(line)) expected.add(current);
+    }
+  }
+  return expected;
+}
+
+describe('agent patch scan (e2e)', () => {
+  let server: RunningServer;
+  let admin: SSMClient;
+  let work: string;
+
+  before(async () => {
+    server = await startServer();
+    const key = await server.createKey();
+    admin = new SSMClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+      maxAttempts: 1,
+    });
+    work = await mkdtemp(path.join(tmpdir(), 'bulwark-agent-patch-'));
+  });
+  after(async () => {
+    admin?.destroy();
+    await server?.dispose();
+    if (work !== undefined) await rm(work, { recursive: true, force: true });
+  });
+
+  /** Registers a Debian 12 node and stores its identity in a fresh state directory. */
+  async function registerNode(name: string): Promise<{ instanceId: string; stateDir: string }> {
+    const activation = await admin.send(new CreateActivationCommand({ IamRole: 'SSMServiceRole' }));
+    const response = await rawFetch(
+      server.endpoint,
+      {
+        method: 'POST',
+        path: '/',
+        service: 'ssm',
+        headers: {
+          'x-amz-target': 'AmazonSSM.RegisterManagedInstance',
+          'content-type': 'application/x-amz-json-1.1',
+        },
+        body: {
+          ActivationId: activation.ActivationId,
+          ActivationCode: activation.ActivationCode,
+          Fingerprint: `fp-${name}`,
+          ComputerName: name,
+          PlatformType: 'Linux',
+          PlatformName: 'Debian GNU/Linux',
+          PlatformVersion: '12',
+        },
+      },
+      undefined,
+    );
+    assert.equal(response.status, 200);
+    const node = (await response.json()) as {
+      InstanceId: string;
+      AccessKeyId: string;
+      SecretAccessKey: string;
+    };
+    const stateDir = path.join(work, name);
+    await saveIdentity(stateDir, {
+      hub: server.endpoint,
+      region: 'us-east-1',
+      instanceId: node.InstanceId,
+      accessKeyId: node.AccessKeyId,
+      secretAccessKey: node.SecretAccessKey,
+    });
+    return { instanceId: node.InstanceId, stateDir };
+  }
+
+  async function agentScan(
+    args: string[],
+  ): Promise<{ exitCode: number; summary: Record<string, number | string> }> {
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        [bulwarkBin, 'agent', 'scan', '--once', '--json', ...args],
+        {
+          cwd: repoRoot,
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: 15 * 60_000,
+        },
+      );
+      return JSON.parse(stdout) as { exitCode: number; summary: Record<string, number | string> };
+    } catch (error) {
+      const failed = error as { stdout?: string; stderr?: string };
+      assert.fail(`agent scan failed: ${failed.stderr ?? ''}\n${failed.stdout ?? ''}`);
+    }
+  }
+
+  async function patchesOf(instanceId: string): Promise<PatchComplianceData[]> {
+    const patches: PatchComplianceData[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await admin.send(
+        new DescribeInstancePatchesCommand({ InstanceId: instanceId, MaxResults: 100, NextToken: nextToken }),
+      );
+      patches.push(...(page.Patches ?? []));
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined);
+    return patches;
+  }
+
+  it(
+    'Scan on this host reports exactly the security updates apt sees as Missing',
+    { skip: isDebian ? false : 'not a Debian/Ubuntu host', timeout: 10 * 60_000 },
+    async () => {
+      const { instanceId, stateDir } = await registerNode('scan-host');
+      const expected = await aptSecurityUpdates();
+      const result = await agentScan(['--state-dir', stateDir, '--root', '/']);
+      assert.equal(result.exitCode, 0);
+
+      const patches = await patchesOf(instanceId);
+      const missing = patches.filter((patch) => stateOf(patch) === 'Missing');
+      const reported = new Set(missing.map((patch) => (patch.KBId ?? '').replace(/\.[^.]+$/, '')));
+      assert.deepEqual([...reported].sort(), [...expected].sort());
+      for (const patch of missing) {
+        assert.match(patch.Title ?? '', /^[^:]+\.[a-z0-9]+:.+$/);
+        assert.equal(patch.Classification, 'Security');
+        assert.equal(patch.InstalledTime?.getTime(), 0);
+      }
+      const states = await admin.send(new DescribeInstancePatchStatesCommand({ InstanceIds: [instanceId] }));
+      const state = states.InstancePatchStates?.[0];
+      assert.equal(state?.Operation, 'Scan');
+      assert.equal(state?.MissingCount, expected.size);
+      assert.equal(state?.SecurityNonCompliantCount, expected.size);
+      assert.equal(state?.InstalledCount, patches.filter((patch) => stateOf(patch) === 'Installed').length);
+      assert.equal(
+        state?.InstalledOtherCount,
+        patches.filter((patch) => stateOf(patch) === 'InstalledOther').length,
+      );
+      assert.ok((state?.NotApplicableCount ?? 0) > 0);
+      assert.equal(
+        state?.BaselineId,
+        'arn:aws:ssm:us-east-1:075727635805:patchbaseline/pb-09a5f8eb62bde80b1',
+      );
+
+      const items = await admin.send(
+        new ListComplianceItemsCommand({
+          ResourceIds: [instanceId],
+          ResourceTypes: ['ManagedInstance'],
+          Filters: [
+            { Key: 'ComplianceType', Values: ['Patch'] },
+            { Key: 'Status', Values: ['NON_COMPLIANT'] },
+          ],
+          MaxResults: 50,
+        }),
+      );
+      assert.ok((items.ComplianceItems ?? []).length > 0 === expected.size > 0);
+      for (const item of items.ComplianceItems ?? []) assert.equal(item.Details?.['PatchState'], 'Missing');
+    },
+  );
+
+  it(
+    `Install in a ${release} chroot brings a package to its security version and reports Installed`,
+    {
+      skip: !isRoot
+        ? 'chroot needs root'
+        : !chrootWanted
+          ? `no cached chroot at ${chrootDir}: run scripts/build-debian-chroot.sh (or set BULWARK_TEST_CHROOT=1)`
+          : false,
+      timeout: 30 * 60_000,
+    },
+    async () => {
+      if (!existsSync(path.join(chrootDir, '.bulwark-ready'))) {
+        await run('bash', [path.join(repoRoot, 'scripts/build-debian-chroot.sh'), chrootDir, release], {
+          timeout: 25 * 60_000,
+          maxBuffer: 64 * 1024 * 1024,
+        });
+      }
+      const inChroot = (args: string[]) =>
+        run('chroot', [chrootDir, ...args], {
+          env: aptEnv,
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: 10 * 60_000,
+        });
+      await inChroot(['apt-get', 'update', '-qq']);
+      // Versions of jq in the release suite and in the security archive (only the chroot is changed).
+      const madison = (await inChroot(['apt-cache', 'madison', 'jq'])).stdout;
+      const versionFrom = (suite: RegExp): string | undefined =>
+        madison
+          .split('\n')
+          .map((line) => line.split('|').map((part) => part.trim()))
+          .find((parts) => suite.test(parts[2] ?? ''))?.[1];
+      const releaseVersion = versionFrom(new RegExp(` ${release}/`));
+      const securityVersion = versionFrom(/-security\//);
+      if (
+        releaseVersion === undefined ||
+        securityVersion === undefined ||
+        releaseVersion === securityVersion
+      ) {
+        assert.fail(`jq has no newer security version in ${release}: ${madison}`);
+      }
+      await inChroot([
+        'apt-get',
+        'install',
+        '-y',
+        '-qq',
+        '--allow-downgrades',
+        `jq=${releaseVersion}`,
+        `libjq1=${releaseVersion}`,
+      ]);
+      const { instanceId, stateDir } = await registerNode('chroot-node');
+
+      const scan = await agentScan(['--state-dir', stateDir, '--root', chrootDir]);
+      assert.equal(scan.exitCode, 0);
+      const before = await patchesOf(instanceId);
+      assert.deepEqual(
+        before.filter((patch) => patch.KBId === 'jq.amd64').map((patch) => [stateOf(patch), patch.Title]),
+        [['Missing', `jq.amd64:${securityVersion}`]],
+      );
+
+      const install = await agentScan([
+        '--state-dir',
+        stateDir,
+        '--root',
+        chrootDir,
+        '--operation',
+        'Install',
+        '--reboot-option',
+        'NoReboot',
+      ]);
+      assert.equal(install.exitCode, 0);
+      assert.equal(install.summary['MissingCount'], 0);
+      assert.equal(install.summary['FailedCount'], 0);
+      const installed = (await inChroot(['dpkg-query', '-W', '-f', '${Version}', 'jq', 'libjq1'])).stdout;
+      assert.equal(installed, `${securityVersion}${securityVersion}`);
+
+      const after = await patchesOf(instanceId);
+      for (const id of ['jq.amd64', 'libjq1.amd64']) {
+        const patch = after.find((entry) => entry.KBId === id);
+        assert.equal(stateOf(patch), 'Installed', id);
+        assert.equal(patch?.Title, `${id}:${securityVersion}`);
+        assert.ok((patch?.InstalledTime?.getTime() ?? 0) > 0);
+      }
+      assert.equal(
+        after.filter((patch) => stateOf(patch) === 'Missing' || stateOf(patch) === 'Failed').length,
+        0,
+      );
+      const states = await admin.send(new DescribeInstancePatchStatesCommand({ InstanceIds: [instanceId] }));
+      assert.equal(states.InstancePatchStates?.[0]?.Operation, 'Install');
+      assert.equal(states.InstancePatchStates?.[0]?.MissingCount, 0);
+    },
+  );
+});
