@@ -26,7 +26,7 @@ import { bulwarkBin, repoRoot, startServer, type RunningServer } from './support
 const run = promisify(execFile);
 /** The wire's CamelCase state (the SDK types it as the UPPER_SNAKE model enum). */
 const stateOf = (patch: PatchComplianceData | undefined): string | undefined =>
-  patch?.State as string | undefined;
+  patch?.State === undefined ? undefined : `${patch.State}`;
 const isDebian = existsSync('/var/lib/dpkg/status') && existsSync('/usr/bin/apt-get');
 const isRoot = process.getuid?.() === 0;
 const release = 'bookworm';

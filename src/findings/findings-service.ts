@@ -242,6 +242,7 @@ export class FindingsService {
       const original = existing.get(key);
       pending.set(key, {
         pk: original?.pk,
+        version: original?.version,
         region: ctx.region,
         document,
         customerUpdated,
@@ -413,6 +414,7 @@ export class FindingsService {
       }
       writes.push({
         pk: current.pk,
+        version: current.version,
         // A finding of a linked Region is updated from the aggregation Region but stays in its own Region.
         region: current.document.Region ?? ctx.region,
         document: next.document,

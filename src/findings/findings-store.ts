@@ -21,6 +21,8 @@ import type { SqlCondition } from './finding-query-plan.js';
 /** A row change to write: a new finding (no pk) or a new version of an existing one. */
 export interface FindingWrite {
   pk: number | undefined;
+  /** The row version read with the finding being replaced; undefined for a new finding. */
+  version: number | undefined;
   region: string;
   document: FindingDocument;
   customerUpdated: number;
@@ -57,7 +59,12 @@ export interface SortTerm {
   direction: 'asc' | 'desc';
 }
 
-function columnsOf(region: string, document: FindingDocument, customerUpdated: number): FindingColumns {
+function columnsOf(
+  region: string,
+  document: FindingDocument,
+  customerUpdated: number,
+  version: number,
+): FindingColumns {
   const severity = completeSeverity(document.Severity ?? {});
   const label = severity.Label ?? 'INFORMATIONAL';
   return {
@@ -87,6 +94,7 @@ function columnsOf(region: string, document: FindingDocument, customerUpdated: n
         ? (parseAsffTimestamp(document['LastObservedAt']) ?? null)
         : null,
     customer_updated: customerUpdated,
+    version,
   };
 }
 
@@ -102,7 +110,8 @@ function rowsOf(w: FindingWrite): FindingRows {
   }
   return {
     pk: w.pk,
-    columns: columnsOf(w.region, w.document, w.customerUpdated),
+    expectedVersion: w.version,
+    columns: columnsOf(w.region, w.document, w.customerUpdated, w.version === undefined ? 0 : w.version + 1),
     document: JSON.stringify(w.document),
     types: types.length < 2 ? types : [...new Set(types)],
     resources,
@@ -140,6 +149,7 @@ export class FindingsStore {
     const rows: {
       pk: number;
       customer_updated: number;
+      version: number;
       document: string;
       product_arn: string;
       finding_id: string;
@@ -150,7 +160,14 @@ export class FindingsStore {
           ...(await db
             .selectFrom('findings as f')
             .innerJoin('finding_documents as d', 'd.finding_pk', 'f.pk')
-            .select(['f.pk', 'f.customer_updated', 'd.document', 'f.product_arn', 'f.finding_id'])
+            .select([
+              'f.pk',
+              'f.customer_updated',
+              'f.version',
+              'd.document',
+              'f.product_arn',
+              'f.finding_id',
+            ])
             .where('f.region', 'in', regions)
             .where('f.product_arn', '=', productArn)
             .where('f.finding_id', 'in', ids.slice(start, start + 500))
@@ -162,6 +179,7 @@ export class FindingsStore {
       found.set(identityKey(row.product_arn, row.finding_id), {
         pk: Number(row.pk),
         customerUpdated: row.customer_updated,
+        version: Number(row.version),
         document: JSON.parse(row.document) as FindingDocument,
       });
     }

@@ -81,6 +81,8 @@ export interface StoredFinding {
   pk: number;
   document: FindingDocument;
   customerUpdated: number;
+  /** The row version read with it (optimistic concurrency: a write expects it unchanged). */
+  version?: number;
 }
 
 /** One field's change, as GetFindingHistory reports it. */

@@ -37,6 +37,7 @@ async function insertFinding(
       first_observed_at_ms: null,
       last_observed_at_ms: null,
       customer_updated: 0,
+      version: 0,
     })
     .returning('pk')
     .executeTakeFirstOrThrow();

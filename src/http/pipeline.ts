@@ -15,6 +15,7 @@ import type { Db } from '../storage/database.js';
 import { ApiError, toWireError } from './errors.js';
 import type { Operation, OperationRequest, PreparedCall } from './operation.js';
 import { parseSignature, verifySignature, type SignedRequest } from './sigv4.js';
+import { inRetryingTransaction } from '../storage/index.js';
 
 /** The transport facts of one request that the pipeline and the audit trail need. */
 export interface CallEnvelope extends SignedRequest {
@@ -83,7 +84,7 @@ export class RequestPipeline {
           }),
         );
       }
-      return await this.db.transaction().execute(async (tx) => {
+      return await inRetryingTransaction(this.db, async (tx) => {
         const result = await call.run({
           actor: caller,
           accountId: caller.accountId,
@@ -133,7 +134,7 @@ export class RequestPipeline {
     audit.region = region;
     const resourceArn = call.resource({ accountId: actor.accountId, region });
     audit.resourceArn = resourceArn;
-    return this.db.transaction().execute(async (tx) => {
+    return inRetryingTransaction(this.db, async (tx) => {
       const result = await call.run({
         actor,
         accountId: actor.accountId,

@@ -135,6 +135,7 @@ export interface FindingsTable {
   first_observed_at_ms: number | null;
   last_observed_at_ms: number | null;
   customer_updated: number;
+  version: number;
 }
 
 export interface FindingDocumentsTable {

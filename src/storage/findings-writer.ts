@@ -8,6 +8,8 @@ export type FindingColumns = Omit<FindingsTable, 'pk'>;
 export interface FindingRows {
   /** The stored finding's pk; undefined for a new finding. */
   pk: number | undefined;
+  /** The row version the update expects (read with the finding); the write fails with WriteConflictError otherwise. */
+  expectedVersion: number | undefined;
   columns: FindingColumns;
   /** The serialized document. */
   document: string;

@@ -3,3 +3,4 @@ export type { Database, Db, DbExecutor, JobsTable, OutboxTable } from './databas
 export type { JobClaim, JobRow, WorkQueueSql } from './work-queue-sql.js';
 export type { FindingColumns, FindingRows, FindingsWriter } from './findings-writer.js';
 export { KyselyFindingsWriter } from './kysely-findings-writer.js';
+export { inRetryingTransaction } from './retrying-transaction.js';

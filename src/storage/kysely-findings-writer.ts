@@ -1,6 +1,7 @@
 /** The portable findings writer: multi-row Kysely inserts (the PostgreSQL path, and SQLite without its seam). */
 import type { DbExecutor } from './database.js';
 import type { FindingRows, FindingsWriter } from './findings-writer.js';
+import { WriteConflictError } from './write-conflict.js';
 
 /** Writes findings through Kysely query building; one multi-row insert per table. */
 export class KyselyFindingsWriter implements FindingsWriter {
@@ -19,7 +20,15 @@ export class KyselyFindingsWriter implements FindingsWriter {
     }
     for (const row of updates) {
       const pk = row.pk ?? 0;
-      await tx.updateTable('findings').set(row.columns).where('pk', '=', pk).execute();
+      const updated = await tx
+        .updateTable('findings')
+        .set(row.columns)
+        .where('pk', '=', pk)
+        .where('version', '=', row.expectedVersion ?? 0)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) {
+        throw new WriteConflictError(`finding ${pk} was changed by a concurrent transaction`);
+      }
       pks.push(pk);
     }
     const written = [...inserts, ...updates];

@@ -97,6 +97,7 @@ export function initialSchema(traits: DialectTraits): Migration {
         .addColumn('first_observed_at_ms', big)
         .addColumn('last_observed_at_ms', big)
         .addColumn('customer_updated', 'integer', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema
         .createIndex('findings_identity')

@@ -9,6 +9,7 @@ import { SqliteFindingsWriter } from './sqlite-findings-writer.js';
 function rows(id: string, pk: number | undefined, types: string[], resources: string[]): FindingRows {
   return {
     pk,
+    expectedVersion: pk === undefined ? undefined : 0,
     columns: {
       region: 'us-east-1',
       product_arn: 'arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default',
@@ -30,6 +31,7 @@ function rows(id: string, pk: number | undefined, types: string[], resources: st
       first_observed_at_ms: null,
       last_observed_at_ms: 4,
       customer_updated: 0,
+      version: pk === undefined ? 0 : 1,
     },
     document: JSON.stringify({ Id: id, version: pk === undefined ? 1 : 2 }),
     types,

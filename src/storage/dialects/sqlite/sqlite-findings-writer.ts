@@ -7,6 +7,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { DbExecutor } from '../../database.js';
 import type { FindingColumns, FindingRows, FindingsWriter } from '../../findings-writer.js';
+import { WriteConflictError } from '../../write-conflict.js';
 
 const findingColumns = [
   'region',
@@ -29,6 +30,7 @@ const findingColumns = [
   'first_observed_at_ms',
   'last_observed_at_ms',
   'customer_updated',
+  'version',
 ] as const satisfies readonly (keyof FindingColumns)[];
 
 type Statement = SqliteDatabase.Statement<unknown[]>;
@@ -67,6 +69,7 @@ function columnValues(columns: FindingColumns): unknown[] {
     columns.first_observed_at_ms,
     columns.last_observed_at_ms,
     columns.customer_updated,
+    columns.version,
   ];
 }
 
@@ -90,7 +93,10 @@ export class SqliteFindingsWriter implements FindingsWriter {
         s.insertDocument.run(pk, row.document);
       } else {
         pk = row.pk;
-        s.updateFinding.run(...columnValues(row.columns), pk);
+        // One writer: nothing can change the row between its read and this update, but check as every writer does.
+        if (s.updateFinding.run(...columnValues(row.columns), pk, row.expectedVersion ?? 0).changes !== 1) {
+          throw new WriteConflictError(`finding ${pk} was changed since it was read`);
+        }
         s.updateDocument.run(row.document, pk);
         s.deleteTypes.run(pk);
         s.deleteResources.run(pk);
@@ -118,7 +124,7 @@ export class SqliteFindingsWriter implements FindingsWriter {
         `insert into findings (${findingColumns.join(', ')}) values (${placeholders})`,
       ),
       updateFinding: c.prepare(
-        `update findings set ${findingColumns.map((name) => `${name} = ?`).join(', ')} where pk = ?`,
+        `update findings set ${findingColumns.map((name) => `${name} = ?`).join(', ')} where pk = ? and version = ?`,
       ),
       insertDocument: c.prepare('insert into finding_documents (finding_pk, document) values (?, ?)'),
       updateDocument: c.prepare('update finding_documents set document = ? where finding_pk = ?'),
