@@ -17,6 +17,8 @@ import { Scheduler } from '../worker/scheduler.js';
 import { WorkerLoop } from '../worker/worker-loop.js';
 import type { Config } from './config.js';
 import { createProbeTables, e2eProbesEnabled, eventLedgerProbe, slowJobProbe } from './e2e-probes.js';
+import { ComplianceStore, compliancePurgeOnDeregistration } from '../compliance/index.js';
+import { InventoryStore, inventoryPurgeOnDeregistration } from '../fleet/index.js';
 
 /** The running background loops of a node. */
 export interface BackgroundWork {
@@ -36,7 +38,11 @@ export async function composeWorker(
 ): Promise<BackgroundWork> {
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const log = logger.child({ worker: workerId });
-  const subscribers: EventSubscriber[] = [];
+  // Each capability forgets a deregistered instance's data itself, from the outbox event.
+  const subscribers: EventSubscriber[] = [
+    inventoryPurgeOnDeregistration(new InventoryStore()),
+    compliancePurgeOnDeregistration(new ComplianceStore()),
+  ];
   const roles = new Set(config.roles);
   const jobs: JobDefinition[] = [
     findingsRetentionJob(config.retentionDays),

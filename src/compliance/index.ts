@@ -28,3 +28,4 @@ export {
   type SeverityCounts,
 } from './model.js';
 export { parseComplianceFilters, type ComplianceFilter, type WireComplianceFilter } from './filters.js';
+export { compliancePurgeOnDeregistration } from './purge-subscriber.js';

@@ -35,3 +35,4 @@ export {
   type InventorySchema,
   type StoredInventoryItem,
 } from './inventory-model.js';
+export { inventoryPurgeOnDeregistration } from './inventory-purge-subscriber.js';
