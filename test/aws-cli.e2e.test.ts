@@ -14,6 +14,7 @@ import {
   type Credentials,
   type RunningServer,
 } from './support/server-harness.js';
+import { awsCliEnv } from './support/aws-cli-env.js';
 
 const run = promisify(execFile);
 
@@ -22,23 +23,6 @@ const hasBoto3 =
   spawnSync('python3', ['-c', 'import boto3'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
 
 /** Environment that uses only the given key: the developer's own AWS config and credentials are never read. */
-function awsEnv(credentials: Credentials, region = 'us-east-1'): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('AWS_') && !key.startsWith('BULWARK_')) env[key] = value;
-  }
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_DEFAULT_REGION: region,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-    AWS_MAX_ATTEMPTS: '1',
-  };
-}
-
 interface CliResult {
   code: number;
   stdout: string;
@@ -63,7 +47,7 @@ describe('AWS CLI and boto3 (e2e)', () => {
       const { stdout, stderr } = await run(
         'aws',
         ['securityhub', ...args, '--endpoint-url', server.endpoint, '--output', 'json'],
-        { env: awsEnv(credentials), timeout: 60_000 },
+        { env: awsCliEnv(credentials), timeout: 60_000 },
       );
       return { code: 0, stdout, stderr };
     } catch (error) {
@@ -165,7 +149,7 @@ print(json.dumps(out))
         'python3',
         ['-c', script, JSON.stringify({ endpoint: server.endpoint, finding })],
         {
-          env: awsEnv(key),
+          env: awsCliEnv(key),
           timeout: 60_000,
         },
       );

@@ -28,6 +28,7 @@ import {
   type Credentials,
   type RunningServer,
 } from './support/server-harness.js';
+import { awsCliEnv } from './support/aws-cli-env.js';
 
 const run = promisify(execFile);
 const hasAwsCli = commandExists('aws');
@@ -40,23 +41,6 @@ interface Registered {
   AccountId: string;
   AccessKeyId: string;
   SecretAccessKey: string;
-}
-
-function awsEnv(credentials: Pick<Credentials, 'accessKeyId' | 'secretAccessKey'>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('AWS_') && !key.startsWith('BULWARK_')) env[key] = value;
-  }
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-    AWS_MAX_ATTEMPTS: '1',
-  };
 }
 
 describe('SSM fleet (e2e)', () => {
@@ -87,7 +71,7 @@ describe('SSM fleet (e2e)', () => {
     args: string[],
   ): Promise<unknown> => {
     const { stdout } = await run('aws', [...args, '--endpoint-url', server.endpoint, '--output', 'json'], {
-      env: awsEnv(credentials),
+      env: awsCliEnv(credentials),
       timeout: 60_000,
     });
     return JSON.parse(stdout) as unknown;

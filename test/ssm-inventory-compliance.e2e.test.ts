@@ -19,6 +19,7 @@ import {
   type Credentials,
   type RunningServer,
 } from './support/server-harness.js';
+import { awsCliEnv } from './support/aws-cli-env.js';
 
 const run = promisify(execFile);
 const hasAwsCli = commandExists('aws');
@@ -28,23 +29,6 @@ interface Registered {
   InstanceId: string;
   AccessKeyId: string;
   SecretAccessKey: string;
-}
-
-function awsEnv(credentials: Key): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('AWS_') && !key.startsWith('BULWARK_')) env[key] = value;
-  }
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-    AWS_MAX_ATTEMPTS: '1',
-  };
 }
 
 describe('SSM inventory and compliance (e2e)', () => {
@@ -74,7 +58,7 @@ describe('SSM inventory and compliance (e2e)', () => {
       'aws',
       ['ssm', ...args, '--endpoint-url', server.endpoint, '--output', 'json'],
       {
-        env: awsEnv(key),
+        env: awsCliEnv(key),
         timeout: 60_000,
       },
     );

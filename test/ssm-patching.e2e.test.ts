@@ -25,26 +25,10 @@ import {
   type Credentials,
   type RunningServer,
 } from './support/server-harness.js';
+import { awsCliEnv } from './support/aws-cli-env.js';
 
 const run = promisify(execFile);
 const hasAwsCli = commandExists('aws');
-
-function awsEnv(credentials: Credentials): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('AWS_') && !key.startsWith('BULWARK_')) env[key] = value;
-  }
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-    AWS_MAX_ATTEMPTS: '1',
-  };
-}
 
 describe('SSM Patch Manager (e2e)', () => {
   let server: RunningServer;
@@ -66,7 +50,7 @@ describe('SSM Patch Manager (e2e)', () => {
         'aws',
         ['ssm', ...args, '--endpoint-url', server.endpoint, '--output', 'json'],
         {
-          env: awsEnv(key),
+          env: awsCliEnv(key),
           timeout: 60_000,
         },
       );
