@@ -1,7 +1,7 @@
 /** The SSM Compliance operations over awsJson1_1 (`AmazonSSM.*`, IAM `ssm:*`). */
 import { awsJsonRoute } from '../http/aws-json-operation.js';
 import type { AwsJsonRoute } from '../http/aws-json-router.js';
-import { ssmService, withSsmNextToken } from '../fleet/index.js';
+import { ssmService, withNextToken } from '../fleet/index.js';
 import { parseComplianceFilters } from './filters.js';
 import type { ComplianceService } from './service.js';
 import {
@@ -46,7 +46,7 @@ export function complianceRoutes(compliance: ComplianceService): AwsJsonRoute[] 
           maxResults: input.MaxResults,
           nextToken: input.NextToken,
         });
-        return withSsmNextToken({ ComplianceItems: page.items.map(toWireComplianceItem) }, page.nextToken);
+        return withNextToken({ ComplianceItems: page.items.map(toWireComplianceItem) }, page.nextToken);
       },
     }),
     awsJsonRoute(ssmService, {
@@ -58,7 +58,7 @@ export function complianceRoutes(compliance: ComplianceService): AwsJsonRoute[] 
           maxResults: input.MaxResults,
           nextToken: input.NextToken,
         });
-        return withSsmNextToken(
+        return withNextToken(
           { ComplianceSummaryItems: page.items.map(toWireComplianceSummary) },
           page.nextToken,
         );
@@ -73,7 +73,7 @@ export function complianceRoutes(compliance: ComplianceService): AwsJsonRoute[] 
           maxResults: input.MaxResults,
           nextToken: input.NextToken,
         });
-        return withSsmNextToken(
+        return withNextToken(
           { ResourceComplianceSummaryItems: page.items.map(toWireResourceSummary) },
           page.nextToken,
         );

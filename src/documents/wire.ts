@@ -1,6 +1,6 @@
 /** The AWS shapes of documents, service settings and associations: zod input schemas and output mappers. */
 import { z } from 'zod';
-import { ssmError, toEpochSeconds } from '../fleet/index.js';
+import { ssmPageOf, toEpochSeconds } from '../fleet/index.js';
 import type { AssociationView } from './associations-service.js';
 import type { VisibleDocument } from './documents-service.js';
 import {
@@ -218,23 +218,16 @@ export const updateAssociationStatusSchema = z.object({
   }),
 });
 
-/** A page of `items` after the opaque `token`; `NextToken` only when more remain. */
+/** A page of `items` after the opaque `token` (only an absent token starts over); `NextToken` only when more remain. */
 export function page<T>(
   items: readonly T[],
   maxResults: number,
   token: string | undefined,
 ): { items: T[]; nextToken?: string } {
-  let offset = 0;
-  if (token !== undefined) {
-    const decoded = /^o(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-    if (decoded === null) throw ssmError('InvalidNextToken', 'The NextToken is not valid.');
-    offset = Number(decoded[1]);
-  }
-  const slice = items.slice(offset, offset + maxResults);
-  const next = offset + maxResults;
-  return next < items.length
-    ? { items: slice, nextToken: Buffer.from(`o${next}`).toString('base64url') }
-    : { items: slice };
+  const result = ssmPageOf(items, { nextToken: token, maxResults }, null, maxResults, []);
+  return result.nextToken === undefined
+    ? { items: result.items }
+    : { items: result.items, nextToken: result.nextToken };
 }
 
 const definedOnly = <T extends Record<string, unknown>>(shape: T): T =>

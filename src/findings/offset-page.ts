@@ -1,53 +1,23 @@
-/** Pagination of short, fully loaded lists (insights, rules, products): an opaque offset bound to the request. */
-import { createHash } from 'node:crypto';
+/** Security Hub's paging of short lists (insights, rules, products, members): absent, '' and 'NULL' start over. */
 import { invalidInput } from '../http/errors.js';
+import { offsetPage, type OffsetPage } from '../http/offset-page.js';
 
-/** One page of a list and the token of the next one (undefined on the last page). */
-export interface Page<T> {
-  items: T[];
-  nextToken: string | undefined;
-}
+export { withNextToken } from '../http/offset-page.js';
 
-/** The page of `items` that `nextToken` points at; absent, '' and 'NULL' mean the first page. */
+/** One page of a Security Hub list. */
+export type Page<T> = OffsetPage<T>;
+
+/** The page of `items` that `nextToken` points at; a token only works with the request (`requestKey`) that made it. */
 export function pageOf<T>(
   items: readonly T[],
   request: { nextToken?: string | undefined; maxResults?: number | undefined },
   requestKey: unknown = null,
   defaultSize = 100,
-): Page<T> {
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify(requestKey))
-    .digest('base64url')
-    .slice(0, 12);
-  const offset = decodeOffset(request.nextToken, fingerprint);
-  const end = offset + (request.maxResults ?? defaultSize);
-  return {
-    items: items.slice(offset, end),
-    nextToken:
-      end < items.length ? Buffer.from(JSON.stringify([end, fingerprint])).toString('base64url') : undefined,
-  };
-}
-
-function decodeOffset(token: string | undefined, fingerprint: string): number {
-  if (token === undefined || token === '' || token === 'NULL') return 0;
-  try {
-    const [offset, tokenFingerprint] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as [
-      unknown,
-      unknown,
-    ];
-    if (Number.isSafeInteger(offset) && (offset as number) >= 0 && tokenFingerprint === fingerprint) {
-      return offset as number;
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw invalidInput('NextToken: is invalid or does not belong to this request');
-}
-
-/** Puts `nextToken` on a response only when there is a next page, as AWS does. */
-export function withNextToken<R extends object>(
-  response: R,
-  nextToken: string | undefined,
-): R & { NextToken?: string } {
-  return nextToken === undefined ? response : { ...response, NextToken: nextToken };
+): OffsetPage<T> {
+  return offsetPage(items, request, {
+    requestKey,
+    defaultSize,
+    firstPageTokens: ['', 'NULL'],
+    invalidToken: () => invalidInput('NextToken: is invalid or does not belong to this request'),
+  });
 }

@@ -16,7 +16,7 @@ export {
   type SsmResourceType,
   type Tag,
 } from './model.js';
-export { ssmPageOf, withSsmNextToken, type SsmPage } from './inventory-page.js';
+export { ssmPageOf, withNextToken, type SsmPage } from './inventory-page.js';
 export {
   InventoryService,
   type InstanceDirectory,

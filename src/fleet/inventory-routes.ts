@@ -1,7 +1,7 @@
 /** The SSM inventory operations over awsJson1_1 (`AmazonSSM.*`, IAM `ssm:*`). */
 import { awsJsonRoute } from '../http/aws-json-operation.js';
 import type { AwsJsonRoute } from '../http/aws-json-router.js';
-import { withSsmNextToken } from './inventory-page.js';
+import { withNextToken } from './inventory-page.js';
 import type { InventoryService } from './inventory-service.js';
 import {
   fromWireEntityFilters,
@@ -52,7 +52,7 @@ export function inventoryRoutes(inventory: InventoryService): AwsJsonRoute[] {
           maxResults: input.MaxResults,
           nextToken: input.NextToken,
         });
-        return withSsmNextToken(
+        return withNextToken(
           {
             TypeName: page.typeName,
             InstanceId: page.instanceId,
@@ -77,7 +77,7 @@ export function inventoryRoutes(inventory: InventoryService): AwsJsonRoute[] {
           maxResults: input.MaxResults,
           nextToken: input.NextToken,
         });
-        return withSsmNextToken({ Entities: page.items.map(toWireEntity) }, page.nextToken);
+        return withNextToken({ Entities: page.items.map(toWireEntity) }, page.nextToken);
       },
     }),
     awsJsonRoute(ssmService, {
@@ -89,7 +89,7 @@ export function inventoryRoutes(inventory: InventoryService): AwsJsonRoute[] {
           maxResults: input.MaxResults,
           nextToken: input.NextToken,
         });
-        return withSsmNextToken({ Schemas: page.items.map(toWireSchema) }, page.nextToken);
+        return withNextToken({ Schemas: page.items.map(toWireSchema) }, page.nextToken);
       },
     }),
   ];

@@ -7,7 +7,7 @@
  */
 import { awsJsonRoute } from '../http/aws-json-operation.js';
 import type { AwsJsonRoute } from '../http/aws-json-router.js';
-import { managedInstanceArn, ssmError, ssmService, withSsmNextToken } from '../fleet/index.js';
+import { managedInstanceArn, ssmError, ssmService, withNextToken } from '../fleet/index.js';
 import type { CommandsService } from './service.js';
 import {
   cancelCommandSchema,
@@ -85,7 +85,7 @@ export function commandsRoutes(commands: CommandsService): AwsJsonRoute[] {
           maxResults: input.MaxResults,
           nextToken: input.NextToken,
         });
-        return withSsmNextToken({ Commands: page.items.map(toWireCommand) }, page.nextToken);
+        return withNextToken({ Commands: page.items.map(toWireCommand) }, page.nextToken);
       },
     }),
     awsJsonRoute(ssmService, {
@@ -100,7 +100,7 @@ export function commandsRoutes(commands: CommandsService): AwsJsonRoute[] {
           nextToken: input.NextToken,
         });
         const details = input.Details ?? false;
-        return withSsmNextToken(
+        return withNextToken(
           { CommandInvocations: page.items.map((item) => toWireCommandInvocation(item, details)) },
           page.nextToken,
         );

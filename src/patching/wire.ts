@@ -1,7 +1,6 @@
 /** Patch Manager's AWS shapes: zod schemas of the requests and mappers to and from the domain. */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ssmError, toEpochSeconds } from '../fleet/index.js';
+import { ssmPageOf, toEpochSeconds } from '../fleet/index.js';
 import {
   complianceLevels,
   operatingSystems,
@@ -269,36 +268,13 @@ export function toWirePatchGroupState(state: PatchGroupState): Record<string, nu
   };
 }
 
-interface PageToken {
-  o: number;
-  q: string;
-}
-
 /** One page of an in-memory listing with an opaque NextToken bound to the request's parameters. */
 export function paginate<T>(
   items: readonly T[],
   request: { maxResults: number; nextToken: string | undefined; parameters: unknown },
 ): { page: T[]; nextToken?: string } {
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify(request.parameters))
-    .digest('base64url')
-    .slice(0, 16);
-  let offset = 0;
-  if (request.nextToken !== undefined) {
-    let token: Partial<PageToken> | undefined;
-    try {
-      token = JSON.parse(Buffer.from(request.nextToken, 'base64url').toString('utf8')) as Partial<PageToken>;
-    } catch {
-      token = undefined;
-    }
-    if (token === undefined || typeof token.o !== 'number' || token.q !== fingerprint || token.o < 0) {
-      throw ssmError('InvalidNextToken', 'The specified token is not valid.');
-    }
-    offset = token.o;
-  }
-  const page = items.slice(offset, offset + request.maxResults);
-  const next = offset + request.maxResults;
-  return next < items.length
-    ? { page, nextToken: Buffer.from(JSON.stringify({ o: next, q: fingerprint })).toString('base64url') }
-    : { page };
+  const result = ssmPageOf(items, request, request.parameters, request.maxResults, []);
+  return result.nextToken === undefined
+    ? { page: result.items }
+    : { page: result.items, nextToken: result.nextToken };
 }
