@@ -2,15 +2,16 @@
 import type { Transaction } from 'kysely';
 import type { Database, Db } from './database.js';
 import { isPostgresRetryableConflict } from './dialects/postgres/postgres-conflicts.js';
+import { isSqliteBusy } from './dialects/sqlite/sqlite-conflicts.js';
 import { WriteConflictError } from './write-conflict.js';
 
-const maxAttempts = 3;
+const maxAttempts = 5;
 
 /**
- * `body` must do all its work in `tx` (it is rolled back and run again on a conflict). SQLite has one writer and
- * never conflicts this way; on PostgreSQL two calls inserting the same new key race on its unique index, and two
- * calls updating the same row race on its version (WriteConflictError): the loser's next attempt reads the
- * winner's row and decides again.
+ * `body` must do all its work in `tx` (it is rolled back and run again on a conflict). On SQLite a transaction
+ * conflicts only when another process (an admin command) holds the file's write lock; on PostgreSQL two calls
+ * inserting the same new key race on its unique index, and two calls updating the same row race on its version
+ * (WriteConflictError): the loser's next attempt reads the winner's row and decides again.
  */
 export async function inRetryingTransaction<T>(
   db: Db,
@@ -20,9 +21,10 @@ export async function inRetryingTransaction<T>(
     try {
       return await db.transaction().execute(body);
     } catch (error) {
-      const conflict = error instanceof WriteConflictError || isPostgresRetryableConflict(error);
+      const conflict =
+        error instanceof WriteConflictError || isPostgresRetryableConflict(error) || isSqliteBusy(error);
       if (attempt >= maxAttempts || !conflict) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
     }
   }
 }
