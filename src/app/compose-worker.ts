@@ -19,6 +19,10 @@ import type { Config } from './config.js';
 import { createProbeTables, e2eProbesEnabled, eventLedgerProbe, slowJobProbe } from './e2e-probes.js';
 import { ComplianceStore, compliancePurgeOnDeregistration } from '../compliance/index.js';
 import { InventoryStore, inventoryPurgeOnDeregistration } from '../fleet/index.js';
+import { controlEvaluationSubscriber, controlsSweepJob, evaluateAccountJob } from '../controls/index.js';
+import type { FindingsWriter } from '../storage/findings-writer.js';
+import { composeControls } from './compose-controls.js';
+import { composeFindingsCore } from './compose-findings.js';
 
 /** The running background loops of a node. */
 export interface BackgroundWork {
@@ -35,18 +39,23 @@ export async function composeWorker(
   traits: DialectTraits,
   config: Config,
   logger: Logger,
+  findingsWriter: FindingsWriter,
 ): Promise<BackgroundWork> {
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const log = logger.child({ worker: workerId });
   // Each capability forgets a deregistered instance's data itself, from the outbox event.
+  const controls = composeControls(config, composeFindingsCore(findingsWriter));
   const subscribers: EventSubscriber[] = [
     inventoryPurgeOnDeregistration(new InventoryStore()),
     compliancePurgeOnDeregistration(new ComplianceStore()),
+    controlEvaluationSubscriber(controls.evaluator, controls.patchFindings),
   ];
   const roles = new Set(config.roles);
   const jobs: JobDefinition[] = [
     findingsRetentionJob(config.retentionDays),
     commandTimeoutsJob(new InvocationTransitions(new CommandsStore())),
+    evaluateAccountJob(controls.evaluator),
+    controlsSweepJob(controls.evaluator, controls.hubs, config.controlsSweepMs),
   ];
   if (roles.has('worker') || roles.has('scheduler')) {
     // Every node that seals must hold the same key (like master.key); the first start creates it.
@@ -95,8 +104,8 @@ export async function composeWorker(
 /** The database and logger of a node without the api role (which otherwise come from composeApp). */
 export async function openBackgroundNode(
   config: Config,
-): Promise<{ db: Db; logger: Logger; close(): Promise<void> }> {
+): Promise<{ db: Db; findingsWriter: FindingsWriter; logger: Logger; close(): Promise<void> }> {
   const logger = pino({ level: config.logLevel, base: { service: 'bulwark' } });
-  const { db } = await openDatabase(config.database);
-  return { db, logger, close: () => db.destroy() };
+  const { db, findingsWriter } = await openDatabase(config.database);
+  return { db, findingsWriter, logger, close: () => db.destroy() };
 }

@@ -1,34 +1,19 @@
 /** The composition root: stores → services → routes, with plain constructors. */
 import { pino, type Logger } from 'pino';
 import { sql } from 'kysely';
-import {
-  AccessService,
-  AccessStore,
-  MembersService,
-  MembersStore,
-  SecretBox,
-  loadMasterKey,
-} from '../access/index.js';
+import { AccessService, AccessStore, SecretBox, loadMasterKey } from '../access/index.js';
+import { standardsRoutes } from '../controls/index.js';
+import { composeControls } from './compose-controls.js';
+import { composeFindingsCore } from './compose-findings.js';
 import { AuditStore, auditRoutes } from '../audit/index.js';
 import {
-  AutomationRulesService,
-  AutomationRulesStore,
-  FindingsService,
-  FindingsStore,
-  HubService,
-  HubStore,
   InsightsService,
   InsightsStore,
-  ProductSubscriptionsStore,
   ProductsService,
-  StoredIngestPolicy,
   TagsService,
   automationRulesRoutes,
   findingAggregatorRoutes,
-  FindingAggregatorService,
-  FindingAggregatorStore,
   findingsRoutes,
-  findingScope,
   membersRoutes,
   insightsRoutes,
   productsRoutes,
@@ -55,6 +40,7 @@ import { RequestPipeline } from '../http/pipeline.js';
 import { RestJsonRouter } from '../http/rest-json-router.js';
 import { createHttpServer, type HttpServer } from '../http/server.js';
 import type { Db } from '../storage/database.js';
+import type { FindingsWriter } from '../storage/findings-writer.js';
 import { openDatabase } from '../storage/open-database.js';
 import type { Config } from './config.js';
 import { ComplianceService, ComplianceStore, complianceRoutes } from '../compliance/index.js';
@@ -86,6 +72,8 @@ import {
 /** A composed Bulwark node. */
 export interface App {
   db: Db;
+  /** The engine's findings writer (the worker loops of this node share it). */
+  findingsWriter: FindingsWriter;
   access: AccessService;
   http: HttpServer;
   logger: Logger;
@@ -100,18 +88,9 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
   const secrets = new SecretBox(loadMasterKey(config.masterKeyFile, process.env['BULWARK_MASTER_KEY']));
   const access = new AccessService(db, new AccessStore(), secrets);
   const metrics = new Metrics();
-  const hubStore = new HubStore();
-  const members = new MembersService(new MembersStore());
-  const hub = new HubService(hubStore, members);
-  const productSubscriptions = new ProductSubscriptionsStore();
-  const automationRules = new AutomationRulesService(new AutomationRulesStore(), hubStore);
-  const ingestPolicy = new StoredIngestPolicy(productSubscriptions, automationRules);
-  const aggregators = new FindingAggregatorService(new FindingAggregatorStore());
-  const findings = new FindingsService(
-    new FindingsStore(findingsWriter),
-    ingestPolicy,
-    findingScope(members, aggregators),
-  );
+  const core = composeFindingsCore(findingsWriter);
+  const { hubStore, hub, members, productSubscriptions, automationRules, aggregators, findings } = core;
+  const controls = composeControls(config, core);
   const insights = new InsightsService(new InsightsStore(), findings, hubStore);
   const products = new ProductsService(productSubscriptions);
   const tags = new TagsService(hubStore, insights, automationRules);
@@ -204,6 +183,7 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
       ...tagsRoutes(hub, tags),
       ...membersRoutes(hub, members),
       ...findingAggregatorRoutes(hub, aggregators),
+      ...standardsRoutes(hub, controls.standards),
     ]),
     awsJson: new AwsJsonRouter([
       ...auditRoutes(audit),
@@ -223,6 +203,7 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
   });
   return {
     db,
+    findingsWriter,
     access,
     http,
     logger,

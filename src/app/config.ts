@@ -22,6 +22,10 @@ const configSchema = z.strictObject({
   workerPollMs: z.number().int().min(10),
   /** A managed instance is Online this long after its last heartbeat, then ConnectionLost (agent pings every 5 min). */
   pingTimeoutSeconds: z.number().int().min(1),
+  /** How often every control of every account is evaluated again (ms); change-triggered runs come on top. */
+  controlsSweepMs: z.number().int().min(1000),
+  /** The lowest patch compliance level whose missing patches become findings. */
+  patchFindingsLevel: z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNSPECIFIED']),
 });
 
 /** A role a node can run. */
@@ -47,6 +51,8 @@ const environmentNames: Record<keyof Config, string> = {
   workerLeaseMs: 'BULWARK_WORKER_LEASE_MS',
   workerPollMs: 'BULWARK_WORKER_POLL_MS',
   pingTimeoutSeconds: 'BULWARK_PING_TIMEOUT_SECONDS',
+  controlsSweepMs: 'BULWARK_CONTROLS_SWEEP_MS',
+  patchFindingsLevel: 'BULWARK_PATCH_FINDINGS_LEVEL',
 };
 
 const numericKeys = new Set<keyof Config>([
@@ -57,6 +63,7 @@ const numericKeys = new Set<keyof Config>([
   'workerLeaseMs',
   'workerPollMs',
   'pingTimeoutSeconds',
+  'controlsSweepMs',
 ]);
 
 /** Roles given as `api,worker`, or repeated (`['api', 'worker']`, each possibly a comma list); `all` means every role. */
@@ -124,6 +131,8 @@ export function loadConfig(
     workerLeaseMs: 30_000,
     workerPollMs: 500,
     pingTimeoutSeconds: 660,
+    controlsSweepMs: 600_000,
+    patchFindingsLevel: 'UNSPECIFIED',
     ...merged,
   };
   resolved['roles'] = parseRoles(resolved['roles']);

@@ -53,7 +53,13 @@ export function registerServerCommand(program: Command): void {
       // The api role composes the HTTP node; the background loops share its database (SQLite: one writer).
       const app = roles.has('api') ? await composeApp(config) : undefined;
       const node = app ?? (await openBackgroundNode(config));
-      const background = await composeWorker(node.db, dialectTraitsFor(config.database), config, node.logger);
+      const background = await composeWorker(
+        node.db,
+        dialectTraitsFor(config.database),
+        config,
+        node.logger,
+        node.findingsWriter,
+      );
       await background.start();
       const out: string[] = [];
       if (app !== undefined) {

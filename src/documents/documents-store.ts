@@ -282,6 +282,18 @@ export class DocumentsStore {
       .execute();
   }
 
+  /** The names of `owner`'s documents shared with everyone. */
+  async publicNames(db: DbExecutor, owner: string, region: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('ssm_document_permissions')
+      .select('name')
+      .where('account_id', '=', owner)
+      .where('region', '=', region)
+      .where('shared_with', '=', 'all')
+      .execute();
+    return rows.map((row) => row.name);
+  }
+
   /** How many of `owner`'s documents are public, other than `except`. */
   async countPublic(db: DbExecutor, owner: string, region: string, except: string): Promise<number> {
     const row = await db

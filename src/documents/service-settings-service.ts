@@ -1,6 +1,8 @@
 /** SSM service settings per account and Region (ssm-api.md §9.3): Get, Update, Reset of the known settings. */
 import type { Ctx } from '../app/ctx.js';
 import { ssmError } from '../fleet/index.js';
+import type { DbExecutor } from '../storage/database.js';
+import { appendEvent } from '../worker/index.js';
 import type { DocumentsStore } from './documents-store.js';
 
 /** The setting that blocks public document sharing when `Disable`. */
@@ -88,11 +90,27 @@ export class ServiceSettingsService {
       modifiedBy: ctx.actor.principalArn,
       modifiedAt: ctx.now,
     });
+    await this.changed(ctx, id);
+  }
+
+  private async changed(ctx: Ctx, settingId: string): Promise<void> {
+    await appendEvent(
+      ctx.tx,
+      { type: 'ServiceSettingChanged', accountId: ctx.accountId, region: ctx.region, settingId },
+      ctx.now.getTime(),
+    );
+  }
+
+  /** The value of the public-sharing setting of an account, read outside a request (controls). */
+  async publicSharingValue(db: DbExecutor, accountId: string, region: string): Promise<string> {
+    const stored = await this.store.setting(db, accountId, region, publicSharingSettingId);
+    return stored?.value ?? knownSettings.get(publicSharingSettingId)?.defaultValue ?? 'Enable';
   }
 
   async reset(ctx: Ctx, settingId: string): Promise<ServiceSetting> {
     const { id } = this.normalize(ctx, settingId);
     await this.store.deleteSetting(ctx.tx, ctx.accountId, ctx.region, id);
+    await this.changed(ctx, id);
     return this.get(ctx, id);
   }
 

@@ -125,6 +125,13 @@ export const ownAccountOnly: AccountScope = {
   visibleRegions: (_db, _accountId, region) => Promise.resolve([region]),
 };
 
+/** A PASSED finding whose workflow is open becomes RESOLVED (SUPPRESSED stays as the user left it). */
+function resolvedIfPassed(document: FindingDocument): FindingDocument {
+  const status = document.Workflow?.Status;
+  if (document.Compliance?.Status !== 'PASSED' || status === 'RESOLVED' || status === 'SUPPRESSED') return document;
+  return { ...document, Workflow: { ...document.Workflow, Status: 'RESOLVED' }, WorkflowState: 'RESOLVED' };
+}
+
 /** Owns the findings rules. */
 export class FindingsService {
   constructor(
@@ -187,6 +194,20 @@ export class FindingsService {
     return { SuccessCount: accepted.length, FailedCount: failed.length, FailedFindings: failed };
   }
 
+  /**
+   * Findings Bulwark produces itself (control and patch findings): validated like any import but exempt from the
+   * caller and product-subscription rules, which govern outside producers. A PASSED result resolves the finding's
+   * workflow, as Security Hub does for its control findings.
+   */
+  async importServiceFindings(ctx: Ctx, rawFindings: readonly unknown[]): Promise<void> {
+    const valid = rawFindings.map((raw) => {
+      const result = validateFinding(raw);
+      if (!result.ok) throw new Error(`Bulwark produced an invalid finding: ${result.message}`);
+      return result.finding as unknown as FindingDocument;
+    });
+    await this.storeImported(ctx, valid, { resolvePassed: true });
+  }
+
   /** Request-level rule: the caller imports only into its own account, Region and products. */
   private assertCallerOwns(ctx: Ctx, findings: readonly FindingDocument[]): void {
     for (const finding of findings) {
@@ -203,7 +224,11 @@ export class FindingsService {
     }
   }
 
-  private async storeImported(ctx: Ctx, findings: readonly FindingDocument[]): Promise<void> {
+  private async storeImported(
+    ctx: Ctx,
+    findings: readonly FindingDocument[],
+    options: { resolvePassed: boolean } = { resolvePassed: false },
+  ): Promise<void> {
     if (findings.length === 0) return;
     const existing = await this.store.findByIdentities(
       ctx.tx,
@@ -230,6 +255,7 @@ export class FindingsService {
           ? createFinding(incoming, context, 'adopt')
           : reimportFinding(current, incoming, context);
       let customerUpdated = current?.customerUpdated ?? 0;
+      if (options.resolvePassed) document = resolvedIfPassed(document);
       for (const rule of rules) {
         if (!rule.matches(document)) continue;
         ({ document, customerUpdated } = applyFieldsUpdate(

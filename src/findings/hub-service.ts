@@ -13,17 +13,31 @@ export interface MembershipCheck {
   hasMembers(ctx: Ctx): Promise<boolean>;
 }
 
+/** What else happens, in the same transaction, when a hub is enabled or disabled (standards, controls). */
+export interface HubLifecycleListener {
+  enabled(ctx: Ctx, options: { enableDefaultStandards: boolean }): Promise<void>;
+  disabled(ctx: Ctx): Promise<void>;
+}
+
 /** Owns hub enablement and the "not subscribed" rule every other Security Hub call obeys. */
 export class HubService {
+  private readonly listeners: HubLifecycleListener[] = [];
+
   constructor(
     private readonly store: HubStore,
     private readonly memberships: MembershipCheck,
   ) {}
 
+  /** Adds a listener (the composition root wires the standards capability this way). */
+  listen(listener: HubLifecycleListener): void {
+    this.listeners.push(listener);
+  }
+
   async enable(
     ctx: Ctx,
     input: {
       Tags?: Record<string, string> | undefined;
+      EnableDefaultStandards?: boolean | undefined;
       ControlFindingGenerator?: 'STANDARD_CONTROL' | 'SECURITY_CONTROL' | undefined;
     },
   ): Promise<void> {
@@ -40,6 +54,9 @@ export class HubService {
     };
     await this.store.insert(ctx.tx, hub);
     if (input.Tags !== undefined) await this.store.putTags(ctx.tx, ctx.accountId, hub.hubArn, input.Tags);
+    for (const listener of this.listeners) {
+      await listener.enabled(ctx, { enableDefaultStandards: input.EnableDefaultStandards ?? true });
+    }
   }
 
   /** The caller's hub; InvalidAccess when the account has not enabled Security Hub in this Region. */
@@ -82,5 +99,6 @@ export class HubService {
     }
     await this.store.delete(ctx.tx, ctx.accountId, ctx.region);
     await this.store.removeAllTags(ctx.tx, hub.hubArn);
+    for (const listener of this.listeners) await listener.disabled(ctx);
   }
 }

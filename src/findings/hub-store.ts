@@ -33,6 +33,12 @@ export class HubStore {
         };
   }
 
+  /** Every account and Region with a hub. */
+  async list(db: DbExecutor): Promise<{ accountId: string; region: string }[]> {
+    const rows = await db.selectFrom('hubs').select(['account_id', 'region']).orderBy('account_id').execute();
+    return rows.map((row) => ({ accountId: row.account_id, region: row.region }));
+  }
+
   async insert(db: DbExecutor, hub: Hub): Promise<void> {
     await db
       .insertInto('hubs')

@@ -5,7 +5,7 @@ export { automationRulesRoutes } from './automation-rules-routes.js';
 export { findingsRoutes } from './findings-routes.js';
 export { FindingsService, ownAccountOnly, type AccountScope, type IngestRule } from './findings-service.js';
 export { FindingsStore } from './findings-store.js';
-export { HubService } from './hub-service.js';
+export { HubService, hubArnOf, type HubLifecycleListener } from './hub-service.js';
 export { HubStore } from './hub-store.js';
 export { StoredIngestPolicy } from './ingest-policy.js';
 export { InsightsService } from './insights-service.js';
@@ -22,3 +22,10 @@ export { findingAggregatorRoutes } from './finding-aggregator-routes.js';
 export { FindingAggregatorService } from './finding-aggregator-service.js';
 export { FindingAggregatorStore } from './finding-aggregator-store.js';
 export { findingScope } from './finding-scope.js';
+export {
+  bodyWithLabels,
+  queryInteger,
+  queryString,
+  securityHubOperation,
+} from './security-hub-operation.js';
+export { pageOf, withNextToken } from './offset-page.js';

@@ -10,6 +10,7 @@ export {
   defaultPingTimeoutSeconds,
   instanceIdOfActor,
   managedInstanceArn,
+  pingStatusOf,
   ssmResourceArn,
   type ManagedInstance,
   type PingStatus,

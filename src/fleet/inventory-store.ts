@@ -82,6 +82,25 @@ export class InventoryStore {
     return (await query.orderBy('instance_id').execute()).map(toItem);
   }
 
+  /** When each instance (all, or those listed) last uploaded inventory of any type; hash-only re-uploads count. */
+  async lastReportedAt(
+    db: DbExecutor,
+    scope: InventoryScope,
+    instanceIds?: readonly string[],
+  ): Promise<Map<string, Date>> {
+    let query = db
+      .selectFrom('inventory_items')
+      .select((eb) => ['instance_id', eb.fn.max('updated_at').as('last')])
+      .where('account_id', '=', scope.accountId)
+      .where('region', '=', scope.region);
+    if (instanceIds !== undefined) {
+      if (instanceIds.length === 0) return new Map();
+      query = query.where('instance_id', 'in', [...instanceIds]);
+    }
+    const rows = await query.groupBy('instance_id').execute();
+    return new Map(rows.map((row) => [row.instance_id, new Date(Number(row.last))]));
+  }
+
   /** Writes an item's new content (insert or replace). */
   async saveItem(
     db: DbExecutor,

@@ -40,6 +40,14 @@ export interface DocumentPermissionChanged {
   public: boolean;
 }
 
+/** An SSM service setting was updated or reset (SSM.7 watches the public-sharing setting). */
+export interface ServiceSettingChanged {
+  type: 'ServiceSettingChanged';
+  accountId: string;
+  region: string;
+  settingId: string;
+}
+
 /** An association's status on one managed node changed (feeds association compliance, SSM.3). */
 export interface AssociationStatusChanged {
   type: 'AssociationStatusChanged';
@@ -119,6 +127,7 @@ export type BulwarkEvent =
   | InstanceInformationUpdated
   | DocumentChanged
   | DocumentPermissionChanged
+  | ServiceSettingChanged
   | AssociationStatusChanged
   | InventoryChanged
   | ComplianceChanged

@@ -12,6 +12,7 @@ import { patchingSchema } from './0008-patching.js';
 import { documentsAssociationsSchema } from './0009-documents-associations.js';
 import { findingAggregatorsSchema } from './0010-finding-aggregators.js';
 import { commandsSchema } from './0012-commands.js';
+import { controlsSchema } from './0013-controls.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -26,5 +27,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0009-documents-associations': documentsAssociationsSchema(traits),
     '0010-finding-aggregators': findingAggregatorsSchema(traits),
     '0012-commands': commandsSchema(traits),
+    '0013-controls': controlsSchema(traits),
   };
 }

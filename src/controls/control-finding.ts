@@ -1,0 +1,87 @@
+/** The consolidated control finding (securityhub-api.md §7.4) that carries one control's result on one resource. */
+import { createHash } from 'node:crypto';
+import type { ControlDefinition } from './catalogue.js';
+import { remediationUrlOf } from './catalogue.js';
+import type { ResourceEvaluation } from './evaluate.js';
+
+/** Compliance.Status of a finding. */
+export type ComplianceStatus = 'PASSED' | 'FAILED' | 'NOT_AVAILABLE';
+
+/** Config's result → Security Hub's compliance status (NOT_APPLICABLE → NOT_AVAILABLE, §E.1). */
+export const complianceStatusOf = (evaluation: ResourceEvaluation): ComplianceStatus =>
+  evaluation.result === 'COMPLIANT' ? 'PASSED' : evaluation.result === 'NON_COMPLIANT' ? 'FAILED' : 'NOT_AVAILABLE';
+
+/** A UUID-shaped digest of the parts: stable across evaluations, so one finding per control and resource. */
+export function stableUuid(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((Number.parseInt(hex[16] ?? '0', 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** `arn:aws:securityhub:<region>:<account>:security-control/<id>/finding/<uuid>`. */
+export const controlFindingIdOf = (region: string, accountId: string, controlId: string, resourceId: string): string =>
+  `arn:aws:securityhub:${region}:${accountId}:security-control/${controlId}/finding/${stableUuid(accountId, region, controlId, resourceId)}`;
+
+/** Security Hub's own product ARN in a Region. */
+export const securityHubProductArnOf = (region: string): string => `arn:aws:securityhub:${region}::product/aws/securityhub`;
+
+/** What the finding says besides its times: a change here is a change worth a new finding version. */
+export function evaluationFingerprint(evaluation: ResourceEvaluation, standardsIds: readonly string[], archived: boolean): string {
+  return createHash('sha256')
+    .update(JSON.stringify([evaluation.result, evaluation.annotation, evaluation.resource, standardsIds, archived]))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/** The finding document for an evaluation. */
+export function controlFinding(input: {
+  control: ControlDefinition;
+  evaluation: ResourceEvaluation;
+  accountId: string;
+  region: string;
+  standardsIds: readonly string[];
+  parameters: Record<string, number | string>;
+  createdAt: Date;
+  now: Date;
+  archived: boolean;
+}): Record<string, unknown> {
+  const { control, evaluation, accountId, region } = input;
+  const status = complianceStatusOf(evaluation);
+  const now = input.now.toISOString();
+  const parameterEntries = Object.entries(input.parameters).filter(([, value]) => String(value) !== '');
+  return {
+    SchemaVersion: '2018-10-08',
+    Id: controlFindingIdOf(region, accountId, control.id, evaluation.resourceId),
+    ProductArn: securityHubProductArnOf(region),
+    GeneratorId: `security-control/${control.id}`,
+    AwsAccountId: accountId,
+    Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
+    FirstObservedAt: input.createdAt.toISOString(),
+    LastObservedAt: now,
+    CreatedAt: input.createdAt.toISOString(),
+    UpdatedAt: now,
+    Severity: { Label: status === 'FAILED' ? control.severity : 'INFORMATIONAL', Original: control.severity },
+    Title: control.title,
+    Description: control.description,
+    Remediation: { Recommendation: { Text: control.remediation, Url: remediationUrlOf(control.id) } },
+    ProductFields: {
+      'RelatedAWSResources:0/name': `securityhub-${control.ruleName}-${stableUuid(accountId, region, control.id).slice(0, 8)}`,
+      'RelatedAWSResources:0/type': 'AWS::Config::ConfigRule',
+      'Resources:0/Id': evaluation.resourceId,
+      Annotation: evaluation.annotation,
+    },
+    Resources: [evaluation.resource],
+    Compliance: {
+      Status: status,
+      SecurityControlId: control.id,
+      AssociatedStandards: input.standardsIds.map((StandardsId) => ({ StandardsId })),
+      RelatedRequirements: [...control.relatedRequirements],
+      ...(parameterEntries.length === 0
+        ? {}
+        : { SecurityControlParameters: parameterEntries.map(([Name, value]) => ({ Name, Value: [String(value)] })) }),
+      ...(status === 'NOT_AVAILABLE'
+        ? { StatusReasons: [{ ReasonCode: 'CONFIG_RETURNS_NOT_APPLICABLE', Description: evaluation.annotation }] }
+        : {}),
+    },
+    RecordState: input.archived ? 'ARCHIVED' : 'ACTIVE',
+  };
+}

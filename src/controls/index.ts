@@ -1,0 +1,17 @@
+/** The controls capability's public door: standards, security controls, their evaluation and patch findings. */
+export { controlCatalogue, findControl, type ControlDefinition } from './catalogue.js';
+export { standardCatalogue, standardsArnOf, subscriptionArnOf } from './standards.js';
+export { ControlsStore, type ControlScopeKey } from './store.js';
+export type { AccountFacts, ControlFactsSource, DocumentFacts, NodeFacts, PatchSummaryFacts } from './facts.js';
+export {
+  ControlEvaluator,
+  type EvaluationOutcome,
+  type EvaluationTarget,
+  type HubDirectory,
+  type ServiceFindingsSink,
+} from './evaluator.js';
+export { PatchFindings, missingPatchFindingId, patchSummaryFindingId } from './patch-findings.js';
+export { StandardsService } from './standards-service.js';
+export { standardsRoutes } from './routes.js';
+export { controlEvaluationSubscriber, controlsSweepJob, evaluateAccountJob } from './jobs.js';
+export { controlFindingIdOf, securityHubProductArnOf } from './control-finding.js';

@@ -1,0 +1,311 @@
+/** Persistence of standards subscriptions, control settings, control evaluations and missing patches. */
+import type { DbExecutor } from '../storage/database.js';
+
+/** An account in a Region. */
+export interface ControlScopeKey {
+  accountId: string;
+  region: string;
+}
+
+/** An enabled standard. */
+export interface StoredSubscription {
+  standardsArn: string;
+  standardsInput: Record<string, string>;
+  subscribedAt: Date;
+}
+
+/** A control's changed status within one standard. */
+export interface StoredControlSetting {
+  standardsArn: string;
+  controlId: string;
+  status: 'ENABLED' | 'DISABLED';
+  disabledReason: string | undefined;
+  updatedAt: Date;
+}
+
+/** A stored parameter value, as UpdateSecurityControl takes it. */
+export interface StoredParameterValue {
+  ValueType: 'DEFAULT' | 'CUSTOM';
+  Value: { Integer?: number; String?: string };
+}
+
+/** A security control's custom settings. */
+export interface StoredControlParameters {
+  controlId: string;
+  parameters: Record<string, StoredParameterValue>;
+  lastUpdateReason: string | undefined;
+  updatedAt: Date;
+}
+
+/** The latest evaluation of a control on a resource. */
+export interface StoredEvaluation {
+  controlId: string;
+  resourceId: string;
+  findingId: string;
+  complianceStatus: string;
+  recordState: 'ACTIVE' | 'ARCHIVED';
+  fingerprint: string;
+  createdAt: Date;
+  statusChangedAt: Date;
+  evaluatedAt: Date;
+}
+
+/** A missing patch of a managed node. */
+export interface MissingPatch {
+  instanceId: string;
+  patchId: string;
+  title: string;
+  complianceLevel: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+const chunk = <T>(items: readonly T[], size: number): T[][] => {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+};
+
+/** Reads and writes the controls tables; every write is in the caller's transaction. */
+export class ControlsStore {
+  async subscriptions(db: DbExecutor, scope: ControlScopeKey): Promise<StoredSubscription[]> {
+    const rows = await db
+      .selectFrom('standards_subscriptions')
+      .selectAll()
+      .where('account_id', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .orderBy('standards_arn')
+      .execute();
+    return rows.map((row) => ({
+      standardsArn: row.standards_arn,
+      standardsInput: JSON.parse(row.standards_input) as Record<string, string>,
+      subscribedAt: new Date(Number(row.subscribed_at)),
+    }));
+  }
+
+  async subscribe(db: DbExecutor, scope: ControlScopeKey, subscription: StoredSubscription): Promise<void> {
+    await db
+      .insertInto('standards_subscriptions')
+      .values({
+        account_id: scope.accountId,
+        region: scope.region,
+        standards_arn: subscription.standardsArn,
+        standards_input: JSON.stringify(subscription.standardsInput),
+        subscribed_at: subscription.subscribedAt.getTime(),
+      })
+      .onConflict((oc) => oc.columns(['account_id', 'region', 'standards_arn']).doNothing())
+      .execute();
+  }
+
+  async unsubscribe(db: DbExecutor, scope: ControlScopeKey, standardsArn: string): Promise<void> {
+    await db
+      .deleteFrom('standards_subscriptions')
+      .where('account_id', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .where('standards_arn', '=', standardsArn)
+      .execute();
+  }
+
+  async controlSettings(db: DbExecutor, scope: ControlScopeKey): Promise<StoredControlSetting[]> {
+    const rows = await db
+      .selectFrom('standards_control_settings')
+      .selectAll()
+      .where('account_id', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .execute();
+    return rows.map((row) => ({
+      standardsArn: row.standards_arn,
+      controlId: row.control_id,
+      status: row.status as 'ENABLED' | 'DISABLED',
+      disabledReason: row.disabled_reason ?? undefined,
+      updatedAt: new Date(Number(row.updated_at)),
+    }));
+  }
+
+  async putControlSetting(db: DbExecutor, scope: ControlScopeKey, setting: StoredControlSetting): Promise<void> {
+    const values = {
+      status: setting.status,
+      disabled_reason: setting.disabledReason ?? null,
+      updated_at: setting.updatedAt.getTime(),
+    };
+    await db
+      .insertInto('standards_control_settings')
+      .values({
+        account_id: scope.accountId,
+        region: scope.region,
+        standards_arn: setting.standardsArn,
+        control_id: setting.controlId,
+        ...values,
+      })
+      .onConflict((oc) =>
+        oc.columns(['account_id', 'region', 'standards_arn', 'control_id']).doUpdateSet(values),
+      )
+      .execute();
+  }
+
+  async controlParameters(db: DbExecutor, scope: ControlScopeKey): Promise<StoredControlParameters[]> {
+    const rows = await db
+      .selectFrom('security_control_settings')
+      .selectAll()
+      .where('account_id', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .execute();
+    return rows.map((row) => ({
+      controlId: row.control_id,
+      parameters: JSON.parse(row.parameters) as Record<string, StoredParameterValue>,
+      lastUpdateReason: row.last_update_reason ?? undefined,
+      updatedAt: new Date(Number(row.updated_at)),
+    }));
+  }
+
+  async putControlParameters(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+    settings: StoredControlParameters,
+  ): Promise<void> {
+    const values = {
+      parameters: JSON.stringify(settings.parameters),
+      last_update_reason: settings.lastUpdateReason ?? null,
+      updated_at: settings.updatedAt.getTime(),
+    };
+    await db
+      .insertInto('security_control_settings')
+      .values({ account_id: scope.accountId, region: scope.region, control_id: settings.controlId, ...values })
+      .onConflict((oc) => oc.columns(['account_id', 'region', 'control_id']).doUpdateSet(values))
+      .execute();
+  }
+
+  /** Evaluations of the scope: of some controls, and of some resources, or all. */
+  async evaluations(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+    filter: { controlIds?: readonly string[]; resourceIds?: readonly string[] } = {},
+  ): Promise<StoredEvaluation[]> {
+    const read = async (resourceIds: readonly string[] | undefined) => {
+      let query = db
+        .selectFrom('control_evaluations')
+        .selectAll()
+        .where('account_id', '=', scope.accountId)
+        .where('region', '=', scope.region);
+      if (filter.controlIds !== undefined) {
+        if (filter.controlIds.length === 0) return [];
+        query = query.where('control_id', 'in', [...filter.controlIds]);
+      }
+      if (resourceIds !== undefined) query = query.where('resource_id', 'in', [...resourceIds]);
+      return query.execute();
+    };
+    const rows =
+      filter.resourceIds === undefined
+        ? await read(undefined)
+        : (await Promise.all(chunk(filter.resourceIds, 500).map((ids) => read(ids)))).flat();
+    return rows.map((row) => ({
+      controlId: row.control_id,
+      resourceId: row.resource_id,
+      findingId: row.finding_id,
+      complianceStatus: row.compliance_status,
+      recordState: row.record_state as 'ACTIVE' | 'ARCHIVED',
+      fingerprint: row.fingerprint,
+      createdAt: new Date(Number(row.created_at)),
+      statusChangedAt: new Date(Number(row.status_changed_at)),
+      evaluatedAt: new Date(Number(row.evaluated_at)),
+    }));
+  }
+
+  async saveEvaluations(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+    evaluations: readonly StoredEvaluation[],
+  ): Promise<void> {
+    for (const batch of chunk(evaluations, 200)) {
+      await db
+        .insertInto('control_evaluations')
+        .values(
+          batch.map((evaluation) => ({
+            account_id: scope.accountId,
+            region: scope.region,
+            control_id: evaluation.controlId,
+            resource_id: evaluation.resourceId,
+            finding_id: evaluation.findingId,
+            compliance_status: evaluation.complianceStatus,
+            record_state: evaluation.recordState,
+            fingerprint: evaluation.fingerprint,
+            created_at: evaluation.createdAt.getTime(),
+            status_changed_at: evaluation.statusChangedAt.getTime(),
+            evaluated_at: evaluation.evaluatedAt.getTime(),
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['account_id', 'region', 'control_id', 'resource_id']).doUpdateSet((eb) => ({
+            finding_id: eb.ref('excluded.finding_id'),
+            compliance_status: eb.ref('excluded.compliance_status'),
+            record_state: eb.ref('excluded.record_state'),
+            fingerprint: eb.ref('excluded.fingerprint'),
+            status_changed_at: eb.ref('excluded.status_changed_at'),
+            evaluated_at: eb.ref('excluded.evaluated_at'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** The open missing patches of the scope's nodes (all, or those listed). */
+  async missingPatches(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+    instanceIds?: readonly string[],
+  ): Promise<MissingPatch[]> {
+    const read = async (ids: readonly string[] | undefined) => {
+      let query = db
+        .selectFrom('missing_patches')
+        .selectAll()
+        .where('account_id', '=', scope.accountId)
+        .where('region', '=', scope.region);
+      if (ids !== undefined) query = query.where('instance_id', 'in', [...ids]);
+      return query.execute();
+    };
+    const rows =
+      instanceIds === undefined
+        ? await read(undefined)
+        : (await Promise.all(chunk(instanceIds, 500).map((ids) => read(ids)))).flat();
+    return rows.map((row) => ({
+      instanceId: row.instance_id,
+      patchId: row.patch_id,
+      title: row.title,
+      complianceLevel: row.compliance_level,
+      firstSeenAt: new Date(Number(row.first_seen_at)),
+      lastSeenAt: new Date(Number(row.last_seen_at)),
+    }));
+  }
+
+  /** Replaces a node's missing patches with `patches`, keeping the first-seen time of those still missing. */
+  async replaceMissingPatches(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+    instanceId: string,
+    patches: readonly MissingPatch[],
+  ): Promise<void> {
+    await db
+      .deleteFrom('missing_patches')
+      .where('account_id', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .where('instance_id', '=', instanceId)
+      .execute();
+    for (const batch of chunk(patches, 200)) {
+      await db
+        .insertInto('missing_patches')
+        .values(
+          batch.map((patch) => ({
+            account_id: scope.accountId,
+            region: scope.region,
+            instance_id: instanceId,
+            patch_id: patch.patchId,
+            title: patch.title,
+            compliance_level: patch.complianceLevel,
+            first_seen_at: patch.firstSeenAt.getTime(),
+            last_seen_at: patch.lastSeenAt.getTime(),
+          })),
+        )
+        .execute();
+    }
+  }
+}
