@@ -19,7 +19,10 @@ import {
   SSMClient,
   type PatchComplianceData,
 } from '@aws-sdk/client-ssm';
+import { EnableSecurityHubCommand, type SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { saveIdentity } from '../src/agent/identity-store.js';
+import { getAllFindings } from './support/accounts.js';
+import { eventually } from './support/ssm.js';
 import { rawFetch } from './support/aws-request.js';
 import { bulwarkBin, repoRoot, startServer, type RunningServer } from './support/server-harness.js';
 
@@ -69,11 +72,16 @@ async function aptSecurityUpdates(): Promise<Set<string>> {
 describe('agent patch scan (e2e)', () => {
   let server: RunningServer;
   let admin: SSMClient;
+  let hub: SecurityHubClient;
+  let accountId: string;
   let work: string;
 
   before(async () => {
     server = await startServer();
     const key = await server.createKey();
+    accountId = key.accountId;
+    hub = server.client('us-east-1', key);
+    await hub.send(new EnableSecurityHubCommand({}));
     admin = new SSMClient({
       endpoint: server.endpoint,
       region: 'us-east-1',
@@ -84,6 +92,7 @@ describe('agent patch scan (e2e)', () => {
   });
   after(async () => {
     admin?.destroy();
+    hub?.destroy();
     await server?.dispose();
     if (work !== undefined) await rm(work, { recursive: true, force: true });
   });
@@ -163,6 +172,43 @@ describe('agent patch scan (e2e)', () => {
     return patches;
   }
 
+  /** The node's missing-patch findings in `recordState`, once there are `count` of them. */
+  async function patchFindings(instanceId: string, recordState: string, count: number) {
+    return eventually(
+      () =>
+        getAllFindings(hub, {
+          GeneratorId: [{ Value: 'bulwark-patch-compliance/missing-patch', Comparison: 'EQUALS' }],
+          ResourceId: [
+            {
+              Value: `arn:aws:ssm:us-east-1:${accountId}:managed-instance/${instanceId}`,
+              Comparison: 'EQUALS',
+            },
+          ],
+          RecordState: [{ Value: recordState, Comparison: 'EQUALS' }],
+        }),
+      (list) => list.length === count,
+      `${count} ${recordState} missing-patch findings`,
+    );
+  }
+
+  /** The Compliance.Status of the node's SSM.2 control finding, once it is `status`. */
+  async function ssm2(instanceId: string, status: string): Promise<void> {
+    await eventually(
+      () =>
+        getAllFindings(hub, {
+          ComplianceSecurityControlId: [{ Value: 'SSM.2', Comparison: 'EQUALS' }],
+          ResourceId: [
+            {
+              Value: `arn:aws:ssm:us-east-1:${accountId}:managed-instance/${instanceId}`,
+              Comparison: 'EQUALS',
+            },
+          ],
+        }),
+      (list) => list.length === 1 && list[0]?.Compliance?.Status === status,
+      `SSM.2 ${status}`,
+    );
+  }
+
   it(
     'Scan on this host reports exactly the security updates apt sees as Missing',
     { skip: isDebian ? false : 'not a Debian/Ubuntu host', timeout: 10 * 60_000 },
@@ -210,6 +256,15 @@ describe('agent patch scan (e2e)', () => {
       );
       assert.ok((items.ComplianceItems ?? []).length > 0 === expected.size > 0);
       for (const item of items.ComplianceItems ?? []) assert.equal(item.Details?.['PatchState'], 'Missing');
+
+      // Security Hub: one finding per missing patch, and SSM.2 failing exactly when something is missing.
+      const findings = await patchFindings(instanceId, 'ACTIVE', missing.length);
+      assert.deepEqual(
+        findings.map((finding) => finding.ProductFields?.['PatchId']).sort(),
+        missing.map((patch) => patch.KBId).sort(),
+      );
+      for (const finding of findings) assert.equal(finding.Compliance?.Status, 'FAILED');
+      await ssm2(instanceId, expected.size > 0 ? 'FAILED' : 'PASSED');
     },
   );
 
@@ -302,6 +357,15 @@ describe('agent patch scan (e2e)', () => {
       const states = await admin.send(new DescribeInstancePatchStatesCommand({ InstanceIds: [instanceId] }));
       assert.equal(states.InstancePatchStates?.[0]?.Operation, 'Install');
       assert.equal(states.InstancePatchStates?.[0]?.MissingCount, 0);
+
+      // The findings of the scan's missing patches are resolved and archived; SSM.2 passes.
+      const missingBefore = before.filter((patch) => stateOf(patch) === 'Missing').length;
+      const resolved = await patchFindings(instanceId, 'ARCHIVED', missingBefore);
+      const jq = resolved.find((finding) => finding.ProductFields?.['PatchId'] === 'jq.amd64');
+      assert.equal(jq?.Compliance?.Status, 'PASSED');
+      assert.equal(jq?.Workflow?.Status, 'RESOLVED');
+      assert.deepEqual(await patchFindings(instanceId, 'ACTIVE', 0), []);
+      await ssm2(instanceId, 'PASSED');
     },
   );
 });

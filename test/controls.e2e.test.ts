@@ -32,8 +32,10 @@ import { rawFetch } from './support/aws-request.js';
 import { startServer, type RunningServer } from './support/server-harness.js';
 import { eventually, registerNode, ssmClient, type ManagedNode } from './support/ssm.js';
 
-const fsbp = (region: string) => `arn:aws:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`;
-const baseline = (region: string) => `arn:aws:securityhub:${region}::standards/bulwark-fleet-baseline/v/1.0.0`;
+const fsbp = (region: string) =>
+  `arn:aws:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`;
+const baseline = (region: string) =>
+  `arn:aws:securityhub:${region}::standards/bulwark-fleet-baseline/v/1.0.0`;
 const nodeArn = (account: TestAccount, instanceId: string) =>
   `arn:aws:ssm:${account.region}:${account.accountId}:managed-instance/${instanceId}`;
 
@@ -75,7 +77,11 @@ describe('controls, standards and the security score (e2e)', () => {
     });
 
   /** Waits until the control's one active finding on the resource has `status`, and returns it. */
-  async function controlStatus(controlId: string, resourceId: string, status: string): Promise<AwsSecurityFinding> {
+  async function controlStatus(
+    controlId: string,
+    resourceId: string,
+    status: string,
+  ): Promise<AwsSecurityFinding> {
     const findings = await eventually(
       () => controlFindings(controlId, resourceId),
       (list) => list.length === 1 && list[0]?.Compliance?.Status === status,
@@ -98,14 +104,20 @@ describe('controls, standards and the security score (e2e)', () => {
       ],
     );
     const subscription = `arn:aws:securityhub:us-east-1:${account.accountId}:subscription/aws-foundational-security-best-practices/v/1.0.0`;
-    const controls = await hub.send(new DescribeStandardsControlsCommand({ StandardsSubscriptionArn: subscription }));
+    const controls = await hub.send(
+      new DescribeStandardsControlsCommand({ StandardsSubscriptionArn: subscription }),
+    );
     const ssm1 = controls.Controls?.find((c) => c.ControlId === 'SSM.1');
     assert.equal(ssm1?.ControlStatus, 'ENABLED');
     assert.equal(ssm1?.SeverityRating, 'MEDIUM');
     assert.ok(ssm1?.ControlStatusUpdatedAt instanceof Date);
-    const definitions = await hub.send(new ListSecurityControlDefinitionsCommand({ StandardsArn: baseline('us-east-1') }));
+    const definitions = await hub.send(
+      new ListSecurityControlDefinitionsCommand({ StandardsArn: baseline('us-east-1') }),
+    );
     assert.ok((definitions.SecurityControlDefinitions ?? []).some((d) => d.SecurityControlId === 'Fleet.3'));
-    const definition = await hub.send(new GetSecurityControlDefinitionCommand({ SecurityControlId: 'SSM.4' }));
+    const definition = await hub.send(
+      new GetSecurityControlDefinitionCommand({ SecurityControlId: 'SSM.4' }),
+    );
     assert.equal(definition.SecurityControlDefinition?.SeverityRating, 'CRITICAL');
     await assert.rejects(
       hub.send(new GetSecurityControlDefinitionCommand({ SecurityControlId: 'Nope.1' })),
@@ -121,11 +133,14 @@ describe('controls, standards and the security score (e2e)', () => {
     assert.equal(passed.ProductArn, 'arn:aws:securityhub:us-east-1::product/aws/securityhub');
     assert.equal(passed.Workflow?.Status, 'RESOLVED');
     assert.equal(passed.Severity?.Label, 'INFORMATIONAL');
-    assert.deepEqual(
-      (passed.Compliance?.AssociatedStandards ?? []).map((s) => s.StandardsId).sort(),
-      ['standards/aws-foundational-security-best-practices/v/1.0.0', 'standards/bulwark-fleet-baseline/v/1.0.0'],
+    assert.deepEqual((passed.Compliance?.AssociatedStandards ?? []).map((s) => s.StandardsId).sort(), [
+      'standards/aws-foundational-security-best-practices/v/1.0.0',
+      'standards/bulwark-fleet-baseline/v/1.0.0',
+    ]);
+    assert.match(
+      passed.Id ?? '',
+      /^arn:aws:securityhub:us-east-1:\d{12}:security-control\/SSM\.1\/finding\/[0-9a-f-]{36}$/,
     );
-    assert.match(passed.Id ?? '', /^arn:aws:securityhub:us-east-1:\d{12}:security-control\/SSM\.1\/finding\/[0-9a-f-]{36}$/);
     await ssm.send(new DeregisterManagedInstanceCommand({ InstanceId: other.instanceId }));
     const archived = await eventually(
       () => controlFindings('SSM.1', arn, 'ARCHIVED'),
@@ -153,7 +168,11 @@ describe('controls, standards and the security score (e2e)', () => {
     assert.equal(failed.Severity?.Label, 'HIGH');
     assert.equal(failed.Workflow?.Status, 'NEW');
     assert.equal(failed.Resources?.[0]?.Type, 'AwsSsmPatchCompliance');
-    assert.equal(failed.Resources?.[0]?.Details?.AwsSsmPatchCompliance?.Patch?.ComplianceSummary?.NonCompliantCriticalCount, 1);
+    assert.equal(
+      failed.Resources?.[0]?.Details?.AwsSsmPatchCompliance?.Patch?.ComplianceSummary
+        ?.NonCompliantCriticalCount,
+      1,
+    );
     await put('Patch', 'COMPLIANT');
     const passed = await controlStatus('SSM.2', arn, 'PASSED');
     assert.equal(passed.Workflow?.Status, 'RESOLVED');
@@ -181,10 +200,18 @@ describe('controls, standards and the security score (e2e)', () => {
     );
     const documentArn = `arn:aws:ssm:us-east-1:${account.accountId}:document/${name}`;
     await controlStatus('SSM.4', documentArn, 'PASSED');
-    await ssm.send(new ModifyDocumentPermissionCommand({ Name: name, PermissionType: 'Share', AccountIdsToAdd: ['All'] }));
+    await ssm.send(
+      new ModifyDocumentPermissionCommand({ Name: name, PermissionType: 'Share', AccountIdsToAdd: ['All'] }),
+    );
     const failed = await controlStatus('SSM.4', documentArn, 'FAILED');
     assert.equal(failed.Severity?.Label, 'CRITICAL');
-    await ssm.send(new ModifyDocumentPermissionCommand({ Name: name, PermissionType: 'Share', AccountIdsToRemove: ['All'] }));
+    await ssm.send(
+      new ModifyDocumentPermissionCommand({
+        Name: name,
+        PermissionType: 'Share',
+        AccountIdsToRemove: ['All'],
+      }),
+    );
     await controlStatus('SSM.4', documentArn, 'PASSED');
 
     const accountResource = `AWS::::Account:${account.accountId}`;
@@ -228,13 +255,24 @@ describe('controls, standards and the security score (e2e)', () => {
       }),
     );
     await controlStatus('Fleet.1', arn, 'PASSED');
-    const controls = await hub.send(new BatchGetSecurityControlsCommand({ SecurityControlIds: ['Fleet.1', 'Fleet.2', 'Bogus.9'] }));
+    const controls = await hub.send(
+      new BatchGetSecurityControlsCommand({ SecurityControlIds: ['Fleet.1', 'Fleet.2', 'Bogus.9'] }),
+    );
     const fleet1 = controls.SecurityControls?.find((c) => c.SecurityControlId === 'Fleet.1');
-    assert.deepEqual(fleet1?.Parameters?.['minimumAgentVersion'], { ValueType: 'CUSTOM', Value: { String: '0.0.1' } });
+    assert.deepEqual(fleet1?.Parameters?.['minimumAgentVersion'], {
+      ValueType: 'CUSTOM',
+      Value: { String: '0.0.1' },
+    });
     assert.equal(fleet1?.LastUpdateReason, 'legacy agents accepted');
     const fleet2 = controls.SecurityControls?.find((c) => c.SecurityControlId === 'Fleet.2');
-    assert.deepEqual(fleet2?.Parameters?.['maxPendingRebootDays'], { ValueType: 'DEFAULT', Value: { Integer: 7 } });
-    assert.deepEqual(controls.UnprocessedIds?.map((u) => [u.SecurityControlId, u.ErrorCode]), [['Bogus.9', 'NOT_FOUND']]);
+    assert.deepEqual(fleet2?.Parameters?.['maxPendingRebootDays'], {
+      ValueType: 'DEFAULT',
+      Value: { Integer: 7 },
+    });
+    assert.deepEqual(
+      controls.UnprocessedIds?.map((u) => [u.SecurityControlId, u.ErrorCode]),
+      [['Bogus.9', 'NOT_FOUND']],
+    );
   });
 
   it('turns a scan’s missing patches into findings and resolves them when a later scan finds them installed', async () => {
@@ -269,7 +307,12 @@ describe('controls, standards and the security score (e2e)', () => {
             TypeName: 'AWS:ComplianceItem',
             SchemaVersion: '1.0',
             CaptureTime: at.toISOString().replace(/\.\d+Z$/, 'Z'),
-            Context: { ComplianceType: 'Patch', ExecutionId: `snap-${at.getTime()}`, ExecutionType: 'Command', ExecutionTime: at.toISOString() },
+            Context: {
+              ComplianceType: 'Patch',
+              ExecutionId: `snap-${at.getTime()}`,
+              ExecutionType: 'Command',
+              ExecutionTime: at.toISOString(),
+            },
             Content: rows.map((r) => ({
               Id: r.id,
               Title: `${r.id}: security update`,
@@ -299,7 +342,11 @@ describe('controls, standards and the security score (e2e)', () => {
         ResourceId: [{ Value: arn, Comparison: 'EQUALS' }],
         RecordState: [{ Value: recordState, Comparison: 'EQUALS' }],
       });
-    const open = await eventually(() => patchFindings('ACTIVE'), (list) => list.length === 2, 'two missing-patch findings');
+    const open = await eventually(
+      () => patchFindings('ACTIVE'),
+      (list) => list.length === 2,
+      'two missing-patch findings',
+    );
     const openssl = open.find((f) => f.ProductFields?.['PatchId'] === 'openssl.amd64');
     assert.equal(openssl?.Severity?.Label, 'CRITICAL');
     assert.equal(openssl?.Compliance?.Status, 'FAILED');
@@ -326,17 +373,31 @@ describe('controls, standards and the security score (e2e)', () => {
       ],
       new Date(),
     );
-    const resolved = await eventually(() => patchFindings('ARCHIVED'), (list) => list.length === 1, 'the resolved finding');
+    const resolved = await eventually(
+      () => patchFindings('ARCHIVED'),
+      (list) => list.length === 1,
+      'the resolved finding',
+    );
     assert.equal(resolved[0]?.Id, openssl?.Id);
     assert.equal(resolved[0]?.Compliance?.Status, 'PASSED');
     assert.equal(resolved[0]?.Workflow?.Status, 'RESOLVED');
     const stillOpen = await patchFindings('ACTIVE');
-    assert.deepEqual(stillOpen.map((f) => f.ProductFields?.['PatchId']), ['curl.amd64']);
-    assert.equal(stillOpen[0]?.FirstObservedAt, open.find((f) => f.ProductFields?.['PatchId'] === 'curl.amd64')?.FirstObservedAt);
+    assert.deepEqual(
+      stillOpen.map((f) => f.ProductFields?.['PatchId']),
+      ['curl.amd64'],
+    );
+    assert.equal(
+      stillOpen[0]?.FirstObservedAt,
+      open.find((f) => f.ProductFields?.['PatchId'] === 'curl.amd64')?.FirstObservedAt,
+    );
   });
 
   it('reports the security score: passed ÷ enabled controls with data, per standard and overall', async () => {
-    const response = await rawFetch(server.endpoint, { method: 'GET', path: '/bulwark/securityScore' }, account.key);
+    const response = await rawFetch(
+      server.endpoint,
+      { method: 'GET', path: '/bulwark/securityScore' },
+      account.key,
+    );
     assert.equal(response.status, 200);
     const body = (await response.json()) as {
       SecurityScores: {
@@ -344,7 +405,12 @@ describe('controls, standards and the security score (e2e)', () => {
         Score?: number;
         PassedControls: number;
         ControlsWithData: number;
-        Standards: { StandardsArn: string; Score?: number; PassedControls: number; ControlsWithData: number }[];
+        Standards: {
+          StandardsArn: string;
+          Score?: number;
+          PassedControls: number;
+          ControlsWithData: number;
+        }[];
         Controls: { SecurityControlId: string; Status: string }[];
       }[];
     };
@@ -365,37 +431,78 @@ describe('controls, standards and the security score (e2e)', () => {
 
   it('disabling a control in every standard that holds it archives its findings; bad requests change nothing', async () => {
     const arn = nodeArn(account, node.instanceId);
-    const controlArn = (path: string) => `arn:aws:securityhub:us-east-1:${account.accountId}:control/${path}/SSM.3`;
+    const controlArn = (path: string) =>
+      `arn:aws:securityhub:us-east-1:${account.accountId}:control/${path}/SSM.3`;
     await assert.rejects(
-      hub.send(new UpdateStandardsControlCommand({ StandardsControlArn: controlArn('aws-foundational-security-best-practices/v/1.0.0'), ControlStatus: 'DISABLED' })),
+      hub.send(
+        new UpdateStandardsControlCommand({
+          StandardsControlArn: controlArn('aws-foundational-security-best-practices/v/1.0.0'),
+          ControlStatus: 'DISABLED',
+        }),
+      ),
       (error: Error) => error.name === 'InvalidInputException',
     );
     await assert.rejects(
-      hub.send(new UpdateStandardsControlCommand({ StandardsControlArn: controlArn('pci-dss/v/3.2.1'), ControlStatus: 'DISABLED', DisabledReason: 'x' })),
+      hub.send(
+        new UpdateStandardsControlCommand({
+          StandardsControlArn: controlArn('pci-dss/v/3.2.1'),
+          ControlStatus: 'DISABLED',
+          DisabledReason: 'x',
+        }),
+      ),
       (error: Error) => error.name === 'ResourceNotFoundException',
     );
     await controlStatus('SSM.3', arn, 'PASSED');
-    for (const path of ['aws-foundational-security-best-practices/v/1.0.0', 'bulwark-fleet-baseline/v/1.0.0']) {
+    for (const path of [
+      'aws-foundational-security-best-practices/v/1.0.0',
+      'bulwark-fleet-baseline/v/1.0.0',
+    ]) {
       await hub.send(
-        new UpdateStandardsControlCommand({ StandardsControlArn: controlArn(path), ControlStatus: 'DISABLED', DisabledReason: 'no State Manager here' }),
+        new UpdateStandardsControlCommand({
+          StandardsControlArn: controlArn(path),
+          ControlStatus: 'DISABLED',
+          DisabledReason: 'no State Manager here',
+        }),
       );
     }
-    await eventually(() => controlFindings('SSM.3', arn, 'ARCHIVED'), (list) => list.length === 1, 'the archived SSM.3 finding');
+    await eventually(
+      () => controlFindings('SSM.3', arn, 'ARCHIVED'),
+      (list) => list.length === 1,
+      'the archived SSM.3 finding',
+    );
     const subscription = `arn:aws:securityhub:us-east-1:${account.accountId}:subscription/bulwark-fleet-baseline/v/1.0.0`;
-    const controls = await hub.send(new DescribeStandardsControlsCommand({ StandardsSubscriptionArn: subscription }));
+    const controls = await hub.send(
+      new DescribeStandardsControlsCommand({ StandardsSubscriptionArn: subscription }),
+    );
     const ssm3 = controls.Controls?.find((c) => c.ControlId === 'SSM.3');
     assert.deepEqual([ssm3?.ControlStatus, ssm3?.DisabledReason], ['DISABLED', 'no State Manager here']);
 
     // Disabling a standard archives what only it held; enabling NIST brings SSM.3 back.
-    const disabled = await hub.send(new BatchDisableStandardsCommand({ StandardsSubscriptionArns: [subscription] }));
+    const disabled = await hub.send(
+      new BatchDisableStandardsCommand({ StandardsSubscriptionArns: [subscription] }),
+    );
     assert.equal(disabled.StandardsSubscriptions?.[0]?.StandardsStatus, 'DELETING');
-    await eventually(() => controlFindings('Fleet.1', arn, 'ARCHIVED'), (list) => list.length === 1, 'the archived Fleet.1 finding');
+    await eventually(
+      () => controlFindings('Fleet.1', arn, 'ARCHIVED'),
+      (list) => list.length === 1,
+      'the archived Fleet.1 finding',
+    );
     await assert.rejects(
-      hub.send(new BatchEnableStandardsCommand({ StandardsSubscriptionRequests: [{ StandardsArn: 'arn:aws:securityhub:us-east-1::standards/unknown/v/1' }] })),
+      hub.send(
+        new BatchEnableStandardsCommand({
+          StandardsSubscriptionRequests: [
+            { StandardsArn: 'arn:aws:securityhub:us-east-1::standards/unknown/v/1' },
+          ],
+        }),
+      ),
       (error: Error) => error.name === 'InvalidInputException',
     );
     await hub.send(
-      new BatchEnableStandardsCommand({ StandardsSubscriptionRequests: [{ StandardsArn: 'arn:aws:securityhub:us-east-1::standards/nist-800-53/v/5.0.0' }] }),
+      new BatchEnableStandardsCommand({
+        StandardsSubscriptionRequests: [
+          { StandardsArn: 'arn:aws:securityhub:us-east-1::standards/nist-800-53/v/5.0.0' },
+        ],
+      }),
     );
     await controlStatus('SSM.3', arn, 'PASSED');
   });

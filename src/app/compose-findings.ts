@@ -37,5 +37,14 @@ export function composeFindingsCore(findingsWriter: FindingsWriter): FindingsCor
   const aggregators = new FindingAggregatorService(new FindingAggregatorStore());
   const findingsStore = new FindingsStore(findingsWriter);
   const findings = new FindingsService(findingsStore, ingestPolicy, findingScope(members, aggregators));
-  return { hubStore, hub, members, productSubscriptions, automationRules, aggregators, findingsStore, findings };
+  return {
+    hubStore,
+    hub,
+    members,
+    productSubscriptions,
+    automationRules,
+    aggregators,
+    findingsStore,
+    findings,
+  };
 }

@@ -73,7 +73,9 @@ export function controlFacts(parts: {
                   operationEndTime: end,
                   installedPendingRebootCount: pendingReboot,
                   pendingRebootSince:
-                    pendingReboot === 0 ? undefined : (parseTime(summary['LastNoRebootInstallOperationTime']) ?? end),
+                    pendingReboot === 0
+                      ? undefined
+                      : (parseTime(summary['LastNoRebootInstallOperationTime']) ?? end),
                   attributes: summary,
                 },
           inventoryReportedAt: reported.get(instance.instanceId),
@@ -115,10 +117,7 @@ export function hubDirectory(hubs: HubStore): HubDirectory {
 }
 
 /** Control and patch findings go through the findings service as Bulwark's own service principal. */
-export function serviceFindingsSink(
-  findings: FindingsService,
-  store: FindingsStore,
-): ServiceFindingsSink {
+export function serviceFindingsSink(findings: FindingsService, store: FindingsStore): ServiceFindingsSink {
   return {
     async write(tx, scope, now, documents) {
       if (documents.length === 0) return;

@@ -24,5 +24,12 @@ export function serviceCtx(
   scope: { accountId: string; region: string },
   now: Date,
 ): Ctx {
-  return { actor: serviceActor(scope.accountId), accountId: scope.accountId, region: scope.region, requestId: randomUUID(), now, tx };
+  return {
+    actor: serviceActor(scope.accountId),
+    accountId: scope.accountId,
+    region: scope.region,
+    requestId: randomUUID(),
+    now,
+    tx,
+  };
 }

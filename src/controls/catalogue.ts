@@ -47,14 +47,20 @@ export const controlCatalogue: readonly ControlDefinition[] = [
       'Checks that every registered managed node has a running agent: FAILED when its agent has stopped answering (PingStatus ConnectionLost).',
     severity: 'MEDIUM',
     category: 'Identify > Inventory',
-    relatedRequirements: ['NIST.800-53.r5 CA-9(1)', 'NIST.800-53.r5 CM-2', 'NIST.800-53.r5 CM-8', 'PCI DSS v3.2.1/2.4'],
+    relatedRequirements: [
+      'NIST.800-53.r5 CA-9(1)',
+      'NIST.800-53.r5 CM-2',
+      'NIST.800-53.r5 CM-8',
+      'PCI DSS v3.2.1/2.4',
+    ],
     ruleName: 'ec2-instance-managed-by-systems-manager',
     configResourceType: 'AWS::SSM::ManagedInstanceInventory',
     findingResourceType: 'AwsEc2Instance',
     scope: 'ManagedNode',
     schedule: 'CHANGE_TRIGGERED',
     parameters: [],
-    remediation: 'Start the Bulwark agent on the node (systemctl start bulwark-agent) or deregister the node.',
+    remediation:
+      'Start the Bulwark agent on the node (systemctl start bulwark-agent) or deregister the node.',
   },
   {
     id: 'SSM.2',
@@ -64,7 +70,12 @@ export const controlCatalogue: readonly ControlDefinition[] = [
       "Checks the node's Patch compliance (from AWS-RunPatchBaseline Scan or Install): PASSED when COMPLIANT, FAILED when NON_COMPLIANT.",
     severity: 'HIGH',
     category: 'Detect > Detection services',
-    relatedRequirements: ['NIST.800-53.r5 CM-8(3)', 'NIST.800-53.r5 SI-2', 'NIST.800-53.r5 SI-2(2)', 'PCI DSS v3.2.1/6.2'],
+    relatedRequirements: [
+      'NIST.800-53.r5 CM-8(3)',
+      'NIST.800-53.r5 SI-2',
+      'NIST.800-53.r5 SI-2(2)',
+      'PCI DSS v3.2.1/6.2',
+    ],
     ruleName: 'ec2-managedinstance-patch-compliance-status-check',
     configResourceType: 'AWS::SSM::PatchCompliance',
     findingResourceType: 'AwsSsmPatchCompliance',
@@ -81,14 +92,20 @@ export const controlCatalogue: readonly ControlDefinition[] = [
       "Checks the node's Association compliance (State Manager): PASSED when COMPLIANT, FAILED when NON_COMPLIANT.",
     severity: 'LOW',
     category: 'Detect > Detection services',
-    relatedRequirements: ['NIST.800-53.r5 CA-9(1)', 'NIST.800-53.r5 CM-2', 'NIST.800-53.r5 CM-2(2)', 'PCI DSS v3.2.1/2.4'],
+    relatedRequirements: [
+      'NIST.800-53.r5 CA-9(1)',
+      'NIST.800-53.r5 CM-2',
+      'NIST.800-53.r5 CM-2(2)',
+      'PCI DSS v3.2.1/2.4',
+    ],
     ruleName: 'ec2-managedinstance-association-compliance-status-check',
     configResourceType: 'AWS::SSM::AssociationCompliance',
     findingResourceType: 'AwsSsmAssociationCompliance',
     scope: 'ManagedNode',
     schedule: 'CHANGE_TRIGGERED',
     parameters: [],
-    remediation: 'Look at the failed association executions (DescribeAssociationExecutions) and fix the cause.',
+    remediation:
+      'Look at the failed association executions (DescribeAssociationExecutions) and fix the cause.',
   },
   {
     id: 'SSM.4',
@@ -96,7 +113,12 @@ export const controlCatalogue: readonly ControlDefinition[] = [
     description: 'Checks every document the account owns: FAILED when it is shared with All.',
     severity: 'CRITICAL',
     category: 'Protect > Secure network configuration > Resources not publicly accessible',
-    relatedRequirements: ['NIST.800-53.r5 AC-21', 'NIST.800-53.r5 AC-3', 'NIST.800-53.r5 AC-3(7)', 'NIST.800-53.r5 SC-7'],
+    relatedRequirements: [
+      'NIST.800-53.r5 AC-21',
+      'NIST.800-53.r5 AC-3',
+      'NIST.800-53.r5 AC-3(7)',
+      'NIST.800-53.r5 SC-7',
+    ],
     ruleName: 'ssm-document-not-public',
     configResourceType: 'AWS::SSM::Document',
     findingResourceType: 'AwsSsmDocument',
@@ -138,7 +160,8 @@ export const controlCatalogue: readonly ControlDefinition[] = [
     parameters: [
       {
         name: 'minimumAgentVersion',
-        description: 'Oldest acceptable agent version (major.minor.patch); empty means the hub’s own version.',
+        description:
+          'Oldest acceptable agent version (major.minor.patch); empty means the hub’s own version.',
         valueType: 'String',
         default: '',
         pattern: /^(\d+\.\d+\.\d+)?$/,
@@ -169,7 +192,8 @@ export const controlCatalogue: readonly ControlDefinition[] = [
         max: 365,
       },
     ],
-    remediation: 'Reboot the node in a maintenance window (AWS-RunPatchBaseline Install with RebootIfNeeded).',
+    remediation:
+      'Reboot the node in a maintenance window (AWS-RunPatchBaseline Install with RebootIfNeeded).',
   },
   {
     id: 'Fleet.3',
@@ -178,7 +202,12 @@ export const controlCatalogue: readonly ControlDefinition[] = [
       'Checks the missing patches the node’s scans reported: FAILED when one at CRITICAL compliance level has been missing for more than maxCriticalPatchAgeDays.',
     severity: 'HIGH',
     category: 'Identify > Vulnerability, patch, and version management',
-    relatedRequirements: ['NIST.800-53.r5 SI-2', 'NIST.800-53.r5 SI-2(2)', 'NIST.800-53.r5 RA-5', 'PCI DSS v3.2.1/6.2'],
+    relatedRequirements: [
+      'NIST.800-53.r5 SI-2',
+      'NIST.800-53.r5 SI-2(2)',
+      'NIST.800-53.r5 RA-5',
+      'PCI DSS v3.2.1/6.2',
+    ],
     ruleName: 'bulwark-no-aged-critical-patch',
     configResourceType: 'AWS::SSM::PatchCompliance',
     findingResourceType: 'AwsEc2Instance',

@@ -9,7 +9,11 @@ export type ComplianceStatus = 'PASSED' | 'FAILED' | 'NOT_AVAILABLE';
 
 /** Config's result → Security Hub's compliance status (NOT_APPLICABLE → NOT_AVAILABLE, §E.1). */
 export const complianceStatusOf = (evaluation: ResourceEvaluation): ComplianceStatus =>
-  evaluation.result === 'COMPLIANT' ? 'PASSED' : evaluation.result === 'NON_COMPLIANT' ? 'FAILED' : 'NOT_AVAILABLE';
+  evaluation.result === 'COMPLIANT'
+    ? 'PASSED'
+    : evaluation.result === 'NON_COMPLIANT'
+      ? 'FAILED'
+      : 'NOT_AVAILABLE';
 
 /** A UUID-shaped digest of the parts: stable across evaluations, so one finding per control and resource. */
 export function stableUuid(...parts: string[]): string {
@@ -18,16 +22,28 @@ export function stableUuid(...parts: string[]): string {
 }
 
 /** `arn:aws:securityhub:<region>:<account>:security-control/<id>/finding/<uuid>`. */
-export const controlFindingIdOf = (region: string, accountId: string, controlId: string, resourceId: string): string =>
+export const controlFindingIdOf = (
+  region: string,
+  accountId: string,
+  controlId: string,
+  resourceId: string,
+): string =>
   `arn:aws:securityhub:${region}:${accountId}:security-control/${controlId}/finding/${stableUuid(accountId, region, controlId, resourceId)}`;
 
 /** Security Hub's own product ARN in a Region. */
-export const securityHubProductArnOf = (region: string): string => `arn:aws:securityhub:${region}::product/aws/securityhub`;
+export const securityHubProductArnOf = (region: string): string =>
+  `arn:aws:securityhub:${region}::product/aws/securityhub`;
 
 /** What the finding says besides its times: a change here is a change worth a new finding version. */
-export function evaluationFingerprint(evaluation: ResourceEvaluation, standardsIds: readonly string[], archived: boolean): string {
+export function evaluationFingerprint(
+  evaluation: ResourceEvaluation,
+  standardsIds: readonly string[],
+  archived: boolean,
+): string {
   return createHash('sha256')
-    .update(JSON.stringify([evaluation.result, evaluation.annotation, evaluation.resource, standardsIds, archived]))
+    .update(
+      JSON.stringify([evaluation.result, evaluation.annotation, evaluation.resource, standardsIds, archived]),
+    )
     .digest('base64url')
     .slice(0, 22);
 }
@@ -77,9 +93,18 @@ export function controlFinding(input: {
       RelatedRequirements: [...control.relatedRequirements],
       ...(parameterEntries.length === 0
         ? {}
-        : { SecurityControlParameters: parameterEntries.map(([Name, value]) => ({ Name, Value: [String(value)] })) }),
+        : {
+            SecurityControlParameters: parameterEntries.map(([Name, value]) => ({
+              Name,
+              Value: [String(value)],
+            })),
+          }),
       ...(status === 'NOT_AVAILABLE'
-        ? { StatusReasons: [{ ReasonCode: 'CONFIG_RETURNS_NOT_APPLICABLE', Description: evaluation.annotation }] }
+        ? {
+            StatusReasons: [
+              { ReasonCode: 'CONFIG_RETURNS_NOT_APPLICABLE', Description: evaluation.annotation },
+            ],
+          }
         : {}),
     },
     RecordState: input.archived ? 'ARCHIVED' : 'ACTIVE',

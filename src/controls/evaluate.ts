@@ -45,7 +45,10 @@ export interface EvaluationInput {
   account: AccountFacts | undefined;
 }
 
-type NodeCheck = (node: NodeFacts, input: EvaluationInput) => Omit<ResourceEvaluation, 'resource' | 'resourceId' | 'gone'> | undefined;
+type NodeCheck = (
+  node: NodeFacts,
+  input: EvaluationInput,
+) => Omit<ResourceEvaluation, 'resource' | 'resourceId' | 'gone'> | undefined;
 
 const dayMs = 86_400_000;
 const hourMs = 3_600_000;
@@ -101,7 +104,8 @@ const nodeChecks: Record<string, NodeCheck> = {
   },
   'Fleet.2': (node, input) => {
     const summary = node.patchSummary;
-    if (summary === undefined) return { result: 'NOT_APPLICABLE', annotation: 'The node has no patch summary yet.' };
+    if (summary === undefined)
+      return { result: 'NOT_APPLICABLE', annotation: 'The node has no patch summary yet.' };
     if (summary.installedPendingRebootCount === 0 || summary.pendingRebootSince === undefined) {
       return { result: 'COMPLIANT', annotation: 'No installed patch awaits a reboot.' };
     }
@@ -143,7 +147,8 @@ const nodeChecks: Record<string, NodeCheck> = {
   'Fleet.5': (node, input) => {
     const days = numberParameter(input, 'maxPatchScanAgeDays');
     const end = node.patchSummary?.operationEndTime;
-    if (end === undefined) return { result: 'NON_COMPLIANT', annotation: 'The node has never been scanned for patches.' };
+    if (end === undefined)
+      return { result: 'NON_COMPLIANT', annotation: 'The node has never been scanned for patches.' };
     const stale = input.now.getTime() - end.getTime() > days * dayMs;
     return {
       result: stale ? 'NON_COMPLIANT' : 'COMPLIANT',
@@ -154,7 +159,12 @@ const nodeChecks: Record<string, NodeCheck> = {
 
 /** A node's Patch compliance as an `AwsSsmPatchCompliance` resource (SSM.2 and the patch summary finding). */
 export function patchComplianceResource(node: NodeFacts, region: string): FindingResource {
-  const resource: FindingResource = { Type: 'AwsSsmPatchCompliance', Id: node.arn, Partition: 'aws', Region: region };
+  const resource: FindingResource = {
+    Type: 'AwsSsmPatchCompliance',
+    Id: node.arn,
+    Partition: 'aws',
+    Region: region,
+  };
   const patch = node.patchCompliance;
   if (patch !== undefined) {
     const counts = patch.counts;
@@ -202,7 +212,12 @@ export function nodeDetails(node: NodeFacts): Record<string, string> {
 /** A node as the resource of a node control's finding. */
 function nodeResource(control: ControlDefinition, node: NodeFacts, region: string): FindingResource {
   if (control.findingResourceType === 'AwsSsmPatchCompliance') return patchComplianceResource(node, region);
-  const resource: FindingResource = { Type: control.findingResourceType, Id: node.arn, Partition: 'aws', Region: region };
+  const resource: FindingResource = {
+    Type: control.findingResourceType,
+    Id: node.arn,
+    Partition: 'aws',
+    Region: region,
+  };
   resource.Details = { Other: nodeDetails(node) };
   return resource;
 }
@@ -235,8 +250,15 @@ export function evaluateControl(control: ControlDefinition, input: EvaluationInp
       return input.documents.map((document) => ({
         resourceId: document.arn,
         result: document.public ? 'NON_COMPLIANT' : 'COMPLIANT',
-        annotation: document.public ? 'The document is shared with All.' : 'The document is not shared publicly.',
-        resource: { Type: control.findingResourceType, Id: document.arn, Partition: 'aws', Region: input.region },
+        annotation: document.public
+          ? 'The document is shared with All.'
+          : 'The document is not shared publicly.',
+        resource: {
+          Type: control.findingResourceType,
+          Id: document.arn,
+          Partition: 'aws',
+          Region: input.region,
+        },
         gone: false,
       }));
     case 'Account': {

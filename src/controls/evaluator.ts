@@ -20,9 +20,19 @@ import type { ControlScopeKey, ControlsStore, MissingPatch, StoredEvaluation } f
 
 /** Where findings the hub produces itself go (the findings service, in the same transaction). */
 export interface ServiceFindingsSink {
-  write(tx: Transaction<Database>, scope: ControlScopeKey, now: Date, findings: Record<string, unknown>[]): Promise<void>;
+  write(
+    tx: Transaction<Database>,
+    scope: ControlScopeKey,
+    now: Date,
+    findings: Record<string, unknown>[],
+  ): Promise<void>;
   /** Which of the scope's findings (by Id, Security Hub's product) a user has SUPPRESSED. */
-  suppressed(db: DbExecutor, scope: ControlScopeKey, productArn: string, findingIds: readonly string[]): Promise<Set<string>>;
+  suppressed(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+    productArn: string,
+    findingIds: readonly string[],
+  ): Promise<Set<string>>;
 }
 
 /** Which accounts have Security Hub enabled in which Regions. */
@@ -37,6 +47,9 @@ export type EvaluationTarget =
   | { kind: 'nodes'; instanceIds: readonly string[] }
   | { kind: 'documents' }
   | { kind: 'account' };
+
+/** Findings written per call of the findings service. */
+const writeSliceSize = 500;
 
 /** How long a NOT_AVAILABLE (not applicable) finding stays active before it is archived. */
 export const notApplicableArchiveMs = 3 * 86_400_000;
@@ -83,7 +96,9 @@ export class ControlEvaluator {
     const controls = controlCatalogue.filter((control) => scopesOf[target.kind].includes(control.scope));
     const stored = await this.store.evaluations(tx, scope, {
       controlIds: controls.map((c) => c.id),
-      ...(target.kind === 'nodes' ? { resourceIds: await this.nodeArns(tx, scope, now, target.instanceIds) } : {}),
+      ...(target.kind === 'nodes'
+        ? { resourceIds: await this.nodeArns(tx, scope, now, target.instanceIds) }
+        : {}),
     });
     // A disabled control with no active finding has nothing to do.
     const live = controls.filter(
@@ -97,9 +112,18 @@ export class ControlEvaluator {
       (await this.store.controlParameters(tx, scope)).map((settings) => [settings.controlId, settings]),
     );
     const storedByKey = new Map(stored.map((e) => [`${e.controlId} ${e.resourceId}`, e]));
-    const findings: Record<string, unknown>[] = [];
-    const saved: StoredEvaluation[] = [];
+    let pending: Record<string, unknown>[] = [];
+    let saved: StoredEvaluation[] = [];
     let evaluated = 0;
+    let written = 0;
+    // Written in slices, so a first sweep over a large fleet never holds every new finding at once.
+    const flush = async (): Promise<void> => {
+      await this.sink.write(tx, scope, now, pending);
+      await this.store.saveEvaluations(tx, scope, saved);
+      written += pending.length;
+      pending = [];
+      saved = [];
+    };
     for (const control of live) {
       const enabled = enablement.isEnabled(control.id);
       const values = effectiveParameters(control, parameters.get(control.id));
@@ -123,7 +147,7 @@ export class ControlEvaluator {
         const fingerprint = evaluationFingerprint(evaluation, standardsIds, archived);
         if (previous?.fingerprint === fingerprint) return;
         const createdAt = previous?.createdAt ?? now;
-        findings.push(
+        pending.push(
           controlFinding({
             control,
             evaluation,
@@ -148,7 +172,10 @@ export class ControlEvaluator {
           evaluatedAt: now,
         });
       };
-      for (const evaluation of results) consider(evaluation);
+      for (const evaluation of results) {
+        consider(evaluation);
+        if (pending.length >= writeSliceSize) await flush();
+      }
       // A resource that had a result and has none now: out of scope (NOT_APPLICABLE), or gone altogether.
       for (const previous of stored) {
         if (previous.controlId !== control.id || seen.has(previous.resourceId)) continue;
@@ -156,9 +183,8 @@ export class ControlEvaluator {
         consider(this.withoutResult(control, previous.resourceId, scope.region, input.nodes, target));
       }
     }
-    await this.sink.write(tx, scope, now, findings);
-    await this.store.saveEvaluations(tx, scope, saved);
-    return { evaluated, written: findings.length };
+    await flush();
+    return { evaluated, written };
   }
 
   /** The NOT_APPLICABLE result of a resource a control no longer returns a result for. */
@@ -170,11 +196,14 @@ export class ControlEvaluator {
     target: EvaluationTarget,
   ): ResourceEvaluation {
     const node = nodes.find((n) => n.arn === resourceId);
-    const exists = control.scope === 'ManagedNode' ? node !== undefined && !node.deregistered : target.kind === 'nodes';
+    const exists =
+      control.scope === 'ManagedNode' ? node !== undefined && !node.deregistered : target.kind === 'nodes';
     return {
       resourceId,
       result: 'NOT_APPLICABLE',
-      annotation: exists ? 'The control no longer applies to the resource.' : 'The resource no longer exists.',
+      annotation: exists
+        ? 'The control no longer applies to the resource.'
+        : 'The resource no longer exists.',
       resource: { Type: control.findingResourceType, Id: resourceId, Partition: 'aws', Region: region },
       gone: !exists,
     };

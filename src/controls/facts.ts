@@ -57,7 +57,12 @@ export interface AccountFacts {
 
 /** Where the facts come from. Undefined `instanceIds` means every node of the scope, deregistered ones included. */
 export interface ControlFactsSource {
-  nodes(db: DbExecutor, scope: ControlScopeKey, now: Date, instanceIds?: readonly string[]): Promise<NodeFacts[]>;
+  nodes(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+    now: Date,
+    instanceIds?: readonly string[],
+  ): Promise<NodeFacts[]>;
   documents(db: DbExecutor, scope: ControlScopeKey): Promise<DocumentFacts[]>;
   account(db: DbExecutor, scope: ControlScopeKey): Promise<AccountFacts>;
   /** The items of a node's Patch compliance set. */

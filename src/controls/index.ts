@@ -2,7 +2,13 @@
 export { controlCatalogue, findControl, type ControlDefinition } from './catalogue.js';
 export { standardCatalogue, standardsArnOf, subscriptionArnOf } from './standards.js';
 export { ControlsStore, type ControlScopeKey } from './store.js';
-export type { AccountFacts, ControlFactsSource, DocumentFacts, NodeFacts, PatchSummaryFacts } from './facts.js';
+export type {
+  AccountFacts,
+  ControlFactsSource,
+  DocumentFacts,
+  NodeFacts,
+  PatchSummaryFacts,
+} from './facts.js';
 export {
   ControlEvaluator,
   type EvaluationOutcome,

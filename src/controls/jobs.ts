@@ -29,21 +29,33 @@ export function controlEvaluationSubscriber(
       switch (event.type) {
         case 'InstanceRegistered':
         case 'InstanceInformationUpdated':
-          await evaluator.evaluate(ctx.tx, scope, ctx.now, { kind: 'nodes', instanceIds: [event.instanceId] });
+          await evaluator.evaluate(ctx.tx, scope, ctx.now, {
+            kind: 'nodes',
+            instanceIds: [event.instanceId],
+          });
           return;
         case 'InstanceDeregistered':
-          await evaluator.evaluate(ctx.tx, scope, ctx.now, { kind: 'nodes', instanceIds: [event.instanceId] });
+          await evaluator.evaluate(ctx.tx, scope, ctx.now, {
+            kind: 'nodes',
+            instanceIds: [event.instanceId],
+          });
           await patchFindings.refresh(ctx.tx, scope, event.instanceId, ctx.now);
           return;
         case 'InventoryChanged':
-          await evaluator.evaluate(ctx.tx, scope, ctx.now, { kind: 'nodes', instanceIds: [event.instanceId] });
+          await evaluator.evaluate(ctx.tx, scope, ctx.now, {
+            kind: 'nodes',
+            instanceIds: [event.instanceId],
+          });
           if (event.typeNames.includes('AWS:PatchSummary')) {
             await patchFindings.refresh(ctx.tx, scope, event.instanceId, ctx.now);
           }
           return;
         case 'ComplianceChanged':
           if (event.resourceType !== 'ManagedInstance') return;
-          await evaluator.evaluate(ctx.tx, scope, ctx.now, { kind: 'nodes', instanceIds: [event.resourceId] });
+          await evaluator.evaluate(ctx.tx, scope, ctx.now, {
+            kind: 'nodes',
+            instanceIds: [event.resourceId],
+          });
           if (event.complianceType === 'Patch') {
             await patchFindings.refresh(ctx.tx, scope, event.resourceId, ctx.now);
           }
@@ -73,15 +85,23 @@ export function evaluateAccountJob(evaluator: ControlEvaluator): JobDefinition<A
   return {
     name: evaluateAccountJobName,
     handle: async (ctx, payload) => {
-      await ctx.db.transaction().execute((tx) =>
-        evaluator.evaluate(tx, { accountId: payload.accountId, region: payload.region }, ctx.now(), { kind: 'all' }),
-      );
+      await ctx.db
+        .transaction()
+        .execute((tx) =>
+          evaluator.evaluate(tx, { accountId: payload.accountId, region: payload.region }, ctx.now(), {
+            kind: 'all',
+          }),
+        );
     },
   };
 }
 
 /** The periodic sweep: every control of every account with a hub, one transaction per account and Region. */
-export function controlsSweepJob(evaluator: ControlEvaluator, hubs: HubDirectory, everyMs: number): JobDefinition {
+export function controlsSweepJob(
+  evaluator: ControlEvaluator,
+  hubs: HubDirectory,
+  everyMs: number,
+): JobDefinition {
   return {
     name: 'controls-sweep',
     every: everyMs,

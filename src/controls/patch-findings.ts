@@ -37,7 +37,8 @@ export function severityOfMissingPatch(level: string, classification: string): s
   return level;
 }
 
-const truncate = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const truncate = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
 /** Keeps a node's patch findings in step with its latest Patch compliance. */
 export class PatchFindings {
@@ -55,7 +56,12 @@ export class PatchFindings {
   }
 
   /** Re-reads the node's Patch compliance and writes the findings that changed. */
-  async refresh(tx: Transaction<Database>, scope: ControlScopeKey, instanceId: string, now: Date): Promise<number> {
+  async refresh(
+    tx: Transaction<Database>,
+    scope: ControlScopeKey,
+    instanceId: string,
+    now: Date,
+  ): Promise<number> {
     const [node] = await this.facts.nodes(tx, scope, now, [instanceId]);
     if (node === undefined) return 0;
     const previous = new Map(
@@ -90,9 +96,19 @@ export class PatchFindings {
     const stillMissing = new Set(current.map((patch) => patch.patchId));
     for (const patch of previous.values()) {
       if (stillMissing.has(patch.patchId)) continue;
-      findings.push(this.missingPatchFinding(scope, node, patch, undefined, now, node.deregistered ? 'gone' : 'installed'));
+      findings.push(
+        this.missingPatchFinding(
+          scope,
+          node,
+          patch,
+          undefined,
+          now,
+          node.deregistered ? 'gone' : 'installed',
+        ),
+      );
     }
-    if (node.patchSummary !== undefined || node.deregistered) findings.push(this.summaryFinding(scope, node, now));
+    if (node.patchSummary !== undefined || node.deregistered)
+      findings.push(this.summaryFinding(scope, node, now));
     await this.store.replaceMissingPatches(tx, scope, instanceId, current);
     await this.sink.write(tx, scope, now, findings);
     return findings.length;
@@ -143,7 +159,13 @@ export class PatchFindings {
         ...(cves.length === 0 ? {} : { CVEIds: truncate(cves.join(','), 2048) }),
       },
       Resources: [
-        { Type: 'AwsEc2Instance', Id: node.arn, Partition: 'aws', Region: scope.region, Details: { Other: nodeDetails(node) } },
+        {
+          Type: 'AwsEc2Instance',
+          Id: node.arn,
+          Partition: 'aws',
+          Region: scope.region,
+          Details: { Other: nodeDetails(node) },
+        },
       ],
       ...(cves.length === 0 ? {} : { Vulnerabilities: cves.slice(0, 50).map((Id) => ({ Id })) }),
       Compliance: { Status: open ? 'FAILED' : 'PASSED' },
@@ -171,9 +193,12 @@ export class PatchFindings {
       GeneratorId: 'bulwark-patch-compliance/patch-summary',
       AwsAccountId: scope.accountId,
       Types: ['Software and Configuration Checks/Patch Management'],
-      CreatedAt: (start ?? now.toISOString()),
+      CreatedAt: start ?? now.toISOString(),
       UpdatedAt: now.toISOString(),
-      Severity: { Label: compliant ? 'INFORMATIONAL' : severityOfMissingPatch(overall, 'Security'), Original: overall },
+      Severity: {
+        Label: compliant ? 'INFORMATIONAL' : severityOfMissingPatch(overall, 'Security'),
+        Original: overall,
+      },
       Title: compliant
         ? 'Systems Manager Patch Summary - Managed Instance Compliant'
         : 'Systems Manager Patch Summary - Managed Instance Non-Compliant',

@@ -46,9 +46,15 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         schema: describeStandardsSchema,
         input: paging,
         handle: (ctx, input) => {
-          const page = pageOf(standards.describeStandards(ctx), { nextToken: input.NextToken, maxResults: input.MaxResults });
+          const page = pageOf(standards.describeStandards(ctx), {
+            nextToken: input.NextToken,
+            maxResults: input.MaxResults,
+          });
           return Promise.resolve(
-            withNextToken({ Standards: page.items.map((s) => toWireStandard(s.standard, s.standardsArn)) }, page.nextToken),
+            withNextToken(
+              { Standards: page.items.map((s) => toWireStandard(s.standard, s.standardsArn)) },
+              page.nextToken,
+            ),
           );
         },
       }),
@@ -91,8 +97,15 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         schema: getEnabledStandardsSchema,
         handle: async (ctx, input) => {
           const views = await standards.enabledStandards(ctx, input.StandardsSubscriptionArns);
-          const page = pageOf(views, { nextToken: input.NextToken, maxResults: input.MaxResults }, input.StandardsSubscriptionArns ?? null);
-          return withNextToken({ StandardsSubscriptions: page.items.map(toWireSubscription) }, page.nextToken);
+          const page = pageOf(
+            views,
+            { nextToken: input.NextToken, maxResults: input.MaxResults },
+            input.StandardsSubscriptionArns ?? null,
+          );
+          return withNextToken(
+            { StandardsSubscriptions: page.items.map(toWireSubscription) },
+            page.nextToken,
+          );
         },
       }),
     },
@@ -106,7 +119,11 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         resource: (_scope, input) => input.StandardsSubscriptionArn,
         handle: async (ctx, input) => {
           const controls = await standards.standardsControls(ctx, input.StandardsSubscriptionArn);
-          const page = pageOf(controls, { nextToken: input.NextToken, maxResults: input.MaxResults }, input.StandardsSubscriptionArn);
+          const page = pageOf(
+            controls,
+            { nextToken: input.NextToken, maxResults: input.MaxResults },
+            input.StandardsSubscriptionArn,
+          );
           return withNextToken({ Controls: page.items.map(toWireStandardsControl) }, page.nextToken);
         },
       }),
@@ -120,7 +137,12 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         input: bodyWithLabels,
         resource: (_scope, input) => input.StandardsControlArn,
         handle: async (ctx, input) => {
-          await standards.updateStandardsControl(ctx, input.StandardsControlArn, input.ControlStatus, input.DisabledReason);
+          await standards.updateStandardsControl(
+            ctx,
+            input.StandardsControlArn,
+            input.ControlStatus,
+            input.DisabledReason,
+          );
           return {};
         },
       }),
@@ -131,12 +153,22 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
       operation: securityHubOperation(hub, {
         name: 'ListSecurityControlDefinitions',
         schema: listSecurityControlDefinitionsSchema,
-        input: (request) => ({ StandardsArn: queryString(request.query, 'StandardsArn'), ...paging(request) }),
+        input: (request) => ({
+          StandardsArn: queryString(request.query, 'StandardsArn'),
+          ...paging(request),
+        }),
         handle: (ctx, input) => {
           const definitions = standards.controlDefinitions(ctx, input.StandardsArn);
-          const page = pageOf(definitions, { nextToken: input.NextToken, maxResults: input.MaxResults }, input.StandardsArn ?? null);
+          const page = pageOf(
+            definitions,
+            { nextToken: input.NextToken, maxResults: input.MaxResults },
+            input.StandardsArn ?? null,
+          );
           return Promise.resolve(
-            withNextToken({ SecurityControlDefinitions: page.items.map(toWireControlDefinition) }, page.nextToken),
+            withNextToken(
+              { SecurityControlDefinitions: page.items.map(toWireControlDefinition) },
+              page.nextToken,
+            ),
           );
         },
       }),
@@ -149,7 +181,11 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         schema: getSecurityControlDefinitionSchema,
         input: (request) => ({ SecurityControlId: queryString(request.query, 'SecurityControlId') }),
         handle: (_ctx, input) =>
-          Promise.resolve({ SecurityControlDefinition: toWireControlDefinition(standards.controlDefinition(input.SecurityControlId)) }),
+          Promise.resolve({
+            SecurityControlDefinition: toWireControlDefinition(
+              standards.controlDefinition(input.SecurityControlId),
+            ),
+          }),
       }),
     },
     {
@@ -162,7 +198,11 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
           const { found, unprocessed } = await standards.securityControls(ctx, input.SecurityControlIds);
           return {
             SecurityControls: found.map(toWireSecurityControl),
-            UnprocessedIds: unprocessed.map((u) => ({ SecurityControlId: u.id, ErrorCode: u.code, ErrorReason: u.reason })),
+            UnprocessedIds: unprocessed.map((u) => ({
+              SecurityControlId: u.id,
+              ErrorCode: u.code,
+              ErrorReason: u.reason,
+            })),
           };
         },
       }),
@@ -178,7 +218,12 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
             ? input.SecurityControlId
             : securityControlArnOf(scope.region, scope.accountId, input.SecurityControlId),
         handle: async (ctx, input) => {
-          await standards.updateSecurityControl(ctx, input.SecurityControlId, input.Parameters, input.LastUpdateReason);
+          await standards.updateSecurityControl(
+            ctx,
+            input.SecurityControlId,
+            input.Parameters,
+            input.LastUpdateReason,
+          );
           return {};
         },
       }),
@@ -190,9 +235,10 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         name: 'GetSecurityScore',
         schema: z.object({}),
         input: () => ({}),
-        handle: async (ctx) => ({ SecurityScores: (await standards.securityScores(ctx)).map(toWireSecurityScore) }),
+        handle: async (ctx) => ({
+          SecurityScores: (await standards.securityScores(ctx)).map(toWireSecurityScore),
+        }),
       }),
     },
   ];
 }
-

@@ -64,7 +64,11 @@ export class StandardsService {
     private readonly evaluator: ControlEvaluator,
     private readonly findings: ServiceFindingsSink,
     /** The accounts whose score the caller sees: its own and, for an administrator, its Enabled members. */
-    private readonly visibleAccounts: (db: DbExecutor, accountId: string, region: string) => Promise<string[]>,
+    private readonly visibleAccounts: (
+      db: DbExecutor,
+      accountId: string,
+      region: string,
+    ) => Promise<string[]>,
   ) {}
 
   /** The security score of the caller's account and of each member account it administers. */
@@ -92,7 +96,10 @@ export class StandardsService {
   }
 
   describeStandards(ctx: Ctx): { standard: StandardDefinition; standardsArn: string }[] {
-    return standardCatalogue.map((standard) => ({ standard, standardsArn: standardsArnOf(ctx.region, standard) }));
+    return standardCatalogue.map((standard) => ({
+      standard,
+      standardsArn: standardsArnOf(ctx.region, standard),
+    }));
   }
 
   /** EnableSecurityHub: the default standards unless EnableDefaultStandards is false. */
@@ -124,7 +131,9 @@ export class StandardsService {
     const standards = requests.map((request) => {
       const parsed = parseStandardsArn(request.standardsArn);
       if (parsed?.kind !== 'standards' || parsed.region !== ctx.region) {
-        throw invalidInput(`StandardsArn ${request.standardsArn} is not a standard available in ${ctx.region}`);
+        throw invalidInput(
+          `StandardsArn ${request.standardsArn} is not a standard available in ${ctx.region}`,
+        );
       }
       return { standard: parsed.standard, request };
     });
@@ -137,7 +146,14 @@ export class StandardsService {
     }
     await this.requeue(ctx);
     const stored = new Map((await this.store.subscriptions(ctx.tx, ctx)).map((s) => [s.standardsArn, s]));
-    return standards.map(({ standard }) => this.view(ctx, standard, stored.get(standardsArnOf(ctx.region, standard))?.standardsInput ?? {}, 'READY'));
+    return standards.map(({ standard }) =>
+      this.view(
+        ctx,
+        standard,
+        stored.get(standardsArnOf(ctx.region, standard))?.standardsInput ?? {},
+        'READY',
+      ),
+    );
   }
 
   async disableStandards(ctx: Ctx, subscriptionArns: readonly string[]): Promise<SubscriptionView[]> {
@@ -152,7 +168,9 @@ export class StandardsService {
         standardsArn === undefined ||
         !subscribed.has(standardsArn)
       ) {
-        throw invalidInput(`StandardsSubscriptionArn ${arn} is not a subscription of account ${ctx.accountId}`);
+        throw invalidInput(
+          `StandardsSubscriptionArn ${arn} is not a subscription of account ${ctx.accountId}`,
+        );
       }
       return { standard: parsed.standard, standardsArn };
     });
@@ -163,7 +181,10 @@ export class StandardsService {
     );
   }
 
-  async enabledStandards(ctx: Ctx, subscriptionArns: readonly string[] | undefined): Promise<SubscriptionView[]> {
+  async enabledStandards(
+    ctx: Ctx,
+    subscriptionArns: readonly string[] | undefined,
+  ): Promise<SubscriptionView[]> {
     const views = (await this.store.subscriptions(ctx.tx, ctx)).flatMap((subscription) => {
       const standard = parseStandardsArn(subscription.standardsArn)?.standard;
       return standard === undefined ? [] : [this.view(ctx, standard, subscription.standardsInput, 'READY')];
@@ -192,7 +213,8 @@ export class StandardsService {
     const standard = await this.subscribedStandard(ctx, subscriptionArn, 'subscription');
     const enablement = await this.enablement(ctx);
     const standardsArn = standardsArnOf(ctx.region, standard);
-    const subscribedAt = enablement.subscriptions.find((s) => s.standardsArn === standardsArn)?.subscribedAt ?? ctx.now;
+    const subscribedAt =
+      enablement.subscriptions.find((s) => s.standardsArn === standardsArn)?.subscribedAt ?? ctx.now;
     return standard.controlIds.flatMap((controlId) => {
       const control = findControl(controlId);
       if (control === undefined) return [];
@@ -240,10 +262,14 @@ export class StandardsService {
   ): Promise<StandardDefinition> {
     const parsed = parseStandardsArn(arn);
     const missing = () =>
-      notFound(kind === 'subscription' ? `Standards subscription ${arn} not found` : `Control ${arn} not found`);
-    if (parsed?.kind !== kind || parsed.accountId !== ctx.accountId || parsed.region !== ctx.region) throw missing();
+      notFound(
+        kind === 'subscription' ? `Standards subscription ${arn} not found` : `Control ${arn} not found`,
+      );
+    if (parsed?.kind !== kind || parsed.accountId !== ctx.accountId || parsed.region !== ctx.region)
+      throw missing();
     const subscribed = await this.store.subscriptions(ctx.tx, ctx);
-    if (!subscribed.some((s) => s.standardsArn === standardsArnOf(ctx.region, parsed.standard))) throw missing();
+    if (!subscribed.some((s) => s.standardsArn === standardsArnOf(ctx.region, parsed.standard)))
+      throw missing();
     return parsed.standard;
   }
 
@@ -324,7 +350,8 @@ export class StandardsService {
         throw invalidInput(`Security control ${control.id} has no parameter ${name}`);
       }
       if (update.ValueType === 'DEFAULT') {
-        if (update.Value !== undefined) throw invalidInput(`Parameter ${name}: Value must be absent with ValueType DEFAULT`);
+        if (update.Value !== undefined)
+          throw invalidInput(`Parameter ${name}: Value must be absent with ValueType DEFAULT`);
         delete parameters[name];
         continue;
       }
@@ -341,7 +368,9 @@ export class StandardsService {
       } else {
         const text = value['String'];
         if (Object.keys(value).length !== 1 || typeof text !== 'string' || !definition.pattern.test(text)) {
-          throw invalidInput(`Parameter ${name}: Value must be {"String": s} matching ${definition.pattern.source}`);
+          throw invalidInput(
+            `Parameter ${name}: Value must be {"String": s} matching ${definition.pattern.source}`,
+          );
         }
         parameters[name] = { ValueType: 'CUSTOM', Value: { String: text } };
       }

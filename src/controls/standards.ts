@@ -27,7 +27,18 @@ export const standardCatalogue: readonly StandardDefinition[] = [
       'NIST SP 800-53 Rev. 5 controls that Bulwark can evaluate for a server fleet: inventory, configuration, flaw remediation and access to shared documents.',
     enabledByDefault: false,
     managedBy: { company: 'AWS', product: 'Security Hub' },
-    controlIds: ['SSM.1', 'SSM.2', 'SSM.3', 'SSM.4', 'SSM.7', 'Fleet.1', 'Fleet.2', 'Fleet.3', 'Fleet.4', 'Fleet.5'],
+    controlIds: [
+      'SSM.1',
+      'SSM.2',
+      'SSM.3',
+      'SSM.4',
+      'SSM.7',
+      'Fleet.1',
+      'Fleet.2',
+      'Fleet.3',
+      'Fleet.4',
+      'Fleet.5',
+    ],
   },
   {
     path: 'pci-dss/v/3.2.1',
@@ -77,7 +88,15 @@ const arnPattern = /^arn:aws:securityhub:([a-z0-9-]*):(\d{12})?:(standards|subsc
 /** The standard named by a standards, subscription or standards-control ARN (any Region), with the rest. */
 export function parseStandardsArn(
   arn: string,
-): { kind: 'standards' | 'subscription' | 'control'; region: string; accountId: string; standard: StandardDefinition; controlId?: string } | undefined {
+):
+  | {
+      kind: 'standards' | 'subscription' | 'control';
+      region: string;
+      accountId: string;
+      standard: StandardDefinition;
+      controlId?: string;
+    }
+  | undefined {
   const match = arnPattern.exec(arn);
   if (match === null) return undefined;
   const [, region = '', accountId = '', kind, rest = ''] = match;

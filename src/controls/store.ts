@@ -122,7 +122,11 @@ export class ControlsStore {
     }));
   }
 
-  async putControlSetting(db: DbExecutor, scope: ControlScopeKey, setting: StoredControlSetting): Promise<void> {
+  async putControlSetting(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+    setting: StoredControlSetting,
+  ): Promise<void> {
     const values = {
       status: setting.status,
       disabled_reason: setting.disabledReason ?? null,
@@ -170,7 +174,12 @@ export class ControlsStore {
     };
     await db
       .insertInto('security_control_settings')
-      .values({ account_id: scope.accountId, region: scope.region, control_id: settings.controlId, ...values })
+      .values({
+        account_id: scope.accountId,
+        region: scope.region,
+        control_id: settings.controlId,
+        ...values,
+      })
       .onConflict((oc) => oc.columns(['account_id', 'region', 'control_id']).doUpdateSet(values))
       .execute();
   }

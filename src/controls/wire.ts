@@ -18,7 +18,9 @@ export const batchEnableStandardsSchema = z.object({
     .max(25),
 });
 
-export const batchDisableStandardsSchema = z.object({ StandardsSubscriptionArns: z.array(arn).min(1).max(25) });
+export const batchDisableStandardsSchema = z.object({
+  StandardsSubscriptionArns: z.array(arn).min(1).max(25),
+});
 
 export const getEnabledStandardsSchema = z.object({
   StandardsSubscriptionArns: z.array(arn).min(1).max(25).optional(),
@@ -44,7 +46,9 @@ export const listSecurityControlDefinitionsSchema = z.object({
   MaxResults: maxResults,
 });
 
-export const getSecurityControlDefinitionSchema = z.object({ SecurityControlId: z.string().min(1).max(2048) });
+export const getSecurityControlDefinitionSchema = z.object({
+  SecurityControlId: z.string().min(1).max(2048),
+});
 
 export const batchGetSecurityControlsSchema = z.object({
   SecurityControlIds: z.array(z.string().min(1).max(2048)).min(1).max(100),
@@ -149,7 +153,12 @@ export function toWireSecurityControl(view: SecurityControlView): Record<string,
 
 /** Bulwark's GetSecurityScore response member (the console's score, as an API). */
 export function toWireSecurityScore(score: SecurityScore): Record<string, unknown> {
-  const figures = (f: { passedControls: number; controlsWithData: number; enabledControls: number; score: number | undefined }) => ({
+  const figures = (f: {
+    passedControls: number;
+    controlsWithData: number;
+    enabledControls: number;
+    score: number | undefined;
+  }) => ({
     PassedControls: f.passedControls,
     ControlsWithData: f.controlsWithData,
     EnabledControls: f.enabledControls,
@@ -164,6 +173,9 @@ export function toWireSecurityScore(score: SecurityScore): Record<string, unknow
       Name: standard.name,
       ...figures(standard),
     })),
-    Controls: Object.entries(score.controls).map(([SecurityControlId, Status]) => ({ SecurityControlId, Status })),
+    Controls: Object.entries(score.controls).map(([SecurityControlId, Status]) => ({
+      SecurityControlId,
+      Status,
+    })),
   };
 }

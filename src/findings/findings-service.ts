@@ -128,7 +128,8 @@ export const ownAccountOnly: AccountScope = {
 /** A PASSED finding whose workflow is open becomes RESOLVED (SUPPRESSED stays as the user left it). */
 function resolvedIfPassed(document: FindingDocument): FindingDocument {
   const status = document.Workflow?.Status;
-  if (document.Compliance?.Status !== 'PASSED' || status === 'RESOLVED' || status === 'SUPPRESSED') return document;
+  if (document.Compliance?.Status !== 'PASSED' || status === 'RESOLVED' || status === 'SUPPRESSED')
+    return document;
   return { ...document, Workflow: { ...document.Workflow, Status: 'RESOLVED' }, WorkflowState: 'RESOLVED' };
 }
 

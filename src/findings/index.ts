@@ -22,10 +22,5 @@ export { findingAggregatorRoutes } from './finding-aggregator-routes.js';
 export { FindingAggregatorService } from './finding-aggregator-service.js';
 export { FindingAggregatorStore } from './finding-aggregator-store.js';
 export { findingScope } from './finding-scope.js';
-export {
-  bodyWithLabels,
-  queryInteger,
-  queryString,
-  securityHubOperation,
-} from './security-hub-operation.js';
+export { bodyWithLabels, queryInteger, queryString, securityHubOperation } from './security-hub-operation.js';
 export { pageOf, withNextToken } from './offset-page.js';
