@@ -12,7 +12,6 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
-  CreateActivationCommand,
   DescribeInstancePatchesCommand,
   DescribeInstancePatchStatesCommand,
   ListComplianceItemsCommand,
@@ -22,8 +21,7 @@ import {
 import { EnableSecurityHubCommand, type SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { saveIdentity } from '../src/agent/identity-store.js';
 import { getAllFindings } from './support/accounts.js';
-import { eventually } from './support/ssm.js';
-import { rawFetch } from './support/aws-request.js';
+import { eventually, registerNode as registerManagedNode } from './support/ssm.js';
 import { bulwarkBin, repoRoot, startServer, type RunningServer } from './support/server-harness.js';
 
 const run = promisify(execFile);
@@ -99,44 +97,16 @@ describe('agent patch scan (e2e)', () => {
 
   /** Registers a Debian 12 node and stores its identity in a fresh state directory. */
   async function registerNode(name: string): Promise<{ instanceId: string; stateDir: string }> {
-    const activation = await admin.send(new CreateActivationCommand({ IamRole: 'SSMServiceRole' }));
-    const response = await rawFetch(
-      server.endpoint,
-      {
-        method: 'POST',
-        path: '/',
-        service: 'ssm',
-        headers: {
-          'x-amz-target': 'AmazonSSM.RegisterManagedInstance',
-          'content-type': 'application/x-amz-json-1.1',
-        },
-        body: {
-          ActivationId: activation.ActivationId,
-          ActivationCode: activation.ActivationCode,
-          Fingerprint: `fp-${name}`,
-          ComputerName: name,
-          PlatformType: 'Linux',
-          PlatformName: 'Debian GNU/Linux',
-          PlatformVersion: '12',
-        },
-      },
-      undefined,
-    );
-    assert.equal(response.status, 200);
-    const node = (await response.json()) as {
-      InstanceId: string;
-      AccessKeyId: string;
-      SecretAccessKey: string;
-    };
+    const node = await registerManagedNode(server, admin, name);
     const stateDir = path.join(work, name);
     await saveIdentity(stateDir, {
       hub: server.endpoint,
       region: 'us-east-1',
-      instanceId: node.InstanceId,
-      accessKeyId: node.AccessKeyId,
-      secretAccessKey: node.SecretAccessKey,
+      instanceId: node.instanceId,
+      accessKeyId: node.key.accessKeyId,
+      secretAccessKey: node.key.secretAccessKey,
     });
-    return { instanceId: node.InstanceId, stateDir };
+    return { instanceId: node.instanceId, stateDir };
   }
 
   async function agentScan(

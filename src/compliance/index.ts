@@ -15,6 +15,7 @@ export {
   complianceStatuses,
   managedInstanceResourceType,
   summarizeItems,
+  zeroSeverityCounts,
   type ComplianceItem,
   type ComplianceItemInput,
   type ComplianceSet,

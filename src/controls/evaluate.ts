@@ -176,8 +176,9 @@ export function patchComplianceResource(node: NodeFacts, region: string): Findin
             ComplianceType: 'Patch',
             ExecutionType: patch.execution.executionType ?? 'Command',
             OverallSeverity: patch.overallSeverity,
-            PatchBaselineId: node.patchSummary?.baselineId ?? '',
-            PatchGroup: node.patchSummary?.patchGroup ?? '',
+            // ASFF refuses empty strings: a node without a summary, or outside any patch group, leaves them out.
+            ...(node.patchSummary?.baselineId ? { PatchBaselineId: node.patchSummary.baselineId } : {}),
+            ...(node.patchSummary?.patchGroup ? { PatchGroup: node.patchSummary.patchGroup } : {}),
             CompliantCriticalCount: counts.COMPLIANT.CRITICAL,
             CompliantHighCount: counts.COMPLIANT.HIGH,
             CompliantMediumCount: counts.COMPLIANT.MEDIUM,
@@ -200,7 +201,8 @@ export function patchComplianceResource(node: NodeFacts, region: string): Findin
 
 /** What a node finding's resource says of the node (Details.Other). */
 export function nodeDetails(node: NodeFacts): Record<string, string> {
-  const other: Record<string, string> = { InstanceId: node.instanceId, PingStatus: node.pingStatus };
+  // Only what rarely changes: a volatile value here (PingStatus) would rewrite every node finding when it flips.
+  const other: Record<string, string> = { InstanceId: node.instanceId };
   if (node.agentVersion !== undefined) other['AgentVersion'] = node.agentVersion;
   if (node.platformName !== undefined) other['PlatformName'] = node.platformName;
   if (node.platformVersion !== undefined) other['PlatformVersion'] = node.platformVersion;

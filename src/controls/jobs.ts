@@ -85,13 +85,11 @@ export function evaluateAccountJob(evaluator: ControlEvaluator): JobDefinition<A
   return {
     name: evaluateAccountJobName,
     handle: async (ctx, payload) => {
-      await ctx.db
-        .transaction()
-        .execute((tx) =>
-          evaluator.evaluate(tx, { accountId: payload.accountId, region: payload.region }, ctx.now(), {
-            kind: 'all',
-          }),
-        );
+      await ctx.db.transaction().execute((tx) =>
+        evaluator.evaluate(tx, { accountId: payload.accountId, region: payload.region }, ctx.now(), {
+          kind: 'all',
+        }),
+      );
     },
   };
 }

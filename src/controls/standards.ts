@@ -86,9 +86,7 @@ export const standardsIdOf = (standard: StandardDefinition): string => `standard
 const arnPattern = /^arn:aws:securityhub:([a-z0-9-]*):(\d{12})?:(standards|subscription|control)\/(.+)$/;
 
 /** The standard named by a standards, subscription or standards-control ARN (any Region), with the rest. */
-export function parseStandardsArn(
-  arn: string,
-):
+export function parseStandardsArn(arn: string):
   | {
       kind: 'standards' | 'subscription' | 'control';
       region: string;
@@ -100,12 +98,18 @@ export function parseStandardsArn(
   const match = arnPattern.exec(arn);
   if (match === null) return undefined;
   const [, region = '', accountId = '', kind, rest = ''] = match;
+  // A standard has no account in its ARN; a subscription and a standards control always have one.
+  if ((kind === 'standards') !== (accountId === '')) return undefined;
   for (const standard of standardCatalogue) {
     if (rest === standard.path) {
       if (kind === 'control') return undefined;
       return { kind: kind as 'standards' | 'subscription', region, accountId, standard };
     }
-    if (kind === 'control' && rest.startsWith(`${standard.path}/`)) {
+    if (
+      kind === 'control' &&
+      rest.startsWith(`${standard.path}/`) &&
+      rest.length > standard.path.length + 1
+    ) {
       return { kind, region, accountId, standard, controlId: rest.slice(standard.path.length + 1) };
     }
   }
