@@ -61,7 +61,7 @@ describe('AWS CLI and boto3 (e2e)', () => {
     { skip: hasAwsCli ? false : 'the aws CLI is not on PATH' },
     async () => {
       const key = await server.createKey();
-      const enabled = await aws(key, ['enable-security-hub']);
+      const enabled = await aws(key, ['enable-security-hub', '--no-enable-default-standards']);
       assert.equal(enabled.code, 0, enabled.stderr);
 
       const target = { accountId: key.accountId };
@@ -104,7 +104,7 @@ describe('AWS CLI and boto3 (e2e)', () => {
       assert.equal(stored.Workflow?.Status, 'SUPPRESSED');
       assert.equal(stored.Note?.Text, 'accepted risk');
 
-      const again = await aws(key, ['enable-security-hub']);
+      const again = await aws(key, ['enable-security-hub', '--no-enable-default-standards']);
       assert.notEqual(again.code, 0);
       assert.match(again.stderr, /ResourceConflictException/);
       assert.match(again.stderr, /already subscribed/);
@@ -136,7 +136,7 @@ try:
     client.describe_hub()
 except client.exceptions.InvalidAccessException as error:
     out['before_enable'] = error.response['Error']['Code']
-client.enable_security_hub()
+client.enable_security_hub(EnableDefaultStandards=False)
 out['import'] = client.batch_import_findings(Findings=[args['finding']])['SuccessCount']
 found = client.get_findings(Filters={'Id': [{'Value': args['finding']['Id'], 'Comparison': 'EQUALS'}]})['Findings']
 out['titles'] = [f['Title'] for f in found]

@@ -9,6 +9,7 @@ import {
   BatchDisableStandardsCommand,
   BatchEnableStandardsCommand,
   BatchGetSecurityControlsCommand,
+  CreateAutomationRuleCommand,
   DescribeStandardsCommand,
   DescribeStandardsControlsCommand,
   GetEnabledStandardsCommand,
@@ -48,7 +49,7 @@ describe('controls, standards and the security score (e2e)', () => {
 
   before(async () => {
     server = await startServer({ env: { BULWARK_WORKER_POLL_MS: '50' } });
-    account = await enabledAccount(server);
+    account = await enabledAccount(server, 'us-east-1', { defaultStandards: true });
     hub = account.client;
     ssm = ssmClient(server, account.key);
     node = await registerNode(server, ssm, 'web-1');
@@ -186,6 +187,24 @@ describe('controls, standards and the security score (e2e)', () => {
   });
 
   it('SSM.4 fails for a public document and passes once it is private; SSM.7 follows the block setting', async () => {
+    // Control findings flow through automation rules like any other finding.
+    await hub.send(
+      new CreateAutomationRuleCommand({
+        RuleName: 'Page on public documents',
+        Description: 'A public document is an incident',
+        RuleOrder: 1,
+        Criteria: { GeneratorId: [{ Value: 'security-control/SSM.4', Comparison: 'EQUALS' }] },
+        Actions: [
+          {
+            Type: 'FINDING_FIELDS_UPDATE',
+            FindingFieldsUpdate: {
+              Note: { Text: 'page the on-call', UpdatedBy: 'automation' },
+              UserDefinedFields: { team: 'platform' },
+            },
+          },
+        ],
+      }),
+    );
     const name = 'ControlsProbe';
     await ssm.send(
       new CreateDocumentCommand({
@@ -205,6 +224,8 @@ describe('controls, standards and the security score (e2e)', () => {
     );
     const failed = await controlStatus('SSM.4', documentArn, 'FAILED');
     assert.equal(failed.Severity?.Label, 'CRITICAL');
+    assert.equal(failed.Note?.Text, 'page the on-call');
+    assert.equal(failed.UserDefinedFields?.['team'], 'platform');
     await ssm.send(
       new ModifyDocumentPermissionCommand({
         Name: name,
@@ -505,6 +526,41 @@ describe('controls, standards and the security score (e2e)', () => {
       }),
     );
     await controlStatus('SSM.3', arn, 'PASSED');
+  });
+
+  it('re-evaluates on the periodic sweep: SSM.1 fails once the agent stops answering, passes when it is back', async () => {
+    const sweeping = await startServer({
+      env: {
+        BULWARK_WORKER_POLL_MS: '50',
+        BULWARK_PING_TIMEOUT_SECONDS: '2',
+        BULWARK_CONTROLS_SWEEP_MS: '1000',
+      },
+    });
+    try {
+      const owner = await enabledAccount(sweeping, 'us-east-1', { defaultStandards: true });
+      const client = ssmClient(sweeping, owner.key);
+      const quiet = await registerNode(sweeping, client, 'quiet-1');
+      const arn = nodeArn(owner, quiet.instanceId);
+      const ssm1 = (status: string) =>
+        eventually(
+          () =>
+            getAllFindings(owner.client, {
+              ComplianceSecurityControlId: [{ Value: 'SSM.1', Comparison: 'EQUALS' }],
+              ResourceId: [{ Value: arn, Comparison: 'EQUALS' }],
+            }),
+          (list) => list.length === 1 && list[0]?.Compliance?.Status === status,
+          `SSM.1 ${status}`,
+        );
+      await ssm1('PASSED');
+      const failed = await ssm1('FAILED');
+      assert.equal(failed[0]?.Workflow?.Status, 'NEW');
+      // A plain heartbeat raises no event; the next sweep sees the node Online again.
+      await quiet.call('UpdateInstanceInformation', { InstanceId: quiet.instanceId, AgentStatus: 'Active' });
+      await ssm1('PASSED');
+      client.destroy();
+    } finally {
+      await sweeping.dispose();
+    }
   });
 
   it('keeps control findings in their account: another account sees none of them', async () => {

@@ -29,7 +29,7 @@ describe('cross-Region finding aggregation', () => {
     for (const region of regions) {
       const client = server.client(region, key);
       clients[region] = client;
-      await client.send(new EnableSecurityHubCommand({}));
+      await client.send(new EnableSecurityHubCommand({ EnableDefaultStandards: false }));
       ids[region] = uniqueFindingId(region);
       await client.send(
         new BatchImportFindingsCommand({
@@ -107,7 +107,7 @@ describe('cross-Region finding aggregation', () => {
   it('shows another account nothing of this one in any Region', async () => {
     const other = await server.createKey();
     const client = server.client('us-east-1', other);
-    await client.send(new EnableSecurityHubCommand({}));
+    await client.send(new EnableSecurityHubCommand({ EnableDefaultStandards: false }));
     await client.send(new CreateFindingAggregatorCommand({ RegionLinkingMode: 'ALL_REGIONS' }));
     assert.deepEqual(await getAllFindings(client), []);
   });

@@ -21,11 +21,20 @@ export interface TestAccount {
   finding(overrides?: Partial<AwsSecurityFinding>): AwsSecurityFinding;
 }
 
-/** Creates a new account on `server` (`admin create-key`) and enables its hub. */
-export async function enabledAccount(server: RunningServer, region = 'us-east-1'): Promise<TestAccount> {
+/**
+ * Creates a new account on `server` (`admin create-key`) and enables its hub. Default standards stay off unless
+ * asked for: their control findings (e.g. SSM.7 on every account) would otherwise join every GetFindings result.
+ */
+export async function enabledAccount(
+  server: RunningServer,
+  region = 'us-east-1',
+  options: { defaultStandards?: boolean } = {},
+): Promise<TestAccount> {
   const key = await server.createKey();
   const client = server.client(region, key);
-  await client.send(new EnableSecurityHubCommand({}));
+  await client.send(
+    new EnableSecurityHubCommand({ EnableDefaultStandards: options.defaultStandards ?? false }),
+  );
   const target = { accountId: key.accountId, region };
   return {
     key,
