@@ -9,6 +9,9 @@ import {
   BatchDisableStandardsCommand,
   BatchEnableStandardsCommand,
   BatchGetSecurityControlsCommand,
+  BatchGetStandardsControlAssociationsCommand,
+  BatchUpdateStandardsControlAssociationsCommand,
+  ListStandardsControlAssociationsCommand,
   CreateAutomationRuleCommand,
   DescribeStandardsCommand,
   DescribeStandardsControlsCommand,
@@ -448,6 +451,78 @@ describe('controls, standards and the security score (e2e)', () => {
     const fsbpScore = score?.Standards.find((s) => s.StandardsArn === fsbp('us-east-1'));
     // FSBP holds SSM.1, SSM.2 (failed), SSM.3, SSM.4, SSM.7: four of five pass.
     assert.deepEqual([fsbpScore?.PassedControls, fsbpScore?.ControlsWithData, fsbpScore?.Score], [4, 5, 80]);
+  });
+
+  it('lists, reads and updates standards-control associations per enabled standard', async () => {
+    const listed = await hub.send(
+      new ListStandardsControlAssociationsCommand({ SecurityControlId: 'SSM.2' }),
+    );
+    assert.deepEqual(
+      (listed.StandardsControlAssociationSummaries ?? [])
+        .map((a) => [a.StandardsArn, a.AssociationStatus])
+        .sort(),
+      [
+        [fsbp('us-east-1'), 'ENABLED'],
+        [baseline('us-east-1'), 'ENABLED'],
+      ],
+    );
+    const updated = await hub.send(
+      new BatchUpdateStandardsControlAssociationsCommand({
+        StandardsControlAssociationUpdates: [
+          {
+            SecurityControlId: 'SSM.2',
+            StandardsArn: fsbp('us-east-1'),
+            AssociationStatus: 'DISABLED',
+            UpdatedReason: 'patched elsewhere',
+          },
+          {
+            SecurityControlId: 'SSM.2',
+            StandardsArn: 'arn:aws:securityhub:us-east-1::standards/pci-dss/v/3.2.1',
+            AssociationStatus: 'DISABLED',
+          },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      updated.UnprocessedAssociationUpdates?.map((u) => [
+        u.StandardsControlAssociationUpdate?.StandardsArn,
+        u.ErrorCode,
+      ]),
+      [['arn:aws:securityhub:us-east-1::standards/pci-dss/v/3.2.1', 'RESOURCE_NOT_FOUND']],
+    );
+    const read = await hub.send(
+      new BatchGetStandardsControlAssociationsCommand({
+        StandardsControlAssociationIds: [
+          { SecurityControlId: 'SSM.2', StandardsArn: fsbp('us-east-1') },
+          { SecurityControlId: 'Nope.1', StandardsArn: fsbp('us-east-1') },
+        ],
+      }),
+    );
+    const detail = read.StandardsControlAssociationDetails?.[0];
+    assert.deepEqual([detail?.AssociationStatus, detail?.UpdatedReason], ['DISABLED', 'patched elsewhere']);
+    assert.ok(detail?.UpdatedAt instanceof Date);
+    assert.deepEqual(
+      read.UnprocessedAssociations?.map((u) => u.ErrorCode),
+      ['RESOURCE_NOT_FOUND'],
+    );
+    // Still enabled in the Fleet Baseline: the finding stays active and names only that standard.
+    const arn = nodeArn(account, node.instanceId);
+    const only = await eventually(
+      () => controlFindings('SSM.2', arn),
+      (list) => list[0]?.Compliance?.AssociatedStandards?.length === 1,
+      'SSM.2 associated with one standard',
+    );
+    assert.equal(
+      only[0]?.Compliance?.AssociatedStandards?.[0]?.StandardsId,
+      'standards/bulwark-fleet-baseline/v/1.0.0',
+    );
+    await hub.send(
+      new BatchUpdateStandardsControlAssociationsCommand({
+        StandardsControlAssociationUpdates: [
+          { SecurityControlId: 'SSM.2', StandardsArn: fsbp('us-east-1'), AssociationStatus: 'ENABLED' },
+        ],
+      }),
+    );
   });
 
   it('disabling a control in every standard that holds it archives its findings; bad requests change nothing', async () => {

@@ -13,6 +13,10 @@ import type { StandardsService } from './standards-service.js';
 import { securityControlArnOf } from './standards.js';
 import {
   batchDisableStandardsSchema,
+  batchGetStandardsControlAssociationsSchema,
+  batchUpdateStandardsControlAssociationsSchema,
+  listStandardsControlAssociationsSchema,
+  toWireAssociation,
   batchEnableStandardsSchema,
   batchGetSecurityControlsSchema,
   describeStandardsControlsSchema,
@@ -225,6 +229,92 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
             input.LastUpdateReason,
           );
           return {};
+        },
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/associations',
+      operation: securityHubOperation(hub, {
+        name: 'ListStandardsControlAssociations',
+        schema: listStandardsControlAssociationsSchema,
+        input: (request) => ({
+          SecurityControlId: queryString(request.query, 'SecurityControlId'),
+          ...paging(request),
+        }),
+        handle: async (ctx, input) => {
+          const views = await standards.controlAssociations(ctx, input.SecurityControlId);
+          const page = pageOf(
+            views,
+            { nextToken: input.NextToken, maxResults: input.MaxResults },
+            input.SecurityControlId,
+          );
+          return withNextToken(
+            {
+              StandardsControlAssociationSummaries: page.items.map((view) => toWireAssociation(view, false)),
+            },
+            page.nextToken,
+          );
+        },
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/associations/batchGet',
+      operation: securityHubOperation(hub, {
+        name: 'BatchGetStandardsControlAssociations',
+        schema: batchGetStandardsControlAssociationsSchema,
+        handle: async (ctx, input) => {
+          const { found, unprocessed } = await standards.getAssociations(
+            ctx,
+            input.StandardsControlAssociationIds.map((id) => ({
+              securityControlId: id.SecurityControlId,
+              standardsArn: id.StandardsArn,
+            })),
+          );
+          return {
+            StandardsControlAssociationDetails: found.map((view) => toWireAssociation(view, true)),
+            UnprocessedAssociations: unprocessed.map((u) => ({
+              StandardsControlAssociationId: {
+                SecurityControlId: u.securityControlId,
+                StandardsArn: u.standardsArn,
+              },
+              ErrorCode: u.code,
+              ErrorReason: u.reason,
+            })),
+          };
+        },
+      }),
+    },
+    {
+      method: 'PATCH',
+      path: '/associations',
+      operation: securityHubOperation(hub, {
+        name: 'BatchUpdateStandardsControlAssociations',
+        schema: batchUpdateStandardsControlAssociationsSchema,
+        handle: async (ctx, input) => {
+          const unprocessed = await standards.updateAssociations(
+            ctx,
+            input.StandardsControlAssociationUpdates.map((update) => ({
+              securityControlId: update.SecurityControlId,
+              standardsArn: update.StandardsArn,
+              status: update.AssociationStatus,
+              reason: update.UpdatedReason,
+            })),
+          );
+          const byKey = new Map(
+            input.StandardsControlAssociationUpdates.map((u) => [
+              `${u.SecurityControlId} ${u.StandardsArn}`,
+              u,
+            ]),
+          );
+          return {
+            UnprocessedAssociationUpdates: unprocessed.map((u) => ({
+              StandardsControlAssociationUpdate: byKey.get(`${u.securityControlId} ${u.standardsArn}`),
+              ErrorCode: u.code,
+              ErrorReason: u.reason,
+            })),
+          };
         },
       }),
     },

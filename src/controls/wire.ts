@@ -2,7 +2,12 @@
 import { z } from 'zod';
 import { remediationUrlOf, type ControlDefinition } from './catalogue.js';
 import type { SecurityScore } from './security-score.js';
-import type { SecurityControlView, StandardsControlView, SubscriptionView } from './standards-service.js';
+import type {
+  AssociationView,
+  SecurityControlView,
+  StandardsControlView,
+  SubscriptionView,
+} from './standards-service.js';
 import type { StandardDefinition } from './standards.js';
 
 const arn = z.string().min(1).max(2048);
@@ -70,6 +75,46 @@ export const updateSecurityControlSchema = z.object({
     .regex(/^([^\u0000-\u007F]|[-_ a-zA-Z0-9])+$/, 'may hold only letters, digits, spaces, - and _')
     .optional(),
 });
+
+export const listStandardsControlAssociationsSchema = z.object({
+  SecurityControlId: z.string().min(1).max(2048),
+  NextToken: nextToken,
+  MaxResults: maxResults,
+});
+
+const associationId = z.object({ SecurityControlId: z.string().min(1).max(2048), StandardsArn: arn });
+
+export const batchGetStandardsControlAssociationsSchema = z.object({
+  StandardsControlAssociationIds: z.array(associationId).min(1).max(100),
+});
+
+export const batchUpdateStandardsControlAssociationsSchema = z.object({
+  StandardsControlAssociationUpdates: z
+    .array(
+      associationId.extend({
+        AssociationStatus: z.enum(['ENABLED', 'DISABLED']),
+        UpdatedReason: z.string().max(1024).optional(),
+      }),
+    )
+    .min(1)
+    .max(100),
+});
+
+/** A StandardsControlAssociationSummary (List) or, with `detail`, a StandardsControlAssociationDetail. */
+export function toWireAssociation(view: AssociationView, detail: boolean): Record<string, unknown> {
+  return {
+    StandardsArn: view.standardsArn,
+    SecurityControlId: view.control.id,
+    SecurityControlArn: view.securityControlArn,
+    AssociationStatus: view.status,
+    RelatedRequirements: [...view.control.relatedRequirements],
+    UpdatedAt: view.updatedAt.toISOString(),
+    ...(view.updatedReason === undefined ? {} : { UpdatedReason: view.updatedReason }),
+    StandardsControlTitle: view.control.title,
+    StandardsControlDescription: view.control.description,
+    ...(detail ? { StandardsControlArns: [view.standardsControlArn] } : {}),
+  };
+}
 
 export function toWireStandard(standard: StandardDefinition, standardsArn: string): Record<string, unknown> {
   return {
