@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  AddTagsToResourceCommand,
   CancelCommandCommand,
   CreateActivationCommand,
   GetCommandInvocationCommand,
@@ -147,6 +148,55 @@ describe('agent commands (e2e)', () => {
       new ListCommandInvocationsCommand({ CommandId: commandId, Details: true }),
     );
     assert.equal(invocations.CommandInvocations?.[0]?.CommandPlugins?.[0]?.Output, 'hello\n');
+  });
+
+  it('sends to Targets by tag: only the tagged node runs it, and the command echoes its Targets', async () => {
+    await ssm.send(
+      new AddTagsToResourceCommand({
+        ResourceType: 'ManagedInstance',
+        ResourceId: agent.InstanceId,
+        Tags: [{ Key: 'Role', Value: 'web' }],
+      }),
+    );
+    const sent = await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-RunShellScript',
+        Targets: [{ Key: 'tag:Role', Values: ['web'] }],
+        Parameters: { commands: ['echo targeted'] },
+      }),
+    );
+    const commandId = sent.Command?.CommandId ?? assert.fail('no command id');
+    assert.deepEqual(sent.Command?.Targets, [{ Key: 'tag:Role', Values: ['web'] }]);
+    assert.equal(sent.Command?.TargetCount, 1);
+    const out = await waitFor(commandId, (o) => o.Status === 'Success');
+    assert.equal(out.StandardOutputContent, 'targeted\n');
+    const invocations = await ssm.send(new ListCommandInvocationsCommand({ CommandId: commandId }));
+    assert.deepEqual(
+      invocations.CommandInvocations?.map((i) => i.InstanceId),
+      [agent.InstanceId],
+    );
+
+    const nobody = await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-RunShellScript',
+        Targets: [{ Key: 'tag:Role', Values: ['db'] }],
+        Parameters: { commands: ['true'] },
+      }),
+    );
+    assert.deepEqual(
+      [nobody.Command?.Status, nobody.Command?.StatusDetails],
+      ['Failed', 'No Instances In Tag'],
+    );
+    await assert.rejects(
+      ssm.send(
+        new SendCommandCommand({
+          DocumentName: 'AWS-RunShellScript',
+          Targets: [{ Key: 'resource-groups:Name', Values: ['web'] }],
+          Parameters: { commands: ['true'] },
+        }),
+      ),
+      (error: Error) => error.name === 'InvalidTarget',
+    );
   });
 
   it('times out a command past its executionTimeout', async () => {

@@ -37,3 +37,4 @@ export {
   type StoredInventoryItem,
 } from './inventory-model.js';
 export { inventoryPurgeOnDeregistration } from './inventory-purge-subscriber.js';
+export { matchesTargets, targetLimits, targetsProblem, type Target } from './targets.js';

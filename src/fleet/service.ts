@@ -5,6 +5,7 @@
 import type { Actor } from '../access/index.js';
 import type { Ctx } from '../app/ctx.js';
 import { accessDenied } from '../http/errors.js';
+import { matchesTargets, type Target } from './targets.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvent } from '../worker/index.js';
 import type { InstanceCredentials } from './instance-credentials.js';
@@ -386,6 +387,27 @@ export class FleetService {
       { type: 'InstanceDeregistered', accountId: ctx.accountId, region: ctx.region, instanceId },
       ctx.now.getTime(),
     );
+  }
+
+  /** The live managed instances of the account in the Region that match every target, by id. */
+  async resolveTargets(
+    db: DbExecutor,
+    scope: { accountId: string; region: string },
+    targets: readonly Target[],
+  ): Promise<string[]> {
+    const [instances, tags] = await Promise.all([
+      this.store.listInstances(db, scope.accountId, scope.region, false),
+      this.tags.listByType(db, { ...scope, resourceType: 'ManagedInstance' }),
+    ]);
+    return instances
+      .map((instance) => instance.instanceId)
+      .filter((id) =>
+        matchesTargets(
+          targets,
+          id,
+          Object.fromEntries((tags.get(id) ?? []).map((tag) => [tag.key, tag.value])),
+        ),
+      );
   }
 
   /** Whether a live managed instance of the account exists in the Region (the tagging API's resolver). */

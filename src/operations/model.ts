@@ -1,4 +1,5 @@
 /** Run Command: commands, invocations, their statuses and the pure rules (ssm-api.md §10.1–10.2). */
+import type { Target } from '../fleet/index.js';
 
 export const commandStatuses = [
   'Pending',
@@ -54,7 +55,7 @@ export const maxDeliveries = 3;
 /** Slack after ExpiresAfter before the hub gives up on an agent that went silent. */
 export const timeoutGraceSeconds = 60;
 
-/** One command as sent: explicit instance ids only (Targets, rate control and outputs come later). */
+/** One command as sent: to explicit instance ids, or to Targets resolved when it was sent (rate control comes later). */
 export interface Command {
   commandId: string;
   accountId: string;
@@ -62,7 +63,10 @@ export interface Command {
   documentName: string;
   documentVersion: string;
   parameters: Record<string, string[]>;
+  /** The targeted nodes: as given, or as the Targets resolved at SendCommand. */
   instanceIds: string[];
+  /** The Targets it was sent with (undefined for explicit InstanceIds). */
+  targets: Target[] | undefined;
   comment: string | undefined;
   /** Delivery timeout: a node that has not picked the command up by then gets Delivery Timed Out. */
   timeoutSeconds: number;

@@ -48,8 +48,6 @@ export function commandsRoutes(commands: CommandsService): AwsJsonRoute[] {
       name: 'SendCommand',
       schema: sendCommandSchema,
       async handle(ctx, input) {
-        if (input.Targets !== undefined && input.Targets.length > 0)
-          throw ssmError('InvalidTarget', 'Targets are not supported yet; use InstanceIds.');
         if (input.MaxConcurrency !== undefined && input.MaxConcurrency !== '50')
           throw ssmError('ValidationException', 'MaxConcurrency is not supported yet.');
         if (input.MaxErrors !== undefined && input.MaxErrors !== '0')
@@ -57,7 +55,8 @@ export function commandsRoutes(commands: CommandsService): AwsJsonRoute[] {
         const command = await commands.send(ctx, {
           documentName: input.DocumentName,
           documentVersion: input.DocumentVersion,
-          instanceIds: input.InstanceIds ?? [],
+          instanceIds: input.InstanceIds,
+          targets: input.Targets?.map((target) => ({ key: target.Key, values: target.Values ?? [] })),
           parameters: input.Parameters,
           timeoutSeconds: input.TimeoutSeconds,
           comment: input.Comment,

@@ -148,6 +148,64 @@ describe('CommandsService', () => {
     assert.equal(invocations.items.length, 1);
   });
 
+  it('sends to Targets: tags and ids must all match; nothing matched ends the command at once', async () => {
+    const [one, two] = [first(), second()];
+    await new SsmTagStore().put(
+      db,
+      { accountId: account, region, resourceType: 'ManagedInstance', resourceId: two.instanceId },
+      [
+        { key: 'Env', value: 'prod' },
+        { key: 'Role', value: 'web' },
+      ],
+    );
+    const send = (targets: { key: string; values: string[] }[]) =>
+      admin(t0, (ctx) =>
+        commands.send(ctx, { documentName: 'AWS-RunShellScript', targets, parameters: shell(['true']) }),
+      );
+    const byTag = await send([{ key: 'tag:Env', values: ['staging', 'prod'] }]);
+    assert.deepEqual(byTag.instanceIds, [two.instanceId]);
+    assert.deepEqual(byTag.targets, [{ key: 'tag:Env', values: ['staging', 'prod'] }]);
+    assert.equal(byTag.targetCount, 1);
+    const invocations = await admin(t0, (ctx) =>
+      commands.listInvocations(ctx, { commandId: byTag.commandId, filters: [] }),
+    );
+    assert.deepEqual(
+      invocations.items.map((i) => i.invocation.instanceId),
+      [two.instanceId],
+    );
+
+    const both = await send([
+      { key: 'InstanceIds', values: [one.instanceId, two.instanceId] },
+      { key: 'tag-key', values: ['Role'] },
+    ]);
+    assert.deepEqual(both.instanceIds, [two.instanceId], 'every target must match');
+
+    const none = await send([{ key: 'tag:Env', values: ['nowhere'] }]);
+    assert.deepEqual(
+      [none.status, none.statusDetails, none.targetCount],
+      ['Failed', 'No Instances In Tag', 0],
+    );
+
+    const refused = (input: Partial<Parameters<CommandsService['send']>[1]>, name: string) =>
+      rejectsWith(
+        admin(t0, (ctx) =>
+          commands.send(ctx, { documentName: 'AWS-RunShellScript', parameters: shell(['true']), ...input }),
+        ),
+        name,
+      );
+    await refused(
+      { instanceIds: [one.instanceId], targets: [{ key: 'tag:Env', values: ['prod'] }] },
+      'ValidationException',
+    );
+    await refused({}, 'ValidationException');
+    await refused({ targets: [{ key: 'resource-groups:Name', values: ['web'] }] }, 'InvalidTarget');
+    await refused({ targets: [{ key: 'tag:Env', values: [] }] }, 'InvalidTarget');
+    await refused({ targets: [{ key: 'color', values: ['blue'] }] }, 'InvalidTarget');
+    // Leave no Pending work behind for the other tests' agents.
+    for (const command of [byTag, both])
+      await admin(t0, (ctx) => commands.cancel(ctx, command.commandId, undefined));
+  });
+
   it('validates documents, parameters and instances', async () => {
     const agent = first();
     await rejectsWith(

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../app/ctx.js';
 import type { DocumentAtVersion } from '../documents/index.js';
 import { checkParameters } from '../documents/index.js';
-import { ssmError, ssmPageOf, type SsmPage } from '../fleet/index.js';
+import { ssmError, ssmPageOf, targetsProblem, type SsmPage, type Target } from '../fleet/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import {
   defaultLeaseSeconds,
@@ -40,6 +40,8 @@ export interface CommandDocuments {
 /** The managed instances commands go to (FleetService). */
 export interface CommandInstances {
   instanceExists(db: DbExecutor, scope: Scope, instanceId: string): Promise<boolean>;
+  /** The live instances that match every target. */
+  resolveTargets(db: DbExecutor, scope: Scope, targets: readonly Target[]): Promise<string[]>;
   /** AccessDenied unless the caller signs as `instanceId` itself. */
   requireCallerInstance(ctx: Ctx, instanceId: string): Promise<unknown>;
 }
@@ -47,7 +49,9 @@ export interface CommandInstances {
 export interface SendCommandInput {
   documentName: string;
   documentVersion?: string | undefined;
-  instanceIds: string[];
+  /** Exactly one of instanceIds and targets. */
+  instanceIds?: string[] | undefined;
+  targets?: Target[] | undefined;
   parameters?: Record<string, string[]> | undefined;
   timeoutSeconds?: number | undefined;
   comment?: string | undefined;
@@ -154,22 +158,13 @@ export class CommandsService {
     });
     if (document.documentType !== 'Command')
       throw ssmError('InvalidDocument', `Document ${input.documentName} is not a Command document.`);
-    if (input.instanceIds.length === 0)
-      throw ssmError('ValidationException', 'Specify InstanceIds (Targets are not supported yet).');
-    const seen = new Set<string>();
-    for (const instanceId of input.instanceIds) {
-      if (seen.has(instanceId))
-        throw ssmError('DuplicateInstanceId', `Instance ${instanceId} is listed twice.`);
-      seen.add(instanceId);
-      if (!(await this.instances.instanceExists(ctx.tx, ctx, instanceId)))
-        throw ssmError('InvalidInstanceId', `Instance ${instanceId} is not a registered managed instance.`);
-    }
+    const instanceIds = await this.targetedInstances(ctx, input);
     const parameters = input.parameters ?? {};
     const problem = checkParameters(version.parameters, parameters);
     if (problem !== undefined) throw ssmError('InvalidParameters', problem);
     const timeoutSeconds = input.timeoutSeconds ?? sendCommandLimits.defaultTimeoutSeconds;
     const executionTimeoutSeconds = executionTimeoutOf(version.content, version.parameters, parameters);
-    const invocations: Invocation[] = input.instanceIds.map((instanceId) => ({
+    const invocations: Invocation[] = instanceIds.map((instanceId) => ({
       commandId: '',
       instanceId,
       accountId: ctx.accountId,
@@ -195,19 +190,48 @@ export class CommandsService {
       documentName: input.documentName,
       documentVersion: String(version.version),
       parameters,
-      instanceIds: input.instanceIds,
+      instanceIds,
+      targets: input.targets,
       comment: input.comment,
       timeoutSeconds,
       executionTimeoutSeconds,
       requestedAt: ctx.now,
       expiresAt: new Date(ctx.now.getTime() + (timeoutSeconds + executionTimeoutSeconds) * 1000),
       cancelRequested: false,
-      ...summarizeCommand(false, invocations),
+      ...(invocations.length === 0
+        ? { ...summarizeCommand(false, []), status: 'Failed', statusDetails: 'No Instances In Tag' }
+        : summarizeCommand(false, invocations)),
     };
     const stored = invocations.map((invocation) => ({ ...invocation, commandId }));
     await this.store.insertCommand(ctx.tx, command, stored);
     for (const invocation of stored) await this.transitions.raise(ctx.tx, command, invocation, ctx.now);
     return command;
+  }
+
+  /** The instances a command goes to: the explicit ids (each a live node, none twice), or what the Targets match. */
+  private async targetedInstances(ctx: Ctx, input: SendCommandInput): Promise<string[]> {
+    const explicit = input.instanceIds !== undefined && input.instanceIds.length > 0;
+    const targeted = input.targets !== undefined && input.targets.length > 0;
+    if (explicit === targeted)
+      throw ssmError(
+        'ValidationException',
+        'Specify either InstanceIds or Targets, not both and not neither.',
+      );
+    if (input.targets !== undefined && targeted) {
+      const problem = targetsProblem(input.targets);
+      if (problem !== undefined) throw ssmError('InvalidTarget', problem);
+      return this.instances.resolveTargets(ctx.tx, ctx, input.targets);
+    }
+    const instanceIds = input.instanceIds ?? [];
+    const seen = new Set<string>();
+    for (const instanceId of instanceIds) {
+      if (seen.has(instanceId))
+        throw ssmError('DuplicateInstanceId', `Instance ${instanceId} is listed twice.`);
+      seen.add(instanceId);
+      if (!(await this.instances.instanceExists(ctx.tx, ctx, instanceId)))
+        throw ssmError('InvalidInstanceId', `Instance ${instanceId} is not a registered managed instance.`);
+    }
+    return instanceIds;
   }
 
   /** GetCommandInvocation; `pluginName`, when given, must be the document's step. */

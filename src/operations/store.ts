@@ -1,4 +1,5 @@
 /** Persistence of commands, invocations and agent report ids. */
+import type { Target } from '../fleet/index.js';
 import { sql } from 'kysely';
 import type { DbExecutor, SsmCommandInvocationsTable, SsmCommandsTable } from '../storage/database.js';
 import type { Command, CommandStatus, Invocation, InvocationOfCommand, InvocationStatus } from './model.js';
@@ -21,6 +22,7 @@ function toCommand(row: SsmCommandsTable): Command {
     documentVersion: row.document_version,
     parameters: JSON.parse(row.parameters) as Record<string, string[]>,
     instanceIds: JSON.parse(row.instance_ids) as string[],
+    targets: row.targets === null ? undefined : (JSON.parse(row.targets) as Target[]),
     comment: row.comment ?? undefined,
     timeoutSeconds: Number(row.timeout_seconds),
     executionTimeoutSeconds: Number(row.execution_timeout_seconds),
@@ -45,6 +47,7 @@ function commandRow(command: Command): SsmCommandsTable {
     document_version: command.documentVersion,
     parameters: JSON.stringify(command.parameters),
     instance_ids: JSON.stringify(command.instanceIds),
+    targets: command.targets === undefined ? null : JSON.stringify(command.targets),
     comment: command.comment ?? null,
     timeout_seconds: command.timeoutSeconds,
     execution_timeout_seconds: command.executionTimeoutSeconds,

@@ -1,6 +1,6 @@
 /** The AWS shapes of Run Command and of Bulwark's agent delivery operations: zod inputs and output mappers. */
 import { z } from 'zod';
-import { toEpochSeconds } from '../fleet/index.js';
+import { targetLimits, toEpochSeconds } from '../fleet/index.js';
 import {
   elapsedTime,
   outputLimits,
@@ -36,7 +36,15 @@ export const sendCommandSchema = z.object({
   DocumentHash: z.string().max(256).optional(),
   DocumentHashType: z.enum(['Sha256', 'Sha1']).optional(),
   InstanceIds: z.array(instanceId).max(sendCommandLimits.maxInstanceIds).optional(),
-  Targets: z.array(z.unknown()).max(5).optional(),
+  Targets: z
+    .array(
+      z.object({
+        Key: z.string().min(1).max(163),
+        Values: z.array(z.string().max(256)).max(targetLimits.maxValues).optional(),
+      }),
+    )
+    .max(targetLimits.maxTargets)
+    .optional(),
   Parameters: parameters.optional(),
   TimeoutSeconds: z
     .number()
@@ -111,8 +119,9 @@ export function toWireCommand(command: Command): Record<string, unknown> {
     ...(command.comment === undefined ? {} : { Comment: command.comment }),
     ExpiresAfter: toEpochSeconds(command.expiresAt),
     Parameters: command.parameters,
-    InstanceIds: command.instanceIds,
-    Targets: [],
+    // As sent: a command sent to Targets lists no InstanceIds (its invocations name the nodes).
+    InstanceIds: command.targets === undefined ? command.instanceIds : [],
+    Targets: (command.targets ?? []).map((target) => ({ Key: target.key, Values: target.values })),
     RequestedDateTime: toEpochSeconds(command.requestedAt),
     Status: command.status,
     StatusDetails: command.statusDetails,

@@ -578,6 +578,8 @@ export interface SsmCommandsTable {
   parameters: string;
   /** JSON array of the targeted instance ids. */
   instance_ids: string;
+  /** JSON array of `{Key, Values}` when sent to Targets; null for explicit InstanceIds. */
+  targets: string | null;
   comment: string | null;
   timeout_seconds: number;
   execution_timeout_seconds: number;

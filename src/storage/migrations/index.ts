@@ -13,6 +13,7 @@ import { documentsAssociationsSchema } from './0009-documents-associations.js';
 import { findingAggregatorsSchema } from './0010-finding-aggregators.js';
 import { commandsSchema } from './0012-commands.js';
 import { controlsSchema } from './0013-controls.js';
+import { commandTargetsSchema } from './0014-command-targets.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -28,5 +29,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0010-finding-aggregators': findingAggregatorsSchema(traits),
     '0012-commands': commandsSchema(traits),
     '0013-controls': controlsSchema(traits),
+    '0014-command-targets': commandTargetsSchema(),
   };
 }
