@@ -26,11 +26,11 @@ export function controlFacts(parts: {
 }): ControlFactsSource {
   return {
     async nodes(db, scope, now, instanceIds) {
-      let instances = await parts.fleetStore.listInstances(db, scope.accountId, scope.region, true);
-      if (instanceIds !== undefined) {
-        const wanted = new Set(instanceIds);
-        instances = instances.filter((instance) => wanted.has(instance.instanceId));
-      }
+      // A change-triggered run reads only its nodes; a sweep reads the whole account.
+      const instances =
+        instanceIds === undefined
+          ? await parts.fleetStore.listInstances(db, scope.accountId, scope.region, true)
+          : await parts.fleetStore.findInstances(db, scope.accountId, scope.region, instanceIds);
       if (instances.length === 0) return [];
       const ids = instanceIds === undefined ? undefined : instances.map((instance) => instance.instanceId);
       const [sets, summaries, reported] = await Promise.all([

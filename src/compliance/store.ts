@@ -1,6 +1,7 @@
 /** Persistence of compliance sets, their items and their execution history. */
 import type { Selectable } from 'kysely';
 import type { ComplianceItemsTable, ComplianceSetsTable, DbExecutor } from '../storage/database.js';
+import { chunk } from '../storage/index.js';
 import {
   complianceLimits,
   type ComplianceItem,
@@ -414,10 +415,4 @@ export class ComplianceStore {
       .where('resource_id', '=', key.resourceId)
       .where('compliance_type', '=', key.complianceType);
   }
-}
-
-function chunk<T>(values: readonly T[], size: number): T[][] {
-  const parts: T[][] = [];
-  for (let start = 0; start < values.length; start += size) parts.push(values.slice(start, start + size));
-  return parts;
 }

@@ -94,11 +94,12 @@ export class ControlEvaluator {
     if (!(await this.hubs.isEnabled(tx, scope))) return { evaluated: 0, written: 0 };
     const enablement = await this.enablement(tx, scope);
     const controls = controlCatalogue.filter((control) => scopesOf[target.kind].includes(control.scope));
+    // A node run reads its nodes first: their ARNs select the stored evaluations it compares with.
+    const targetNodes =
+      target.kind === 'nodes' ? await this.facts.nodes(tx, scope, now, target.instanceIds) : undefined;
     const stored = await this.store.evaluations(tx, scope, {
       controlIds: controls.map((c) => c.id),
-      ...(target.kind === 'nodes'
-        ? { resourceIds: await this.nodeArns(tx, scope, now, target.instanceIds) }
-        : {}),
+      ...(targetNodes === undefined ? {} : { resourceIds: targetNodes.map((node) => node.arn) }),
     });
     // A disabled control with no active finding has nothing to do.
     const live = controls.filter(
@@ -107,7 +108,7 @@ export class ControlEvaluator {
         stored.some((e) => e.controlId === control.id && e.recordState === 'ACTIVE'),
     );
     if (live.length === 0) return { evaluated: 0, written: 0 };
-    const input = await this.loadInput(tx, scope, now, target, live);
+    const input = await this.loadInput(tx, scope, now, target, live, targetNodes);
     const parameters = new Map(
       (await this.store.controlParameters(tx, scope)).map((settings) => [settings.controlId, settings]),
     );
@@ -209,26 +210,21 @@ export class ControlEvaluator {
     };
   }
 
-  private async nodeArns(
-    db: DbExecutor,
-    scope: ControlScopeKey,
-    now: Date,
-    instanceIds: readonly string[],
-  ): Promise<string[]> {
-    return (await this.facts.nodes(db, scope, now, instanceIds)).map((node) => node.arn);
-  }
-
   private async loadInput(
     db: DbExecutor,
     scope: ControlScopeKey,
     now: Date,
     target: EvaluationTarget,
     controls: readonly ControlDefinition[],
+    /** The target's nodes when the caller has read them already. */
+    targetNodes: NodeFacts[] | undefined,
   ): Promise<Omit<EvaluationInput, 'parameters'>> {
     const needs = (kind: ControlScope) => controls.some((control) => control.scope === kind);
     const instanceIds = target.kind === 'nodes' ? target.instanceIds : undefined;
     const [nodes, patches, documents, account] = await Promise.all([
-      needs('ManagedNode') ? this.facts.nodes(db, scope, now, instanceIds) : Promise.resolve([]),
+      needs('ManagedNode')
+        ? (targetNodes ?? this.facts.nodes(db, scope, now, instanceIds))
+        : Promise.resolve([]),
       needs('ManagedNode') ? this.store.missingPatches(db, scope, instanceIds) : Promise.resolve([]),
       needs('Document') ? this.facts.documents(db, scope) : Promise.resolve([]),
       needs('Account') ? this.facts.account(db, scope) : Promise.resolve(undefined),

@@ -1,5 +1,6 @@
 /** Persistence of standards subscriptions, control settings, control evaluations and missing patches. */
 import type { DbExecutor } from '../storage/database.js';
+import { chunk } from '../storage/index.js';
 
 /** An account in a Region. */
 export interface ControlScopeKey {
@@ -60,11 +61,16 @@ export interface MissingPatch {
   lastSeenAt: Date;
 }
 
-const chunk = <T>(items: readonly T[], size: number): T[][] => {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-};
+/** The rows `read` returns for every id (all rows when `ids` is undefined), over bounded IN lists. */
+async function readByIds<R>(
+  ids: readonly string[] | undefined,
+  read: (slice: readonly string[] | undefined) => Promise<R[]>,
+): Promise<R[]> {
+  if (ids === undefined) return read(undefined);
+  const rows: R[] = [];
+  for (const slice of chunk(ids, 500)) rows.push(...(await read(slice)));
+  return rows;
+}
 
 /** Reads and writes the controls tables; every write is in the caller's transaction. */
 export class ControlsStore {
@@ -203,10 +209,7 @@ export class ControlsStore {
       if (resourceIds !== undefined) query = query.where('resource_id', 'in', [...resourceIds]);
       return query.execute();
     };
-    const rows =
-      filter.resourceIds === undefined
-        ? await read(undefined)
-        : (await Promise.all(chunk(filter.resourceIds, 500).map((ids) => read(ids)))).flat();
+    const rows = await readByIds(filter.resourceIds, read);
     return rows.map((row) => ({
       controlId: row.control_id,
       resourceId: row.resource_id,
@@ -272,10 +275,7 @@ export class ControlsStore {
       if (ids !== undefined) query = query.where('instance_id', 'in', [...ids]);
       return query.execute();
     };
-    const rows =
-      instanceIds === undefined
-        ? await read(undefined)
-        : (await Promise.all(chunk(instanceIds, 500).map((ids) => read(ids)))).flat();
+    const rows = await readByIds(instanceIds, read);
     return rows.map((row) => ({
       instanceId: row.instance_id,
       patchId: row.patch_id,

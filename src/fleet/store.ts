@@ -1,5 +1,6 @@
 /** Persistence of activations and managed instances. */
 import type { Selectable } from 'kysely';
+import { chunk } from '../storage/index.js';
 import type { DbExecutor, SsmActivationsTable, SsmManagedInstancesTable } from '../storage/database.js';
 import type { Activation, InstanceFacts, ManagedInstance, PlatformType, Tag } from './model.js';
 import { platformTypes } from './model.js';
@@ -204,6 +205,28 @@ export class FleetStore {
       .where('deregistered_at', 'is', null)
       .executeTakeFirst();
     return row === undefined ? undefined : toInstance(row);
+  }
+
+  /** The listed instances of an account in a Region (deregistered ones included), by id; unknown ids are skipped. */
+  async findInstances(
+    db: DbExecutor,
+    accountId: string,
+    region: string,
+    instanceIds: readonly string[],
+  ): Promise<ManagedInstance[]> {
+    const instances: ManagedInstance[] = [];
+    for (const slice of chunk(instanceIds, 500)) {
+      const rows = await db
+        .selectFrom('ssm_managed_instances')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('region', '=', region)
+        .where('instance_id', 'in', slice)
+        .orderBy('instance_id')
+        .execute();
+      instances.push(...rows.map(toInstance));
+    }
+    return instances;
   }
 
   /** The instances of an account in a Region by id; deregistered ones only when asked. */

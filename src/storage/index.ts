@@ -4,3 +4,4 @@ export type { JobClaim, JobRow, WorkQueueSql } from './work-queue-sql.js';
 export type { FindingColumns, FindingRows, FindingsWriter } from './findings-writer.js';
 export { KyselyFindingsWriter } from './kysely-findings-writer.js';
 export { inRetryingTransaction } from './retrying-transaction.js';
+export { chunk } from './chunk.js';
