@@ -199,6 +199,38 @@ describe('agent commands (e2e)', () => {
     );
   });
 
+  it('echoes MaxConcurrency and MaxErrors and refuses malformed ones', async () => {
+    const sent = await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-RunShellScript',
+        InstanceIds: [agent.InstanceId],
+        Parameters: { commands: ['true'] },
+        MaxConcurrency: '10%',
+        MaxErrors: '1',
+      }),
+    );
+    assert.deepEqual([sent.Command?.MaxConcurrency, sent.Command?.MaxErrors], ['10%', '1']);
+    const done = await waitFor(sent.Command?.CommandId ?? '', (out) => out.Status === 'Success');
+    assert.equal(done.ResponseCode, 0);
+    for (const bad of [
+      { MaxConcurrency: '0' },
+      { MaxConcurrency: '101%' },
+      { MaxErrors: '-1' },
+      { MaxErrors: 'x' },
+    ])
+      await assert.rejects(
+        ssm.send(
+          new SendCommandCommand({
+            DocumentName: 'AWS-RunShellScript',
+            InstanceIds: [agent.InstanceId],
+            Parameters: { commands: ['true'] },
+            ...bad,
+          }),
+        ),
+        (error: Error) => error.name === 'ValidationException',
+      );
+  });
+
   it('times out a command past its executionTimeout', async () => {
     const sent = await shell(['sleep 30'], { executionTimeout: ['2'] }, 30);
     const commandId = sent.Command?.CommandId ?? assert.fail('no command id');

@@ -1,6 +1,6 @@
 /** The AWS shapes of documents, service settings and associations: zod input schemas and output mappers. */
 import { z } from 'zod';
-import { ssmPageOf, toEpochSeconds } from '../fleet/index.js';
+import { maxConcurrencyPattern, maxErrorsPattern, ssmPageOf, toEpochSeconds } from '../fleet/index.js';
 import type { AssociationView } from './associations-service.js';
 import type { VisibleDocument } from './documents-service.js';
 import {
@@ -120,8 +120,8 @@ export const updateServiceSettingSchema = z.object({
 const target = z.object({ Key: z.string().min(1).max(163), Values: z.array(z.string()).max(50).optional() });
 const associationParameters = z.record(z.string(), z.array(z.string()));
 const associationName = z.string().regex(/^[a-zA-Z0-9_\-.]{3,128}$/);
-const maxConcurrency = z.string().regex(/^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/);
-const maxErrors = z.string().regex(/^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/);
+const maxConcurrency = z.string().regex(maxConcurrencyPattern);
+const maxErrors = z.string().regex(maxErrorsPattern);
 
 const associationFields = {
   DocumentVersion: versionSelector.optional(),

@@ -38,3 +38,11 @@ export {
 } from './inventory-model.js';
 export { inventoryPurgeOnDeregistration } from './inventory-purge-subscriber.js';
 export { matchesTargets, targetLimits, targetsProblem, type Target } from './targets.js';
+export {
+  concurrencyLimit,
+  defaultMaxConcurrency,
+  defaultMaxErrors,
+  errorLimit,
+  maxConcurrencyPattern,
+  maxErrorsPattern,
+} from './rate-control.js';

@@ -1,5 +1,5 @@
 /** Run Command: commands, invocations, their statuses and the pure rules (ssm-api.md §10.1–10.2). */
-import type { Target } from '../fleet/index.js';
+import { concurrencyLimit, errorLimit, type Target } from '../fleet/index.js';
 
 export const commandStatuses = [
   'Pending',
@@ -55,7 +55,7 @@ export const maxDeliveries = 3;
 /** Slack after ExpiresAfter before the hub gives up on an agent that went silent. */
 export const timeoutGraceSeconds = 60;
 
-/** One command as sent: to explicit instance ids, or to Targets resolved when it was sent (rate control comes later). */
+/** One command as sent: to explicit instance ids, or to Targets resolved when it was sent. */
 export interface Command {
   commandId: string;
   accountId: string;
@@ -68,7 +68,11 @@ export interface Command {
   /** The Targets it was sent with (undefined for explicit InstanceIds). */
   targets: Target[] | undefined;
   comment: string | undefined;
-  /** Delivery timeout: a node that has not picked the command up by then gets Delivery Timed Out. */
+  /** How many invocations run at once: a count or a percentage of the targets (§10.1). */
+  maxConcurrency: string;
+  /** How many errors stop further dispatching: a count or a percentage of the targets (§10.1). */
+  maxErrors: string;
+  /** Delivery timeout: a node that has not picked the command up this long after dispatch gets Delivery Timed Out. */
   timeoutSeconds: number;
   /** The document's execution timeout (AWS-RunShellScript `executionTimeout`, a step's `timeoutSeconds`). */
   executionTimeoutSeconds: number;
@@ -97,6 +101,8 @@ export interface Invocation {
   standardOutput: string;
   standardError: string;
   requestedAt: Date;
+  /** When rate control let it go to the agent; undefined while held back (it shows as Pending). */
+  dispatchedAt: Date | undefined;
   deliveryCount: number;
   /** While InProgress/Cancelling: when the agent's hold on the invocation lapses unless it renews it. */
   leaseExpiresAt: Date | undefined;
@@ -138,10 +144,33 @@ export function defaultStatusDetails(status: InvocationStatus): string {
   }
 }
 
-/** Counters and the aggregate status of a command from its invocations (§10.1–10.2, MaxErrors 0). */
+/** StatusDetails of a Failed invocation that do not count as errors (§10.1): they never reached a run. */
+const nonCountingFailures: ReadonlySet<string> = new Set([
+  'Undeliverable',
+  'Terminated',
+  'Invalid Platform',
+  'Access Denied',
+]);
+
+type InvocationState = Pick<Invocation, 'status' | 'statusDetails'>;
+
+/** An error for MaxErrors and ErrorCount: the run failed, or ran out of time while executing. */
+export function isError(invocation: InvocationState): boolean {
+  return (
+    (invocation.status === 'Failed' && !nonCountingFailures.has(invocation.statusDetails)) ||
+    (invocation.status === 'TimedOut' && invocation.statusDetails === 'Execution Timed Out')
+  );
+}
+
+/**
+ * Counters and the aggregate status of a command from its invocations (§10.1–10.2). A finished command is
+ * Failed when its errors reach max(1, MaxErrors), Delivery Timed Out when its delivery time-outs do; Success
+ * when every invocation succeeded or never reached a run (Undeliverable …) and at least one succeeded;
+ * Failed / Incomplete when some succeeded and too few failed to fail it.
+ */
 export function summarizeCommand(
-  cancelRequested: boolean,
-  invocations: readonly Pick<Invocation, 'status' | 'statusDetails'>[],
+  command: Pick<Command, 'cancelRequested' | 'maxErrors'>,
+  invocations: readonly InvocationState[],
 ): Pick<
   Command,
   'status' | 'statusDetails' | 'completedCount' | 'errorCount' | 'deliveryTimedOutCount' | 'targetCount'
@@ -149,9 +178,7 @@ export function summarizeCommand(
   const counts = {
     targetCount: invocations.length,
     completedCount: invocations.filter((i) => isTerminal(i.status)).length,
-    errorCount: invocations.filter(
-      (i) => i.status === 'Failed' || (i.status === 'TimedOut' && i.statusDetails !== 'Delivery Timed Out'),
-    ).length,
+    errorCount: invocations.filter(isError).length,
     deliveryTimedOutCount: invocations.filter((i) => i.statusDetails === 'Delivery Timed Out').length,
   };
   const has = (status: InvocationStatus): boolean => invocations.some((i) => i.status === status);
@@ -162,14 +189,49 @@ export function summarizeCommand(
         return { status: 'Pending', statusDetails: 'Pending' };
       return { status: 'InProgress', statusDetails: 'In Progress' };
     }
-    if (cancelRequested && has('Cancelled')) return { status: 'Cancelled', statusDetails: 'Canceled' };
-    if (counts.errorCount > 0) return { status: 'Failed', statusDetails: 'Failed' };
-    if (counts.deliveryTimedOutCount > 0 && !has('Success'))
+    if (command.cancelRequested && has('Cancelled'))
+      return { status: 'Cancelled', statusDetails: 'Canceled' };
+    const threshold = Math.max(1, errorLimit(command.maxErrors, invocations.length));
+    if (counts.errorCount >= threshold) return { status: 'Failed', statusDetails: 'Failed' };
+    if (counts.deliveryTimedOutCount >= threshold)
       return { status: 'TimedOut', statusDetails: 'Delivery Timed Out' };
-    if (has('Success')) return { status: 'Success', statusDetails: 'Success' };
+    if (has('Success')) {
+      const clean = invocations.every(
+        (i) => i.status === 'Success' || (i.status === 'Failed' && nonCountingFailures.has(i.statusDetails)),
+      );
+      return clean
+        ? { status: 'Success', statusDetails: 'Success' }
+        : { status: 'Failed', statusDetails: 'Incomplete' };
+    }
+    if (counts.deliveryTimedOutCount > 0) return { status: 'TimedOut', statusDetails: 'Delivery Timed Out' };
     return { status: 'Failed', statusDetails: 'Failed' };
   })();
   return { ...counts, ...outcome };
+}
+
+/** What rate control does next to a command's invocations (§10.1). */
+export interface DispatchPlan {
+  /** Held-back invocations to let go to their agents now. */
+  dispatch: Invocation[];
+  /** Held-back invocations that will never run: the errors went past MaxErrors. */
+  terminate: Invocation[];
+}
+
+/**
+ * Keeps at most MaxConcurrency invocations dispatched and unfinished; once errors exceed MaxErrors, the
+ * invocations not yet dispatched are terminated (those running finish). Nothing is dispatched after a cancel.
+ */
+export function planDispatch(
+  command: Pick<Command, 'cancelRequested' | 'maxConcurrency' | 'maxErrors'>,
+  invocations: readonly Invocation[],
+): DispatchPlan {
+  const held = invocations.filter((i) => i.dispatchedAt === undefined && i.status === 'Pending');
+  if (command.cancelRequested || held.length === 0) return { dispatch: [], terminate: [] };
+  const errors = invocations.filter(isError).length;
+  if (errors > errorLimit(command.maxErrors, invocations.length)) return { dispatch: [], terminate: held };
+  const running = invocations.filter((i) => i.dispatchedAt !== undefined && !isTerminal(i.status)).length;
+  const free = concurrencyLimit(command.maxConcurrency, invocations.length) - running;
+  return { dispatch: held.slice(0, Math.max(0, free)), terminate: [] };
 }
 
 /** The first `limit` characters (SSM shows the head of the output). */

@@ -7,7 +7,7 @@
  */
 import { awsJsonRoute } from '../http/aws-json-operation.js';
 import type { AwsJsonRoute } from '../http/aws-json-router.js';
-import { managedInstanceArn, ssmError, ssmService, withNextToken } from '../fleet/index.js';
+import { managedInstanceArn, ssmService, withNextToken } from '../fleet/index.js';
 import type { CommandsService } from './service.js';
 import {
   cancelCommandSchema,
@@ -48,10 +48,6 @@ export function commandsRoutes(commands: CommandsService): AwsJsonRoute[] {
       name: 'SendCommand',
       schema: sendCommandSchema,
       async handle(ctx, input) {
-        if (input.MaxConcurrency !== undefined && input.MaxConcurrency !== '50')
-          throw ssmError('ValidationException', 'MaxConcurrency is not supported yet.');
-        if (input.MaxErrors !== undefined && input.MaxErrors !== '0')
-          throw ssmError('ValidationException', 'MaxErrors is not supported yet.');
         const command = await commands.send(ctx, {
           documentName: input.DocumentName,
           documentVersion: input.DocumentVersion,
@@ -60,6 +56,8 @@ export function commandsRoutes(commands: CommandsService): AwsJsonRoute[] {
           parameters: input.Parameters,
           timeoutSeconds: input.TimeoutSeconds,
           comment: input.Comment,
+          maxConcurrency: input.MaxConcurrency,
+          maxErrors: input.MaxErrors,
         });
         return { Command: toWireCommand(command) };
       },

@@ -49,7 +49,7 @@ describe('CommandsService', () => {
     const commandsStore = new CommandsStore();
     transitions = new InvocationTransitions(commandsStore);
     commands = new CommandsService(commandsStore, transitions, documents, fleet, { leaseSeconds: 60 });
-    for (let i = 0; i < 2; i += 1) {
+    for (let i = 0; i < 5; i += 1) {
       const activation = await admin(t0, (ctx) =>
         fleet.createActivation(ctx, { iamRole: 'SSMServiceRole', registrationLimit: 1 }),
       );
@@ -69,6 +69,7 @@ describe('CommandsService', () => {
   });
 
   const first = () => agents[0] ?? assert.fail('no agent');
+  const byInstanceId = () => [...agents].sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   const second = () => agents[1] ?? assert.fail('no agent');
   const shell = (lines: string[], extra: Record<string, string[]> = {}) => ({ commands: lines, ...extra });
   const events = async (commandId: string): Promise<string[]> => {
@@ -204,6 +205,110 @@ describe('CommandsService', () => {
     // Leave no Pending work behind for the other tests' agents.
     for (const command of [byTag, both])
       await admin(t0, (ctx) => commands.cancel(ctx, command.commandId, undefined));
+  });
+
+  it('rate control: at most MaxConcurrency at once; past MaxErrors the rest is Terminated', async () => {
+    const fleet5 = byInstanceId();
+    const at = (n: number) => seconds(5000 + n);
+    const send = (maxConcurrency: string, maxErrors: string) =>
+      admin(at(0), (ctx) =>
+        commands.send(ctx, {
+          documentName: 'AWS-RunShellScript',
+          instanceIds: fleet5.map((a) => a.instanceId),
+          parameters: shell(['true']),
+          maxConcurrency,
+          maxErrors,
+        }),
+      );
+    const pollAll = async (n: number) => {
+      const delivered: string[] = [];
+      for (const agent of fleet5) {
+        const work = await as(agent.actor, at(n), (ctx) => commands.poll(ctx, agent.instanceId, [], 5));
+        if (work.deliveries.length > 0) delivered.push(agent.instanceId);
+      }
+      return delivered;
+    };
+    const finish = (
+      agent: { instanceId: string; actor: Actor },
+      commandId: string,
+      status: 'Success' | 'Failed',
+      n: number,
+    ) =>
+      as(agent.actor, at(n), (ctx) =>
+        commands.report(ctx, {
+          instanceId: agent.instanceId,
+          commandId,
+          reportId: `r-${n}`,
+          status,
+          responseCode: status === 'Success' ? 0 : 1,
+        }),
+      );
+    const states = async (commandId: string) => {
+      const page = await admin(at(99), (ctx) => commands.listInvocations(ctx, { commandId, filters: [] }));
+      return new Map(
+        page.items.map((i) => [
+          i.invocation.instanceId,
+          `${i.invocation.status}/${i.invocation.statusDetails}`,
+        ]),
+      );
+    };
+    const [a, b, c, d, e] = fleet5 as [
+      (typeof fleet5)[0],
+      (typeof fleet5)[0],
+      (typeof fleet5)[0],
+      (typeof fleet5)[0],
+      (typeof fleet5)[0],
+    ];
+
+    // 40% of 5 = 2 at once; 20% of 5 = 1 error tolerated.
+    const command = await send('40%', '20%');
+    assert.deepEqual([command.status, command.maxConcurrency, command.maxErrors], ['Pending', '40%', '20%']);
+    assert.deepEqual(await pollAll(1), [a.instanceId, b.instanceId], 'only two go out');
+    await finish(a, command.commandId, 'Failed', 2); // one error: still within MaxErrors
+    assert.deepEqual(await pollAll(3), [c.instanceId], 'a freed slot goes to the next node');
+    await finish(b, command.commandId, 'Failed', 4); // the second error passes MaxErrors
+    const stopped = await states(command.commandId);
+    assert.equal(stopped.get(d.instanceId), 'Failed/Terminated');
+    assert.equal(stopped.get(e.instanceId), 'Failed/Terminated');
+    assert.equal(stopped.get(c.instanceId), 'InProgress/In Progress', 'what runs keeps running');
+    assert.deepEqual(await pollAll(5), [], 'terminated invocations are never delivered');
+    await finish(c, command.commandId, 'Success', 6);
+    const done = await admin(at(7), (ctx) => commands.getInvocation(ctx, command.commandId, c.instanceId));
+    assert.deepEqual(
+      [done.command.status, done.command.statusDetails, done.command.errorCount, done.command.completedCount],
+      ['Failed', 'Failed', 2, 5],
+    );
+    const terminated = await admin(at(7), (ctx) =>
+      commands.listInvocations(ctx, {
+        commandId: command.commandId,
+        filters: [{ key: 'Status', value: 'Terminated' }],
+      }),
+    );
+    assert.equal(terminated.items.length, 2);
+
+    // One at a time; one error under MaxErrors 2 leaves the command Incomplete.
+    const serial = await send('1', '2');
+    for (const [i, agent] of fleet5.entries()) {
+      assert.deepEqual(await pollAll(10 + i * 2), [agent.instanceId]);
+      await finish(agent, serial.commandId, i === 0 ? 'Failed' : 'Success', 11 + i * 2);
+    }
+    const incomplete = await admin(at(30), (ctx) =>
+      commands.getInvocation(ctx, serial.commandId, a.instanceId),
+    );
+    assert.deepEqual(
+      [incomplete.command.status, incomplete.command.statusDetails, incomplete.command.errorCount],
+      ['Failed', 'Incomplete', 1],
+    );
+
+    // A held invocation's clock starts at dispatch: it is not timed out while it waits its turn.
+    const slow = await send('1', '0');
+    assert.deepEqual(await pollAll(31), [a.instanceId]);
+    await db.transaction().execute((tx) => transitions.expireOverdue(tx, at(31 + 3600 + 30), 100));
+    const waiting = await states(slow.commandId);
+    assert.equal(waiting.get(b.instanceId), 'Pending/Pending');
+    await admin(at(40), (ctx) => commands.cancel(ctx, slow.commandId, undefined));
+    await finish(a, slow.commandId, 'Success', 41);
+    assert.deepEqual(await pollAll(42), [], 'nothing is dispatched after a cancel');
   });
 
   it('validates documents, parameters and instances', async () => {

@@ -7,7 +7,15 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../app/ctx.js';
 import type { DocumentAtVersion } from '../documents/index.js';
 import { checkParameters } from '../documents/index.js';
-import { ssmError, ssmPageOf, targetsProblem, type SsmPage, type Target } from '../fleet/index.js';
+import {
+  defaultMaxConcurrency,
+  defaultMaxErrors,
+  ssmError,
+  ssmPageOf,
+  targetsProblem,
+  type SsmPage,
+  type Target,
+} from '../fleet/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import {
   defaultLeaseSeconds,
@@ -55,6 +63,9 @@ export interface SendCommandInput {
   parameters?: Record<string, string[]> | undefined;
   timeoutSeconds?: number | undefined;
   comment?: string | undefined;
+  /** A count or a percentage of the targets; SSM's defaults 50 and 0 when omitted. */
+  maxConcurrency?: string | undefined;
+  maxErrors?: string | undefined;
 }
 
 /** One ListCommands / ListCommandInvocations filter. */
@@ -175,6 +186,7 @@ export class CommandsService {
       standardOutput: '',
       standardError: '',
       requestedAt: ctx.now,
+      dispatchedAt: undefined,
       deliveryCount: 0,
       leaseExpiresAt: undefined,
       startedAt: undefined,
@@ -183,6 +195,7 @@ export class CommandsService {
       revision: 0,
     }));
     const commandId = randomUUID();
+    const maxErrors = input.maxErrors ?? defaultMaxErrors;
     const command: Command = {
       commandId,
       accountId: ctx.accountId,
@@ -193,19 +206,21 @@ export class CommandsService {
       instanceIds,
       targets: input.targets,
       comment: input.comment,
+      maxConcurrency: input.maxConcurrency ?? defaultMaxConcurrency,
+      maxErrors,
       timeoutSeconds,
       executionTimeoutSeconds,
       requestedAt: ctx.now,
       expiresAt: new Date(ctx.now.getTime() + (timeoutSeconds + executionTimeoutSeconds) * 1000),
       cancelRequested: false,
-      ...(invocations.length === 0
-        ? { ...summarizeCommand(false, []), status: 'Failed', statusDetails: 'No Instances In Tag' }
-        : summarizeCommand(false, invocations)),
+      ...summarizeCommand({ cancelRequested: false, maxErrors }, invocations),
+      ...(invocations.length === 0 ? { status: 'Failed', statusDetails: 'No Instances In Tag' } : {}),
     };
     const stored = invocations.map((invocation) => ({ ...invocation, commandId }));
     await this.store.insertCommand(ctx.tx, command, stored);
+    if (stored.length === 0) return command;
     for (const invocation of stored) await this.transitions.raise(ctx.tx, command, invocation, ctx.now);
-    return command;
+    return this.transitions.summarize(ctx.tx, command, ctx.now);
   }
 
   /** The instances a command goes to: the explicit ids (each a live node, none twice), or what the Targets match. */
@@ -326,7 +341,7 @@ export class CommandsService {
           : { ...invocation, status: 'Cancelling', statusDetails: 'Cancelling' };
       await this.transitions.apply(ctx.tx, { command: marked, invocation }, next, ctx.now);
     }
-    await this.transitions.summarize(ctx.tx, marked);
+    await this.transitions.summarize(ctx.tx, marked, ctx.now);
   }
 
   /**

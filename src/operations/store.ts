@@ -29,6 +29,8 @@ function toCommand(row: SsmCommandsTable): Command {
     requestedAt: new Date(Number(row.requested_at)),
     expiresAt: new Date(Number(row.expires_at)),
     cancelRequested: Number(row.cancel_requested) === 1,
+    maxConcurrency: row.max_concurrency,
+    maxErrors: row.max_errors,
     status: row.status as CommandStatus,
     statusDetails: row.status_details,
     targetCount: Number(row.target_count),
@@ -54,6 +56,8 @@ function commandRow(command: Command): SsmCommandsTable {
     requested_at: command.requestedAt.getTime(),
     expires_at: command.expiresAt.getTime(),
     cancel_requested: command.cancelRequested ? 1 : 0,
+    max_concurrency: command.maxConcurrency,
+    max_errors: command.maxErrors,
     status: command.status,
     status_details: command.statusDetails,
     target_count: command.targetCount,
@@ -75,6 +79,7 @@ function toInvocation(row: SsmCommandInvocationsTable): Invocation {
     standardOutput: row.standard_output,
     standardError: row.standard_error,
     requestedAt: new Date(Number(row.requested_at)),
+    dispatchedAt: dateOrUndefined(row.dispatched_at),
     deliveryCount: Number(row.delivery_count),
     leaseExpiresAt: dateOrUndefined(row.lease_expires_at),
     startedAt: dateOrUndefined(row.started_at),
@@ -96,6 +101,7 @@ function invocationRow(invocation: Invocation): SsmCommandInvocationsTable {
     standard_output: invocation.standardOutput,
     standard_error: invocation.standardError,
     requested_at: invocation.requestedAt.getTime(),
+    dispatched_at: invocation.dispatchedAt?.getTime() ?? null,
     delivery_count: invocation.deliveryCount,
     lease_expires_at: invocation.leaseExpiresAt?.getTime() ?? null,
     started_at: invocation.startedAt?.getTime() ?? null,
@@ -205,7 +211,7 @@ export class CommandsStore {
     return row === undefined ? undefined : toInvocation(row);
   }
 
-  /** The unfinished invocations of one instance, oldest first, with their commands. */
+  /** The dispatched, unfinished invocations of one instance, oldest first, with their commands. */
   async unfinishedOfInstance(
     db: DbExecutor,
     scope: Scope,
@@ -218,6 +224,7 @@ export class CommandsStore {
       .where('region', '=', scope.region)
       .where('instance_id', '=', instanceId)
       .where('status', 'in', unfinished)
+      .where('dispatched_at', 'is not', null)
       .orderBy('requested_at')
       .orderBy('command_id')
       .execute();
@@ -225,33 +232,39 @@ export class CommandsStore {
   }
 
   /**
-   * Unfinished invocations of every account that the clock has overtaken: Pending past the delivery
-   * timeout, a lapsed lease that cannot be delivered again (Cancelling, or out of deliveries), or past the
-   * command's ExpiresAfter + grace. A lapsed lease with deliveries left waits for the agent's next poll.
+   * Dispatched, unfinished invocations of every account that the clock has overtaken: Pending past the
+   * delivery timeout, a lapsed lease that cannot be delivered again (Cancelling, or out of deliveries), or
+   * past dispatch + delivery and execution timeouts + grace. A lapsed lease with deliveries left waits for
+   * the agent's next poll.
    */
   async overdue(
     db: DbExecutor,
     now: Date,
-    options: { graceMs: number; maxDeliveries: number; limit: number },
+    options: { graceSeconds: number; maxDeliveries: number; limit: number },
   ): Promise<InvocationOfCommand[]> {
-    const { graceMs, maxDeliveries, limit } = options;
+    const { graceSeconds, maxDeliveries, limit } = options;
     const at = now.getTime();
     const rows = await db
       .selectFrom('ssm_command_invocations as i')
       .innerJoin('ssm_commands as c', 'c.command_id', 'i.command_id')
       .selectAll('i')
       .where('i.status', 'in', unfinished)
+      .where('i.dispatched_at', 'is not', null)
       .where((eb) =>
         eb.or([
           eb.and([
             eb('i.status', '=', 'Pending'),
-            eb(sql<number>`${sql.ref('c.requested_at')} + ${sql.ref('c.timeout_seconds')} * 1000`, '<=', at),
+            eb(sql<number>`${sql.ref('i.dispatched_at')} + ${sql.ref('c.timeout_seconds')} * 1000`, '<=', at),
           ]),
           eb.and([
             eb('i.lease_expires_at', '<=', at),
             eb.or([eb('i.status', '=', 'Cancelling'), eb('i.delivery_count', '>=', maxDeliveries)]),
           ]),
-          eb('c.expires_at', '<=', at - graceMs),
+          eb(
+            sql<number>`${sql.ref('i.dispatched_at')} + (${sql.ref('c.timeout_seconds')} + ${sql.ref('c.execution_timeout_seconds')} + ${graceSeconds}) * 1000`,
+            '<=',
+            at,
+          ),
         ]),
       )
       .orderBy('i.requested_at')

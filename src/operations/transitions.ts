@@ -6,6 +6,7 @@ import { appendEvent } from '../worker/index.js';
 import {
   isTerminal,
   maxDeliveries,
+  planDispatch,
   summarizeCommand,
   timeoutGraceSeconds,
   type Command,
@@ -39,7 +40,7 @@ export class InvocationTransitions {
     }
     if (stored.status !== current.status || stored.statusDetails !== current.statusDetails) {
       await this.raise(tx, command, stored, now);
-      await this.summarize(tx, command);
+      await this.summarize(tx, command, now);
     }
     return stored;
   }
@@ -62,10 +63,30 @@ export class InvocationTransitions {
     );
   }
 
-  /** Re-derives the command's status and counters from its invocations. */
-  async summarize(tx: Transaction<Database>, command: Command): Promise<Command> {
+  /**
+   * Applies rate control (dispatches held invocations into free slots, or terminates them once errors passed
+   * MaxErrors), then re-derives the command's status and counters from its invocations.
+   */
+  async summarize(tx: Transaction<Database>, command: Command, now: Date): Promise<Command> {
     const invocations = await this.store.invocationsOf(tx, command.commandId);
-    const updated = { ...command, ...summarizeCommand(command.cancelRequested, invocations) };
+    const plan = planDispatch(command, invocations);
+    const changed = new Map<string, Invocation>();
+    for (const invocation of plan.dispatch) {
+      changed.set(invocation.instanceId, { ...invocation, dispatchedAt: now });
+    }
+    for (const invocation of plan.terminate) {
+      changed.set(invocation.instanceId, { ...invocation, status: 'Failed', statusDetails: 'Terminated' });
+    }
+    for (const [instanceId, next] of changed) {
+      const current = invocations.find((i) => i.instanceId === instanceId) as Invocation;
+      const stored = { ...next, updatedAt: now, revision: current.revision + 1 };
+      if (!(await this.store.updateInvocation(tx, stored, current.revision)))
+        throw ssmError('TooManyUpdates', `Invocation ${command.commandId}/${instanceId} changed meanwhile.`);
+      if (stored.status !== current.status) await this.raise(tx, command, stored, now);
+      changed.set(instanceId, stored);
+    }
+    const current = invocations.map((i) => changed.get(i.instanceId) ?? i);
+    const updated = { ...command, ...summarizeCommand(command, current) };
     await this.store.updateCommand(tx, updated);
     return updated;
   }
@@ -81,18 +102,19 @@ export class InvocationTransitions {
       leaseExpiresAt: undefined,
       endedAt: invocation.startedAt === undefined ? undefined : now,
     });
+    const dispatchedAt = invocation.dispatchedAt?.getTime();
+    if (dispatchedAt === undefined) return undefined; // held back by rate control: its clock has not started
     const leaseLapsed = invocation.leaseExpiresAt !== undefined && invocation.leaseExpiresAt.getTime() <= at;
     if (invocation.status === 'Cancelling' && leaseLapsed) return finish('Cancelled', 'Canceled');
-    if (command.expiresAt.getTime() + timeoutGraceSeconds * 1000 <= at) {
+    const expiresAt =
+      dispatchedAt + (command.timeoutSeconds + command.executionTimeoutSeconds + timeoutGraceSeconds) * 1000;
+    if (expiresAt <= at) {
       if (invocation.status === 'Cancelling') return finish('Cancelled', 'Canceled');
       return invocation.status === 'Pending'
         ? finish('TimedOut', 'Delivery Timed Out')
         : finish('TimedOut', 'Execution Timed Out');
     }
-    if (
-      invocation.status === 'Pending' &&
-      command.requestedAt.getTime() + command.timeoutSeconds * 1000 <= at
-    )
+    if (invocation.status === 'Pending' && dispatchedAt + command.timeoutSeconds * 1000 <= at)
       return finish('TimedOut', 'Delivery Timed Out');
     if (invocation.status === 'InProgress' && leaseLapsed && invocation.deliveryCount >= maxDeliveries)
       return finish('Failed', 'Undeliverable');
@@ -105,7 +127,7 @@ export class InvocationTransitions {
    */
   async expireOverdue(tx: Transaction<Database>, now: Date, limit: number): Promise<number> {
     const overdue = await this.store.overdue(tx, now, {
-      graceMs: timeoutGraceSeconds * 1000,
+      graceSeconds: timeoutGraceSeconds,
       maxDeliveries,
       limit,
     });

@@ -1,6 +1,6 @@
 /** The AWS shapes of Run Command and of Bulwark's agent delivery operations: zod inputs and output mappers. */
 import { z } from 'zod';
-import { targetLimits, toEpochSeconds } from '../fleet/index.js';
+import { maxConcurrencyPattern, maxErrorsPattern, targetLimits, toEpochSeconds } from '../fleet/index.js';
 import {
   elapsedTime,
   outputLimits,
@@ -53,8 +53,8 @@ export const sendCommandSchema = z.object({
     .max(sendCommandLimits.maxTimeoutSeconds)
     .optional(),
   Comment: z.string().max(sendCommandLimits.maxComment).optional(),
-  MaxConcurrency: z.string().optional(),
-  MaxErrors: z.string().optional(),
+  MaxConcurrency: z.string().regex(maxConcurrencyPattern).optional(),
+  MaxErrors: z.string().regex(maxErrorsPattern).optional(),
   OutputS3Region: z.string().optional(),
   OutputS3BucketName: z.string().optional(),
   OutputS3KeyPrefix: z.string().optional(),
@@ -128,8 +128,8 @@ export function toWireCommand(command: Command): Record<string, unknown> {
     OutputS3Region: command.region,
     OutputS3BucketName: '',
     OutputS3KeyPrefix: '',
-    MaxConcurrency: '50',
-    MaxErrors: '0',
+    MaxConcurrency: command.maxConcurrency,
+    MaxErrors: command.maxErrors,
     TargetCount: command.targetCount,
     CompletedCount: command.completedCount,
     ErrorCount: command.errorCount,

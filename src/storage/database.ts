@@ -592,6 +592,9 @@ export interface SsmCommandsTable {
   completed_count: number;
   error_count: number;
   delivery_timed_out_count: number;
+  /** MaxConcurrency / MaxErrors as sent: a count or a percentage of the targets. */
+  max_concurrency: string;
+  max_errors: string;
 }
 
 export interface SsmCommandInvocationsTable {
@@ -605,6 +608,8 @@ export interface SsmCommandInvocationsTable {
   standard_output: string;
   standard_error: string;
   requested_at: number;
+  /** When rate control let the invocation go to its agent; null while it is held back. */
+  dispatched_at: number | null;
   delivery_count: number;
   lease_expires_at: number | null;
   started_at: number | null;

@@ -14,6 +14,7 @@ import { findingAggregatorsSchema } from './0010-finding-aggregators.js';
 import { commandsSchema } from './0012-commands.js';
 import { controlsSchema } from './0013-controls.js';
 import { commandTargetsSchema } from './0014-command-targets.js';
+import { commandRateControlSchema } from './0015-command-rate-control.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -30,5 +31,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0012-commands': commandsSchema(traits),
     '0013-controls': controlsSchema(traits),
     '0014-command-targets': commandTargetsSchema(),
+    '0015-command-rate-control': commandRateControlSchema(traits),
   };
 }
