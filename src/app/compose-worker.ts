@@ -22,6 +22,10 @@ import { InventoryStore, inventoryPurgeOnDeregistration } from '../fleet/index.j
 import { controlEvaluationSubscriber, controlsSweepJob, evaluateAccountJob } from '../controls/index.js';
 import type { FindingsWriter } from '../storage/findings-writer.js';
 import { composeControls } from './compose-controls.js';
+import { composeMaintenance } from './compose-maintenance.js';
+import { composeSsmCore } from './compose-ssm.js';
+import { SecretBox, loadMasterKey } from '../access/index.js';
+import { maintenanceWindowsJob } from '../maintenance/index.js';
 import { composeFindingsCore } from './compose-findings.js';
 
 /** The running background loops of a node. */
@@ -50,12 +54,16 @@ export async function composeWorker(
     compliancePurgeOnDeregistration(new ComplianceStore()),
     controlEvaluationSubscriber(controls.evaluator, controls.patchFindings),
   ];
+  // The maintenance window scheduler sends Run Command commands like the API does (the same master key).
+  const secrets = new SecretBox(loadMasterKey(config.masterKeyFile, process.env['BULWARK_MASTER_KEY']));
+  const maintenance = composeMaintenance(composeSsmCore(config, secrets), controls);
   const roles = new Set(config.roles);
   const jobs: JobDefinition[] = [
     findingsRetentionJob(config.retentionDays),
     commandTimeoutsJob(new InvocationTransitions(new CommandsStore())),
     evaluateAccountJob(controls.evaluator),
     controlsSweepJob(controls.evaluator, controls.hubs, config.controlsSweepMs),
+    maintenanceWindowsJob(maintenance.runner, config.maintenanceTickMs),
   ];
   if (roles.has('worker') || roles.has('scheduler')) {
     // Every node that seals must hold the same key (like master.key); the first start creates it.

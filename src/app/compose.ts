@@ -20,10 +20,7 @@ import {
   tagsRoutes,
 } from '../findings/index.js';
 import {
-  FleetService,
   FleetStore,
-  InstanceCredentials,
-  SsmTagStore,
   SsmTagsService,
   fleetRoutes,
   FleetInstanceDirectory,
@@ -44,16 +41,7 @@ import type { FindingsWriter } from '../storage/findings-writer.js';
 import { openDatabase } from '../storage/open-database.js';
 import type { Config } from './config.js';
 import { ComplianceService, ComplianceStore, complianceRoutes } from '../compliance/index.js';
-import {
-  AssociationsService,
-  AssociationsStore,
-  DocumentsService,
-  DocumentsStore,
-  ServiceSettingsService,
-  deriveDocumentFields,
-  documentsRoutes,
-  type InstanceDirectory,
-} from '../documents/index.js';
+import { AssociationsService, documentsRoutes, type InstanceDirectory } from '../documents/index.js';
 import {
   PatchBaselineService,
   PatchStateService,
@@ -62,12 +50,10 @@ import {
   patchStateRoutes,
 } from '../patching/index.js';
 import { fleetPatchInstances, inventoryPatchState } from './patching-sources.js';
-import {
-  CommandsService,
-  CommandsStore,
-  InvocationTransitions,
-  commandsRoutes,
-} from '../operations/index.js';
+import { commandsRoutes } from '../operations/index.js';
+import { maintenanceWindowRoutes } from '../maintenance/index.js';
+import { composeSsmCore } from './compose-ssm.js';
+import { composeMaintenance } from './compose-maintenance.js';
 
 /** A composed Bulwark node. */
 export interface App {
@@ -95,13 +81,9 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
   const products = new ProductsService(productSubscriptions);
   const tags = new TagsService(hubStore, insights, automationRules);
   metrics.registerGauge('bulwark_findings_stored', 'Findings stored', () => findings.countStored(db));
-  const ssmTagStore = new SsmTagStore();
-  const fleet = new FleetService(
-    new FleetStore(),
-    ssmTagStore,
-    new InstanceCredentials(new AccessStore(), secrets, () => access.forgetIdentities()),
-    { pingTimeoutSeconds: config.pingTimeoutSeconds },
-  );
+  const ssm = composeSsmCore(config, secrets, () => access.forgetIdentities());
+  const { ssmTagStore, fleet, documents, serviceSettings, associationsStore, commands } = ssm;
+  const maintenance = composeMaintenance(ssm, controls);
   const ssmTags = new SsmTagsService(ssmTagStore).register('ManagedInstance', (tx, scope, id) =>
     fleet.instanceExists(tx, scope, id),
   );
@@ -130,17 +112,9 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
     'PatchBaseline',
     async (tx, scope, id) => (await patchingStore.findBaseline(tx, scope, id)) !== undefined,
   );
-  // Documents and State Manager: document tags live in the SSM tag store; association results write Association compliance.
-  const documentsStore = new DocumentsStore(deriveDocumentFields);
-  const serviceSettings = new ServiceSettingsService(documentsStore);
-  const associationsStore = new AssociationsStore();
-  const documents = new DocumentsService(
-    documentsStore,
-    serviceSettings,
-    (db, key) => associationsStore.usesDocument(db, key.owner, key.region, key.name),
-    ssmTagStore,
-  );
+  // State Manager: association results write Association compliance.
   ssmTags.register('Document', (tx, scope, id) => documents.ownsDocument(tx, scope, id));
+  ssmTags.register('MaintenanceWindow', (tx, scope, id) => maintenance.windows.exists(tx, scope, id));
   const associationInstances: InstanceDirectory = {
     async tagsOf(ctx, instanceId) {
       if (!(await fleet.instanceExists(ctx.tx, ctx, instanceId))) return undefined;
@@ -159,15 +133,6 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
     documents,
     associationCompliance,
     associationInstances,
-  );
-  // Run Command: documents resolve and validate what is sent; instances are the fleet's, and an instance key
-  // takes and reports only its own invocations.
-  const commandsStore = new CommandsStore();
-  const commands = new CommandsService(
-    commandsStore,
-    new InvocationTransitions(commandsStore),
-    documents,
-    fleet,
   );
   const audit = new AuditStore();
   const pipeline = new RequestPipeline(db, access, audit, logger, clock);
@@ -194,6 +159,7 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
       ...patchStateRoutes(patchStates),
       ...documentsRoutes(documents, serviceSettings, associations),
       ...commandsRoutes(commands),
+      ...maintenanceWindowRoutes(maintenance.windows),
     ]),
     query: new QueryRouter(stsRoutes()),
     checkHealth: async () => {

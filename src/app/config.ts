@@ -24,6 +24,8 @@ const configSchema = z.strictObject({
   pingTimeoutSeconds: z.number().int().min(1),
   /** How often every control of every account is evaluated again (ms); change-triggered runs come on top. */
   controlsSweepMs: z.number().int().min(1000),
+  /** How often the maintenance window scheduler starts due windows and advances running ones (ms). */
+  maintenanceTickMs: z.number().int().min(100),
   /** The lowest patch compliance level whose missing patches become findings. */
   patchFindingsLevel: z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNSPECIFIED']),
 });
@@ -52,6 +54,7 @@ const environmentNames: Record<keyof Config, string> = {
   workerPollMs: 'BULWARK_WORKER_POLL_MS',
   pingTimeoutSeconds: 'BULWARK_PING_TIMEOUT_SECONDS',
   controlsSweepMs: 'BULWARK_CONTROLS_SWEEP_MS',
+  maintenanceTickMs: 'BULWARK_MAINTENANCE_TICK_MS',
   patchFindingsLevel: 'BULWARK_PATCH_FINDINGS_LEVEL',
 };
 
@@ -64,6 +67,7 @@ const numericKeys = new Set<keyof Config>([
   'workerPollMs',
   'pingTimeoutSeconds',
   'controlsSweepMs',
+  'maintenanceTickMs',
 ]);
 
 /** Roles given as `api,worker`, or repeated (`['api', 'worker']`, each possibly a comma list); `all` means every role. */
@@ -132,6 +136,7 @@ export function loadConfig(
     workerPollMs: 500,
     pingTimeoutSeconds: 660,
     controlsSweepMs: 600_000,
+    maintenanceTickMs: 15_000,
     patchFindingsLevel: 'UNSPECIFIED',
     ...merged,
   };

@@ -17,6 +17,7 @@ export {
   nextRun,
   parseScheduleExpression,
   parseAssociationSchedule,
+  ScheduleExpressionError,
   type ScheduleExpression,
 } from './schedule-expression.js';
 export type { Association, AssociationRunStatus, DocumentAtVersion, SsmDocument } from './model.js';

@@ -37,7 +37,14 @@ export {
   type StoredInventoryItem,
 } from './inventory-model.js';
 export { inventoryPurgeOnDeregistration } from './inventory-purge-subscriber.js';
-export { matchesTargets, targetLimits, targetsProblem, type Target } from './targets.js';
+export {
+  matchesTargets,
+  rolloutPercentKey,
+  rolloutPosition,
+  targetLimits,
+  targetsProblem,
+  type Target,
+} from './targets.js';
 export {
   concurrencyLimit,
   defaultMaxConcurrency,

@@ -1,4 +1,5 @@
 /** Run Command's clock: invocations nobody finishes in time become TimedOut (or Undeliverable, Cancelled). */
+import { inRetryingTransaction } from '../storage/index.js';
 import type { JobDefinition } from '../worker/index.js';
 import type { InvocationTransitions } from './transitions.js';
 
@@ -22,9 +23,9 @@ export function commandTimeoutsJob(transitions: InvocationTransitions): JobDefin
       for (;;) {
         ctx.signal.throwIfAborted();
         const now = ctx.now();
-        const changed = await ctx.db
-          .transaction()
-          .execute((tx) => transitions.expireOverdue(tx, now, batchSize));
+        const changed = await inRetryingTransaction(ctx.db, (tx) =>
+          transitions.expireOverdue(tx, now, batchSize),
+        );
         total += changed;
         if (changed < batchSize) break;
       }

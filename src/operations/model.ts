@@ -163,43 +163,78 @@ export function isError(invocation: InvocationState): boolean {
 }
 
 /**
- * Counters and the aggregate status of a command from its invocations (§10.1–10.2). A finished command is
- * Failed when its errors reach max(1, MaxErrors), Delivery Timed Out when its delivery time-outs do; Success
- * when every invocation succeeded or never reached a run (Undeliverable …) and at least one succeeded;
+ * How many of a command's invocations have one status and StatusDetails, and how many of those were
+ * dispatched: what summaries and rate control read, so a change need not load every invocation.
+ */
+export interface InvocationTally extends InvocationState {
+  count: number;
+  dispatchedCount: number;
+}
+
+/** The tally of `invocations` (the store counts stored ones in SQL). */
+export function tallyInvocations(
+  invocations: readonly Pick<Invocation, 'status' | 'statusDetails' | 'dispatchedAt'>[],
+): InvocationTally[] {
+  const byState = new Map<string, InvocationTally>();
+  for (const invocation of invocations) {
+    const key = `${invocation.status}\n${invocation.statusDetails}`;
+    const entry = byState.get(key) ?? {
+      status: invocation.status,
+      statusDetails: invocation.statusDetails,
+      count: 0,
+      dispatchedCount: 0,
+    };
+    entry.count += 1;
+    if (invocation.dispatchedAt !== undefined) entry.dispatchedCount += 1;
+    byState.set(key, entry);
+  }
+  return [...byState.values()];
+}
+
+const countOf = (tally: readonly InvocationTally[], matches: (entry: InvocationTally) => boolean): number =>
+  tally.reduce((sum, entry) => (matches(entry) ? sum + entry.count : sum), 0);
+
+/**
+ * Counters and the aggregate status of a command from the tally of its invocations (§10.1–10.2). A finished
+ * command is Failed when its errors reach max(1, MaxErrors), Delivery Timed Out when its delivery time-outs do;
+ * Success when every invocation succeeded or never reached a run (Undeliverable …) and at least one succeeded;
  * Failed / Incomplete when some succeeded and too few failed to fail it.
  */
 export function summarizeCommand(
   command: Pick<Command, 'cancelRequested' | 'maxErrors'>,
-  invocations: readonly InvocationState[],
+  tally: readonly InvocationTally[],
 ): Pick<
   Command,
   'status' | 'statusDetails' | 'completedCount' | 'errorCount' | 'deliveryTimedOutCount' | 'targetCount'
 > {
   const counts = {
-    targetCount: invocations.length,
-    completedCount: invocations.filter((i) => isTerminal(i.status)).length,
-    errorCount: invocations.filter(isError).length,
-    deliveryTimedOutCount: invocations.filter((i) => i.statusDetails === 'Delivery Timed Out').length,
+    targetCount: countOf(tally, () => true),
+    completedCount: countOf(tally, (entry) => isTerminal(entry.status)),
+    errorCount: countOf(tally, isError),
+    deliveryTimedOutCount: countOf(tally, (entry) => entry.statusDetails === 'Delivery Timed Out'),
   };
-  const has = (status: InvocationStatus): boolean => invocations.some((i) => i.status === status);
+  const has = (status: InvocationStatus): boolean => countOf(tally, (entry) => entry.status === status) > 0;
   const outcome = ((): { status: CommandStatus; statusDetails: string } => {
-    if (counts.completedCount < invocations.length) {
+    if (counts.completedCount < counts.targetCount) {
       if (has('Cancelling')) return { status: 'Cancelling', statusDetails: 'Cancelling' };
-      if (invocations.every((i) => i.status === 'Pending'))
+      if (countOf(tally, (entry) => entry.status === 'Pending') === counts.targetCount)
         return { status: 'Pending', statusDetails: 'Pending' };
       return { status: 'InProgress', statusDetails: 'In Progress' };
     }
     if (command.cancelRequested && has('Cancelled'))
       return { status: 'Cancelled', statusDetails: 'Canceled' };
-    const threshold = Math.max(1, errorLimit(command.maxErrors, invocations.length));
+    const threshold = Math.max(1, errorLimit(command.maxErrors, counts.targetCount));
     if (counts.errorCount >= threshold) return { status: 'Failed', statusDetails: 'Failed' };
     if (counts.deliveryTimedOutCount >= threshold)
       return { status: 'TimedOut', statusDetails: 'Delivery Timed Out' };
     if (has('Success')) {
-      const clean = invocations.every(
-        (i) => i.status === 'Success' || (i.status === 'Failed' && nonCountingFailures.has(i.statusDetails)),
+      const unclean = countOf(
+        tally,
+        (entry) =>
+          entry.status !== 'Success' &&
+          !(entry.status === 'Failed' && nonCountingFailures.has(entry.statusDetails)),
       );
-      return clean
+      return unclean === 0
         ? { status: 'Success', statusDetails: 'Success' }
         : { status: 'Failed', statusDetails: 'Incomplete' };
     }
@@ -209,12 +244,12 @@ export function summarizeCommand(
   return { ...counts, ...outcome };
 }
 
-/** What rate control does next to a command's invocations (§10.1). */
+/** What rate control does next to a command's held-back invocations (§10.1), first by instance id. */
 export interface DispatchPlan {
-  /** Held-back invocations to let go to their agents now. */
-  dispatch: Invocation[];
-  /** Held-back invocations that will never run: the errors went past MaxErrors. */
-  terminate: Invocation[];
+  /** How many held-back invocations to let go to their agents now. */
+  dispatch: number;
+  /** Whether the held-back invocations will never run: the errors went past MaxErrors. */
+  terminate: boolean;
 }
 
 /**
@@ -223,15 +258,22 @@ export interface DispatchPlan {
  */
 export function planDispatch(
   command: Pick<Command, 'cancelRequested' | 'maxConcurrency' | 'maxErrors'>,
-  invocations: readonly Invocation[],
+  tally: readonly InvocationTally[],
 ): DispatchPlan {
-  const held = invocations.filter((i) => i.dispatchedAt === undefined && i.status === 'Pending');
-  if (command.cancelRequested || held.length === 0) return { dispatch: [], terminate: [] };
-  const errors = invocations.filter(isError).length;
-  if (errors > errorLimit(command.maxErrors, invocations.length)) return { dispatch: [], terminate: held };
-  const running = invocations.filter((i) => i.dispatchedAt !== undefined && !isTerminal(i.status)).length;
-  const free = concurrencyLimit(command.maxConcurrency, invocations.length) - running;
-  return { dispatch: held.slice(0, Math.max(0, free)), terminate: [] };
+  const held = tally.reduce(
+    (sum, entry) => (entry.status === 'Pending' ? sum + entry.count - entry.dispatchedCount : sum),
+    0,
+  );
+  if (command.cancelRequested || held === 0) return { dispatch: 0, terminate: false };
+  const targets = countOf(tally, () => true);
+  if (countOf(tally, isError) > errorLimit(command.maxErrors, targets))
+    return { dispatch: 0, terminate: true };
+  const running = tally.reduce(
+    (sum, entry) => (isTerminal(entry.status) ? sum : sum + entry.dispatchedCount),
+    0,
+  );
+  const free = concurrencyLimit(command.maxConcurrency, targets) - running;
+  return { dispatch: Math.min(held, Math.max(0, free)), terminate: false };
 }
 
 /** The first `limit` characters (SSM shows the head of the output). */

@@ -5,6 +5,7 @@ import { AccessService, AccessStore, SecretBox, type Actor } from '../access/ind
 import type { Ctx } from '../app/ctx.js';
 import { FleetService, FleetStore, InstanceCredentials, SsmTagStore } from '../fleet/index.js';
 import type { Db } from '../storage/database.js';
+import { WriteConflictError } from '../storage/index.js';
 import { buildDocumentServices } from '../../test/support/documents-services.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 import { CommandsService } from './service.js';
@@ -521,5 +522,52 @@ describe('CommandsService', () => {
     assert.equal(expired.invocation.status, 'TimedOut');
     assert.equal(expired.invocation.statusDetails, 'Execution Timed Out');
     assert.equal(expired.command.status, 'Failed');
+  });
+
+  it('a write over a stale read is a write conflict (the request runs again), not a failed call', async () => {
+    const agent = first();
+    const base = seconds(5000);
+    const at = (n: number) => new Date(base.getTime() + n * 1000);
+    const command = await admin(base, (ctx) =>
+      commands.send(ctx, {
+        documentName: 'AWS-RunShellScript',
+        instanceIds: [agent.instanceId],
+        parameters: shell(['true']),
+      }),
+    );
+    const delivered = await as(agent.actor, at(1), (ctx) => commands.poll(ctx, agent.instanceId, [], 10));
+    assert.ok(delivered.deliveries.some((d) => d.command.commandId === command.commandId));
+    // A report read the invocation; the same agent's next poll renews the lease before the report writes.
+    const read = await admin(at(2), (ctx) =>
+      commands.getInvocation(ctx, command.commandId, agent.instanceId),
+    );
+    await as(agent.actor, at(2), (ctx) => commands.poll(ctx, agent.instanceId, [command.commandId], 0));
+    await assert.rejects(
+      db
+        .transaction()
+        .execute((tx) =>
+          transitions.apply(
+            tx,
+            read,
+            { ...read.invocation, status: 'Success', statusDetails: 'Success' },
+            at(3),
+          ),
+        ),
+      WriteConflictError,
+    );
+    // Run again from a fresh read, the report lands.
+    await as(agent.actor, at(3), (ctx) =>
+      commands.report(ctx, {
+        instanceId: agent.instanceId,
+        commandId: command.commandId,
+        reportId: 'stale-1',
+        status: 'Success',
+        responseCode: 0,
+      }),
+    );
+    const done = await admin(at(4), (ctx) =>
+      commands.getInvocation(ctx, command.commandId, agent.instanceId),
+    );
+    assert.deepEqual([done.invocation.status, done.command.status], ['Success', 'Success']);
   });
 });

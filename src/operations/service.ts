@@ -27,6 +27,7 @@ import {
   pluginNameOf,
   sendCommandLimits,
   summarizeCommand,
+  tallyInvocations,
   truncateOutput,
   type Command,
   type Invocation,
@@ -213,7 +214,7 @@ export class CommandsService {
       requestedAt: ctx.now,
       expiresAt: new Date(ctx.now.getTime() + (timeoutSeconds + executionTimeoutSeconds) * 1000),
       cancelRequested: false,
-      ...summarizeCommand({ cancelRequested: false, maxErrors }, invocations),
+      ...summarizeCommand({ cancelRequested: false, maxErrors }, tallyInvocations(invocations)),
       ...(invocations.length === 0 ? { status: 'Failed', statusDetails: 'No Instances In Tag' } : {}),
     };
     const stored = invocations.map((invocation) => ({ ...invocation, commandId }));
@@ -247,6 +248,11 @@ export class CommandsService {
         throw ssmError('InvalidInstanceId', `Instance ${instanceId} is not a registered managed instance.`);
     }
     return instanceIds;
+  }
+
+  /** One command of the account, or undefined. */
+  async command(ctx: Ctx, commandId: string): Promise<Command | undefined> {
+    return this.store.findCommand(ctx.tx, ctx, commandId);
   }
 
   /** GetCommandInvocation; `pluginName`, when given, must be the document's step. */

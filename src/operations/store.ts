@@ -2,7 +2,14 @@
 import type { Target } from '../fleet/index.js';
 import { sql } from 'kysely';
 import type { DbExecutor, SsmCommandInvocationsTable, SsmCommandsTable } from '../storage/database.js';
-import type { Command, CommandStatus, Invocation, InvocationOfCommand, InvocationStatus } from './model.js';
+import type {
+  Command,
+  CommandStatus,
+  Invocation,
+  InvocationOfCommand,
+  InvocationStatus,
+  InvocationTally,
+} from './model.js';
 
 /** An account and Region. */
 export interface Scope {
@@ -192,6 +199,40 @@ export class CommandsStore {
       .orderBy('instance_id')
       .execute();
     return rows.map(toInvocation);
+  }
+
+  /** The command's invocations counted by status and StatusDetails (summaries and rate control). */
+  async tallyInvocations(db: DbExecutor, commandId: string): Promise<InvocationTally[]> {
+    const rows = await db
+      .selectFrom('ssm_command_invocations')
+      .select((eb) => [
+        'status',
+        'status_details',
+        eb.fn.countAll<number | string>().as('count'),
+        eb.fn.count<number | string>('dispatched_at').as('dispatched_count'),
+      ])
+      .where('command_id', '=', commandId)
+      .groupBy(['status', 'status_details'])
+      .execute();
+    return rows.map((row) => ({
+      status: row.status as InvocationStatus,
+      statusDetails: row.status_details,
+      count: Number(row.count),
+      dispatchedCount: Number(row.dispatched_count),
+    }));
+  }
+
+  /** The command's invocations rate control still holds back, first `limit` by instance id (all without one). */
+  async heldInvocations(db: DbExecutor, commandId: string, limit?: number): Promise<Invocation[]> {
+    let select = db
+      .selectFrom('ssm_command_invocations')
+      .selectAll()
+      .where('command_id', '=', commandId)
+      .where('status', '=', 'Pending')
+      .where('dispatched_at', 'is', null)
+      .orderBy('instance_id');
+    if (limit !== undefined) select = select.limit(limit);
+    return (await select.execute()).map(toInvocation);
   }
 
   async findInvocation(

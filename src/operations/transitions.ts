@@ -1,7 +1,7 @@
 /** Changing an invocation: the stored row, its outbox event and its command's summary, in one transaction. */
 import type { Transaction } from 'kysely';
-import { ssmError } from '../fleet/index.js';
 import type { Database } from '../storage/database.js';
+import { WriteConflictError } from '../storage/index.js';
 import { appendEvent } from '../worker/index.js';
 import {
   isTerminal,
@@ -21,8 +21,9 @@ export class InvocationTransitions {
 
   /**
    * Stores `next` (which must come from `current`) and, when the status changed, raises
-   * CommandInvocationStatusChanged and re-summarizes the command. Rejects with TooManyUpdates when another
-   * transaction changed the invocation first (the caller retries).
+   * CommandInvocationStatusChanged and re-summarizes the command. Rejects with WriteConflictError when another
+   * transaction changed the invocation first (an agent's poll renewing the lease while its report lands): the
+   * request runs again from a fresh read.
    */
   async apply(
     tx: Transaction<Database>,
@@ -33,8 +34,7 @@ export class InvocationTransitions {
     await this.store.lockCommand(tx, command.commandId);
     const stored = { ...next, updatedAt: now, revision: current.revision + 1 };
     if (!(await this.store.updateInvocation(tx, stored, current.revision))) {
-      throw ssmError(
-        'TooManyUpdates',
+      throw new WriteConflictError(
         `Invocation ${command.commandId}/${current.instanceId} changed meanwhile.`,
       );
     }
@@ -65,28 +65,28 @@ export class InvocationTransitions {
 
   /**
    * Applies rate control (dispatches held invocations into free slots, or terminates them once errors passed
-   * MaxErrors), then re-derives the command's status and counters from its invocations.
+   * MaxErrors), then re-derives the command's status and counters from the tally of its invocations.
    */
   async summarize(tx: Transaction<Database>, command: Command, now: Date): Promise<Command> {
-    const invocations = await this.store.invocationsOf(tx, command.commandId);
-    const plan = planDispatch(command, invocations);
-    const changed = new Map<string, Invocation>();
-    for (const invocation of plan.dispatch) {
-      changed.set(invocation.instanceId, { ...invocation, dispatchedAt: now });
-    }
-    for (const invocation of plan.terminate) {
-      changed.set(invocation.instanceId, { ...invocation, status: 'Failed', statusDetails: 'Terminated' });
-    }
-    for (const [instanceId, next] of changed) {
-      const current = invocations.find((i) => i.instanceId === instanceId) as Invocation;
+    const tally = await this.store.tallyInvocations(tx, command.commandId);
+    const plan = planDispatch(command, tally);
+    const held =
+      plan.terminate || plan.dispatch > 0
+        ? await this.store.heldInvocations(tx, command.commandId, plan.terminate ? undefined : plan.dispatch)
+        : [];
+    for (const current of held) {
+      const next: Invocation = plan.terminate
+        ? { ...current, status: 'Failed', statusDetails: 'Terminated' }
+        : { ...current, dispatchedAt: now };
       const stored = { ...next, updatedAt: now, revision: current.revision + 1 };
       if (!(await this.store.updateInvocation(tx, stored, current.revision)))
-        throw ssmError('TooManyUpdates', `Invocation ${command.commandId}/${instanceId} changed meanwhile.`);
+        throw new WriteConflictError(
+          `Invocation ${command.commandId}/${current.instanceId} changed meanwhile.`,
+        );
       if (stored.status !== current.status) await this.raise(tx, command, stored, now);
-      changed.set(instanceId, stored);
     }
-    const current = invocations.map((i) => changed.get(i.instanceId) ?? i);
-    const updated = { ...command, ...summarizeCommand(command, current) };
+    const after = held.length === 0 ? tally : await this.store.tallyInvocations(tx, command.commandId);
+    const updated = { ...command, ...summarizeCommand(command, after) };
     await this.store.updateCommand(tx, updated);
     return updated;
   }

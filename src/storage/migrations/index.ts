@@ -15,6 +15,7 @@ import { commandsSchema } from './0012-commands.js';
 import { controlsSchema } from './0013-controls.js';
 import { commandTargetsSchema } from './0014-command-targets.js';
 import { commandRateControlSchema } from './0015-command-rate-control.js';
+import { maintenanceWindowsSchema } from './0016-maintenance-windows.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -32,5 +33,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0013-controls': controlsSchema(traits),
     '0014-command-targets': commandTargetsSchema(),
     '0015-command-rate-control': commandRateControlSchema(traits),
+    '0016-maintenance-windows': maintenanceWindowsSchema(traits),
   };
 }

@@ -1,0 +1,377 @@
+/** The awsJson1_1 routes of maintenance windows (AmazonSSM.*MaintenanceWindow*). */
+import { awsJsonRoute } from '../http/aws-json-operation.js';
+import type { AwsJsonRoute } from '../http/aws-json-router.js';
+import { ssmPageOf, ssmResourceArn, ssmService, withNextToken } from '../fleet/index.js';
+import type { MaintenanceWindowsService, TaskInput } from './service.js';
+import {
+  createWindowSchema,
+  deregisterTargetSchema,
+  describeScheduleSchema,
+  describeWindowsSchema,
+  executionSchema,
+  executionTaskInvocationsSchema,
+  executionTaskSchema,
+  executionTasksSchema,
+  filtersOf,
+  listOfWindowSchema,
+  registerTargetSchema,
+  registerTaskSchema,
+  statusFilter,
+  targetsOf,
+  toWireExecution,
+  toWireTarget,
+  toWireTask,
+  toWireTaskExecution,
+  toWireTaskInvocation,
+  toWireWindow,
+  toWireWindowDetail,
+  toWireWindowIdentity,
+  updateTaskSchema,
+  updateWindowSchema,
+  windowIdSchema,
+  windowTaskSchema,
+} from './wire.js';
+
+const windowArn = (scope: { accountId: string; region: string }, input: { WindowId: string }): string =>
+  ssmResourceArn(scope, 'MaintenanceWindow', input.WindowId);
+
+type TaskFields = {
+  WindowId: string;
+  TaskArn?: string | undefined;
+  Targets?: { Key: string; Values?: string[] | undefined }[] | undefined;
+  Priority?: number | undefined;
+  MaxConcurrency?: string | undefined;
+  MaxErrors?: string | undefined;
+  ServiceRoleArn?: string | undefined;
+  CutoffBehavior?: 'CONTINUE_TASK' | 'CANCEL_TASK' | undefined;
+  Name?: string | undefined;
+  Description?: string | undefined;
+  TaskInvocationParameters?:
+    | {
+        RunCommand?:
+          | {
+              Parameters?: Record<string, string[]> | undefined;
+              Comment?: string | undefined;
+              TimeoutSeconds?: number | undefined;
+              DocumentVersion?: string | undefined;
+            }
+          | undefined;
+        Automation?:
+          | { Parameters?: Record<string, string[]> | undefined; DocumentVersion?: string | undefined }
+          | undefined;
+      }
+    | undefined;
+};
+
+function taskInput(input: TaskFields, taskType: TaskInput['taskType']): TaskInput {
+  const run = input.TaskInvocationParameters?.RunCommand;
+  const automation = input.TaskInvocationParameters?.Automation;
+  const given = run ?? automation;
+  return {
+    windowId: input.WindowId,
+    taskArn: input.TaskArn ?? '',
+    taskType,
+    targets: targetsOf(input.Targets),
+    priority: input.Priority,
+    maxConcurrency: input.MaxConcurrency,
+    maxErrors: input.MaxErrors,
+    serviceRoleArn: input.ServiceRoleArn,
+    cutoffBehavior: input.CutoffBehavior,
+    name: input.Name,
+    description: input.Description,
+    invocation:
+      given === undefined
+        ? undefined
+        : {
+            parameters: given.Parameters ?? {},
+            documentVersion: given.DocumentVersion,
+            comment: run?.Comment,
+            timeoutSeconds: run?.TimeoutSeconds,
+          },
+  };
+}
+
+export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): AwsJsonRoute[] {
+  return [
+    awsJsonRoute(ssmService, {
+      name: 'CreateMaintenanceWindow',
+      schema: createWindowSchema,
+      async handle(ctx, input) {
+        const window = await windows.create(
+          ctx,
+          {
+            name: input.Name,
+            description: input.Description,
+            schedule: input.Schedule,
+            scheduleTimezone: input.ScheduleTimezone,
+            scheduleOffset: input.ScheduleOffset,
+            durationHours: input.Duration,
+            cutoffHours: input.Cutoff,
+            allowUnassociatedTargets: input.AllowUnassociatedTargets,
+            startDate: input.StartDate,
+            endDate: input.EndDate,
+          },
+          (input.Tags ?? []).map((tag) => ({ key: tag.Key, value: tag.Value })),
+        );
+        return { WindowId: window.windowId };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'GetMaintenanceWindow',
+      schema: windowIdSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        return toWireWindowDetail(await windows.get(ctx, input.WindowId));
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'UpdateMaintenanceWindow',
+      schema: updateWindowSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        const window = await windows.update(
+          ctx,
+          input.WindowId,
+          {
+            name: input.Name,
+            description: input.Description,
+            schedule: input.Schedule,
+            scheduleTimezone: input.ScheduleTimezone,
+            scheduleOffset: input.ScheduleOffset,
+            durationHours: input.Duration,
+            cutoffHours: input.Cutoff,
+            allowUnassociatedTargets: input.AllowUnassociatedTargets,
+            enabled: input.Enabled,
+            startDate: input.StartDate,
+            endDate: input.EndDate,
+          },
+          input.Replace ?? false,
+        );
+        return toWireWindow(window);
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DeleteMaintenanceWindow',
+      schema: windowIdSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        await windows.delete(ctx, input.WindowId);
+        return { WindowId: input.WindowId };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DescribeMaintenanceWindows',
+      schema: describeWindowsSchema,
+      async handle(ctx, input) {
+        const list = await windows.list(ctx, filtersOf(input.Filters));
+        const page = ssmPageOf(
+          list,
+          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          ['DescribeMaintenanceWindows', input.Filters],
+          50,
+        );
+        return withNextToken({ WindowIdentities: page.items.map(toWireWindowIdentity) }, page.nextToken);
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DescribeMaintenanceWindowSchedule',
+      schema: describeScheduleSchema,
+      async handle(ctx, input) {
+        const ids =
+          input.WindowId === undefined
+            ? (await windows.list(ctx, [])).map((w) => w.windowId)
+            : [input.WindowId];
+        const runs = [];
+        for (const id of ids) {
+          const window = await windows.get(ctx, id);
+          for (const at of await windows.upcoming(ctx, id, input.MaxResults ?? 50))
+            runs.push({ WindowId: id, Name: window.name, ExecutionTime: at.toISOString() });
+        }
+        runs.sort((a, b) => a.ExecutionTime.localeCompare(b.ExecutionTime));
+        const page = ssmPageOf(
+          runs,
+          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          ['DescribeMaintenanceWindowSchedule', input.WindowId],
+          50,
+        );
+        return withNextToken({ ScheduledWindowExecutions: page.items }, page.nextToken);
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'RegisterTargetWithMaintenanceWindow',
+      schema: registerTargetSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        const target = await windows.registerTarget(ctx, {
+          windowId: input.WindowId,
+          resourceType: input.ResourceType,
+          targets: targetsOf(input.Targets) ?? [],
+          ownerInformation: input.OwnerInformation,
+          name: input.Name,
+          description: input.Description,
+        });
+        return { WindowTargetId: target.windowTargetId };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DeregisterTargetFromMaintenanceWindow',
+      schema: deregisterTargetSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        await windows.deregisterTarget(ctx, input.WindowId, input.WindowTargetId, input.Safe ?? false);
+        return { WindowId: input.WindowId, WindowTargetId: input.WindowTargetId };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DescribeMaintenanceWindowTargets',
+      schema: listOfWindowSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        const page = ssmPageOf(
+          await windows.targets(ctx, input.WindowId),
+          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          ['DescribeMaintenanceWindowTargets', input.WindowId],
+          50,
+        );
+        return withNextToken({ Targets: page.items.map(toWireTarget) }, page.nextToken);
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'RegisterTaskWithMaintenanceWindow',
+      schema: registerTaskSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        const task = await windows.registerTask(ctx, taskInput(input, input.TaskType));
+        return { WindowTaskId: task.windowTaskId };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'UpdateMaintenanceWindowTask',
+      schema: updateTaskSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        const current = await windows.getTask(ctx, input.WindowId, input.WindowTaskId);
+        const task = await windows.updateTask(ctx, input.WindowTaskId, taskInput(input, current.taskType));
+        return toWireTask(task, true);
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DeregisterTaskFromMaintenanceWindow',
+      schema: windowTaskSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        await windows.deregisterTask(ctx, input.WindowId, input.WindowTaskId);
+        return { WindowId: input.WindowId, WindowTaskId: input.WindowTaskId };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DescribeMaintenanceWindowTasks',
+      schema: listOfWindowSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        const page = ssmPageOf(
+          await windows.tasks(ctx, input.WindowId),
+          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          ['DescribeMaintenanceWindowTasks', input.WindowId],
+          50,
+        );
+        return withNextToken({ Tasks: page.items.map((task) => toWireTask(task)) }, page.nextToken);
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'GetMaintenanceWindowTask',
+      schema: windowTaskSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        return toWireTask(await windows.getTask(ctx, input.WindowId, input.WindowTaskId), true);
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DescribeMaintenanceWindowExecutions',
+      schema: listOfWindowSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        const page = ssmPageOf(
+          await windows.executions(ctx, input.WindowId, filtersOf(input.Filters)),
+          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          ['DescribeMaintenanceWindowExecutions', input.WindowId, input.Filters],
+          50,
+        );
+        return withNextToken({ WindowExecutions: page.items.map(toWireExecution) }, page.nextToken);
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'GetMaintenanceWindowExecution',
+      schema: executionSchema,
+      async handle(ctx, input) {
+        const execution = await windows.execution(ctx, input.WindowExecutionId);
+        const tasks = await windows.executionTasks(ctx, input.WindowExecutionId);
+        return {
+          ...toWireExecution(execution),
+          TaskIds: tasks.map((t) => t.taskExecutionId),
+        };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DescribeMaintenanceWindowExecutionTasks',
+      schema: executionTasksSchema,
+      async handle(ctx, input) {
+        const tasks = await windows.executionTasks(
+          ctx,
+          input.WindowExecutionId,
+          statusFilter(filtersOf(input.Filters)),
+        );
+        const page = ssmPageOf(
+          tasks,
+          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          ['DescribeMaintenanceWindowExecutionTasks', input.WindowExecutionId, input.Filters],
+          50,
+        );
+        return withNextToken(
+          { WindowExecutionTaskIdentities: page.items.map((t) => toWireTaskExecution(t)) },
+          page.nextToken,
+        );
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'GetMaintenanceWindowExecutionTask',
+      schema: executionTaskSchema,
+      async handle(ctx, input) {
+        return toWireTaskExecution(
+          await windows.executionTask(ctx, input.WindowExecutionId, input.TaskId),
+          true,
+        );
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DescribeMaintenanceWindowExecutionTaskInvocations',
+      schema: executionTaskInvocationsSchema,
+      async handle(ctx, input) {
+        const invocations = await windows.executionTaskInvocations(
+          ctx,
+          input.WindowExecutionId,
+          input.TaskId,
+          statusFilter(filtersOf(input.Filters)),
+        );
+        const page = ssmPageOf(
+          invocations,
+          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          ['DescribeMaintenanceWindowExecutionTaskInvocations', input.WindowExecutionId, input.TaskId],
+          50,
+        );
+        return withNextToken(
+          { WindowExecutionTaskInvocationIdentities: page.items.map(toWireTaskInvocation) },
+          page.nextToken,
+        );
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'CancelMaintenanceWindowExecution',
+      schema: executionSchema,
+      async handle(ctx, input) {
+        await windows.cancelExecution(ctx, input.WindowExecutionId);
+        return { WindowExecutionId: input.WindowExecutionId };
+      },
+    }),
+  ];
+}
