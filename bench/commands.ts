@@ -26,21 +26,10 @@ import {
   administratorAccessPolicy,
   type Actor,
 } from '../src/access/index.js';
+import { composeSsmCore } from '../src/app/compose-ssm.js';
 import type { Ctx } from '../src/app/ctx.js';
-import {
-  AssociationsStore,
-  DocumentsService,
-  DocumentsStore,
-  ServiceSettingsService,
-  deriveDocumentFields,
-} from '../src/documents/index.js';
-import { FleetService, FleetStore, InstanceCredentials, SsmTagStore } from '../src/fleet/index.js';
-import {
-  CommandsService,
-  CommandsStore,
-  InvocationTransitions,
-  type Command,
-} from '../src/operations/index.js';
+import { FleetStore, InstanceCredentials } from '../src/fleet/index.js';
+import type { Command } from '../src/operations/index.js';
 import { isPostgresUrl, openDatabase } from '../src/storage/open-database.js';
 import { parseFlags, percentile, rssMiB } from './bench-client.js';
 
@@ -64,23 +53,9 @@ const accessStore = new AccessStore();
 const secrets = new SecretBox(randomBytes(32));
 const access = new AccessService(db, accessStore, secrets);
 const fleetStore = new FleetStore();
-const tagStore = new SsmTagStore();
 const credentials = new InstanceCredentials(accessStore, secrets, () => access.forgetIdentities());
-const fleet = new FleetService(fleetStore, tagStore, credentials, { pingTimeoutSeconds: 660 });
-const documentsStore = new DocumentsStore(deriveDocumentFields);
-const associationsStore = new AssociationsStore();
-const documents = new DocumentsService(
-  documentsStore,
-  new ServiceSettingsService(documentsStore),
-  (database, key) => associationsStore.usesDocument(database, key.owner, key.region, key.name),
-  tagStore,
-);
-const commandsStore = new CommandsStore();
-const commands = new CommandsService(
-  commandsStore,
-  new InvocationTransitions(commandsStore),
-  documents,
-  fleet,
+const { ssmTagStore: tagStore, commands } = composeSsmCore({ pingTimeoutSeconds: 660 }, secrets, () =>
+  access.forgetIdentities(),
 );
 
 const operator: Actor = {

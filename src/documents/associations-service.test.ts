@@ -4,6 +4,7 @@ import type { ApiError } from '../http/errors.js';
 import type { Db } from '../storage/database.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 import { buildDocumentServices } from '../../test/support/documents-services.js';
+import { targetsInstance } from './associations-service.js';
 
 const account = '111111111111';
 const other = '222222222222';
@@ -314,5 +315,20 @@ describe('AssociationsService', () => {
     );
     await as((ctx) => associations.delete(ctx, { associationId: created.association.associationId }));
     await as((ctx) => documents.delete(ctx, 'InUse'));
+  });
+});
+
+describe('targetsInstance', () => {
+  const spec = (targets: { key: string; values: string[] }[]) =>
+    ({ targets }) as unknown as Parameters<typeof targetsInstance>[0];
+  it('needs every target to match; a target’s values are alternatives', () => {
+    const both = spec([
+      { key: 'tag:Env', values: ['prod', 'staging'] },
+      { key: 'tag-key', values: ['PatchGroup'] },
+    ]);
+    assert.equal(targetsInstance(both, 'mi-1', { Env: 'prod', PatchGroup: 'web' }), true);
+    assert.equal(targetsInstance(both, 'mi-1', { Env: 'prod' }), false);
+    assert.equal(targetsInstance(spec([{ key: 'InstanceIds', values: ['*'] }]), 'mi-1', {}), true);
+    assert.equal(targetsInstance(spec([]), 'mi-1', {}), false);
   });
 });

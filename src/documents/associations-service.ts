@@ -1,7 +1,7 @@
 /** State Manager associations (ssm-api.md §8): versions, schedules, per-node status, aggregation and compliance. */
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../app/ctx.js';
-import { ssmError } from '../fleet/index.js';
+import { matchesTargets, rolloutPercentKey, ssmError } from '../fleet/index.js';
 import type { DbExecutor } from '../storage/index.js';
 import { appendEvent } from '../worker/index.js';
 import type { AssociationsStore } from './associations-store.js';
@@ -123,17 +123,23 @@ export function targetsInstance(
   tags: Record<string, string> | undefined,
 ): boolean {
   if (spec.instanceId !== undefined) return spec.instanceId === instanceId;
-  return (spec.targets ?? []).some((target) => {
-    if (target.key === 'InstanceIds')
-      return target.values.includes('*') || target.values.includes(instanceId);
-    if (target.key === 'tag-key') return tags !== undefined && target.values.some((k) => k in tags);
-    if (target.key.startsWith('tag:')) {
-      const value = tags?.[target.key.slice(4)];
-      return value !== undefined && target.values.includes(value);
-    }
-    // Resource groups are not modeled yet: accept what the agent says runs.
-    return target.key.startsWith('resource-groups:');
-  });
+  const targets = spec.targets ?? [];
+  // Several targets: the node must match every one (ssm-api.md §10.1); one target's values are alternatives.
+  return (
+    targets.length > 0 &&
+    targets.every((target) => {
+      if (target.key === rolloutPercentKey) return matchesTargets([target], instanceId, tags ?? {});
+      if (target.key === 'InstanceIds')
+        return target.values.includes('*') || target.values.includes(instanceId);
+      if (target.key === 'tag-key') return tags !== undefined && target.values.some((k) => k in tags);
+      if (target.key.startsWith('tag:')) {
+        const value = tags?.[target.key.slice(4)];
+        return value !== undefined && target.values.includes(value);
+      }
+      // Resource groups are not modeled yet: accept what the agent says runs.
+      return target.key.startsWith('resource-groups:');
+    })
+  );
 }
 
 export class AssociationsService {

@@ -32,6 +32,18 @@ import {
   windowTaskSchema,
 } from './wire.js';
 
+/** One page of a Describe* list: `field` holds the page's items as `toWire` writes them. */
+function listPage<T>(
+  field: string,
+  items: readonly T[],
+  input: { NextToken?: string | undefined; MaxResults?: number | undefined },
+  requestKey: unknown,
+  toWire: (item: T) => unknown,
+): Record<string, unknown> {
+  const page = ssmPageOf(items, { nextToken: input.NextToken, maxResults: input.MaxResults }, requestKey, 50);
+  return withNextToken({ [field]: page.items.map(toWire) }, page.nextToken);
+}
+
 const windowArn = (scope: { accountId: string; region: string }, input: { WindowId: string }): string =>
   ssmResourceArn(scope, 'MaintenanceWindow', input.WindowId);
 
@@ -164,13 +176,13 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
       schema: describeWindowsSchema,
       async handle(ctx, input) {
         const list = await windows.list(ctx, filtersOf(input.Filters));
-        const page = ssmPageOf(
+        return listPage(
+          'WindowIdentities',
           list,
-          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          input,
           ['DescribeMaintenanceWindows', input.Filters],
-          50,
+          toWireWindowIdentity,
         );
-        return withNextToken({ WindowIdentities: page.items.map(toWireWindowIdentity) }, page.nextToken);
       },
     }),
     awsJsonRoute(ssmService, {
@@ -188,13 +200,13 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
             runs.push({ WindowId: id, Name: window.name, ExecutionTime: at.toISOString() });
         }
         runs.sort((a, b) => a.ExecutionTime.localeCompare(b.ExecutionTime));
-        const page = ssmPageOf(
+        return listPage(
+          'ScheduledWindowExecutions',
           runs,
-          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          input,
           ['DescribeMaintenanceWindowSchedule', input.WindowId],
-          50,
+          (item) => item,
         );
-        return withNextToken({ ScheduledWindowExecutions: page.items }, page.nextToken);
       },
     }),
     awsJsonRoute(ssmService, {
@@ -227,13 +239,13 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
       schema: listOfWindowSchema,
       resource: windowArn,
       async handle(ctx, input) {
-        const page = ssmPageOf(
+        return listPage(
+          'Targets',
           await windows.targets(ctx, input.WindowId),
-          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          input,
           ['DescribeMaintenanceWindowTargets', input.WindowId],
-          50,
+          toWireTarget,
         );
-        return withNextToken({ Targets: page.items.map(toWireTarget) }, page.nextToken);
       },
     }),
     awsJsonRoute(ssmService, {
@@ -269,13 +281,13 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
       schema: listOfWindowSchema,
       resource: windowArn,
       async handle(ctx, input) {
-        const page = ssmPageOf(
+        return listPage(
+          'Tasks',
           await windows.tasks(ctx, input.WindowId),
-          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          input,
           ['DescribeMaintenanceWindowTasks', input.WindowId],
-          50,
+          (task) => toWireTask(task),
         );
-        return withNextToken({ Tasks: page.items.map((task) => toWireTask(task)) }, page.nextToken);
       },
     }),
     awsJsonRoute(ssmService, {
@@ -291,13 +303,13 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
       schema: listOfWindowSchema,
       resource: windowArn,
       async handle(ctx, input) {
-        const page = ssmPageOf(
+        return listPage(
+          'WindowExecutions',
           await windows.executions(ctx, input.WindowId, filtersOf(input.Filters)),
-          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          input,
           ['DescribeMaintenanceWindowExecutions', input.WindowId, input.Filters],
-          50,
+          toWireExecution,
         );
-        return withNextToken({ WindowExecutions: page.items.map(toWireExecution) }, page.nextToken);
       },
     }),
     awsJsonRoute(ssmService, {
@@ -321,15 +333,12 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
           input.WindowExecutionId,
           statusFilter(filtersOf(input.Filters)),
         );
-        const page = ssmPageOf(
+        return listPage(
+          'WindowExecutionTaskIdentities',
           tasks,
-          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          input,
           ['DescribeMaintenanceWindowExecutionTasks', input.WindowExecutionId, input.Filters],
-          50,
-        );
-        return withNextToken(
-          { WindowExecutionTaskIdentities: page.items.map((t) => toWireTaskExecution(t)) },
-          page.nextToken,
+          (t) => toWireTaskExecution(t),
         );
       },
     }),
@@ -353,15 +362,12 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
           input.TaskId,
           statusFilter(filtersOf(input.Filters)),
         );
-        const page = ssmPageOf(
+        return listPage(
+          'WindowExecutionTaskInvocationIdentities',
           invocations,
-          { nextToken: input.NextToken, maxResults: input.MaxResults },
+          input,
           ['DescribeMaintenanceWindowExecutionTaskInvocations', input.WindowExecutionId, input.TaskId],
-          50,
-        );
-        return withNextToken(
-          { WindowExecutionTaskInvocationIdentities: page.items.map(toWireTaskInvocation) },
-          page.nextToken,
+          toWireTaskInvocation,
         );
       },
     }),

@@ -71,10 +71,18 @@ function offsetAt(zone: string, utcMs: number): number {
 /** The wall-clock time in `zone` at `utcMs`, written as if it were UTC. */
 const toWall = (zone: string, utcMs: number): number => utcMs + offsetAt(zone, utcMs);
 
-/** The instant whose wall-clock time in `zone` is `wallMs` (in a DST gap: the instant just after it). */
+/**
+ * The instant whose wall-clock time in `zone` is `wallMs`: in a DST fold the first of the two, in a DST gap the
+ * instant the clocks jump to (02:30 that never happens runs at 03:00 summer time).
+ */
 function fromWall(zone: string, wallMs: number): number {
-  const guess = wallMs - offsetAt(zone, wallMs);
-  return wallMs - offsetAt(zone, guess);
+  const halfDay = 43_200_000;
+  const candidates = [
+    wallMs - offsetAt(zone, wallMs - halfDay),
+    wallMs - offsetAt(zone, wallMs + halfDay),
+  ].sort((a, b) => a - b);
+  const exact = candidates.find((instant) => toWall(zone, instant) === wallMs);
+  return exact ?? Math.max(...candidates);
 }
 
 /**
