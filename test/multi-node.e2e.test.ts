@@ -306,7 +306,14 @@ describe('many nodes on one PostgreSQL database (real processes)', { timeout: 60
     const schedules = await database.selectFrom('schedules').select('name').orderBy('name').execute();
     assert.deepEqual(
       schedules.map((s) => s.name),
-      ['audit-seal', 'command-timeouts', 'controls-sweep', 'findings-retention', 'worker-housekeeping'],
+      [
+        'audit-seal',
+        'command-timeouts',
+        'controls-sweep',
+        'findings-retention',
+        'maintenance-windows',
+        'worker-housekeeping',
+      ],
     );
     survivor.child.kill('SIGTERM');
     assert.deepEqual(await survivor.exited, { code: 0, signal: null });

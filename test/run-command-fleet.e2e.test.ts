@@ -6,17 +6,13 @@
  * CancelCommand stops a running script and the held invocations.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import {
-  AddTagsToResourceCommand,
   CancelCommandCommand,
-  CreateActivationCommand,
   GetCommandInvocationCommand,
   ListCommandInvocationsCommand,
   ListCommandsCommand,
@@ -26,48 +22,18 @@ import {
   type GetCommandInvocationCommandOutput,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { bulwarkBin, repoRoot, startServer, type RunningServer } from './support/server-harness.js';
+import {
+  fleetNodeVariable as nodeVariable,
+  peakOverlap,
+  startAgentFleet,
+  type AgentFleet,
+  type FleetAgent,
+} from './support/agent-fleet.js';
+import { startServer, type RunningServer } from './support/server-harness.js';
 import { eventually, ssmClient } from './support/ssm.js';
-
-const execFileAsync = promisify(execFile);
 
 /** How many agents the fleet has. */
 const fleetSize = 4;
-/** The environment variable each agent process (and so each script it runs) gets its fleet index in. */
-const nodeVariable = 'FLEET_E2E_NODE';
-
-interface FleetAgent {
-  index: number;
-  instanceId: string;
-  stateDir: string;
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<void>;
-}
-
-/** The environment of the test process without BULWARK_* (the agent reads only what a test sets). */
-function agentEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('BULWARK_')) env[key] = value;
-  return { ...env, ...extra };
-}
-
-/** The highest number of [start, end] intervals that overlap at one moment (an end before a start at a tie). */
-function peakOverlap(intervals: readonly (readonly [number, number])[]): number {
-  const events = intervals
-    .flatMap(([start, end]) => [
-      { at: start, delta: 1 },
-      { at: end, delta: -1 },
-    ])
-    .sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let running = 0;
-  let peak = 0;
-  for (const event of events) {
-    running += event.delta;
-    peak = Math.max(peak, running);
-  }
-  return peak;
-}
 
 const finished = new Set(['Success', 'Failed', 'Cancelled', 'TimedOut']);
 
@@ -75,63 +41,9 @@ describe('Run Command across a fleet of agent processes (e2e)', () => {
   let server: RunningServer;
   let ssm: SSMClient;
   let scratch: string;
-  const agents: FleetAgent[] = [];
+  let fleet: AgentFleet | undefined;
+  let agents: FleetAgent[] = [];
   const fleetTag = `fleet-${process.pid}`;
-
-  const registerAgent = async (index: number, activation: { id: string; code: string }): Promise<string> => {
-    const stateDir = join(scratch, `agent-${index}`);
-    const { stdout } = await execFileAsync(
-      process.execPath,
-      [
-        bulwarkBin,
-        'agent',
-        'register',
-        '--hub',
-        server.endpoint,
-        '--activation-id',
-        activation.id,
-        '--activation-code',
-        activation.code,
-        '--state-dir',
-        stateDir,
-        '--name',
-        `fleet-${index}`,
-      ],
-      { cwd: repoRoot, env: agentEnv({}) },
-    );
-    return /registered as (mi-[0-9a-f]{17})/.exec(stdout)?.[1] ?? assert.fail(`no instance id in ${stdout}`);
-  };
-
-  const startAgent = (index: number, instanceId: string): FleetAgent => {
-    const stateDir = join(scratch, `agent-${index}`);
-    const child = spawn(
-      process.execPath,
-      [bulwarkBin, 'agent', 'run', '--state-dir', stateDir, '--poll-seconds', '0.5'],
-      {
-        cwd: repoRoot,
-        env: agentEnv({
-          [nodeVariable]: String(index),
-          BULWARK_AGENT_BACKOFF_BASE_SECONDS: '0.1',
-          BULWARK_AGENT_BACKOFF_CAP_SECONDS: '0.5',
-        }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let text = '';
-    child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    return { index, instanceId, stateDir, child, output: () => text, exited };
-  };
-
-  /** SIGTERM, then SIGKILL if the agent has not gone within two seconds. */
-  const stopAgent = async (agent: FleetAgent): Promise<void> => {
-    if (agent.child.exitCode !== null || agent.child.signalCode !== null) return;
-    agent.child.kill('SIGTERM');
-    const timer = setTimeout(() => agent.child.kill('SIGKILL'), 2_000);
-    await agent.exited;
-    clearTimeout(timer);
-  };
 
   const shellToFleet = async (
     commands: string[],
@@ -169,33 +81,22 @@ describe('Run Command across a fleet of agent processes (e2e)', () => {
         }),
       )
     ).CommandInvocations ?? [];
-  const diagnostics = (): string => agents.map((a) => `[agent ${a.index}]\n${a.output()}`).join('\n');
+  const diagnostics = (): string => fleet?.diagnostics() ?? '';
 
   before(async () => {
     server = await startServer();
     ssm = ssmClient(server, server.credentials);
     scratch = mkdtempSync(join(tmpdir(), 'bulwark-fleet-e2e-'));
-    const activation = await ssm.send(
-      new CreateActivationCommand({ IamRole: 'SSMServiceRole', RegistrationLimit: fleetSize }),
-    );
-    const code = { id: activation.ActivationId ?? '', code: activation.ActivationCode ?? '' };
-    const indexes = Array.from({ length: fleetSize }, (_, index) => index);
-    const instanceIds = await Promise.all(indexes.map((index) => registerAgent(index, code)));
-    assert.equal(new Set(instanceIds).size, fleetSize, 'every agent is its own instance');
-    for (const index of indexes) agents.push(startAgent(index, instanceIds[index] ?? ''));
-    for (const agent of agents) {
-      await ssm.send(
-        new AddTagsToResourceCommand({
-          ResourceType: 'ManagedInstance',
-          ResourceId: agent.instanceId,
-          Tags: [{ Key: 'Fleet', Value: fleetTag }],
-        }),
-      );
-    }
+    fleet = await startAgentFleet(server, ssm, {
+      size: fleetSize,
+      dir: scratch,
+      tag: { Key: 'Fleet', Value: fleetTag },
+    });
+    agents = fleet.agents;
   });
 
   after(async () => {
-    await Promise.all(agents.map(stopAgent));
+    await fleet?.stop();
     ssm?.destroy();
     await server?.dispose();
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });

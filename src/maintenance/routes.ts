@@ -12,6 +12,7 @@ import {
   executionTaskInvocationsSchema,
   executionTaskSchema,
   executionTasksSchema,
+  filterByFields,
   filtersOf,
   listOfWindowSchema,
   registerTargetSchema,
@@ -241,9 +242,18 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
       async handle(ctx, input) {
         return listPage(
           'Targets',
-          await windows.targets(ctx, input.WindowId),
+          filterByFields(
+            await windows.targets(ctx, input.WindowId),
+            filtersOf(input.Filters),
+            (t) => ({
+              Type: t.resourceType,
+              WindowTargetId: t.windowTargetId,
+              OwnerInformation: t.ownerInformation ?? '',
+            }),
+            ['Type', 'WindowTargetId', 'OwnerInformation'],
+          ),
           input,
-          ['DescribeMaintenanceWindowTargets', input.WindowId],
+          ['DescribeMaintenanceWindowTargets', input.WindowId, input.Filters],
           toWireTarget,
         );
       },
@@ -283,9 +293,19 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
       async handle(ctx, input) {
         return listPage(
           'Tasks',
-          await windows.tasks(ctx, input.WindowId),
+          filterByFields(
+            await windows.tasks(ctx, input.WindowId),
+            filtersOf(input.Filters),
+            (t) => ({
+              WindowTaskId: t.windowTaskId,
+              TaskArn: t.taskArn,
+              Priority: String(t.priority),
+              TaskType: t.taskType,
+            }),
+            ['WindowTaskId', 'TaskArn', 'Priority', 'TaskType'],
+          ),
           input,
-          ['DescribeMaintenanceWindowTasks', input.WindowId],
+          ['DescribeMaintenanceWindowTasks', input.WindowId, input.Filters],
           (task) => toWireTask(task),
         );
       },
@@ -366,7 +386,12 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
           'WindowExecutionTaskInvocationIdentities',
           invocations,
           input,
-          ['DescribeMaintenanceWindowExecutionTaskInvocations', input.WindowExecutionId, input.TaskId],
+          [
+            'DescribeMaintenanceWindowExecutionTaskInvocations',
+            input.WindowExecutionId,
+            input.TaskId,
+            input.Filters,
+          ],
           toWireTaskInvocation,
         );
       },

@@ -1,6 +1,12 @@
 /** The AWS shapes of the maintenance window API: zod inputs and output mappers (ssm-api.md §10.3–10.4). */
 import { z } from 'zod';
-import { maxConcurrencyPattern, maxErrorsPattern, toEpochSeconds, type Target } from '../fleet/index.js';
+import {
+  maxConcurrencyPattern,
+  maxErrorsPattern,
+  ssmError,
+  toEpochSeconds,
+  type Target,
+} from '../fleet/index.js';
 import {
   executionStatuses,
   taskTypes,
@@ -183,6 +189,28 @@ export const filtersOf = (input?: { Key: string; Values?: string[] | undefined }
 /** `Targets` as the service reads them. */
 export const targetsOf = (input?: { Key: string; Values?: string[] | undefined }[]): Target[] | undefined =>
   input?.map((target) => ({ key: target.Key, values: target.Values ?? [] }));
+
+/**
+ * Keeps the items whose `fieldsOf` value of every filter key is one of the filter's values; a key outside
+ * `fieldsOf`'s keys is a ValidationException.
+ */
+export function filterByFields<T>(
+  items: readonly T[],
+  filters: { key: string; values: string[] }[],
+  fieldsOf: (item: T) => Record<string, string>,
+  allowedKeys: readonly string[],
+): T[] {
+  const unknown = filters.find((f) => !allowedKeys.includes(f.key));
+  if (unknown !== undefined)
+    throw ssmError(
+      'ValidationException',
+      `Filter key ${unknown.key} is not one of ${allowedKeys.join(', ')}.`,
+    );
+  return items.filter((item) => {
+    const fields = fieldsOf(item);
+    return filters.every((f) => f.values.includes(fields[f.key] ?? ''));
+  });
+}
 
 /** STATUS filter values (DescribeMaintenanceWindowExecutionTasks / …TaskInvocations). */
 export function statusFilter(input: { key: string; values: string[] }[]): string[] | undefined {
