@@ -209,6 +209,27 @@ describe('maintenance windows: API and scheduler', () => {
     await refused({ maxErrors: undefined });
     await refused({ taskArn: 'No-Such-Document' }, 'InvalidDocument');
     await refused({ invocation: { parameters: { nope: ['1'] } } }, 'InvalidParameters');
+    // ClientToken: a retried registration returns what the first made; the token with other parameters is refused.
+    const retried = (commands: string[]) =>
+      admin(t0, (ctx) =>
+        windows.registerTask(
+          ctx,
+          {
+            windowId: w.windowId,
+            taskArn: 'AWS-RunShellScript',
+            taskType: 'RUN_COMMAND',
+            targets: [{ key: 'WindowTargetIds', values: [t.windowTargetId] }],
+            maxConcurrency: '1',
+            maxErrors: '0',
+            invocation: { parameters: { commands } },
+          },
+          'retry-token',
+        ),
+      );
+    const once = await retried(['uptime']);
+    assert.equal((await retried(['uptime'])).windowTaskId, once.windowTaskId);
+    await rejectsWith(retried(['reboot']), 'IdempotentParameterMismatch');
+    await admin(t0, (ctx) => windows.deregisterTask(ctx, w.windowId, once.windowTaskId));
     const task = await shellTask(w.windowId, t.windowTargetId, 1);
     await rejectsWith(
       admin(t0, (ctx) => windows.deregisterTarget(ctx, w.windowId, t.windowTargetId, true)),

@@ -27,11 +27,13 @@ import {
   GetMaintenanceWindowCommand,
   GetMaintenanceWindowExecutionCommand,
   GetMaintenanceWindowExecutionTaskCommand,
+  GetMaintenanceWindowExecutionTaskInvocationCommand,
   ListCommandInvocationsCommand,
   ListCommandsCommand,
   RegisterTargetWithMaintenanceWindowCommand,
   RegisterTaskWithMaintenanceWindowCommand,
   UpdateMaintenanceWindowCommand,
+  UpdateMaintenanceWindowTargetCommand,
   type Command,
   type CommandInvocation,
   type MaintenanceWindowExecution,
@@ -448,6 +450,14 @@ describe('maintenance windows with a fleet of agent processes (e2e)', () => {
     );
     const { invocation, command } = await commandOfTask(tasks[0] ?? assert.fail('no task execution'));
     assert.equal(invocation.Status, 'FAILED');
+    const one = await ssm.send(
+      new GetMaintenanceWindowExecutionTaskInvocationCommand({
+        WindowExecutionId: execution.WindowExecutionId,
+        TaskId: tasks[0]?.TaskExecutionId,
+        InvocationId: invocation.InvocationId,
+      }),
+    );
+    assert.deepEqual([one.ExecutionId, one.Status], [command.CommandId, 'FAILED']);
     assert.deepEqual(
       [command.Status, command.StatusDetails, command.ErrorCount, command.CompletedCount],
       ['Failed', 'Failed', 1, fleetSize],
@@ -582,6 +592,33 @@ describe('maintenance windows with a fleet of agent processes (e2e)', () => {
       [windowTargetId],
       'a refused deregistration keeps the target',
     );
+    const updated = await ssm.send(
+      new UpdateMaintenanceWindowTargetCommand({
+        WindowId: windowId,
+        WindowTargetId: windowTargetId,
+        OwnerInformation: 'night shift',
+      }),
+    );
+    assert.equal(updated.OwnerInformation, 'night shift');
+    const create = (description: string) =>
+      ssm.send(
+        new CreateMaintenanceWindowCommand({
+          Name: 'retried-create',
+          Description: description,
+          Schedule: 'rate(7 days)',
+          Duration: 2,
+          Cutoff: 1,
+          AllowUnassociatedTargets: false,
+          ClientToken: `token-${windowId}`,
+        }),
+      );
+    const first = await create('weekly');
+    assert.equal(
+      (await create('weekly')).WindowId,
+      first.WindowId,
+      'a retried create returns the same window',
+    );
+    await expectAwsError(create('changed'), 'IdempotentParameterMismatch', 400);
     const filtered = await ssm.send(
       new DescribeMaintenanceWindowTasksCommand({
         WindowId: windowId,

@@ -23,6 +23,13 @@ import {
   EnableSecurityHubCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
+import {
+  CreateMaintenanceWindowCommand,
+  DescribeMaintenanceWindowExecutionsCommand,
+  RegisterTargetWithMaintenanceWindowCommand,
+  RegisterTaskWithMaintenanceWindowCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../src/storage/database.js';
@@ -63,6 +70,7 @@ function startNode(
     BULWARK_E2E_PROBES: '1',
     BULWARK_WORKER_LEASE_MS: String(leaseMs),
     BULWARK_WORKER_POLL_MS: '100',
+    BULWARK_MAINTENANCE_TICK_MS: '200',
   });
   const child = spawn(
     process.execPath,
@@ -204,6 +212,40 @@ describe('many nodes on one PostgreSQL database (real processes)', { timeout: 60
         }),
     );
     await clients[0]!.send(new EnableSecurityHubCommand({ EnableDefaultStandards: false }));
+
+    // A maintenance window due in 3 s: two workers run scheduler ticks, and the run must start exactly once.
+    const ssm = new SSMClient({
+      endpoint: api2.endpoint!,
+      region: 'us-east-1',
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+      maxAttempts: 1,
+    });
+    const { WindowId: windowId } = await ssm.send(
+      new CreateMaintenanceWindowCommand({
+        Name: 'multi-node-window',
+        Schedule: `at(${new Date(Date.now() + 3000).toISOString().slice(0, 19)})`,
+        Duration: 1,
+        Cutoff: 0,
+        AllowUnassociatedTargets: false,
+      }),
+    );
+    const { WindowTargetId: windowTargetId } = await ssm.send(
+      new RegisterTargetWithMaintenanceWindowCommand({
+        WindowId: windowId,
+        ResourceType: 'INSTANCE',
+        Targets: [{ Key: 'tag:Role', Values: ['none-yet'] }],
+      }),
+    );
+    await ssm.send(
+      new RegisterTaskWithMaintenanceWindowCommand({
+        WindowId: windowId,
+        TaskType: 'AUTOMATION',
+        TaskArn: 'Bulwark-ExportPatchComplianceToFindings',
+        Targets: [{ Key: 'WindowTargetIds', Values: [windowTargetId!] }],
+        MaxConcurrency: '1',
+        MaxErrors: '0',
+      }),
+    );
     for (const client of clients) {
       const findings = Array.from({ length: 20 }, () =>
         buildFinding({}, { accountId: credentials.accountId }),
@@ -301,6 +343,24 @@ describe('many nodes on one PostgreSQL database (real processes)', { timeout: 60
       final.rows.every((r) => workerIds.has(r.worker)),
       'API nodes ran no subscribers',
     );
+
+    // The window ran once, whichever workers ticked.
+    await waitFor('the maintenance window to run', async () => {
+      const { WindowExecutions } = await ssm.send(
+        new DescribeMaintenanceWindowExecutionsCommand({ WindowId: windowId }),
+      );
+      return WindowExecutions?.[0]?.Status === 'SUCCESS' ? WindowExecutions : undefined;
+    });
+    await sleep(600);
+    const { WindowExecutions: windowRuns } = await ssm.send(
+      new DescribeMaintenanceWindowExecutionsCommand({ WindowId: windowId }),
+    );
+    assert.deepEqual(
+      windowRuns?.map((r) => r.Status),
+      ['SUCCESS'],
+      'one execution',
+    );
+    ssm.destroy();
 
     // The scheduler node registered the recurring jobs; the API nodes still answer; the survivor stops cleanly.
     const schedules = await database.selectFrom('schedules').select('name').orderBy('name').execute();

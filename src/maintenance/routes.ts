@@ -9,6 +9,7 @@ import {
   describeScheduleSchema,
   describeWindowsSchema,
   executionSchema,
+  executionTaskInvocationSchema,
   executionTaskInvocationsSchema,
   executionTaskSchema,
   executionTasksSchema,
@@ -27,6 +28,7 @@ import {
   toWireWindow,
   toWireWindowDetail,
   toWireWindowIdentity,
+  updateTargetSchema,
   updateTaskSchema,
   updateWindowSchema,
   windowIdSchema,
@@ -125,6 +127,7 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
             endDate: input.EndDate,
           },
           (input.Tags ?? []).map((tag) => ({ key: tag.Key, value: tag.Value })),
+          input.ClientToken,
         );
         return { WindowId: window.windowId };
       },
@@ -215,15 +218,41 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
       schema: registerTargetSchema,
       resource: windowArn,
       async handle(ctx, input) {
-        const target = await windows.registerTarget(ctx, {
-          windowId: input.WindowId,
-          resourceType: input.ResourceType,
-          targets: targetsOf(input.Targets) ?? [],
-          ownerInformation: input.OwnerInformation,
-          name: input.Name,
-          description: input.Description,
-        });
+        const target = await windows.registerTarget(
+          ctx,
+          {
+            windowId: input.WindowId,
+            resourceType: input.ResourceType,
+            targets: targetsOf(input.Targets) ?? [],
+            ownerInformation: input.OwnerInformation,
+            name: input.Name,
+            description: input.Description,
+          },
+          input.ClientToken,
+        );
         return { WindowTargetId: target.windowTargetId };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'UpdateMaintenanceWindowTarget',
+      schema: updateTargetSchema,
+      resource: windowArn,
+      async handle(ctx, input) {
+        const target = await windows.updateTarget(
+          ctx,
+          input.WindowId,
+          input.WindowTargetId,
+          {
+            targets: targetsOf(input.Targets),
+            ownerInformation: input.OwnerInformation,
+            name: input.Name,
+            description: input.Description,
+          },
+          input.Replace ?? false,
+        );
+        const wire = toWireTarget(target);
+        delete wire['ResourceType']; // UpdateMaintenanceWindowTarget's output has no ResourceType
+        return wire;
       },
     }),
     awsJsonRoute(ssmService, {
@@ -263,7 +292,7 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
       schema: registerTaskSchema,
       resource: windowArn,
       async handle(ctx, input) {
-        const task = await windows.registerTask(ctx, taskInput(input, input.TaskType));
+        const task = await windows.registerTask(ctx, taskInput(input, input.TaskType), input.ClientToken);
         return { WindowTaskId: task.windowTaskId };
       },
     }),
@@ -393,6 +422,20 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
             input.Filters,
           ],
           toWireTaskInvocation,
+        );
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'GetMaintenanceWindowExecutionTaskInvocation',
+      schema: executionTaskInvocationSchema,
+      async handle(ctx, input) {
+        return toWireTaskInvocation(
+          await windows.executionTaskInvocation(
+            ctx,
+            input.WindowExecutionId,
+            input.TaskId,
+            input.InvocationId,
+          ),
         );
       },
     }),

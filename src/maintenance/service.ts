@@ -2,7 +2,7 @@
  * The maintenance window API (ssm-api.md §10.3–10.4): windows, targets, tasks and the execution history.
  * The scheduler (runner.ts) starts and advances executions; this class answers and validates requests.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Ctx } from '../app/ctx.js';
 import { checkParameters, type DocumentAtVersion } from '../documents/index.js';
 import { ScheduleExpressionError } from '../documents/index.js';
@@ -107,6 +107,12 @@ function parseDate(text: string | undefined, field: string): Date | undefined {
   return new Date(value);
 }
 
+/** An Update* field: the given value, else nothing under `Replace`, else the current one. */
+const keeper =
+  (replace: boolean) =>
+  <T>(given: T | undefined, current: T | undefined): T | undefined =>
+    given !== undefined ? given : replace ? undefined : current;
+
 export const timingOf = (window: MaintenanceWindow): WindowTiming => ({
   schedule: window.schedule,
   timezone: window.scheduleTimezone,
@@ -120,6 +126,12 @@ export const timingOf = (window: MaintenanceWindow): WindowTiming => ({
 export const nextExecutionOf = (window: MaintenanceWindow, now: Date): Date | undefined =>
   window.enabled ? nextWindowRun(timingOf(window), now) : undefined;
 
+/** A request's ClientToken and what it asked for (to tell a retry from a reuse). */
+export interface Idempotency {
+  clientToken: string | undefined;
+  request: unknown;
+}
+
 export class MaintenanceWindowsService {
   constructor(
     private readonly store: MaintenanceStore,
@@ -127,6 +139,40 @@ export class MaintenanceWindowsService {
     private readonly canceller: RunningTaskCanceller,
     private readonly tags: WindowTags,
   ) {}
+
+  /**
+   * ClientToken idempotency: the id an earlier request with the same token and parameters made (undefined when
+   * there is none, after which `make` runs and its id is remembered); the token with other parameters is
+   * IdempotentParameterMismatch.
+   */
+  private async once<T>(
+    ctx: Ctx,
+    operation: string,
+    idempotency: Idempotency | undefined,
+    existing: (resourceId: string) => Promise<T>,
+    make: () => Promise<{ id: string; value: T }>,
+  ): Promise<T> {
+    const token = idempotency?.clientToken;
+    if (token === undefined) return (await make()).value;
+    const fingerprint = createHash('sha256').update(JSON.stringify(idempotency?.request)).digest('hex');
+    const earlier = await this.store.findClientToken(ctx.tx, ctx, operation, token);
+    if (earlier !== undefined) {
+      if (earlier.fingerprint !== fingerprint)
+        throw ssmError(
+          'IdempotentParameterMismatch',
+          `Error in ${operation}: ClientToken was already used with different parameters.`,
+        );
+      return existing(earlier.resourceId);
+    }
+    const made = await make();
+    await this.store.insertClientToken(ctx.tx, ctx, {
+      operation,
+      clientToken: token,
+      fingerprint,
+      resourceId: made.id,
+    });
+    return made.value;
+  }
 
   private checkWindow(input: WindowInput, now: Date): void {
     if (!namePattern.test(input.name))
@@ -175,6 +221,24 @@ export class MaintenanceWindowsService {
     ctx: Ctx,
     input: WindowInput,
     tags: readonly { key: string; value: string }[] = [],
+    clientToken?: string,
+  ): Promise<MaintenanceWindow> {
+    return this.once(
+      ctx,
+      'CreateMaintenanceWindow',
+      { clientToken, request: [input, tags] },
+      (id) => this.get(ctx, id),
+      async () => {
+        const window = await this.createWindow(ctx, input, tags);
+        return { id: window.windowId, value: window };
+      },
+    );
+  }
+
+  private async createWindow(
+    ctx: Ctx,
+    input: WindowInput,
+    tags: readonly { key: string; value: string }[],
   ): Promise<MaintenanceWindow> {
     this.checkWindow(input, ctx.now);
     const window = this.windowFrom(
@@ -216,8 +280,7 @@ export class MaintenanceWindowsService {
     replace: boolean,
   ): Promise<MaintenanceWindow> {
     const current = await this.get(ctx, windowId);
-    const keep = <T>(given: T | undefined, old: T | undefined): T | undefined =>
-      given !== undefined ? given : replace ? undefined : old;
+    const keep = keeper(replace);
     const input: WindowInput = {
       name: changes.name ?? current.name,
       description: keep(changes.description, current.description),
@@ -276,7 +339,28 @@ export class MaintenanceWindowsService {
     return runs;
   }
 
-  async registerTarget(ctx: Ctx, input: TargetInput): Promise<WindowTarget> {
+  async registerTarget(ctx: Ctx, input: TargetInput, clientToken?: string): Promise<WindowTarget> {
+    return this.once(
+      ctx,
+      'RegisterTargetWithMaintenanceWindow',
+      { clientToken, request: input },
+      async (id) => {
+        const target = (await this.targets(ctx, input.windowId)).find((t) => t.windowTargetId === id);
+        if (target === undefined)
+          throw ssmError(
+            'DoesNotExistException',
+            `Window target ${id} of this ClientToken was deregistered.`,
+          );
+        return target;
+      },
+      async () => {
+        const target = await this.addTarget(ctx, input);
+        return { id: target.windowTargetId, value: target };
+      },
+    );
+  }
+
+  private async addTarget(ctx: Ctx, input: TargetInput): Promise<WindowTarget> {
     await this.get(ctx, input.windowId);
     if (input.resourceType !== 'INSTANCE')
       invalid('ResourceType RESOURCE_GROUP is not supported: Bulwark has no resource groups; use INSTANCE.');
@@ -304,6 +388,37 @@ export class MaintenanceWindowsService {
   async targets(ctx: Ctx, windowId: string): Promise<WindowTarget[]> {
     await this.get(ctx, windowId);
     return this.store.targetsOf(ctx.tx, windowId);
+  }
+
+  /** UpdateMaintenanceWindowTarget: the given fields change; with `replace`, omitted optional ones are cleared. */
+  async updateTarget(
+    ctx: Ctx,
+    windowId: string,
+    windowTargetId: string,
+    changes: {
+      targets?: Target[] | undefined;
+      ownerInformation?: string | undefined;
+      name?: string | undefined;
+      description?: string | undefined;
+    },
+    replace: boolean,
+  ): Promise<WindowTarget> {
+    const current = (await this.targets(ctx, windowId)).find((t) => t.windowTargetId === windowTargetId);
+    if (current === undefined)
+      throw ssmError('DoesNotExistException', `Window target ${windowTargetId} does not exist.`);
+    const keep = keeper(replace);
+    const targets = changes.targets ?? current.targets;
+    const problem = targetsProblem(targets);
+    if (problem !== undefined) invalid(problem);
+    const updated: WindowTarget = {
+      ...current,
+      targets,
+      ownerInformation: keep(changes.ownerInformation, current.ownerInformation),
+      name: keep(changes.name, current.name),
+      description: keep(changes.description, current.description),
+    };
+    await this.store.updateTarget(ctx.tx, updated);
+    return updated;
   }
 
   /**
@@ -373,7 +488,22 @@ export class MaintenanceWindowsService {
     }
   }
 
-  async registerTask(ctx: Ctx, input: TaskInput): Promise<WindowTask> {
+  async registerTask(ctx: Ctx, input: TaskInput, clientToken?: string): Promise<WindowTask> {
+    return this.once(
+      ctx,
+      'RegisterTaskWithMaintenanceWindow',
+      { clientToken, request: input },
+      async (id) => {
+        return this.getTask(ctx, input.windowId, id);
+      },
+      async () => {
+        const task = await this.addTask(ctx, input);
+        return { id: task.windowTaskId, value: task };
+      },
+    );
+  }
+
+  private async addTask(ctx: Ctx, input: TaskInput): Promise<WindowTask> {
     const window = await this.get(ctx, input.windowId);
     if ((await this.store.tasksOf(ctx.tx, window.windowId)).length >= windowLimits.maxTasks)
       throw ssmError(
@@ -482,6 +612,20 @@ export class MaintenanceWindowsService {
     await this.executionTask(ctx, windowExecutionId, taskExecutionId);
     const invocations = await this.store.invocationsOf(ctx.tx, taskExecutionId);
     return statuses === undefined ? invocations : invocations.filter((i) => statuses.includes(i.status));
+  }
+
+  async executionTaskInvocation(
+    ctx: Ctx,
+    windowExecutionId: string,
+    taskExecutionId: string,
+    invocationId: string,
+  ): Promise<TaskInvocation> {
+    const invocation = (await this.executionTaskInvocations(ctx, windowExecutionId, taskExecutionId)).find(
+      (i) => i.invocationId === invocationId,
+    );
+    if (invocation === undefined)
+      throw ssmError('DoesNotExistException', `Task invocation ${invocationId} does not exist.`);
+    return invocation;
   }
 
   /**

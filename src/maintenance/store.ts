@@ -270,6 +270,19 @@ export class MaintenanceStore {
     return rows.map(toTarget);
   }
 
+  async updateTarget(db: DbExecutor, target: WindowTarget): Promise<void> {
+    await db
+      .updateTable('maintenance_window_targets')
+      .set({
+        targets: JSON.stringify(target.targets),
+        owner_information: target.ownerInformation ?? null,
+        name: target.name ?? null,
+        description: target.description ?? null,
+      })
+      .where('window_target_id', '=', target.windowTargetId)
+      .execute();
+  }
+
   async deleteTarget(db: DbExecutor, windowTargetId: string): Promise<void> {
     await db
       .deleteFrom('maintenance_window_targets')
@@ -429,6 +442,42 @@ export class MaintenanceStore {
       .updateTable('maintenance_window_task_invocations')
       .set(row)
       .where('invocation_id', '=', id)
+      .execute();
+  }
+
+  /** What an earlier request with this ClientToken made: its request fingerprint and resource id. */
+  async findClientToken(
+    db: DbExecutor,
+    scope: Scope,
+    operation: string,
+    clientToken: string,
+  ): Promise<{ fingerprint: string; resourceId: string } | undefined> {
+    const row = await db
+      .selectFrom('maintenance_client_tokens')
+      .select(['fingerprint', 'resource_id'])
+      .where('account_id', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .where('operation', '=', operation)
+      .where('client_token', '=', clientToken)
+      .executeTakeFirst();
+    return row === undefined ? undefined : { fingerprint: row.fingerprint, resourceId: row.resource_id };
+  }
+
+  async insertClientToken(
+    db: DbExecutor,
+    scope: Scope,
+    entry: { operation: string; clientToken: string; fingerprint: string; resourceId: string },
+  ): Promise<void> {
+    await db
+      .insertInto('maintenance_client_tokens')
+      .values({
+        account_id: scope.accountId,
+        region: scope.region,
+        operation: entry.operation,
+        client_token: entry.clientToken,
+        fingerprint: entry.fingerprint,
+        resource_id: entry.resourceId,
+      })
       .execute();
   }
 

@@ -100,6 +100,16 @@ export const registerTargetSchema = z.object({
   ClientToken: z.string().max(64).optional(),
 });
 
+export const updateTargetSchema = z.object({
+  WindowId: windowId,
+  WindowTargetId: uuid,
+  Targets: targets.min(1).optional(),
+  OwnerInformation: z.string().min(1).max(128).optional(),
+  Name: z.string().min(3).max(128).optional(),
+  Description: z.string().min(1).max(128).optional(),
+  Replace: z.boolean().optional(),
+});
+
 export const deregisterTargetSchema = z.object({
   WindowId: windowId,
   WindowTargetId: uuid,
@@ -179,6 +189,12 @@ export const executionTasksSchema = z.object({
 });
 
 export const executionTaskSchema = z.object({ WindowExecutionId: uuid, TaskId: uuid });
+
+export const executionTaskInvocationSchema = z.object({
+  WindowExecutionId: uuid,
+  TaskId: uuid,
+  InvocationId: uuid,
+});
 
 export const executionTaskInvocationsSchema = executionTasksSchema.extend({ TaskId: uuid });
 

@@ -710,6 +710,16 @@ export interface MaintenanceWindowTaskInvocationsTable {
   targets: string;
 }
 
+export interface MaintenanceClientTokensTable {
+  account_id: string;
+  region: string;
+  operation: string;
+  client_token: string;
+  /** A hash of the request, so a token reused with other parameters is refused. */
+  fingerprint: string;
+  resource_id: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   principals: PrincipalsTable;
@@ -765,6 +775,7 @@ export interface Database {
   maintenance_window_executions: MaintenanceWindowExecutionsTable;
   maintenance_window_task_executions: MaintenanceWindowTaskExecutionsTable;
   maintenance_window_task_invocations: MaintenanceWindowTaskInvocationsTable;
+  maintenance_client_tokens: MaintenanceClientTokensTable;
   ssm_command_invocations: SsmCommandInvocationsTable;
   ssm_command_reports: SsmCommandReportsTable;
   standards_subscriptions: StandardsSubscriptionsTable;

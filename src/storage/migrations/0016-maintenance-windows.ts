@@ -127,6 +127,22 @@ export function maintenanceWindowsSchema(traits: DialectTraits): Migration {
         .on('maintenance_window_task_invocations')
         .columns(['task_execution_id', 'sequence'])
         .execute();
+      // ClientToken idempotency of CreateMaintenanceWindow and Register{Target,Task}WithMaintenanceWindow.
+      await db.schema
+        .createTable('maintenance_client_tokens')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('operation', 'text', (c) => c.notNull())
+        .addColumn('client_token', 'text', (c) => c.notNull())
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('maintenance_client_tokens_pk', [
+          'account_id',
+          'region',
+          'operation',
+          'client_token',
+        ])
+        .execute();
     },
   };
 }
