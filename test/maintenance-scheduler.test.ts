@@ -230,6 +230,22 @@ describe('maintenance windows: API and scheduler', () => {
     assert.equal((await retried(['uptime'])).windowTaskId, once.windowTaskId);
     await rejectsWith(retried(['reboot']), 'IdempotentParameterMismatch');
     await admin(t0, (ctx) => windows.deregisterTask(ctx, w.windowId, once.windowTaskId));
+    // UpdateMaintenanceWindowTask: given fields replace the registered ones, the rest stay; checked as at registration.
+    const registered = await shellTask(w.windowId, t.windowTargetId, 3);
+    const moved = await admin(t0, (ctx) =>
+      windows.updateTask(ctx, registered.windowTaskId, { windowId: w.windowId, priority: 7 }),
+    );
+    assert.deepEqual(
+      [moved.priority, moved.taskArn, moved.taskType, moved.maxConcurrency],
+      [7, 'AWS-RunShellScript', 'RUN_COMMAND', '2'],
+    );
+    await rejectsWith(
+      admin(t0, (ctx) =>
+        windows.updateTask(ctx, moved.windowTaskId, { windowId: w.windowId, taskArn: 'No-Such-Document' }),
+      ),
+      'InvalidDocument',
+    );
+    await admin(t0, (ctx) => windows.deregisterTask(ctx, w.windowId, moved.windowTaskId));
     const task = await shellTask(w.windowId, t.windowTargetId, 1);
     await rejectsWith(
       admin(t0, (ctx) => windows.deregisterTarget(ctx, w.windowId, t.windowTargetId, true)),

@@ -1,4 +1,5 @@
 /** Persistence of associations, their versions, per-node statuses and executions. */
+import { dateOrUndefined } from '../storage/index.js';
 import type {
   DbExecutor,
   SsmAssociationExecutionTargetsTable,
@@ -16,9 +17,6 @@ import type {
   OverviewStatus,
 } from './model.js';
 
-const optionalDate = (value: number | null): Date | undefined =>
-  value === null ? undefined : new Date(Number(value));
-
 function toAssociation(row: SsmAssociationsTable): Association {
   return {
     associationId: row.association_id,
@@ -27,9 +25,9 @@ function toAssociation(row: SsmAssociationsTable): Association {
     version: Number(row.version),
     spec: JSON.parse(row.spec) as AssociationSpec,
     overviewStatus: row.overview_status as OverviewStatus,
-    nextRunAt: optionalDate(row.next_run_at),
-    lastExecutionAt: optionalDate(row.last_execution_at),
-    lastSuccessAt: optionalDate(row.last_success_at),
+    nextRunAt: dateOrUndefined(row.next_run_at),
+    lastExecutionAt: dateOrUndefined(row.last_execution_at),
+    lastSuccessAt: dateOrUndefined(row.last_success_at),
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
   };

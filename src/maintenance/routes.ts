@@ -2,7 +2,7 @@
 import { awsJsonRoute } from '../http/aws-json-operation.js';
 import type { AwsJsonRoute } from '../http/aws-json-router.js';
 import { ssmPageOf, ssmResourceArn, ssmService, withNextToken } from '../fleet/index.js';
-import type { MaintenanceWindowsService, TaskInput } from './service.js';
+import type { MaintenanceWindowsService, TaskUpdate } from './service.js';
 import {
   createWindowSchema,
   deregisterTargetSchema,
@@ -78,14 +78,14 @@ type TaskFields = {
     | undefined;
 };
 
-function taskInput(input: TaskFields, taskType: TaskInput['taskType']): TaskInput {
+/** The task fields Register and Update share (not its type, which only registration sets). */
+function taskFields(input: TaskFields): TaskUpdate {
   const run = input.TaskInvocationParameters?.RunCommand;
   const automation = input.TaskInvocationParameters?.Automation;
   const given = run ?? automation;
   return {
     windowId: input.WindowId,
-    taskArn: input.TaskArn ?? '',
-    taskType,
+    taskArn: input.TaskArn,
     targets: targetsOf(input.Targets),
     priority: input.Priority,
     maxConcurrency: input.MaxConcurrency,
@@ -271,16 +271,11 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
       async handle(ctx, input) {
         return listPage(
           'Targets',
-          filterByFields(
-            await windows.targets(ctx, input.WindowId),
-            filtersOf(input.Filters),
-            (t) => ({
-              Type: t.resourceType,
-              WindowTargetId: t.windowTargetId,
-              OwnerInformation: t.ownerInformation ?? '',
-            }),
-            ['Type', 'WindowTargetId', 'OwnerInformation'],
-          ),
+          filterByFields(await windows.targets(ctx, input.WindowId), filtersOf(input.Filters), {
+            Type: (t) => t.resourceType,
+            WindowTargetId: (t) => t.windowTargetId,
+            OwnerInformation: (t) => t.ownerInformation ?? '',
+          }),
           input,
           ['DescribeMaintenanceWindowTargets', input.WindowId, input.Filters],
           toWireTarget,
@@ -292,7 +287,11 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
       schema: registerTaskSchema,
       resource: windowArn,
       async handle(ctx, input) {
-        const task = await windows.registerTask(ctx, taskInput(input, input.TaskType), input.ClientToken);
+        const task = await windows.registerTask(
+          ctx,
+          { ...taskFields(input), taskArn: input.TaskArn, taskType: input.TaskType },
+          input.ClientToken,
+        );
         return { WindowTaskId: task.windowTaskId };
       },
     }),
@@ -301,8 +300,7 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
       schema: updateTaskSchema,
       resource: windowArn,
       async handle(ctx, input) {
-        const current = await windows.getTask(ctx, input.WindowId, input.WindowTaskId);
-        const task = await windows.updateTask(ctx, input.WindowTaskId, taskInput(input, current.taskType));
+        const task = await windows.updateTask(ctx, input.WindowTaskId, taskFields(input));
         return toWireTask(task, true);
       },
     }),
@@ -322,17 +320,12 @@ export function maintenanceWindowRoutes(windows: MaintenanceWindowsService): Aws
       async handle(ctx, input) {
         return listPage(
           'Tasks',
-          filterByFields(
-            await windows.tasks(ctx, input.WindowId),
-            filtersOf(input.Filters),
-            (t) => ({
-              WindowTaskId: t.windowTaskId,
-              TaskArn: t.taskArn,
-              Priority: String(t.priority),
-              TaskType: t.taskType,
-            }),
-            ['WindowTaskId', 'TaskArn', 'Priority', 'TaskType'],
-          ),
+          filterByFields(await windows.tasks(ctx, input.WindowId), filtersOf(input.Filters), {
+            WindowTaskId: (t) => t.windowTaskId,
+            TaskArn: (t) => t.taskArn,
+            Priority: (t) => String(t.priority),
+            TaskType: (t) => t.taskType,
+          }),
           input,
           ['DescribeMaintenanceWindowTasks', input.WindowId, input.Filters],
           (task) => toWireTask(task),

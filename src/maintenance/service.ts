@@ -94,6 +94,9 @@ export interface TaskInput {
   description?: string | undefined;
 }
 
+/** UpdateMaintenanceWindowTask's fields: what is given replaces the registered value; the type never changes. */
+export type TaskUpdate = Omit<TaskInput, 'taskArn' | 'taskType'> & { taskArn?: string | undefined };
+
 const namePattern = /^[a-zA-Z0-9_\-.]{3,128}$/;
 
 const invalid = (message: string): never => {
@@ -529,12 +532,12 @@ export class MaintenanceWindowsService {
   }
 
   /** UpdateMaintenanceWindowTask: the given fields replace the registered ones (validated as at registration). */
-  async updateTask(ctx: Ctx, windowTaskId: string, input: TaskInput): Promise<WindowTask> {
+  async updateTask(ctx: Ctx, windowTaskId: string, input: TaskUpdate): Promise<WindowTask> {
     const window = await this.get(ctx, input.windowId);
     const current = await this.getTask(ctx, input.windowId, windowTaskId);
     const merged: TaskInput = {
       ...input,
-      taskArn: input.taskArn === '' ? current.taskArn : input.taskArn,
+      taskArn: input.taskArn ?? current.taskArn,
       taskType: current.taskType,
       targets: input.targets ?? current.targets,
       priority: input.priority ?? current.priority,

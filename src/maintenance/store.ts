@@ -1,5 +1,6 @@
 /** Persistence of maintenance windows, their targets, tasks and executions; reads are scoped by account. */
 import type { Target } from '../fleet/index.js';
+import { dateOrUndefined } from '../storage/index.js';
 import type {
   DbExecutor,
   MaintenanceWindowExecutionsTable,
@@ -26,10 +27,6 @@ export interface Scope {
   region: string;
 }
 
-const date = (value: number | null): Date | undefined =>
-  value === null ? undefined : new Date(Number(value));
-const millis = (value: Date | undefined): number | null => (value === undefined ? null : value.getTime());
-
 function toWindow(row: MaintenanceWindowsTable): MaintenanceWindow {
   return {
     windowId: row.window_id,
@@ -44,11 +41,11 @@ function toWindow(row: MaintenanceWindowsTable): MaintenanceWindow {
     cutoffHours: Number(row.cutoff_hours),
     allowUnassociatedTargets: Number(row.allow_unassociated_targets) === 1,
     enabled: Number(row.enabled) === 1,
-    startDate: date(row.start_date),
-    endDate: date(row.end_date),
+    startDate: dateOrUndefined(row.start_date),
+    endDate: dateOrUndefined(row.end_date),
     createdAt: new Date(Number(row.created_at)),
     modifiedAt: new Date(Number(row.modified_at)),
-    nextExecutionAt: date(row.next_execution_at),
+    nextExecutionAt: dateOrUndefined(row.next_execution_at),
   };
 }
 
@@ -66,11 +63,11 @@ function windowRow(window: MaintenanceWindow): MaintenanceWindowsTable {
     cutoff_hours: window.cutoffHours,
     allow_unassociated_targets: window.allowUnassociatedTargets ? 1 : 0,
     enabled: window.enabled ? 1 : 0,
-    start_date: millis(window.startDate),
-    end_date: millis(window.endDate),
+    start_date: window.startDate?.getTime() ?? null,
+    end_date: window.endDate?.getTime() ?? null,
     created_at: window.createdAt.getTime(),
     modified_at: window.modifiedAt.getTime(),
-    next_execution_at: millis(window.nextExecutionAt),
+    next_execution_at: window.nextExecutionAt?.getTime() ?? null,
   };
 }
 
@@ -96,7 +93,7 @@ function toExecution(row: MaintenanceWindowExecutionsTable): WindowExecution {
     status: row.status as ExecutionStatus,
     statusDetails: row.status_details,
     startTime: new Date(Number(row.start_time)),
-    endTime: date(row.end_time),
+    endTime: dateOrUndefined(row.end_time),
     cancelRequested: Number(row.cancel_requested) === 1,
   };
 }
@@ -111,7 +108,7 @@ function executionRow(execution: WindowExecution): MaintenanceWindowExecutionsTa
     status: execution.status,
     status_details: execution.statusDetails,
     start_time: execution.startTime.getTime(),
-    end_time: millis(execution.endTime),
+    end_time: execution.endTime?.getTime() ?? null,
     cancel_requested: execution.cancelRequested ? 1 : 0,
   };
 }
@@ -123,8 +120,8 @@ function toTaskExecution(row: MaintenanceWindowTaskExecutionsTable): TaskExecuti
     task: JSON.parse(row.task) as WindowTask,
     status: row.status as ExecutionStatus,
     statusDetails: row.status_details,
-    startTime: date(row.start_time),
-    endTime: date(row.end_time),
+    startTime: dateOrUndefined(row.start_time),
+    endTime: dateOrUndefined(row.end_time),
   };
 }
 
@@ -135,8 +132,8 @@ function taskExecutionRow(execution: TaskExecution): MaintenanceWindowTaskExecut
     task: JSON.stringify(execution.task),
     status: execution.status,
     status_details: execution.statusDetails,
-    start_time: millis(execution.startTime),
-    end_time: millis(execution.endTime),
+    start_time: execution.startTime?.getTime() ?? null,
+    end_time: execution.endTime?.getTime() ?? null,
   };
 }
 
@@ -150,8 +147,8 @@ function toInvocation(row: MaintenanceWindowTaskInvocationsTable): TaskInvocatio
     parameters: row.parameters,
     status: row.status as ExecutionStatus,
     statusDetails: row.status_details,
-    startTime: date(row.start_time),
-    endTime: date(row.end_time),
+    startTime: dateOrUndefined(row.start_time),
+    endTime: dateOrUndefined(row.end_time),
     ownerInformation: row.owner_information ?? undefined,
     windowTargetId: row.window_target_id ?? undefined,
     targets: JSON.parse(row.targets) as Target[],
@@ -169,8 +166,8 @@ function invocationRow(invocation: TaskInvocation, sequence: number): Maintenanc
     parameters: invocation.parameters,
     status: invocation.status,
     status_details: invocation.statusDetails,
-    start_time: millis(invocation.startTime),
-    end_time: millis(invocation.endTime),
+    start_time: invocation.startTime?.getTime() ?? null,
+    end_time: invocation.endTime?.getTime() ?? null,
     owner_information: invocation.ownerInformation ?? null,
     window_target_id: invocation.windowTargetId ?? null,
     targets: JSON.stringify(invocation.targets),

@@ -207,25 +207,21 @@ export const targetsOf = (input?: { Key: string; Values?: string[] | undefined }
   input?.map((target) => ({ key: target.Key, values: target.Values ?? [] }));
 
 /**
- * Keeps the items whose `fieldsOf` value of every filter key is one of the filter's values; a key outside
- * `fieldsOf`'s keys is a ValidationException.
+ * Keeps the items whose field (read by `fields[key]`) is one of each filter's values; a filter key `fields` does
+ * not name is a ValidationException.
  */
 export function filterByFields<T>(
   items: readonly T[],
   filters: { key: string; values: string[] }[],
-  fieldsOf: (item: T) => Record<string, string>,
-  allowedKeys: readonly string[],
+  fields: Record<string, (item: T) => string>,
 ): T[] {
-  const unknown = filters.find((f) => !allowedKeys.includes(f.key));
+  const unknown = filters.find((f) => !Object.hasOwn(fields, f.key));
   if (unknown !== undefined)
     throw ssmError(
       'ValidationException',
-      `Filter key ${unknown.key} is not one of ${allowedKeys.join(', ')}.`,
+      `Filter key ${unknown.key} is not one of ${Object.keys(fields).join(', ')}.`,
     );
-  return items.filter((item) => {
-    const fields = fieldsOf(item);
-    return filters.every((f) => f.values.includes(fields[f.key] ?? ''));
-  });
+  return items.filter((item) => filters.every((f) => f.values.includes(fields[f.key]?.(item) ?? '')));
 }
 
 /** STATUS filter values (DescribeMaintenanceWindowExecutionTasks / …TaskInvocations). */

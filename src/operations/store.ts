@@ -2,6 +2,7 @@
 import type { Target } from '../fleet/index.js';
 import { sql } from 'kysely';
 import type { DbExecutor, SsmCommandInvocationsTable, SsmCommandsTable } from '../storage/database.js';
+import { dateOrUndefined } from '../storage/index.js';
 import type {
   Command,
   CommandStatus,
@@ -16,9 +17,6 @@ export interface Scope {
   accountId: string;
   region: string;
 }
-
-const dateOrUndefined = (value: number | null): Date | undefined =>
-  value === null ? undefined : new Date(Number(value));
 
 function toCommand(row: SsmCommandsTable): Command {
   return {
