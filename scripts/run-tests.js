@@ -10,6 +10,8 @@ import { acquireTestPostgres, dropTestArtifacts } from './test-postgres.js';
 
 const extra = process.argv.slice(2);
 const reportDir = mkdtempSync(join(tmpdir(), 'bulwark-tests-'));
+// Names this run's PostgreSQL schemas and databases, so cleanup never drops those of a run beside it.
+const runId = process.env.BULWARK_TEST_RUN_ID ?? `r${process.pid}`;
 
 function run(label, roots, env) {
   process.stdout.write(`\n=== ${label} ===\n`);
@@ -28,7 +30,12 @@ function run(label, roots, env) {
     ],
     {
       stdio: 'inherit',
-      env: { ...process.env, BULWARK_LOG_LEVEL: process.env.BULWARK_LOG_LEVEL ?? 'silent', ...env },
+      env: {
+        ...process.env,
+        BULWARK_LOG_LEVEL: process.env.BULWARK_LOG_LEVEL ?? 'silent',
+        BULWARK_TEST_RUN_ID: runId,
+        ...env,
+      },
     },
   );
   const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
@@ -52,7 +59,7 @@ try {
   process.stderr.write(String(error instanceof Error ? error.message : error) + '\n');
   results.push({ ok: false, passed: 0, failed: 1 });
 } finally {
-  if (postgres !== undefined) await dropTestArtifacts(postgres.url).catch(() => {});
+  if (postgres !== undefined) await dropTestArtifacts(postgres.url, runId).catch(() => {});
   postgres?.stop();
   rmSync(reportDir, { recursive: true, force: true });
 }

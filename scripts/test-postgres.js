@@ -110,16 +110,18 @@ export async function acquireTestPostgres() {
   );
 }
 
-/** Drops the schemas and databases the test run made (`test_*` schemas, `bulwark_e2e_*` databases). */
-export async function dropTestArtifacts(url) {
+/** Drops the schemas and databases test run `runId` made (`test_<runId>_*` schemas, `bulwark_e2e_<runId>_*` databases). */
+export async function dropTestArtifacts(url, runId) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const schemas = await client.query("select nspname from pg_namespace where nspname like 'test\\_%'");
+    const schemas = await client.query('select nspname from pg_namespace where starts_with(nspname, $1)', [
+      `test_${runId}_`,
+    ]);
     for (const { nspname } of schemas.rows) await client.query(`drop schema if exists "${nspname}" cascade`);
-    const databases = await client.query(
-      "select datname from pg_database where datname like 'bulwark\\_e2e\\_%'",
-    );
+    const databases = await client.query('select datname from pg_database where starts_with(datname, $1)', [
+      `bulwark_e2e_${runId}_`,
+    ]);
     for (const { datname } of databases.rows)
       await client.query(`drop database if exists "${datname}" with (force)`);
   } finally {

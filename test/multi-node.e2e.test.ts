@@ -39,6 +39,7 @@ import { appendEvent } from '../src/worker/outbox.js';
 import type { BulwarkEvent } from '../src/worker/events.js';
 import { buildFinding } from './factories.js';
 import { bulwarkBin, repoRoot } from './support/server-harness.js';
+import { testRunId } from './support/test-run-id.js';
 
 const baseUrl = process.env['BULWARK_TEST_DATABASE_URL'] ?? '';
 const onPostgres = baseUrl.startsWith('postgres');
@@ -136,7 +137,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 describe('many nodes on one PostgreSQL database (real processes)', { timeout: 60_000 }, () => {
-  const dbName = `bulwark_e2e_multinode_${process.pid}_${Date.now()}`;
+  const dbName = `bulwark_e2e_${testRunId}_multinode_${process.pid}_${Date.now()}`;
   let databaseUrl = '';
   let dataDir = '';
   let db: Db | undefined;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import pg from 'pg';
+import { testRunId } from './test-run-id.js';
 
 /** The repository root (this file runs from dist/test/support/). */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -113,7 +114,7 @@ function serverEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv
 async function databaseFor(dataDir: string): Promise<string> {
   const base = process.env['BULWARK_TEST_DATABASE_URL'];
   if (base === undefined || base === '') return join(dataDir, 'bulwark.sqlite');
-  const name = `bulwark_e2e_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const name = `bulwark_e2e_${testRunId}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const client = new pg.Client({ connectionString: base });
   await client.connect();
   try {

@@ -3,6 +3,7 @@ import { administratorAccessPolicy, type Actor } from '../../src/access/index.js
 import type { Ctx } from '../../src/app/ctx.js';
 import type { Db } from '../../src/storage/database.js';
 import { openDatabase } from '../../src/storage/open-database.js';
+import { testRunId } from './test-run-id.js';
 
 /**
  * A fresh, migrated database: in-memory SQLite, or — when `BULWARK_TEST_DATABASE_URL` names a PostgreSQL
@@ -11,7 +12,7 @@ import { openDatabase } from '../../src/storage/open-database.js';
 export async function openTestDatabase(): Promise<Db> {
   const url = process.env['BULWARK_TEST_DATABASE_URL'];
   if (url === undefined || url === '') return (await openDatabase(':memory:')).db;
-  const schema = `test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const schema = `test_${testRunId}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   return (await openDatabase(url, { schema })).db;
 }
 
