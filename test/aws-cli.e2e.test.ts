@@ -1,6 +1,6 @@
 /** E2E: the AWS CLI and boto3 against the server (each skipped, with a reason, where not installed). */
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +15,12 @@ import {
   type RunningServer,
 } from './support/server-harness.js';
 import { awsCliEnv } from './support/aws-cli-env.js';
+import { findBoto3Python } from './support/boto3-python.js';
 
 const run = promisify(execFile);
 
 const hasAwsCli = commandExists('aws');
-const hasBoto3 =
-  spawnSync('python3', ['-c', 'import boto3'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
+const boto3Python = findBoto3Python();
 
 /** Environment that uses only the given key: the developer's own AWS config and credentials are never read. */
 interface CliResult {
@@ -121,7 +121,12 @@ describe('AWS CLI and boto3 (e2e)', () => {
 
   it(
     'boto3: import, read back and a modeled error',
-    { skip: hasBoto3 ? false : 'python3 with boto3 is not available' },
+    {
+      skip:
+        boto3Python === undefined
+          ? 'no python3 with boto3 (python3 on PATH, /usr/bin/python3, BULWARK_TEST_PYTHON)'
+          : false,
+    },
     async () => {
       const key = await server.createKey();
       const finding = buildFinding({}, { accountId: key.accountId });
@@ -146,7 +151,7 @@ out['paged'] = sum(len(page['Findings']) for page in pages)
 print(json.dumps(out))
 `;
       const { stdout } = await run(
-        'python3',
+        boto3Python ?? 'python3',
         ['-c', script, JSON.stringify({ endpoint: server.endpoint, finding })],
         {
           env: awsCliEnv(key),

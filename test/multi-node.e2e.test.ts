@@ -38,6 +38,7 @@ import { enqueue } from '../src/worker/job-queue.js';
 import { appendEvent } from '../src/worker/outbox.js';
 import type { BulwarkEvent } from '../src/worker/events.js';
 import { buildFinding } from './factories.js';
+import { onlyOn } from './support/engine-only.js';
 import { bulwarkBin, repoRoot } from './support/server-harness.js';
 import { testRunId } from './support/test-run-id.js';
 
@@ -136,14 +137,16 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
-describe('many nodes on one PostgreSQL database (real processes)', { timeout: 60_000 }, () => {
+/** The nodes share one PostgreSQL database: the SQLite pass declares the suite skipped (see scripts/run-tests.js). */
+const suiteOptions = { timeout: 60_000, ...onlyOn('postgres', 'the nodes share one PostgreSQL database') };
+
+describe('many nodes on one PostgreSQL database (real processes)', suiteOptions, () => {
   const dbName = `bulwark_e2e_${testRunId}_multinode_${process.pid}_${Date.now()}`;
   let databaseUrl = '';
   let dataDir = '';
   let db: Db | undefined;
 
   before(async () => {
-    if (!onPostgres) return;
     const admin = new pg.Client({ connectionString: baseUrl });
     await admin.connect();
     await admin.query(`create database ${dbName}`);
@@ -177,14 +180,7 @@ describe('many nodes on one PostgreSQL database (real processes)', { timeout: 60
     }
   });
 
-  it('handles every event exactly once and finishes a killed worker’s job on another worker', async (t) => {
-    if (!onPostgres) {
-      const message =
-        '#### SKIPPED: multi-node e2e needs PostgreSQL — set BULWARK_TEST_DATABASE_URL (npm test does, in its PostgreSQL pass) ####';
-      process.stderr.write(`\n${message}\n`);
-      t.skip(message);
-      return;
-    }
+  it('handles every event exactly once and finishes a killed worker’s job on another worker', async () => {
     const masterKey = randomBytes(32).toString('base64');
     // The first node migrates the fresh database and bootstraps the first account; the others join it.
     const api1 = await startNode('api-1', databaseUrl, dataDir, masterKey, 'api');

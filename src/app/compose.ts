@@ -52,6 +52,7 @@ import {
 import { fleetPatchInstances, inventoryPatchState } from './patching-sources.js';
 import { commandsRoutes } from '../operations/index.js';
 import { maintenanceWindowRoutes } from '../maintenance/index.js';
+import { registerDeadLetterGauge } from '../worker/index.js';
 import { composeSsmCore } from './compose-ssm.js';
 import { composeMaintenance } from './compose-maintenance.js';
 
@@ -81,6 +82,7 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
   const products = new ProductsService(productSubscriptions);
   const tags = new TagsService(hubStore, insights, automationRules);
   metrics.registerGauge('bulwark_findings_stored', 'Findings stored', () => findings.countStored(db));
+  registerDeadLetterGauge(metrics, db);
   const ssm = composeSsmCore(config, secrets, () => access.forgetIdentities());
   const { ssmTagStore, fleet, documents, serviceSettings, associationsStore, commands } = ssm;
   const maintenance = composeMaintenance(ssm, controls);

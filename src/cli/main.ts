@@ -20,6 +20,7 @@ if (process.argv[2] === 'agent') {
   registerAdminCommands(program);
   registerAuditCommands(program);
   findings.registerFindingsCommands(program);
+  (await import('./events-command.js')).registerEventsCommands(program);
   registerAgentCommands(program);
 }
 

@@ -239,12 +239,21 @@ export interface OutboxCursorsTable {
   updated_at: number;
 }
 
-/** An event a subscriber gave up on after repeated failures (kept for inspection, never retried). */
+/** An event a subscriber gave up on after repeated failures, with its payload, kept until redriven or discarded. */
 export interface OutboxDeadLettersTable {
   subscriber: string;
   seq: number;
   error: string;
   failed_at: number;
+  /** The event (null only for dead letters whose outbox row was pruned before payloads were kept). */
+  txid: number | null;
+  type: string | null;
+  account_id: string | null;
+  payload: string | null;
+  created_at: number | null;
+  /** Set by a redrive request: a worker handles the event again. */
+  redrive_requested_at: number | null;
+  attempts: Generated<number>;
 }
 
 /** A recurring job: when its next occurrence is due. */

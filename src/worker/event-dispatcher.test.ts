@@ -1,7 +1,13 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { openTestWorkQueue, silentLogger, type TestWorkQueue } from '../../test/support/worker-context.js';
+import {
+  openTestWorkQueue,
+  settleOutbox,
+  silentLogger,
+  type TestWorkQueue,
+} from '../../test/support/worker-context.js';
+import { onlyOn } from '../../test/support/engine-only.js';
 import { EventDispatcher, type EventSubscriber } from './event-dispatcher.js';
 import type { FindingsImported, FindingsUpdated } from './events.js';
 import { appendEvent, appendEvents } from './outbox.js';
@@ -38,25 +44,7 @@ function ledgerSubscriber(
 describe('EventDispatcher', () => {
   let t: TestWorkQueue;
 
-  /**
-   * Waits (bounded) until every outbox event lies below PostgreSQL's snapshot horizon, so that one dispatch round
-   * sees all of them: delivery rightly waits while any older transaction on the server is open, and other test
-   * files running at the same time on the same server open such transactions. SQLite has nothing to wait for.
-   */
-  async function settle(): Promise<void> {
-    if (t.engine !== 'postgres') return;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const result = await sql<{
-        ready: boolean;
-      }>`select coalesce(max(txid), 0) < pg_snapshot_xmin(pg_current_snapshot())::text::bigint as ready from outbox`.execute(
-        t.db,
-      );
-      if (result.rows[0]?.ready === true) return;
-      if (Date.now() > deadline) throw new Error('outbox events stayed behind an open transaction for 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
+  const settle = () => settleOutbox(t);
 
   before(async () => {
     t = await openTestWorkQueue();
@@ -216,31 +204,31 @@ describe('EventDispatcher', () => {
     assert.equal(cursor.failures, 0);
   });
 
-  it('never passes an event whose transaction is still open (PostgreSQL)', async (context) => {
-    if (t.engine !== 'postgres') {
-      context.skip('SQLite has one writer: seq order is commit order');
-      return;
-    }
-    const seen: string[] = [];
-    const d = dispatcher('w1', [ledgerSubscriber('s', ['FindingsImported'], seen)]);
-    await d.register();
-    let releaseSlow!: () => void;
-    const slowMayCommit = new Promise<void>((resolve) => (releaseSlow = resolve));
-    let slowAppended!: () => void;
-    const appended = new Promise<void>((resolve) => (slowAppended = resolve));
-    // The slow transaction takes the lower seq but commits last.
-    const slow = t.db.transaction().execute(async (tx) => {
-      await appendEvent(tx, imported(1));
-      slowAppended();
-      await slowMayCommit;
-    });
-    await appended;
-    await t.db.transaction().execute((tx) => appendEvent(tx, imported(2)));
-    assert.equal(await d.dispatchOnce(), 0, 'f-2 waits behind the open transaction that wrote f-1');
-    releaseSlow();
-    await slow;
-    await settle();
-    assert.equal(await d.dispatchOnce(), 2);
-    assert.deepEqual(seen, ['f-1', 'f-2']);
-  });
+  it(
+    'never passes an event whose transaction is still open (PostgreSQL)',
+    onlyOn('postgres', 'SQLite has one writer, so seq order is commit order'),
+    async () => {
+      const seen: string[] = [];
+      const d = dispatcher('w1', [ledgerSubscriber('s', ['FindingsImported'], seen)]);
+      await d.register();
+      let releaseSlow!: () => void;
+      const slowMayCommit = new Promise<void>((resolve) => (releaseSlow = resolve));
+      let slowAppended!: () => void;
+      const appended = new Promise<void>((resolve) => (slowAppended = resolve));
+      // The slow transaction takes the lower seq but commits last.
+      const slow = t.db.transaction().execute(async (tx) => {
+        await appendEvent(tx, imported(1));
+        slowAppended();
+        await slowMayCommit;
+      });
+      await appended;
+      await t.db.transaction().execute((tx) => appendEvent(tx, imported(2)));
+      assert.equal(await d.dispatchOnce(), 0, 'f-2 waits behind the open transaction that wrote f-1');
+      releaseSlow();
+      await slow;
+      await settle();
+      assert.equal(await d.dispatchOnce(), 2);
+      assert.deepEqual(seen, ['f-1', 'f-2']);
+    },
+  );
 });

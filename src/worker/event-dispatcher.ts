@@ -1,9 +1,19 @@
-/** Runs the outbox through its subscribers: each event once per subscriber, in outbox order per subscriber. */
+/**
+ * Runs the outbox through its subscribers: each event once per subscriber, in outbox order per subscriber, and
+ * dead letters an operator asked to redrive.
+ */
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, Db, WorkQueueSql } from '../storage/index.js';
 import type { BulwarkEventType, EventOfType, StoredEvent } from './events.js';
 import { isAfter, lastFinalPosition, readEvents, type OutboxPosition } from './outbox.js';
+import {
+  insertDeadLetter,
+  readRedriveRequests,
+  returnToDeadLetters,
+  takeRedriveRequest,
+  type RedriveRequest,
+} from './dead-letters.js';
 import { retryDelayMs } from './job-queue.js';
 
 /** What a subscriber's handler receives: the transaction that also records the event as handled. */
@@ -33,7 +43,7 @@ export interface DispatcherOptions {
   leaseMs: number;
   /** Events read per subscriber per round; default 100. */
   batchSize?: number;
-  /** Failures of one event before it is dead-lettered and skipped; default 5. */
+  /** Failures of one event before it is dead-lettered (kept with its payload) and skipped; default 5. */
   maxFailures?: number;
   logger: Logger;
   clock?: () => number;
@@ -103,17 +113,67 @@ export class EventDispatcher {
     this.stopping = true;
   }
 
-  /** One round over every subscriber; returns how many events were handled (0: nothing to do). */
+  /** One round over every subscriber and the redrives asked for; returns how many events were handled. */
   async dispatchOnce(): Promise<number> {
     if (this.subscribers.length === 0) return 0;
+    let handled = await this.redriveOnce();
     const final = await lastFinalPosition(this.db, this.sql.finishedTxidHorizon());
-    if (final === undefined) return 0;
-    let handled = 0;
+    if (final === undefined) return handled;
     for (const subscriber of this.subscribers) {
       if (this.stopping) break;
       handled += await this.dispatchSubscriber(subscriber, final);
     }
     return handled;
+  }
+
+  /**
+   * Handles the dead letters an operator asked to redrive: each in a transaction that also deletes its row, so a
+   * redriven event takes effect once; one that fails again is dead again with its new error.
+   */
+  private async redriveOnce(): Promise<number> {
+    // A cheap read first, so idle polling writes nothing.
+    const waiting = await this.db
+      .selectFrom('outbox_dead_letters')
+      .select('subscriber')
+      .distinct()
+      .where('redrive_requested_at', 'is not', null)
+      .where('payload', 'is not', null)
+      .execute();
+    if (waiting.length === 0) return 0;
+    const names = new Set(waiting.map((row) => row.subscriber));
+    let handled = 0;
+    for (const subscriber of this.subscribers) {
+      if (!names.has(subscriber.name)) continue;
+      for (const request of await readRedriveRequests(this.db, subscriber.name, this.batchSize)) {
+        if (this.stopping) return handled;
+        if (await this.redriveOne(subscriber, request)) handled += 1;
+      }
+    }
+    return handled;
+  }
+
+  private async redriveOne(subscriber: EventSubscriber, request: RedriveRequest): Promise<boolean> {
+    const { stored } = request;
+    try {
+      return await this.db.transaction().execute(async (tx) => {
+        if (!(await takeRedriveRequest(tx, request))) return false;
+        if (!subscriber.events.includes(stored.event.type)) {
+          throw new Error(`${subscriber.name} no longer takes ${stored.event.type} events`);
+        }
+        await subscriber.handle(
+          { tx, now: new Date(this.clock()), seq: stored.seq, logger: this.options.logger },
+          stored.event,
+        );
+        return true;
+      });
+    } catch (error) {
+      this.options.logger.error(
+        { err: error, subscriber: subscriber.name, seq: stored.seq },
+        'redriven event failed again',
+      );
+      await returnToDeadLetters(this.db, request, { error: errorMessage(error), now: this.clock() });
+      return false;
+    }
   }
 
   private async dispatchSubscriber(subscriber: EventSubscriber, final: OutboxPosition): Promise<number> {
@@ -215,7 +275,7 @@ export class EventDispatcher {
     failures: number,
     error: unknown,
   ): Promise<void> {
-    const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+    const message = errorMessage(error);
     const now = this.clock();
     this.options.logger.error(
       { err: error, subscriber, seq: stored.seq, failures },
@@ -224,11 +284,7 @@ export class EventDispatcher {
     if (failures >= this.maxFailures) {
       try {
         await this.db.transaction().execute(async (tx) => {
-          await tx
-            .insertInto('outbox_dead_letters')
-            .values({ subscriber, seq: stored.seq, error: message, failed_at: now })
-            .onConflict((oc) => oc.columns(['subscriber', 'seq']).doNothing())
-            .execute();
+          await insertDeadLetter(tx, subscriber, stored, { error: message, attempts: failures, now });
           await this.advance(tx, subscriber, from, { txid: stored.txid, seq: stored.seq });
         });
       } catch (deadLetterError) {
@@ -274,4 +330,9 @@ export class EventDispatcher {
       .where('lease_owner', '=', this.options.owner)
       .execute();
   }
+}
+
+/** What a failure records: the error's message, bounded. */
+function errorMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 2000);
 }

@@ -1,4 +1,7 @@
-/** Hourly pruning of the work tables: finished jobs, and outbox events every subscriber has passed. */
+/**
+ * Hourly pruning of the work tables: finished jobs, and outbox events every subscriber has passed. Dead letters
+ * are never pruned: each keeps its own copy of the event until it is redriven or discarded.
+ */
 import type { JobDefinition } from './job-definitions.js';
 
 const dayMs = 86_400_000;

@@ -16,6 +16,7 @@ import { controlsSchema } from './0013-controls.js';
 import { commandTargetsSchema } from './0014-command-targets.js';
 import { commandRateControlSchema } from './0015-command-rate-control.js';
 import { maintenanceWindowsSchema } from './0016-maintenance-windows.js';
+import { outboxDeadLetterPayloadsSchema } from './0020-outbox-dead-letter-payloads.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -34,5 +35,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0014-command-targets': commandTargetsSchema(),
     '0015-command-rate-control': commandRateControlSchema(traits),
     '0016-maintenance-windows': maintenanceWindowsSchema(traits),
+    '0020-outbox-dead-letter-payloads': outboxDeadLetterPayloadsSchema(traits),
   };
 }
