@@ -178,9 +178,9 @@ function spawnServer(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(
-        new Error(`bulwark server did not start within ${options.startTimeoutMs ?? 20_000} ms:\n${output()}`),
+        new Error(`bulwark server did not start within ${options.startTimeoutMs ?? 60_000} ms:\n${output()}`),
       );
-    }, options.startTimeoutMs ?? 20_000);
+    }, options.startTimeoutMs ?? 60_000);
     let settled = false;
     const tryParse = (): void => {
       if (settled) return;
