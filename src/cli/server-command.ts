@@ -1,8 +1,16 @@
-/** `bulwark server`: starts a node, prints the endpoint and (first start only) the bootstrap credentials. */
+/**
+ * `bulwark server`: starts a node, prints the endpoint and the bootstrap credentials (made only once the API
+ * listens, so a start that cannot listen leaves them to the next start).
+ */
+import type { Server } from 'node:http';
 import type { Command } from 'commander';
 import { composeApp } from '../app/compose.js';
 import { composeWorker, openBackgroundNode } from '../app/compose-worker.js';
-import { loadConfig, type ConfigInput } from '../app/config.js';
+import { loadConfig, parseListenAddress, type ConfigInput } from '../app/config.js';
+import { assertTransportAllowed } from '../app/server-transport.js';
+import { listenOn } from '../http/listen.js';
+import { isLoopbackHost } from '../http/loopback.js';
+import { createMetricsServer } from '../http/metrics-server.js';
 import { dialectTraitsFor } from '../storage/open-database.js';
 
 interface ServerFlags {
@@ -14,6 +22,11 @@ interface ServerFlags {
   config?: string;
   role?: string[];
   retentionDays?: string;
+  tls?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  insecureHttp?: boolean;
+  metricsListen?: string;
 }
 
 /** Registers the `server` command. */
@@ -39,6 +52,14 @@ export function registerServerCommand(program: Command): void {
       '--retention-days <days>',
       'delete findings not updated for this many days; 0 keeps them (BULWARK_RETENTION_DAYS, default 90)',
     )
+    .option('--tls <mode>', 'self-signed: HTTPS with a certificate kept in the data dir (BULWARK_TLS)')
+    .option('--tls-cert <file>', 'HTTPS certificate chain, PEM; re-read on SIGHUP (BULWARK_TLS_CERT)')
+    .option('--tls-key <file>', 'private key of --tls-cert, PEM; re-read on SIGHUP (BULWARK_TLS_KEY)')
+    .option('--insecure-http', 'allow plain HTTP on a non-loopback --host (BULWARK_INSECURE_HTTP=1)')
+    .option(
+      '--metrics-listen <host:port>',
+      'separate listener for GET /metrics, or off (BULWARK_METRICS_LISTEN, default 127.0.0.1:9440)',
+    )
     .action(async (flags: ServerFlags) => {
       const input: ConfigInput = {};
       if (flags.host !== undefined) input.host = flags.host;
@@ -48,8 +69,14 @@ export function registerServerCommand(program: Command): void {
       if (flags.logLevel !== undefined) input.logLevel = flags.logLevel;
       if (flags.role !== undefined) input.roles = flags.role;
       if (flags.retentionDays !== undefined) input.retentionDays = flags.retentionDays;
+      if (flags.tls !== undefined) input.tls = flags.tls;
+      if (flags.tlsCert !== undefined) input.tlsCert = flags.tlsCert;
+      if (flags.tlsKey !== undefined) input.tlsKey = flags.tlsKey;
+      if (flags.insecureHttp === true) input.insecureHttp = true;
+      if (flags.metricsListen !== undefined) input.metricsListen = flags.metricsListen;
       const config = loadConfig(input, process.env, flags.config);
       const roles = new Set(config.roles);
+      if (roles.has('api')) assertTransportAllowed(config);
       // The api role composes the HTTP node; the background loops share its database (SQLite: one writer).
       const app = roles.has('api') ? await composeApp(config) : undefined;
       const node = app ?? (await openBackgroundNode(config));
@@ -60,25 +87,70 @@ export function registerServerCommand(program: Command): void {
         node.logger,
         node.findingsWriter,
       );
-      await background.start();
       const out: string[] = [];
+      const metricsServer: Server | undefined =
+        app === undefined || config.metricsListen === 'off'
+          ? undefined
+          : createMetricsServer(app.metrics, node.logger);
       if (app !== undefined) {
+        try {
+          await listenOn(app.http.server, config.port, config.host, '--port');
+          if (metricsServer !== undefined) {
+            const metricsAt = parseListenAddress(config.metricsListen);
+            await listenOn(metricsServer, metricsAt.port, metricsAt.host, '--metrics-listen');
+          }
+        } catch (error) {
+          metricsServer?.close();
+          await node.close();
+          throw error;
+        }
         const credentials = await app.access.bootstrap(new Date());
-        await new Promise<void>((resolve) => app.http.server.listen(config.port, config.host, resolve));
         const address = app.http.server.address();
         const port = typeof address === 'object' && address !== null ? address.port : config.port;
-        const endpoint = `http://${config.host}:${port}`;
+        const scheme = app.tls === undefined ? 'http' : 'https';
+        const endpoint = `${scheme}://${urlHost(config.host)}:${port}`;
+        const metricsAddress = metricsServer?.address();
+        if (typeof metricsAddress === 'object' && metricsAddress !== null && metricsAddress !== undefined) {
+          out.push(`Metrics are served on http://${urlHost(metricsAddress.address)}:${metricsAddress.port}/metrics`);
+        }
         out.push(`Bulwark is listening on ${endpoint} (database: ${config.database})`);
+        if (app.tls !== undefined) {
+          const served = app.tls.load();
+          out.push(
+            `TLS certificate ${app.tls.certFile}${app.tls.selfSigned ? ' (self-signed)' : ''}, SHA-256 fingerprint ${served.fingerprint}`,
+          );
+        } else if (!isLoopbackHost(config.host)) {
+          process.stderr.write(
+            `warning: serving plain HTTP on ${config.host} (--insecure-http): keys and findings cross the network unencrypted\n`,
+          );
+        }
         if (credentials !== undefined) {
+          const caBundle = app.tls?.selfSigned === true ? `AWS_CA_BUNDLE=${app.tls.certFile} ` : '';
           out.push(
             'Bootstrap credentials for the first account (shown once; `bulwark admin create-key` makes more):',
             `  account:               ${credentials.accountId}`,
             `  aws_access_key_id:     ${credentials.accessKeyId}`,
             `  aws_secret_access_key: ${credentials.secretAccessKey}`,
-            `Try: AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=… aws securityhub enable-security-hub --endpoint-url ${endpoint} --region us-east-1`,
+            `Try: ${caBundle}AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=… aws securityhub enable-security-hub --endpoint-url ${endpoint} --region us-east-1`,
           );
         }
+        const tls = app.tls;
+        if (tls !== undefined) {
+          // SIGHUP: serve the certificate files as they are now (a renewed certificate) without a restart.
+          process.on('SIGHUP', () => {
+            try {
+              const reloaded = tls.load();
+              app.http.setTlsCredentials(reloaded);
+              process.stdout.write(`TLS certificate reloaded, SHA-256 fingerprint ${reloaded.fingerprint}\n`);
+            } catch (error) {
+              process.stderr.write(
+                `bulwark: TLS certificate not reloaded, still serving the previous one: ${error instanceof Error ? error.message : String(error)}\n`,
+              );
+            }
+          });
+        }
       }
+      await background.start();
       const backgroundRoles = config.roles.filter((role) => role !== 'api');
       if (backgroundRoles.length > 0) {
         out.push(`Bulwark background roles ${backgroundRoles.join(',')} started as ${background.workerId}`);
@@ -91,6 +163,7 @@ export function registerServerCommand(program: Command): void {
         node.logger.info({ signal }, 'shutting down');
         const timer = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
         timer.unref();
+        metricsServer?.close();
         background
           .stop()
           .then(() => node.close())
@@ -105,4 +178,9 @@ export function registerServerCommand(program: Command): void {
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
     });
+}
+
+/** `host` as it goes in a URL (IPv6 in brackets). */
+function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
