@@ -337,7 +337,8 @@ export async function registerWithHub(
   options: HubClientOptions = {},
 ): Promise<RegistrationResult> {
   const endpoint = endpointOf(hub, options.insecureHttp === true);
-  const fingerprint = options.fingerprint === undefined ? undefined : normalizeFingerprint(options.fingerprint);
+  const fingerprint =
+    options.fingerprint === undefined ? undefined : normalizeFingerprint(options.fingerprint);
   const text = JSON.stringify(body);
   const response = await post(
     endpoint,

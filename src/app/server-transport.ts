@@ -22,7 +22,12 @@ export interface ServerTls {
 export function serverTlsFor(config: Config): ServerTls | undefined {
   if (config.tlsCert !== undefined && config.tlsKey !== undefined) {
     const { tlsCert, tlsKey } = config;
-    return { certFile: tlsCert, keyFile: tlsKey, selfSigned: false, load: () => readTlsCredentials(tlsCert, tlsKey) };
+    return {
+      certFile: tlsCert,
+      keyFile: tlsKey,
+      selfSigned: false,
+      load: () => readTlsCredentials(tlsCert, tlsKey),
+    };
   }
   if (config.tls !== 'self-signed') return undefined;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });

@@ -92,7 +92,14 @@ async function register(flags: RegisterFlags): Promise<void> {
     ...(flags.caFile === undefined ? {} : { caFile: path.resolve(flags.caFile) }),
     ...(flags.insecureHttp === true ? { insecureHttp: true } : {}),
   };
-  const trust = trustOf({ hub: flags.hub, region: '', instanceId: '', accessKeyId: '', secretAccessKey: '', ...trusted });
+  const trust = trustOf({
+    hub: flags.hub,
+    region: '',
+    instanceId: '',
+    accessKeyId: '',
+    secretAccessKey: '',
+    ...trusted,
+  });
   if (flags.force !== true) {
     const existing = await loadIdentity(stateDir).catch(() => undefined);
     if (existing !== undefined) {
@@ -211,7 +218,7 @@ export function registerAgentCommands(program: Command): Command {
     .option('--ca-file <file>', "PEM CA that signs the hub's certificate (instead of the built-in CA list)")
     .option(
       '--hub-fingerprint <sha256>',
-      "trust exactly the hub certificate with this SHA-256 fingerprint (what `bulwark server` prints)",
+      'trust exactly the hub certificate with this SHA-256 fingerprint (what `bulwark server` prints)',
     )
     .option('--insecure-http', 'allow a plain http:// hub that is not on loopback (prints a warning)')
     .action((flags: RegisterFlags) => register(flags));

@@ -111,7 +111,9 @@ export function registerServerCommand(program: Command): void {
         const endpoint = `${scheme}://${urlHost(config.host)}:${port}`;
         const metricsAddress = metricsServer?.address();
         if (typeof metricsAddress === 'object' && metricsAddress !== null && metricsAddress !== undefined) {
-          out.push(`Metrics are served on http://${urlHost(metricsAddress.address)}:${metricsAddress.port}/metrics`);
+          out.push(
+            `Metrics are served on http://${urlHost(metricsAddress.address)}:${metricsAddress.port}/metrics`,
+          );
         }
         out.push(`Bulwark is listening on ${endpoint} (database: ${config.database})`);
         if (app.tls !== undefined) {

@@ -38,12 +38,17 @@ export function generateSelfSignedCertificate(
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const key = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const certificate = forge.pki.createCertificate();
-  certificate.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  certificate.publicKey = forge.pki.publicKeyFromPem(
+    publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  );
   // A positive 128-bit serial: the leading 00 keeps the DER integer from reading as negative.
   certificate.serialNumber = `00${randomBytes(16).toString('hex')}`;
   certificate.validity.notBefore = new Date(now.getTime() - 60_000);
   certificate.validity.notAfter = new Date(now.getTime() + 825 * 86_400_000);
-  const subject = [{ name: 'commonName', value: names[0] ?? 'bulwark' }, { name: 'organizationName', value: 'Bulwark' }];
+  const subject = [
+    { name: 'commonName', value: names[0] ?? 'bulwark' },
+    { name: 'organizationName', value: 'Bulwark' },
+  ];
   certificate.setSubject(subject);
   certificate.setIssuer(subject);
   certificate.setExtensions([
@@ -53,7 +58,9 @@ export function generateSelfSignedCertificate(
     { name: 'extKeyUsage', serverAuth: true },
     {
       name: 'subjectAltName',
-      altNames: [...new Set(names)].map((name) => (isIP(name) === 0 ? { type: 2, value: name } : { type: 7, ip: name })),
+      altNames: [...new Set(names)].map((name) =>
+        isIP(name) === 0 ? { type: 2, value: name } : { type: 7, ip: name },
+      ),
     },
     { name: 'subjectKeyIdentifier' },
   ]);
@@ -94,7 +101,8 @@ export function readTlsCredentials(certFile: string, keyFile: string): TlsCreden
   } catch {
     throw new Error(`${keyFile} holds no PEM private key`);
   }
-  if (!leaf.checkPrivateKey(privateKey)) throw new Error(`${keyFile} is not the key of the certificate ${certFile}`);
+  if (!leaf.checkPrivateKey(privateKey))
+    throw new Error(`${keyFile} is not the key of the certificate ${certFile}`);
   return { cert, key, fingerprint: leaf.fingerprint256 };
 }
 

@@ -111,10 +111,10 @@ function serverEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv
 }
 
 /**
- * A fresh PostgreSQL database for one server when `BULWARK_TEST_DATABASE_URL` names a PostgreSQL server (the
+ * A fresh PostgreSQL database for one server (exported for tests that start a server by hand) when `BULWARK_TEST_DATABASE_URL` names a PostgreSQL server (the
  * test runner sets it for the PostgreSQL pass), else the SQLite file in the data dir.
  */
-async function databaseFor(dataDir: string): Promise<string> {
+export async function databaseFor(dataDir: string): Promise<string> {
   const base = process.env['BULWARK_TEST_DATABASE_URL'];
   if (base === undefined || base === '') return join(dataDir, 'bulwark.sqlite');
   const name = `bulwark_e2e_${testRunId}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
@@ -131,7 +131,7 @@ async function databaseFor(dataDir: string): Promise<string> {
 }
 
 /** Drops a PostgreSQL database made by databaseFor (SQLite files go with the data dir). */
-async function dropDatabase(databaseUrl: string): Promise<void> {
+export async function dropDatabase(databaseUrl: string): Promise<void> {
   const base = process.env['BULWARK_TEST_DATABASE_URL'];
   if (base === undefined || base === '' || !databaseUrl.startsWith('postgres')) return;
   const name = new URL(databaseUrl).pathname.slice(1);
