@@ -2,16 +2,13 @@
  * `bulwark server`: starts a node, prints the endpoint and the bootstrap credentials (made only once the API
  * listens, so a start that cannot listen leaves them to the next start).
  */
-import type { Server } from 'node:http';
 import type { Command } from 'commander';
 import { composeApp } from '../app/compose.js';
 import { composeWorker, openBackgroundNode } from '../app/compose-worker.js';
-import { loadConfig, parseListenAddress, type ConfigInput } from '../app/config.js';
+import { loadConfig, type ConfigInput } from '../app/config.js';
 import { assertTransportAllowed } from '../app/server-transport.js';
-import { listenOn } from '../http/listen.js';
-import { isLoopbackHost } from '../http/loopback.js';
-import { createMetricsServer } from '../http/metrics-server.js';
 import { dialectTraitsFor } from '../storage/open-database.js';
+import { startApi } from './server-api.js';
 
 interface ServerFlags {
   host?: string;
@@ -88,70 +85,8 @@ export function registerServerCommand(program: Command): void {
         node.findingsWriter,
       );
       const out: string[] = [];
-      const metricsServer: Server | undefined =
-        app === undefined || config.metricsListen === 'off'
-          ? undefined
-          : createMetricsServer(app.metrics, node.logger);
-      if (app !== undefined) {
-        try {
-          await listenOn(app.http.server, config.port, config.host, '--port');
-          if (metricsServer !== undefined) {
-            const metricsAt = parseListenAddress(config.metricsListen);
-            await listenOn(metricsServer, metricsAt.port, metricsAt.host, '--metrics-listen');
-          }
-        } catch (error) {
-          metricsServer?.close();
-          await node.close();
-          throw error;
-        }
-        const credentials = await app.access.bootstrap(new Date());
-        const address = app.http.server.address();
-        const port = typeof address === 'object' && address !== null ? address.port : config.port;
-        const scheme = app.tls === undefined ? 'http' : 'https';
-        const endpoint = `${scheme}://${urlHost(config.host)}:${port}`;
-        const metricsAddress = metricsServer?.address();
-        if (typeof metricsAddress === 'object' && metricsAddress !== null && metricsAddress !== undefined) {
-          out.push(
-            `Metrics are served on http://${urlHost(metricsAddress.address)}:${metricsAddress.port}/metrics`,
-          );
-        }
-        out.push(`Bulwark is listening on ${endpoint} (database: ${config.database})`);
-        if (app.tls !== undefined) {
-          const served = app.tls.load();
-          out.push(
-            `TLS certificate ${app.tls.certFile}${app.tls.selfSigned ? ' (self-signed)' : ''}, SHA-256 fingerprint ${served.fingerprint}`,
-          );
-        } else if (!isLoopbackHost(config.host)) {
-          process.stderr.write(
-            `warning: serving plain HTTP on ${config.host} (--insecure-http): keys and findings cross the network unencrypted\n`,
-          );
-        }
-        if (credentials !== undefined) {
-          const caBundle = app.tls?.selfSigned === true ? `AWS_CA_BUNDLE=${app.tls.certFile} ` : '';
-          out.push(
-            'Bootstrap credentials for the first account (shown once; `bulwark admin create-key` makes more):',
-            `  account:               ${credentials.accountId}`,
-            `  aws_access_key_id:     ${credentials.accessKeyId}`,
-            `  aws_secret_access_key: ${credentials.secretAccessKey}`,
-            `Try: ${caBundle}AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=… aws securityhub enable-security-hub --endpoint-url ${endpoint} --region us-east-1`,
-          );
-        }
-        const tls = app.tls;
-        if (tls !== undefined) {
-          // SIGHUP: serve the certificate files as they are now (a renewed certificate) without a restart.
-          process.on('SIGHUP', () => {
-            try {
-              const reloaded = tls.load();
-              app.http.setTlsCredentials(reloaded);
-              process.stdout.write(`TLS certificate reloaded, SHA-256 fingerprint ${reloaded.fingerprint}\n`);
-            } catch (error) {
-              process.stderr.write(
-                `bulwark: TLS certificate not reloaded, still serving the previous one: ${error instanceof Error ? error.message : String(error)}\n`,
-              );
-            }
-          });
-        }
-      }
+      const api = app === undefined ? undefined : await startApi(app, config, node);
+      out.push(...(api?.banner ?? []));
       await background.start();
       const backgroundRoles = config.roles.filter((role) => role !== 'api');
       if (backgroundRoles.length > 0) {
@@ -165,7 +100,7 @@ export function registerServerCommand(program: Command): void {
         node.logger.info({ signal }, 'shutting down');
         const timer = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
         timer.unref();
-        metricsServer?.close();
+        api?.closeMetrics();
         background
           .stop()
           .then(() => node.close())
@@ -180,9 +115,4 @@ export function registerServerCommand(program: Command): void {
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
     });
-}
-
-/** `host` as it goes in a URL (IPv6 in brackets). */
-function urlHost(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
