@@ -411,6 +411,19 @@ describe('transport security (e2e)', () => {
             'running?); stop that process or choose another --port\n',
         );
 
+        const metricsBusy = await bulwark(
+          ['server', '--port', '0', '--data-dir', dataDir, '--metrics-listen', `127.0.0.1:${port}`],
+          { BULWARK_DATABASE_URL: databaseUrl, BULWARK_LOG_LEVEL: 'warn' },
+        );
+        assert.equal(metricsBusy.code, 1);
+        assert.equal(metricsBusy.stdout, '');
+        assert.match(
+          metricsBusy.stderr,
+          /^bulwark: cannot listen on 127\.0\.0\.1:\d+: the address is already in use/,
+        );
+        assert.match(metricsBusy.stderr, /choose another --metrics-listen\n$/);
+        assert.equal(metricsBusy.stderr.split('\n').length, 2, metricsBusy.stderr);
+
         const server = await startServer({ dataDir, env: { BULWARK_DATABASE_URL: databaseUrl } });
         try {
           const output = server.output();
