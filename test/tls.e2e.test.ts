@@ -24,6 +24,7 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { generateSelfSignedCertificate } from '../src/http/tls.js';
+import { awsCliEnv } from './support/aws-cli-env.js';
 import {
   bulwarkBin,
   databaseFor,
@@ -132,6 +133,27 @@ describe('transport security (e2e)', () => {
       }
       const untrusting = server.client();
       await assert.rejects(untrusting.send(new DescribeHubCommand({})), /self[- ]signed certificate/i);
+    });
+
+    it('the aws CLI trusts it through AWS_CA_BUNDLE, as the banner suggests', async () => {
+      const env = awsCliEnv(server.credentials);
+      const args = ['sts', 'get-caller-identity', '--endpoint-url', server.endpoint, '--output', 'json'];
+      const trusted = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          'aws',
+          args,
+          { env: { ...env, AWS_CA_BUNDLE: join(server.dataDir, 'tls-cert.pem') }, timeout: 60_000 },
+          (error, stdout, stderr) => resolve({ code: error === null ? 0 : 1, stdout, stderr }),
+        );
+      });
+      assert.equal(trusted.code, 0, trusted.stderr);
+      assert.equal((JSON.parse(trusted.stdout) as { Account: string }).Account, server.accountId);
+      const untrusted = await new Promise<string>((resolve) => {
+        execFile('aws', args, { env, timeout: 60_000 }, (error, _stdout, stderr) =>
+          resolve(error === null ? '' : stderr),
+        );
+      });
+      assert.match(untrusted, /SSL validation failed|CERTIFICATE_VERIFY_FAILED/);
     });
 
     it('keeps the same certificate across a restart', async () => {
