@@ -171,11 +171,21 @@ function endpointOf(hub: string): URL {
   return url;
 }
 
+/** Whether the hub refused the instance's credentials (unknown or retired key, access denied). */
+export function isCredentialError(error: unknown): boolean {
+  return (
+    error instanceof HubError &&
+    /UnrecognizedClient|InvalidClientTokenId|AccessDenied|ExpiredToken|Unauthorized/.test(error.code)
+  );
+}
+
 /** Signed calls to the hub as one registered instance. */
 export class HubClient {
   private readonly endpoint: URL;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
+  /** When the hub last answered a call with success (epoch ms), so the agent can tell a retired key. */
+  lastAcceptedAt: number | undefined;
 
   constructor(
     readonly identity: AgentIdentity,
@@ -215,7 +225,9 @@ export class HubClient {
       ...(this.options.ca !== undefined ? { ca: this.options.ca } : {}),
       ...(callOptions.signal !== undefined ? { signal: callOptions.signal } : {}),
     });
-    return parseResponse<T>(response);
+    const parsed = parseResponse<T>(response);
+    this.lastAcceptedAt = Date.now();
+    return parsed;
   }
 }
 

@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import {
   AgentLoop,
+  AgentStopped,
+  agentStoppedExitCode,
   defaultAgentLoopSettings,
   stderrLogger,
   type AgentLoopSettings,
@@ -55,7 +57,16 @@ function loopSettings(flags: RunFlags): AgentLoopSettings {
       baseMs: seconds(undefined, 'BULWARK_AGENT_BACKOFF_BASE_SECONDS') ?? base.backoff.baseMs,
       capMs: seconds(undefined, 'BULWARK_AGENT_BACKOFF_CAP_SECONDS') ?? base.backoff.capMs,
     },
+    credentialGraceMs: seconds(undefined, 'BULWARK_AGENT_CREDENTIAL_GRACE_SECONDS') ?? base.credentialGraceMs,
   };
+}
+
+/** The agent's spool in its state directory, rejected reports beside it in `rejected/`. */
+export function agentSpool(stateDir: string, logger?: { warn(message: string): void }): ReportSpool {
+  return new ReportSpool(path.join(stateDir, 'spool'), {
+    rejectedDirectory: path.join(stateDir, 'rejected'),
+    ...(logger === undefined ? {} : { logger }),
+  });
 }
 
 async function register(flags: RegisterFlags): Promise<void> {
@@ -92,7 +103,7 @@ async function run(flags: RunFlags): Promise<void> {
   const identity = await loadIdentity(stateDir);
   const logger = stderrLogger();
   const client = new HubClient(identity);
-  const spool = new ReportSpool(path.join(stateDir, 'spool'), { logger });
+  const spool = agentSpool(stateDir, logger);
   await spool.open();
   const running: { loop?: AgentLoop } = {};
   const commands = createCommandSource({
@@ -107,26 +118,37 @@ async function run(flags: RunFlags): Promise<void> {
   const loop = new AgentLoop({ client, spool, stateDir, logger, settings: loopSettings(flags), commands });
   running.loop = loop;
   if (flags.once === true) {
-    await loop.runOnce();
+    try {
+      await loop.runOnce();
+    } catch (error) {
+      if (!(error instanceof AgentStopped)) throw error;
+      logger.error(error.message);
+      process.exitCode = agentStoppedExitCode;
+      return;
+    }
     logger.info(`one pass done; ${spool.size} report(s) still spooled`);
     return;
   }
   await loop.start();
   logger.info(`agent ${identity.instanceId} running against ${identity.hub}`);
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.info(`${signal}: stopping`);
-      loop.stop().then(resolve, resolve);
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
-  });
+  const shutdown = (signal: string) => {
+    logger.info(`${signal}: stopping`);
+    void loop.stop();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  // Settles on SIGTERM/SIGINT, or when the agent stops by itself (the hub no longer accepts the instance).
+  const stopped = await loop.finished;
+  if (stopped !== undefined) {
+    await loop.stop(); // waits (bounded) for work still running, e.g. a command being stopped
+    process.exit(agentStoppedExitCode);
+  }
 }
 
 async function status(flags: { stateDir: string }): Promise<void> {
   const stateDir = path.resolve(flags.stateDir);
   const identity = await loadIdentity(stateDir);
-  const spool = new ReportSpool(path.join(stateDir, 'spool'));
+  const spool = agentSpool(stateDir);
   await spool.open();
   let hub = 'reachable';
   try {
@@ -146,6 +168,7 @@ async function status(flags: { stateDir: string }): Promise<void> {
         hubStatus: hub,
         spooledReports: spool.size,
         spooledBytes: spool.bytes,
+        rejectedReports: (await spool.listRejected()).length,
       },
       null,
       2,

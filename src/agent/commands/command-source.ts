@@ -42,6 +42,8 @@ export function createCommandSource(context: CommandSourceContext, root = '/'): 
             now: () => new Date(),
             rebooter: systemRebooter(),
             stateDir: context.stateDir,
+            // Through the spool, ahead of the command's own result: kept until the hub acknowledged it.
+            report: (request) => context.report('patch-report', 'AmazonSSM.PutInventory', request),
             signal,
           },
         );
