@@ -294,11 +294,26 @@ export class AgentLoop {
       else await this.deps.client.call(report.target, report.body, { signal: this.controller.signal });
       return 'delivered';
     } catch (error) {
-      if (isTransient(error)) throw error;
+      // A refused report while the hub still accepts the key (a heartbeat goes through) is refused for good.
+      if (isCredentialError(error) && !(await this.keyAccepted())) throw error;
+      if (isTransient(error) && !isCredentialError(error)) throw error;
       const message = error instanceof Error ? error.message : String(error);
       this.deps.logger.error(`report ${report.reportId} (${report.kind}) rejected by the hub: ${message}`);
       return { rejected: message };
     }
+  }
+
+  /** Whether the hub accepts this instance's key now (one heartbeat). */
+  private async keyAccepted(): Promise<boolean> {
+    return this.deps.client
+      .call('AmazonSSM.UpdateInstanceInformation', {
+        InstanceId: this.deps.client.identity.instanceId,
+        ...heartbeatFacts(collectHostFacts()),
+      })
+      .then(
+        () => true,
+        () => false,
+      );
   }
 
   /**
