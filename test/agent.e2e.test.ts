@@ -286,10 +286,10 @@ describe('bulwark agent (e2e)', { skip: !hasDpkg && 'needs dpkg-query' }, () => 
       mkdirSync(spoolDir, { recursive: true, mode: 0o700 });
       const spoolFile = (sequence: number, reportId: string, body: Record<string, unknown>) =>
         writeFileSync(
-          join(spoolDir, `${String(sequence).padStart(16, '0')}-inventory-put-${reportId}.json`),
+          join(spoolDir, `${String(sequence).padStart(16, '0')}-replayed-${reportId}.json`),
           JSON.stringify({
             reportId,
-            kind: 'inventory-put',
+            kind: 'replayed',
             target: 'AmazonSSM.PutInventory',
             body,
             createdAt: new Date().toISOString(),
@@ -302,8 +302,8 @@ describe('bulwark agent (e2e)', { skip: !hasDpkg && 'needs dpkg-query' }, () => 
         CaptureTime: '2026-01-01T00:00:00Z',
         Content: [{ Marker: 'x' }],
       });
-      spoolFile(1, 'bad-type', { InstanceId: instanceId, Items: [item('Bogus:Type')] });
-      spoolFile(2, 'other-node', { InstanceId: other, Items: [item('Custom:Stolen')] });
+      spoolFile(1, 'badtype', { InstanceId: instanceId, Items: [item('Bogus:Type')] });
+      spoolFile(2, 'othernode', { InstanceId: other, Items: [item('Custom:Stolen')] });
       const marker = `delivered-${Date.now()}`;
       mkdirSync(join(dir, 'inventory', 'custom'), { recursive: true });
       writeFileSync(
@@ -319,6 +319,14 @@ describe('bulwark agent (e2e)', { skip: !hasDpkg && 'needs dpkg-query' }, () => 
         );
         return answer.Entries?.[0]?.['Marker'] === marker ? true : undefined;
       });
+      await waitFor('the spool drained', () =>
+        readdirSync(spoolDir).filter((name) => name.endsWith('.json')).length === 0 ? true : undefined,
+      );
+      // The hub took nothing for the other instance.
+      const stolen = await ssm.send(
+        new ListInventoryEntriesCommand({ InstanceId: other, TypeName: 'Custom:Stolen' }),
+      );
+      assert.deepEqual(stolen.Entries ?? [], [], agent.output());
       const rejectedDir = join(dir, 'rejected');
       const rejected = readdirSync(rejectedDir)
         .sort()
@@ -328,18 +336,12 @@ describe('bulwark agent (e2e)', { skip: !hasDpkg && 'needs dpkg-query' }, () => 
         );
       assert.deepEqual(
         rejected.map((report) => report.reportId),
-        ['bad-type', 'other-node'],
+        ['badtype', 'othernode'],
+        agent.output(),
       );
       assert.match(rejected[0]?.error ?? '', /TypeName|Bogus/);
       assert.match(rejected[1]?.error ?? '', /AccessDenied/);
-      assert.match(agent.output(), /report bad-type \(inventory-put\) was rejected by the hub .*moved to /);
-      await waitFor('the spool drained', () =>
-        readdirSync(spoolDir).filter((name) => name.endsWith('.json')).length === 0 ? true : undefined,
-      );
-      const stolen = await ssm.send(
-        new ListInventoryEntriesCommand({ InstanceId: other, TypeName: 'Custom:Stolen' }),
-      );
-      assert.deepEqual(stolen.Entries ?? [], []);
+      assert.match(agent.output(), /report badtype \(replayed\) was rejected by the hub .*moved to /);
       assert.equal(await stopAgent(agent), 0, agent.output());
     } finally {
       rmSync(dir, { recursive: true, force: true });

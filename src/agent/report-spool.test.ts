@@ -150,4 +150,19 @@ describe('ReportSpool', () => {
       [4, 5, 6],
     );
   });
+  it('two deliveries at once send each report once, in order', async () => {
+    const { logger } = quiet();
+    const spool = new ReportSpool(fresh(), { logger, rejectedDirectory: `${fresh()}-rejected` });
+    await spool.open();
+    for (let n = 1; n <= 4; n += 1) await spool.enqueue(report(n));
+    const sent: number[] = [];
+    const send = async (spooled: SpooledReport) => {
+      sent.push(spooled.body['n'] as number);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return 'delivered' as const;
+    };
+    const counts = await Promise.all([spool.deliver(send), spool.deliver(send)]);
+    assert.deepEqual(sent, [1, 2, 3, 4]);
+    assert.deepEqual(counts, [4, 0]);
+  });
 });

@@ -78,6 +78,8 @@ export class ReportSpool {
   private readonly maxBytes: number;
   private readonly logger: SpoolLogger;
   private opened = false;
+  /** The delivery running now (settled when none is). */
+  private delivering: Promise<number> = Promise.resolve(0);
   /** Where rejected reports go. */
   readonly rejectedDirectory: string;
 
@@ -203,9 +205,16 @@ export class ReportSpool {
    * Delivers pending reports oldest first through `send`, removing each after `send` resolved (the hub
    * acknowledged it); a rejected one moves to the rejected directory with the hub's error. The first thrown
    * error stops delivery, leaving that report and all newer ones in place. Returns how many left the spool.
+   * Deliveries run one at a time (a second call waits for the first), so reports go out once and in order.
    */
-  async deliver(send: (report: SpooledReport) => Promise<DeliveryOutcome>): Promise<number> {
+  deliver(send: (report: SpooledReport) => Promise<DeliveryOutcome>): Promise<number> {
     this.requireOpen();
+    const delivery = this.delivering.then(() => this.deliverInOrder(send));
+    this.delivering = delivery.catch(() => 0);
+    return delivery;
+  }
+
+  private async deliverInOrder(send: (report: SpooledReport) => Promise<DeliveryOutcome>): Promise<number> {
     let removed = 0;
     while (this.files.length > 0) {
       const file = this.files[0];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { predefinedBaseline, snapshotDocumentOf, snapshotDownloadUrlOf } from '../../patching/index.js';
 import { loggingRebooter, rebootRequired, type CommandRunner } from './patch-install.js';
-import { runPatchBaseline } from './run-patch-baseline.js';
+import { refreshFailed, runPatchBaseline } from './run-patch-baseline.js';
 
 const status = (versions: Record<string, string>): string =>
   Object.entries(versions)
@@ -212,6 +212,29 @@ describe('runPatchBaseline on a fake root', () => {
     assert.deepEqual(
       hub.calls.filter((call) => call.target === 'PutInventory'),
       [],
+    );
+  });
+
+  it('apt-get update exiting 0 with indexes it could not fetch counts as a failed refresh', () => {
+    const stderr =
+      'W: Failed to fetch http://127.0.0.1:9/debian/dists/bookworm/InRelease  Could not connect to 127.0.0.1:9\n' +
+      'W: Some index files failed to download. They have been ignored, or old ones used instead.\n';
+    assert.equal(refreshFailed({ code: 0, stdout: '', stderr }), true);
+    assert.equal(
+      refreshFailed({ code: 0, stdout: 'Hit:1 http://deb.debian.org/debian bookworm InRelease', stderr: '' }),
+      false,
+    );
+    assert.equal(
+      refreshFailed({
+        code: 0,
+        stdout: '',
+        stderr: 'W: http://x/InRelease: Key is stored in legacy trusted.gpg keyring',
+      }),
+      false,
+    );
+    assert.equal(
+      refreshFailed({ code: 1, stdout: '', stderr: 'Error: Failed to download metadata for repo' }),
+      true,
     );
   });
 

@@ -198,6 +198,16 @@ function overrideTargets(
   return [...targets.values()];
 }
 
+/**
+ * Whether a metadata refresh failed: a non-zero exit, or apt-get update's exit 0 with indexes it could not
+ * fetch (`W: Failed to fetch …`, "Some index files failed to download"), which leaves old or no lists behind.
+ */
+export function refreshFailed(result: CommandResult): boolean {
+  return (
+    result.code !== 0 || /^(W: Failed to fetch|E: )|Some index files failed to download/m.test(result.stderr)
+  );
+}
+
 /** Runs AWS-RunPatchBaseline's Linux step on `deps.root` and reports to the hub. */
 export async function runPatchBaseline(
   params: RunPatchBaselineParams,
@@ -258,7 +268,7 @@ export async function runPatchBaseline(
         family === 'apt'
           ? await refreshAptMetadata(deps.root, run, deps.signal)
           : await refreshRpmMetadata(deps.root, run, deps.signal);
-      if (refreshed.code !== 0)
+      if (refreshFailed(refreshed))
         throw new RunFailure(
           patchExitCodes.failure,
           `${family === 'apt' ? 'apt-get update' : 'dnf makecache'} exited ${refreshed.code}: the package ` +
