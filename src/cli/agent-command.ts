@@ -34,6 +34,7 @@ interface RunFlags {
   heartbeatSeconds?: string;
   inventorySeconds?: string;
   pollSeconds?: string;
+  patchRefresh: boolean;
 }
 
 /** A positive number of seconds from a flag, else the environment variable, else undefined. */
@@ -110,6 +111,7 @@ async function run(flags: RunFlags): Promise<void> {
     client,
     identity,
     stateDir,
+    refreshPatchMetadata: flags.patchRefresh && process.env['BULWARK_AGENT_PATCH_REFRESH'] !== '0',
     report: async (kind, target, body, reportId) => {
       if (running.loop === undefined) throw new Error('the agent loop is not running');
       await running.loop.report(kind, target, body, reportId);
@@ -200,6 +202,11 @@ export function registerAgentCommands(program: Command): Command {
     .option('--heartbeat-seconds <n>', 'heartbeat interval (BULWARK_AGENT_HEARTBEAT_SECONDS, default 300)')
     .option('--inventory-seconds <n>', 'inventory interval (BULWARK_AGENT_INVENTORY_SECONDS, default 86400)')
     .option('--poll-seconds <n>', 'command poll interval (BULWARK_AGENT_POLL_SECONDS, default 30)')
+    .option(
+      '--no-patch-refresh',
+      'AWS-RunPatchBaseline reads the package metadata as it is, without apt-get update / dnf makecache ' +
+        '(BULWARK_AGENT_PATCH_REFRESH=0), for hosts whose own timer keeps it fresh',
+    )
     .action((flags: RunFlags) => run(flags));
   agent
     .command('status')
