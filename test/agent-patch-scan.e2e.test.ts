@@ -1,12 +1,13 @@
 /**
  * E2E: `bulwark agent scan --once` on this host's real root (Scan only: nothing is installed here) must report
  * the security updates apt sees; an Install runs only inside a debootstrap chroot of the distribution
- * (/var/tmp/bulwark-chroot-<release>, built once by scripts/build-debian-chroot.sh).
+ * (/var/tmp/bulwark-chroot-<release>, built once by scripts/build-debian-chroot.sh). Tests that change apt's
+ * sources or lists work on a copy of that chroot, which other tests share.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -185,7 +186,8 @@ describe('agent patch scan (e2e)', () => {
     async () => {
       const { instanceId, stateDir } = await registerNode('scan-host');
       const expected = await aptSecurityUpdates();
-      const result = await agentScan(['--state-dir', stateDir, '--root', '/']);
+      // --no-refresh: the host's own apt lists are read as they are, never updated by a test.
+      const result = await agentScan(['--state-dir', stateDir, '--root', '/', '--no-refresh']);
       assert.equal(result.exitCode, 0);
 
       const patches = await patchesOf(instanceId);
@@ -238,23 +240,30 @@ describe('agent patch scan (e2e)', () => {
     },
   );
 
+  const chrootSkip = {
+    skip: !isRoot
+      ? 'chroot needs root'
+      : !chrootWanted
+        ? `no cached chroot at ${chrootDir}: run scripts/build-debian-chroot.sh (or set BULWARK_TEST_CHROOT=1)`
+        : false,
+    timeout: 30 * 60_000,
+  };
+
+  /** Builds the cached chroot when BULWARK_TEST_CHROOT=1 asked for it and it is not there yet. */
+  async function ensureChroot(): Promise<void> {
+    if (!existsSync(path.join(chrootDir, '.bulwark-ready'))) {
+      await run('bash', [path.join(repoRoot, 'scripts/build-debian-chroot.sh'), chrootDir, release], {
+        timeout: 25 * 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    }
+  }
+
   it(
     `Install in a ${release} chroot brings a package to its security version and reports Installed`,
-    {
-      skip: !isRoot
-        ? 'chroot needs root'
-        : !chrootWanted
-          ? `no cached chroot at ${chrootDir}: run scripts/build-debian-chroot.sh (or set BULWARK_TEST_CHROOT=1)`
-          : false,
-      timeout: 30 * 60_000,
-    },
+    chrootSkip,
     async () => {
-      if (!existsSync(path.join(chrootDir, '.bulwark-ready'))) {
-        await run('bash', [path.join(repoRoot, 'scripts/build-debian-chroot.sh'), chrootDir, release], {
-          timeout: 25 * 60_000,
-          maxBuffer: 64 * 1024 * 1024,
-        });
-      }
+      await ensureChroot();
       const inChroot = (args: string[]) =>
         run('chroot', [chrootDir, ...args], {
           env: aptEnv,
@@ -336,6 +345,86 @@ describe('agent patch scan (e2e)', () => {
       assert.equal(jq?.Workflow?.Status, 'RESOLVED');
       assert.deepEqual(await patchFindings(instanceId, 'ACTIVE', 0), []);
       await ssm2(instanceId, 'PASSED');
+    },
+  );
+  it(
+    `Scan of a ${release} root without package lists refreshes them first and reports what is missing; a failed refresh fails the Scan`,
+    chrootSkip,
+    async () => {
+      await ensureChroot();
+      const copy = path.join(await mkdtemp(path.join('/var/tmp', 'bulwark-chroot-copy-')), 'root');
+      try {
+        await run('cp', ['-a', chrootDir, copy], { timeout: 10 * 60_000 });
+        const inCopy = (args: string[]) =>
+          run('chroot', [copy, ...args], { env: aptEnv, maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60_000 });
+        await inCopy(['apt-get', 'update', '-qq']);
+        const madison = (await inCopy(['apt-cache', 'madison', 'jq'])).stdout;
+        const versionFrom = (suite: RegExp): string | undefined =>
+          madison
+            .split('\n')
+            .map((line) => line.split('|').map((part) => part.trim()))
+            .find((parts) => suite.test(parts[2] ?? ''))?.[1];
+        const releaseVersion = versionFrom(new RegExp(` ${release}/`));
+        const securityVersion = versionFrom(/-security\//);
+        if (
+          releaseVersion === undefined ||
+          securityVersion === undefined ||
+          releaseVersion === securityVersion
+        )
+          assert.fail(`jq has no newer security version in ${release}: ${madison}`);
+        await inCopy([
+          'apt-get',
+          'install',
+          '-y',
+          '-qq',
+          '--allow-downgrades',
+          `jq=${releaseVersion}`,
+          `libjq1=${releaseVersion}`,
+        ]);
+        const lists = path.join(copy, 'var/lib/apt/lists');
+        const clearLists = async (): Promise<void> => {
+          for (const name of await readdir(lists))
+            if (name !== 'partial' && name !== 'lock') await rm(path.join(lists, name), { recursive: true });
+        };
+
+        // Absent lists (a host whose apt-get update never ran): the Scan fetches them, then sees jq missing.
+        await clearLists();
+        const fresh = await registerNode('lists-absent');
+        const scan = await agentScan(['--state-dir', fresh.stateDir, '--root', copy]);
+        assert.equal(scan.exitCode, 0);
+        const patches = await patchesOf(fresh.instanceId);
+        assert.deepEqual(
+          patches.filter((patch) => patch.KBId === 'jq.amd64').map((patch) => [stateOf(patch), patch.Title]),
+          [['Missing', `jq.amd64:${securityVersion}`]],
+        );
+
+        // The repositories cannot be reached and the lists are gone: a failed Scan, and no compliance at all.
+        await writeFile(
+          path.join(copy, 'etc/apt/sources.list'),
+          `deb http://127.0.0.1:9/debian ${release} main\n`,
+        );
+        await clearLists();
+        const offline = await registerNode('lists-unreachable');
+        const failed = await run(
+          process.execPath,
+          [bulwarkBin, 'agent', 'scan', '--once', '--state-dir', offline.stateDir, '--root', copy],
+          { cwd: repoRoot, timeout: 10 * 60_000 },
+        ).then(
+          () => assert.fail('the Scan succeeded without package metadata'),
+          (error: { code?: number; stdout?: string }) => error,
+        );
+        assert.equal(failed.code, 1, failed.stdout);
+        assert.match(
+          failed.stdout ?? '',
+          /apt-get update exited \d+: the package metadata could not be refreshed.*\n.*Failed to fetch/s,
+        );
+        const states = await admin.send(
+          new DescribeInstancePatchStatesCommand({ InstanceIds: [offline.instanceId] }),
+        );
+        assert.deepEqual(states.InstancePatchStates ?? [], []);
+      } finally {
+        await rm(path.dirname(copy), { recursive: true, force: true });
+      }
     },
   );
 });

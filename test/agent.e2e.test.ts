@@ -23,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import {
   CreateActivationCommand,
+  DeregisterManagedInstanceCommand,
   DescribeInstanceInformationCommand,
   ListInventoryEntriesCommand,
   SSMClient,
@@ -72,7 +73,7 @@ interface AgentProcess {
   exited: Promise<number | null>;
 }
 
-function startAgent(stateDir: string): AgentProcess {
+function startAgent(stateDir: string, extraEnv: Record<string, string> = {}): AgentProcess {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('BULWARK_')) env[key] = value;
   const child = spawn(process.execPath, [bulwarkBin, 'agent', 'run', '--state-dir', stateDir], {
@@ -84,6 +85,7 @@ function startAgent(stateDir: string): AgentProcess {
       BULWARK_AGENT_POLL_SECONDS: '1',
       BULWARK_AGENT_BACKOFF_BASE_SECONDS: '0.1',
       BULWARK_AGENT_BACKOFF_CAP_SECONDS: '0.5',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -245,5 +247,129 @@ describe('bulwark agent (e2e)', { skip: !hasDpkg && 'needs dpkg-query' }, () => 
 
     // Graceful stop.
     assert.equal(await stopAgent(agent), 0, agent.output());
+  });
+  /** Registers a fresh agent state directory through its own activation; returns the instance id. */
+  async function registerAgent(dir: string, name: string): Promise<string> {
+    const activation = await ssm.send(
+      new CreateActivationCommand({ IamRole: 'SSMServiceRole', RegistrationLimit: 1 }),
+    );
+    const registered = await run(
+      process.execPath,
+      [
+        bulwarkBin,
+        'agent',
+        'register',
+        '--hub',
+        server.endpoint,
+        '--activation-id',
+        activation.ActivationId ?? '',
+        '--activation-code',
+        activation.ActivationCode ?? '',
+        '--state-dir',
+        dir,
+        '--name',
+        name,
+      ],
+      { cwd: repoRoot },
+    );
+    return /registered as (mi-[0-9a-f]{17})/.exec(registered.stdout)?.[1] ?? assert.fail(registered.stdout);
+  }
+
+  it('moves reports the hub rejects to rejected/ with the error, and delivers the ones behind them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-agent-rejected-'));
+    try {
+      const instanceId = await registerAgent(dir, 'e2e-rejected');
+      const other = await registerAgent(join(dir, 'other'), 'e2e-other');
+      // Two reports the hub will never take, ahead of everything the agent reports itself: an invalid
+      // inventory type, and an inventory for another instance (AccessDenied while this key is fine).
+      const spoolDir = join(dir, 'spool');
+      mkdirSync(spoolDir, { recursive: true, mode: 0o700 });
+      const spoolFile = (sequence: number, reportId: string, body: Record<string, unknown>) =>
+        writeFileSync(
+          join(spoolDir, `${String(sequence).padStart(16, '0')}-replayed-${reportId}.json`),
+          JSON.stringify({
+            reportId,
+            kind: 'replayed',
+            target: 'AmazonSSM.PutInventory',
+            body,
+            createdAt: new Date().toISOString(),
+          }),
+          { mode: 0o600 },
+        );
+      const item = (typeName: string) => ({
+        TypeName: typeName,
+        SchemaVersion: '1.0',
+        CaptureTime: '2026-01-01T00:00:00Z',
+        Content: [{ Marker: 'x' }],
+      });
+      spoolFile(1, 'badtype', { InstanceId: instanceId, Items: [item('Bogus:Type')] });
+      spoolFile(2, 'othernode', { InstanceId: other, Items: [item('Custom:Stolen')] });
+      const marker = `delivered-${Date.now()}`;
+      mkdirSync(join(dir, 'inventory', 'custom'), { recursive: true });
+      writeFileSync(
+        join(dir, 'inventory', 'custom', 'rack.json'),
+        JSON.stringify({ SchemaVersion: '1.0', TypeName: 'Custom:RackInfo', Content: { Marker: marker } }),
+      );
+
+      const agent = startAgent(dir);
+      agents.push(agent);
+      await waitFor('the report behind the rejected ones on the hub', async () => {
+        const answer = await ssm.send(
+          new ListInventoryEntriesCommand({ InstanceId: instanceId, TypeName: 'Custom:RackInfo' }),
+        );
+        return answer.Entries?.[0]?.['Marker'] === marker ? true : undefined;
+      });
+      await waitFor('the spool drained', () =>
+        readdirSync(spoolDir).filter((name) => name.endsWith('.json')).length === 0 ? true : undefined,
+      );
+      // The hub took nothing for the other instance.
+      const stolen = await ssm.send(
+        new ListInventoryEntriesCommand({ InstanceId: other, TypeName: 'Custom:Stolen' }),
+      );
+      assert.deepEqual(stolen.Entries ?? [], [], agent.output());
+      const rejectedDir = join(dir, 'rejected');
+      const rejected = readdirSync(rejectedDir)
+        .sort()
+        .map(
+          (name) =>
+            JSON.parse(readFileSync(join(rejectedDir, name), 'utf8')) as { reportId: string; error: string },
+        );
+      assert.deepEqual(
+        rejected.map((report) => report.reportId),
+        ['badtype', 'othernode'],
+        agent.output(),
+      );
+      assert.match(rejected[0]?.error ?? '', /TypeName|Bogus/);
+      assert.match(rejected[1]?.error ?? '', /AccessDenied/);
+      assert.match(agent.output(), /report badtype \(replayed\) was rejected by the hub .*moved to /);
+      assert.equal(await stopAgent(agent), 0, agent.output());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with a clear message and exit 78 once the instance is deregistered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-agent-deregistered-'));
+    try {
+      const instanceId = await registerAgent(dir, 'e2e-deregistered');
+      const agent = startAgent(dir, { BULWARK_AGENT_CREDENTIAL_GRACE_SECONDS: '2' });
+      agents.push(agent);
+      await waitFor('the instance Online', async () => {
+        const answer = await ssm.send(new DescribeInstanceInformationCommand({}));
+        const found = answer.InstanceInformationList?.find((info) => info.InstanceId === instanceId);
+        return found?.PingStatus === 'Online' ? true : undefined;
+      });
+      await ssm.send(new DeregisterManagedInstanceCommand({ InstanceId: instanceId }));
+      const code = await Promise.race([agent.exited, sleep(30_000).then(() => 'still running' as const)]);
+      assert.equal(code, 78, agent.output());
+      assert.match(
+        agent.output(),
+        new RegExp(
+          `the hub refuses instance ${instanceId}'s key .*deregistered or its key retired.*agent register --force`,
+        ),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

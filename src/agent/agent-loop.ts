@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fullJitterDelay, type BackoffPolicy } from './backoff.js';
 import { collectHostFacts, heartbeatFacts } from './host-facts.js';
-import { HubError, type HubClient } from './hub-client.js';
+import { HubError, isCredentialError, type HubClient } from './hub-client.js';
 import { writeFileAtomic } from './identity-store.js';
 import { collectInventory, type InventoryItem } from './inventory-collector.js';
 import type { DeliveryOutcome, ReportSpool, SpooledReport } from './report-spool.js';
@@ -38,6 +38,11 @@ export interface AgentLoopSettings {
   inventoryMs: number;
   commandPollMs: number;
   backoff: BackoffPolicy;
+  /**
+   * How long the hub may refuse the instance's key (a key not yet known to every hub node) before the agent
+   * takes it as deregistered and stops.
+   */
+  credentialGraceMs: number;
 }
 
 export const defaultAgentLoopSettings: AgentLoopSettings = {
@@ -45,7 +50,16 @@ export const defaultAgentLoopSettings: AgentLoopSettings = {
   inventoryMs: 24 * 60 * 60_000,
   commandPollMs: 30_000,
   backoff: { baseMs: 1_000, capMs: 5 * 60_000 },
+  credentialGraceMs: 10 * 60_000,
 };
+
+/** The agent stopped for good: the hub no longer accepts this instance (deregistered, key retired). */
+export class AgentStopped extends Error {
+  override readonly name = 'AgentStopped';
+}
+
+/** The exit status of an agent that stopped for good (EX_CONFIG; the systemd unit does not restart on it). */
+export const agentStoppedExitCode = 78;
 
 /** What the loop works with. */
 export interface AgentLoopDependencies {
@@ -60,15 +74,13 @@ export interface AgentLoopDependencies {
   random?: () => number;
 }
 
-/** Errors that may heal by themselves (hub down, overloaded, clock skew, key not yet replicated). */
+/**
+ * Errors that may heal by themselves (hub down, overloaded, clock skew; a refused key within the grace
+ * period, since a new key reaches every hub node only within seconds).
+ */
 function isTransient(error: unknown): boolean {
   if (!(error instanceof HubError)) return true; // local trouble (disk, spawn): try again later
-  return (
-    error.retryable ||
-    /Signature|UnrecognizedClient|InvalidClientTokenId|AccessDenied|ExpiredToken|Unauthorized/.test(
-      error.code,
-    )
-  );
+  return error.retryable || /Signature/.test(error.code) || isCredentialError(error);
 }
 
 interface Task {
@@ -89,6 +101,12 @@ export class AgentLoop {
   private stopped = false;
   /** TypeName → ContentHash the hub last acknowledged, so unchanged content goes hash-only. */
   private acknowledgedHashes = new Map<string, string>();
+  private readonly startedAt = Date.now();
+  private finish: (reason: AgentStopped | undefined) => void = () => undefined;
+  /** Settles when the loop stopped: with AgentStopped when it stopped by itself, undefined after stop(). */
+  readonly finished: Promise<AgentStopped | undefined> = new Promise((resolve) => {
+    this.finish = resolve;
+  });
 
   constructor(private readonly deps: AgentLoopDependencies) {}
 
@@ -107,13 +125,37 @@ export class AgentLoop {
     for (const task of this.tasks.values()) this.schedule(task, 0);
   }
 
-  /** One pass of everything (`bulwark agent run --once`); throws the first hub error. */
+  /** One pass of everything (`bulwark agent run --once`); throws the first hub error (AgentStopped for a refused key). */
   async runOnce(): Promise<void> {
-    await this.loadInventoryState();
-    await this.heartbeat();
-    await this.inventory();
-    await this.flush();
-    await this.deps.commands?.pollAndRun(this.controller.signal);
+    try {
+      await this.loadInventoryState();
+      await this.heartbeat();
+      await this.inventory();
+      await this.flush();
+      await this.deps.commands?.pollAndRun(this.controller.signal);
+    } catch (error) {
+      throw isCredentialError(error) ? this.refusedKey(error) : error;
+    }
+  }
+
+  /** Delivers the spool now (`bulwark agent scan --once`); throws a transient hub error, leaving reports spooled. */
+  async deliverSpool(): Promise<number> {
+    try {
+      return await this.deps.spool.deliver((report) => this.send(report));
+    } catch (error) {
+      throw isCredentialError(error) ? this.refusedKey(error) : error;
+    }
+  }
+
+  private refusedKey(error: unknown): AgentStopped {
+    const since = this.deps.client.lastAcceptedAt;
+    return new AgentStopped(
+      `the hub refuses instance ${this.deps.client.identity.instanceId}'s key ` +
+        `(${error instanceof Error ? error.message : String(error)})` +
+        `${since === undefined ? '' : ` since ${new Date(since).toISOString()}`}: the instance was ` +
+        `deregistered or its key retired. The agent stops; register again with \`bulwark agent register --force\`. ` +
+        `Spooled reports stay in ${this.deps.spool.directory}.`,
+    );
   }
 
   /** Stops the timers, aborts running work and waits (bounded) for it to settle. */
@@ -133,6 +175,17 @@ export class AgentLoop {
       }),
     ]);
     if (timer !== undefined) clearTimeout(timer);
+    this.finish(undefined);
+  }
+
+  /** Stops by itself for good: timers cleared, running work aborted, `finished` settles with the reason. */
+  private halt(reason: AgentStopped): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.controller.abort();
+    for (const task of this.tasks.values()) if (task.timer !== undefined) clearTimeout(task.timer);
+    this.deps.logger.error(reason.message);
+    this.finish(reason);
   }
 
   /** Spools a report and tries to deliver it now (for command results and other reports). */
@@ -177,6 +230,13 @@ export class AgentLoop {
     } catch (error) {
       if (this.stopped) return;
       const message = error instanceof Error ? error.message : String(error);
+      if (isCredentialError(error)) {
+        const since = Math.max(this.deps.client.lastAcceptedAt ?? 0, this.startedAt);
+        if (Date.now() - since >= this.deps.settings.credentialGraceMs) {
+          this.halt(this.refusedKey(error));
+          return;
+        }
+      }
       if (!isTransient(error)) {
         this.deps.logger.error(`${task.name} failed: ${message}`);
         task.failures = 0;
@@ -234,12 +294,26 @@ export class AgentLoop {
       else await this.deps.client.call(report.target, report.body, { signal: this.controller.signal });
       return 'delivered';
     } catch (error) {
-      if (isTransient(error)) throw error;
-      this.deps.logger.error(
-        `report ${report.reportId} (${report.kind}): ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return 'rejected';
+      // A refused report while the hub still accepts the key (a heartbeat goes through) is refused for good.
+      if (isCredentialError(error) && !(await this.keyAccepted())) throw error;
+      if (isTransient(error) && !isCredentialError(error)) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.logger.error(`report ${report.reportId} (${report.kind}) rejected by the hub: ${message}`);
+      return { rejected: message };
     }
+  }
+
+  /** Whether the hub accepts this instance's key now (one heartbeat). */
+  private async keyAccepted(): Promise<boolean> {
+    return this.deps.client
+      .call('AmazonSSM.UpdateInstanceInformation', {
+        InstanceId: this.deps.client.identity.instanceId,
+        ...heartbeatFacts(collectHostFacts()),
+      })
+      .then(
+        () => true,
+        () => false,
+      );
   }
 
   /**

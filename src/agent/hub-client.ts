@@ -263,12 +263,22 @@ function endpointOf(hub: string, insecureHttp: boolean): URL {
   return url;
 }
 
+/** Whether the hub refused the instance's credentials (unknown or retired key, access denied). */
+export function isCredentialError(error: unknown): boolean {
+  return (
+    error instanceof HubError &&
+    /UnrecognizedClient|InvalidClientTokenId|AccessDenied|ExpiredToken|Unauthorized/.test(error.code)
+  );
+}
+
 /** Signed calls to the hub as one registered instance. */
 export class HubClient {
   private readonly endpoint: URL;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly options: HubClientOptions;
+  /** When the hub last answered a call with success (epoch ms), so the agent can tell a retired key. */
+  lastAcceptedAt: number | undefined;
 
   /** `options` override the trust settings stored with the identity (fingerprint, CA file, plain HTTP). */
   constructor(
@@ -314,7 +324,9 @@ export class HubClient {
       ...(this.options.fingerprint !== undefined ? { fingerprint: this.options.fingerprint } : {}),
       ...(callOptions.signal !== undefined ? { signal: callOptions.signal } : {}),
     });
-    return parseResponse<T>(response);
+    const parsed = parseResponse<T>(response);
+    this.lastAcceptedAt = Date.now();
+    return parsed;
   }
 }
 

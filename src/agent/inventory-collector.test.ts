@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -57,6 +57,38 @@ describe('inventory collectors', () => {
       assert.match(dpkg['InstalledTime'] ?? '', /^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       for (const entry of apps)
         for (const value of Object.values(entry)) assert.equal(typeof value, 'string');
+    },
+  );
+
+  it(
+    'a dpkg-query failure is reported and leaves AWS:Application out instead of sending nothing as the list',
+    { skip: !existsSync('/usr/bin/dpkg-query') },
+    async () => {
+      const root = mkdtempSync(join(tmpdir(), 'bulwark-broken-dpkg-'));
+      try {
+        mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true });
+        writeFileSync(
+          join(root, 'var/lib/dpkg/status'),
+          'Package: broken\nStatus: install ok installed\nVersion 1.0\n\n',
+        );
+        const warnings: string[] = [];
+        assert.equal(
+          await collectApplications({ root, warn: (message) => warnings.push(message) }),
+          undefined,
+        );
+        assert.equal(warnings.length, 1);
+        assert.match(
+          warnings[0] ?? '',
+          /^dpkg-query failed, AWS:Application is not reported this time: .*Version/s,
+        );
+        const items = await collectInventory({ root, warn: () => undefined });
+        assert.deepEqual(
+          items.map((item) => item.TypeName),
+          ['AWS:Network'],
+        );
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
     },
   );
 

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -126,26 +126,53 @@ function sortEntries(entries: InventoryEntry[]): InventoryEntry[] {
   return entries.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-/** Installed packages from dpkg-query, else rpm; undefined when the host has neither. */
-export async function collectApplications(): Promise<InventoryEntry[] | undefined> {
-  try {
-    return parseDpkgQuery(await run('dpkg-query', ['-W', `-f=${DPKG_FORMAT}`]));
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ENOENT') {
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Installed packages of the system at `root` (`/` outside tests): dpkg-query when it has a dpkg database,
+ * else rpm. Undefined when there is neither, or when the package manager failed: the failure goes to `warn`
+ * and AWS:Application is left out of this report (the hub keeps the last good list) rather than sent empty.
+ */
+export async function collectApplications(
+  options: { root?: string; warn?: (message: string) => void } = {},
+): Promise<InventoryEntry[] | undefined> {
+  const root = path.resolve(options.root ?? '/');
+  const warn = options.warn ?? (() => undefined);
+  const isDpkg = await access(path.join(root, 'var/lib/dpkg/status')).then(
+    () => true,
+    () => false,
+  );
+  if (isDpkg) {
+    const admindir = root === '/' ? [] : [`--admindir=${path.join(root, 'var/lib/dpkg')}`];
+    try {
+      return parseDpkgQuery(await run('dpkg-query', [...admindir, '-W', `-f=${DPKG_FORMAT}`]));
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ENOENT') {
+        warn('a dpkg database but no dpkg-query: AWS:Application is not reported');
+        return undefined;
+      }
       // An old dpkg without db-fsys:Last-Modified: ask again without InstalledTime.
       try {
         return parseDpkgQuery(
-          await run('dpkg-query', ['-W', `-f=${DPKG_FORMAT.replace('\\t${db-fsys:Last-Modified}', '')}`]),
+          await run('dpkg-query', [
+            ...admindir,
+            '-W',
+            `-f=${DPKG_FORMAT.replace('\\t${db-fsys:Last-Modified}', '')}`,
+          ]),
         );
       } catch {
-        // fall through to rpm
+        warn(`dpkg-query failed, AWS:Application is not reported this time: ${messageOf(error)}`);
+        return undefined;
       }
     }
   }
   try {
-    return parseRpmQuery(await run('rpm', ['-qa', '--queryformat', RPM_FORMAT]));
-  } catch {
-    return undefined;
+    const rootArgs = root === '/' ? [] : ['--root', root];
+    return parseRpmQuery(await run('rpm', [...rootArgs, '-qa', '--queryformat', RPM_FORMAT]));
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ENOENT')
+      warn(`rpm -qa failed, AWS:Application is not reported this time: ${messageOf(error)}`);
+    return undefined; // ENOENT: neither dpkg nor rpm, no package inventory
   }
 }
 
@@ -231,6 +258,8 @@ export async function collectInventory(options: {
   customDirectory?: string;
   now?: Date;
   warn?: (message: string) => void;
+  /** The system whose packages are listed (`/` unless a test points at a chroot or scratch root). */
+  root?: string;
 }): Promise<InventoryItem[]> {
   const time = captureTime(options.now ?? new Date());
   const item = (typeName: string, schemaVersion: string, content: InventoryEntry[]): InventoryItem => ({
@@ -241,7 +270,10 @@ export async function collectInventory(options: {
     Content: content,
   });
   const items: InventoryItem[] = [];
-  const applications = await collectApplications();
+  const applications = await collectApplications({
+    ...(options.root === undefined ? {} : { root: options.root }),
+    ...(options.warn === undefined ? {} : { warn: options.warn }),
+  });
   if (applications !== undefined) items.push(item('AWS:Application', '1.1', applications));
   items.push(item('AWS:Network', '1.0', networkEntries()));
   if (options.customDirectory !== undefined) {

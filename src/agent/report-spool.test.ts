@@ -87,8 +87,8 @@ describe('ReportSpool', () => {
     assert.ok(bytes.warnings.length > 0);
   });
 
-  it('a snapshot replaces older pending snapshots of its kind; rejected reports are dropped', async () => {
-    const { warnings, logger } = quiet();
+  it('a snapshot replaces older pending snapshots of its kind', async () => {
+    const { logger } = quiet();
     const spool = new ReportSpool(fresh(), { logger });
     await spool.open();
     await spool.enqueue(report(1));
@@ -112,7 +112,57 @@ describe('ReportSpool', () => {
         ['inventory', 2],
       ],
     );
-    assert.equal(await spool.deliver(() => Promise.resolve('rejected' as const)), 2);
-    assert.equal(warnings.length, 2);
+  });
+
+  it('a rejected report moves to the rejected directory with the error, and delivery goes on', async () => {
+    const { warnings, logger } = quiet();
+    const directory = fresh();
+    const rejectedDirectory = `${directory}-rejected`;
+    const spool = new ReportSpool(directory, { logger, rejectedDirectory, maxReports: 3 });
+    await spool.open();
+    for (let n = 1; n <= 3; n += 1) await spool.enqueue(report(n));
+    const sent: number[] = [];
+    const removed = await spool.deliver((spooled) => {
+      const n = spooled.body['n'] as number;
+      sent.push(n);
+      return Promise.resolve(n === 2 ? { rejected: `InvalidInstanceId: report ${n}` } : 'delivered');
+    });
+    assert.equal(removed, 3);
+    assert.deepEqual(sent, [1, 2, 3]);
+    assert.equal(spool.size, 0);
+    const rejected = await spool.listRejected();
+    assert.deepEqual(
+      rejected.map((kept) => [kept.body['n'], kept.error]),
+      [[2, 'InvalidInstanceId: report 2']],
+    );
+    assert.equal(readdirSync(rejectedDirectory).length, 1);
+    assert.equal(
+      statSync(join(rejectedDirectory, readdirSync(rejectedDirectory)[0] ?? '')).mode & 0o777,
+      0o600,
+    );
+    assert.match(warnings.join('\n'), /rejected by the hub \(InvalidInstanceId: report 2\); moved to /);
+
+    // Bounded like the spool: beyond maxReports the oldest rejected report is dropped.
+    for (let n = 4; n <= 6; n += 1) await spool.enqueue(report(n));
+    await spool.deliver((spooled) => Promise.resolve({ rejected: `no ${String(spooled.body['n'])}` }));
+    assert.deepEqual(
+      (await spool.listRejected()).map((kept) => kept.body['n']),
+      [4, 5, 6],
+    );
+  });
+  it('two deliveries at once send each report once, in order', async () => {
+    const { logger } = quiet();
+    const spool = new ReportSpool(fresh(), { logger, rejectedDirectory: `${fresh()}-rejected` });
+    await spool.open();
+    for (let n = 1; n <= 4; n += 1) await spool.enqueue(report(n));
+    const sent: number[] = [];
+    const send = async (spooled: SpooledReport) => {
+      sent.push(spooled.body['n'] as number);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return 'delivered' as const;
+    };
+    const counts = await Promise.all([spool.deliver(send), spool.deliver(send)]);
+    assert.deepEqual(sent, [1, 2, 3, 4]);
+    assert.deepEqual(counts, [4, 0]);
   });
 });

@@ -2,7 +2,8 @@
  * The agent's outbox: every report to the hub is first written here, one JSON file per report named
  * `<sequence>-<kind>-<reportId>.json`, and removed only after the hub acknowledged it. Delivery is oldest
  * first; the directory survives restarts; it is bounded by count and bytes, dropping the oldest (with a
- * warning) when full.
+ * warning) when full. A report the hub rejects (it will never accept it) moves, with the hub's error, to the
+ * rejected directory (`<state-dir>/rejected/`), so it neither blocks the reports behind it nor vanishes.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
@@ -44,10 +45,19 @@ export interface SpoolOptions {
   maxReports?: number;
   maxBytes?: number;
   logger?: SpoolLogger;
+  /** Where rejected reports are kept (at most `maxReports`, the oldest dropped); default `<directory>/../rejected`. */
+  rejectedDirectory?: string;
 }
 
-/** What delivery of one report ended in. */
-export type DeliveryOutcome = 'delivered' | 'rejected';
+/** What delivery of one report ended in: acknowledged, or refused for good with the hub's error. */
+export type DeliveryOutcome = 'delivered' | { rejected: string };
+
+/** A rejected report as kept in the rejected directory. */
+export interface RejectedReport extends SpooledReport {
+  rejectedAt: string;
+  /** The hub's answer. */
+  error: string;
+}
 
 const NAME_PATTERN = /^(\d{16})-([a-z0-9-]+?)-([A-Za-z0-9-]{1,64})\.json$/;
 const DEFAULT_MAX_REPORTS = 1000;
@@ -68,11 +78,16 @@ export class ReportSpool {
   private readonly maxBytes: number;
   private readonly logger: SpoolLogger;
   private opened = false;
+  /** The delivery running now (settled when none is). */
+  private delivering: Promise<number> = Promise.resolve(0);
+  /** Where rejected reports go. */
+  readonly rejectedDirectory: string;
 
   constructor(
     readonly directory: string,
     options: SpoolOptions = {},
   ) {
+    this.rejectedDirectory = options.rejectedDirectory ?? path.join(path.dirname(directory), 'rejected');
     this.maxReports = options.maxReports ?? DEFAULT_MAX_REPORTS;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.logger = options.logger ?? { warn: (message) => process.stderr.write(`${message}\n`) };
@@ -188,11 +203,18 @@ export class ReportSpool {
 
   /**
    * Delivers pending reports oldest first through `send`, removing each after `send` resolved (the hub
-   * acknowledged it); `rejected` removes it too (the hub will never accept it). The first thrown error
-   * stops delivery, leaving that report and all newer ones in place. Returns how many were removed.
+   * acknowledged it); a rejected one moves to the rejected directory with the hub's error. The first thrown
+   * error stops delivery, leaving that report and all newer ones in place. Returns how many left the spool.
+   * Deliveries run one at a time (a second call waits for the first), so reports go out once and in order.
    */
-  async deliver(send: (report: SpooledReport) => Promise<DeliveryOutcome>): Promise<number> {
+  deliver(send: (report: SpooledReport) => Promise<DeliveryOutcome>): Promise<number> {
     this.requireOpen();
+    const delivery = this.delivering.then(() => this.deliverInOrder(send));
+    this.delivering = delivery.catch(() => 0);
+    return delivery;
+  }
+
+  private async deliverInOrder(send: (report: SpooledReport) => Promise<DeliveryOutcome>): Promise<number> {
     let removed = 0;
     while (this.files.length > 0) {
       const file = this.files[0];
@@ -200,14 +222,41 @@ export class ReportSpool {
       const entry = await this.read(file);
       if (entry === undefined) continue;
       const outcome = await send(entry.report);
-      if (outcome === 'rejected') {
+      if (outcome !== 'delivered') {
+        const kept = await this.keepRejected(file.name, entry.report, outcome.rejected);
         this.logger.warn(
-          `report ${entry.report.reportId} (${entry.report.kind}) was rejected by the hub; dropped`,
+          `report ${entry.report.reportId} (${entry.report.kind}) was rejected by the hub ` +
+            `(${outcome.rejected}); moved to ${kept}`,
         );
       }
       await this.remove(file.name);
       removed += 1;
     }
     return removed;
+  }
+
+  /** Writes a rejected report with its error to the rejected directory; keeps at most `maxReports` there. */
+  private async keepRejected(name: string, report: SpooledReport, error: string): Promise<string> {
+    await mkdir(this.rejectedDirectory, { recursive: true, mode: 0o700 });
+    const kept: RejectedReport = { ...report, rejectedAt: new Date().toISOString(), error };
+    const file = path.join(this.rejectedDirectory, name);
+    await writeFileAtomic(file, JSON.stringify(kept), 0o600);
+    const names = (await readdir(this.rejectedDirectory)).filter((other) => NAME_PATTERN.test(other)).sort();
+    for (const old of names.slice(0, Math.max(0, names.length - this.maxReports))) {
+      this.logger.warn(`rejected reports over ${this.maxReports}: dropping the oldest, ${old}`);
+      await unlink(path.join(this.rejectedDirectory, old)).catch(() => undefined);
+    }
+    return file;
+  }
+
+  /** The rejected reports kept, oldest first. */
+  async listRejected(): Promise<RejectedReport[]> {
+    const names = await readdir(this.rejectedDirectory).catch(() => [] as string[]);
+    const reports: RejectedReport[] = [];
+    for (const name of names.filter((other) => NAME_PATTERN.test(other)).sort()) {
+      const text = await readFile(path.join(this.rejectedDirectory, name), 'utf8').catch(() => undefined);
+      if (text !== undefined) reports.push(JSON.parse(text) as RejectedReport);
+    }
+    return reports;
   }
 }

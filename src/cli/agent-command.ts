@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import {
   AgentLoop,
+  AgentStopped,
+  agentStoppedExitCode,
   defaultAgentLoopSettings,
   stderrLogger,
   type AgentLoopSettings,
@@ -43,6 +45,7 @@ interface RunFlags {
   heartbeatSeconds?: string;
   inventorySeconds?: string;
   pollSeconds?: string;
+  patchRefresh: boolean;
 }
 
 /** A positive number of seconds from a flag, else the environment variable, else undefined. */
@@ -66,6 +69,7 @@ function loopSettings(flags: RunFlags): AgentLoopSettings {
       baseMs: seconds(undefined, 'BULWARK_AGENT_BACKOFF_BASE_SECONDS') ?? base.backoff.baseMs,
       capMs: seconds(undefined, 'BULWARK_AGENT_BACKOFF_CAP_SECONDS') ?? base.backoff.capMs,
     },
+    credentialGraceMs: seconds(undefined, 'BULWARK_AGENT_CREDENTIAL_GRACE_SECONDS') ?? base.credentialGraceMs,
   };
 }
 
@@ -78,6 +82,14 @@ function warnIfPlainHttp(hub: string): void {
         'secret key and every report cross the network unencrypted\n',
     );
   }
+}
+
+/** The agent's spool in its state directory, rejected reports beside it in `rejected/`. */
+export function agentSpool(stateDir: string, logger?: { warn(message: string): void }): ReportSpool {
+  return new ReportSpool(path.join(stateDir, 'spool'), {
+    rejectedDirectory: path.join(stateDir, 'rejected'),
+    ...(logger === undefined ? {} : { logger }),
+  });
 }
 
 async function register(flags: RegisterFlags): Promise<void> {
@@ -139,13 +151,14 @@ async function run(flags: RunFlags): Promise<void> {
   const logger = stderrLogger();
   if (identity.insecureHttp === true) warnIfPlainHttp(identity.hub);
   const client = new HubClient(identity);
-  const spool = new ReportSpool(path.join(stateDir, 'spool'), { logger });
+  const spool = agentSpool(stateDir, logger);
   await spool.open();
   const running: { loop?: AgentLoop } = {};
   const commands = createCommandSource({
     client,
     identity,
     stateDir,
+    refreshPatchMetadata: flags.patchRefresh && process.env['BULWARK_AGENT_PATCH_REFRESH'] !== '0',
     report: async (kind, target, body, reportId) => {
       if (running.loop === undefined) throw new Error('the agent loop is not running');
       await running.loop.report(kind, target, body, reportId);
@@ -154,26 +167,37 @@ async function run(flags: RunFlags): Promise<void> {
   const loop = new AgentLoop({ client, spool, stateDir, logger, settings: loopSettings(flags), commands });
   running.loop = loop;
   if (flags.once === true) {
-    await loop.runOnce();
+    try {
+      await loop.runOnce();
+    } catch (error) {
+      if (!(error instanceof AgentStopped)) throw error;
+      logger.error(error.message);
+      process.exitCode = agentStoppedExitCode;
+      return;
+    }
     logger.info(`one pass done; ${spool.size} report(s) still spooled`);
     return;
   }
   await loop.start();
   logger.info(`agent ${identity.instanceId} running against ${identity.hub}`);
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.info(`${signal}: stopping`);
-      loop.stop().then(resolve, resolve);
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
-  });
+  const shutdown = (signal: string) => {
+    logger.info(`${signal}: stopping`);
+    void loop.stop();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  // Settles on SIGTERM/SIGINT, or when the agent stops by itself (the hub no longer accepts the instance).
+  const stopped = await loop.finished;
+  if (stopped !== undefined) {
+    await loop.stop(); // waits (bounded) for work still running, e.g. a command being stopped
+    process.exit(agentStoppedExitCode);
+  }
 }
 
 async function status(flags: { stateDir: string }): Promise<void> {
   const stateDir = path.resolve(flags.stateDir);
   const identity = await loadIdentity(stateDir);
-  const spool = new ReportSpool(path.join(stateDir, 'spool'));
+  const spool = agentSpool(stateDir);
   await spool.open();
   let hub = 'reachable';
   try {
@@ -193,6 +217,7 @@ async function status(flags: { stateDir: string }): Promise<void> {
         hubStatus: hub,
         spooledReports: spool.size,
         spooledBytes: spool.bytes,
+        rejectedReports: (await spool.listRejected()).length,
       },
       null,
       2,
@@ -230,6 +255,11 @@ export function registerAgentCommands(program: Command): Command {
     .option('--heartbeat-seconds <n>', 'heartbeat interval (BULWARK_AGENT_HEARTBEAT_SECONDS, default 300)')
     .option('--inventory-seconds <n>', 'inventory interval (BULWARK_AGENT_INVENTORY_SECONDS, default 86400)')
     .option('--poll-seconds <n>', 'command poll interval (BULWARK_AGENT_POLL_SECONDS, default 30)')
+    .option(
+      '--no-patch-refresh',
+      'AWS-RunPatchBaseline reads the package metadata as it is, without apt-get update / dnf makecache ' +
+        '(BULWARK_AGENT_PATCH_REFRESH=0), for hosts whose own timer keeps it fresh',
+    )
     .action((flags: RunFlags) => run(flags));
   agent
     .command('status')

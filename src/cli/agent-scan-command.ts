@@ -1,8 +1,17 @@
 /** `bulwark agent scan --once`: one AWS-RunPatchBaseline run (Scan or Install) on this node, reported to the hub. */
+import path from 'node:path';
 import type { Command } from 'commander';
+import {
+  AgentLoop,
+  AgentStopped,
+  agentStoppedExitCode,
+  defaultAgentLoopSettings,
+  stderrLogger,
+} from '../agent/agent-loop.js';
 import { HubClient } from '../agent/hub-client.js';
 import { DEFAULT_STATE_DIR, loadIdentity } from '../agent/identity-store.js';
-import { loggingRebooter, runPatchBaseline, systemRebooter } from '../agent/patch/index.js';
+import { loggingRebooter, patchExitCodes, runPatchBaseline, systemRebooter } from '../agent/patch/index.js';
+import { agentSpool } from './agent-command.js';
 
 interface ScanOptions {
   once?: boolean;
@@ -13,7 +22,7 @@ interface ScanOptions {
   snapshotId?: string;
   installOverrideList?: string;
   baselineOverride?: string;
-  refresh?: boolean;
+  refresh: boolean;
   allowReboot?: boolean;
   json?: boolean;
 }
@@ -39,7 +48,10 @@ export function registerAgentScanCommand(program: Command): void {
     .option('--snapshot-id <uuid>', 'baseline snapshot id (fresh when omitted)')
     .option('--install-override-list <url>', 'YAML list of patches to install instead of the baseline’s')
     .option('--baseline-override <url>', 'JSON list of baselines overriding the hub’s')
-    .option('--refresh', 'refresh package metadata first (apt-get update); Install always does')
+    .option(
+      '--no-refresh',
+      'scan the package metadata as it is, without apt-get update / dnf makecache first (it must exist)',
+    )
     .option('--allow-reboot', 'really reboot when RebootIfNeeded asks for it (otherwise only logged)')
     .option('--json', 'print the summary as JSON')
     .action(async (options: ScanOptions) => {
@@ -47,10 +59,17 @@ export function registerAgentScanCommand(program: Command): void {
       if (!['scan', 'install'].includes(options.operation.toLowerCase()))
         throw new Error(`--operation must be Scan or Install, not '${options.operation}'`);
       const rebootOption = options.rebootOption === 'RebootIfNeeded' ? 'RebootIfNeeded' : 'NoReboot';
-      const identity = await loadIdentity(options.stateDir);
+      const stateDir = path.resolve(options.stateDir);
+      const identity = await loadIdentity(stateDir);
       const log = (message: string): void => {
         process.stderr.write(`${message}\n`);
       };
+      const logger = stderrLogger();
+      const client = new HubClient(identity);
+      // The report goes through the agent's spool: a hub outage keeps it for `bulwark agent run` to deliver.
+      const spool = agentSpool(stateDir, logger);
+      await spool.open();
+      const loop = new AgentLoop({ client, spool, stateDir, logger, settings: defaultAgentLoopSettings });
       const result = await runPatchBaseline(
         {
           Operation: operation,
@@ -62,15 +81,34 @@ export function registerAgentScanCommand(program: Command): void {
           ...(options.baselineOverride === undefined ? {} : { BaselineOverride: options.baselineOverride }),
         },
         {
-          hub: new HubClient(identity),
+          hub: client,
           root: options.root,
           now: () => new Date(),
           rebooter: options.allowReboot === true ? systemRebooter() : loggingRebooter(log),
-          stateDir: options.stateDir,
-          ...(options.refresh === true ? { refreshMetadata: true } : {}),
+          stateDir,
+          report: async (request) => {
+            await spool.enqueue({ kind: 'patch-report', target: 'AmazonSSM.PutInventory', body: request });
+          },
+          refreshMetadata: options.refresh,
           log,
         },
       );
+      if (result.summary !== undefined) {
+        try {
+          await loop.deliverSpool();
+        } catch (error) {
+          if (error instanceof AgentStopped) {
+            logger.error(error.message);
+            process.exitCode = agentStoppedExitCode;
+            return;
+          }
+          log(
+            `the report is spooled in ${spool.directory} and goes to the hub with the agent's next delivery: ` +
+              `${error instanceof Error ? error.message : String(error)}`,
+          );
+          if (result.exitCode === patchExitCodes.success) result.exitCode = patchExitCodes.putInventoryError;
+        }
+      }
       if (options.json === true)
         process.stdout.write(
           `${JSON.stringify({ exitCode: result.exitCode, summary: result.summary }, null, 2)}\n`,

@@ -81,6 +81,8 @@ function startAgent(index: number, instanceId: string, stateDir: string): FleetA
         [fleetNodeVariable]: String(index),
         BULWARK_AGENT_BACKOFF_BASE_SECONDS: '0.1',
         BULWARK_AGENT_BACKOFF_CAP_SECONDS: '0.5',
+        // AWS-RunPatchBaseline on this host reads its apt lists as they are: a test never updates them.
+        BULWARK_AGENT_PATCH_REFRESH: '0',
       }),
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -12,6 +12,8 @@ export interface CommandSourceContext {
   stateDir: string;
   /** Spools a report and delivers it when the hub is reachable (the hub ignores a repeated `reportId`). */
   report(kind: string, target: string, body: Record<string, unknown>, reportId?: string): Promise<void>;
+  /** AWS-RunPatchBaseline refreshes the package metadata first (default); false reads it as it is. */
+  refreshPatchMetadata?: boolean;
 }
 
 /** A runner for AWS-RunShellScript and AWS-RunPatchBaseline on this host (`root` is `/` outside tests). */
@@ -42,6 +44,9 @@ export function createCommandSource(context: CommandSourceContext, root = '/'): 
             now: () => new Date(),
             rebooter: systemRebooter(),
             stateDir: context.stateDir,
+            refreshMetadata: context.refreshPatchMetadata ?? true,
+            // Through the spool, ahead of the command's own result: kept until the hub acknowledged it.
+            report: (request) => context.report('patch-report', 'AmazonSSM.PutInventory', request),
             signal,
           },
         );

@@ -2,11 +2,17 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nodePlatformOf, type BaselineRules, type NodePlatform } from '../../patching/index.js';
-import { readAptAvailability, type AptAvailability } from './apt-source.js';
+import { listAptIndexes, readAptAvailability, type AptAvailability } from './apt-source.js';
 import { compareDebianVersions } from './debian-version.js';
 import { dpkgInstalledTime, readDpkgStatus, type InstalledDeb } from './dpkg-status.js';
 import { nativeDebArch, rpmEvrString, scanAptPatches, scanRpmPatches, type PatchScan } from './patch-scan.js';
-import { readInstalledRpms, readUpdateNotices, type InstalledRpm, type UpdateNotice } from './rpm-source.js';
+import {
+  findRepoMetadataDirectories,
+  readInstalledRpms,
+  readUpdateNotices,
+  type InstalledRpm,
+  type UpdateNotice,
+} from './rpm-source.js';
 import { compareRpmEvr } from './rpm-version.js';
 
 /** The package manager family of a root. */
@@ -40,12 +46,28 @@ export type HostPackageData =
   | { family: 'apt'; installed: InstalledDeb[]; available: AptAvailability; native: string }
   | { family: 'rpm'; installed: InstalledRpm[]; notices: UpdateNotice[] };
 
-/** Reads the root's installed packages and what its repositories offer. */
+/** The root has no repository metadata to scan against: a scan would read it as "nothing missing". */
+export class PackageMetadataUnavailable extends Error {
+  override readonly name = 'PackageMetadataUnavailable';
+}
+
+/**
+ * Reads the root's installed packages and what its repositories offer; throws PackageMetadataUnavailable
+ * when there is no repository metadata at all (absent apt lists, no dnf cache).
+ */
 export async function readHostPackages(root: string, family: PackageFamily): Promise<HostPackageData> {
   if (family === 'apt') {
+    if ((await listAptIndexes(root)).length === 0)
+      throw new PackageMetadataUnavailable(
+        `no package lists under ${path.join(root, 'var/lib/apt/lists')} (apt-get update has not run or failed)`,
+      );
     const [installed, available] = await Promise.all([readDpkgStatus(root), readAptAvailability(root)]);
     return { family, installed, available, native: nativeDebArch(installed) };
   }
+  if ((await findRepoMetadataDirectories(root)).length === 0)
+    throw new PackageMetadataUnavailable(
+      `no repository metadata under ${path.join(root, 'var/cache/dnf')} (dnf makecache has not run or failed)`,
+    );
   const [installed, notices] = await Promise.all([readInstalledRpms(root), readUpdateNotices(root)]);
   return { family, installed, notices };
 }

@@ -33,6 +33,7 @@ export {
   countPatchStates,
   patchInventoryRequest,
   type PatchCounts,
+  type PatchInventoryRequest,
   type PatchSummary,
 } from './patch-report.js';
 export {
@@ -43,7 +44,13 @@ export {
   type CommandRunner,
   type Rebooter,
 } from './patch-install.js';
-export { evaluateHostPackages, packageFamilyOf, readHostPackages, rootPlatformOf } from './host-scan.js';
+export {
+  evaluateHostPackages,
+  packageFamilyOf,
+  PackageMetadataUnavailable,
+  readHostPackages,
+  rootPlatformOf,
+} from './host-scan.js';
 export { parseInstallOverrideList, parseSnapshotDocument } from './baseline-snapshot.js';
 export {
   patchExitCodes,

@@ -102,7 +102,27 @@ export async function installAptTargets(
   return run(command, args, { env: aptEnvironment(), ...(signal === undefined ? {} : { signal }) });
 }
 
-/** `dnf -y upgrade name-epoch:version-release.arch …` under the root. */
+/**
+ * dnf acting on `root`: `--installroot` rather than chroot, so the root needs only its rpm database, repository
+ * configuration and cache (dnf reads the root's dnf.conf and yum.repos.d, and keeps its cache there).
+ */
+export function dnfInRoot(root: string, args: readonly string[]): [string, string[]] {
+  return path.resolve(root) === '/'
+    ? ['dnf', [...args]]
+    : ['dnf', [`--installroot=${path.resolve(root)}`, ...args]];
+}
+
+/** `dnf makecache --refresh` for the root: re-reads every enabled repository's metadata (§7.1 step 3). */
+export async function refreshRpmMetadata(
+  root: string,
+  run: CommandRunner = spawnRunner,
+  signal?: AbortSignal,
+): Promise<CommandResult> {
+  const [command, args] = dnfInRoot(root, ['-y', '-q', 'makecache', '--refresh']);
+  return run(command, args, signal === undefined ? {} : { signal });
+}
+
+/** `dnf -y upgrade name-epoch:version-release.arch …` for the root. */
 export async function installRpmTargets(
   root: string,
   targets: readonly InstallTarget[],
@@ -110,7 +130,7 @@ export async function installRpmTargets(
   signal?: AbortSignal,
 ): Promise<CommandResult> {
   const specs = targets.map((target) => `${target.name}-${target.version}.${target.arch}`);
-  const [command, args] = commandInRoot(root, 'dnf', ['-y', 'upgrade', ...specs]);
+  const [command, args] = dnfInRoot(root, ['-y', 'upgrade', ...specs]);
   return run(command, args, signal === undefined ? {} : { signal });
 }
 

@@ -130,12 +130,18 @@ export function summaryRowOf(summary: PatchSummary): Record<string, string> {
   return row;
 }
 
+/** What one patch run reports: AWS:PatchSummary and AWS:ComplianceItem in one PutInventory. */
+export interface PatchInventoryRequest extends Record<string, unknown> {
+  InstanceId: string;
+  Items: Record<string, unknown>[];
+}
+
 /** The PutInventory request body of one patch run. */
 export function patchInventoryRequest(
   instanceId: string,
   summary: PatchSummary,
   scan: PatchScan,
-): { InstanceId: string; Items: Record<string, unknown>[] } {
+): PatchInventoryRequest {
   const rows = complianceRowsOf(scan, {
     baselineId: summary.BaselineId,
     patchGroup: summary.PatchGroup,

@@ -168,17 +168,26 @@ export function parseRpmQa(text: string): InstalledRpm[] {
   return installed;
 }
 
+/** The `repodata` directories of dnf's (or yum's) metadata cache under `root` that hold a repomd.xml. */
+export async function findRepoMetadataDirectories(root: string): Promise<string[]> {
+  const directories: string[] = [];
+  for (const cache of ['var/cache/dnf', 'var/cache/yum']) {
+    const base = path.join(root, cache);
+    for (const repo of await readdir(base).catch(() => [] as string[])) {
+      const repodata = path.join(base, repo, 'repodata');
+      const names = await readdir(repodata).catch(() => [] as string[]);
+      if (names.includes('repomd.xml')) directories.push(repodata);
+    }
+  }
+  return directories.sort();
+}
+
 /** The updateinfo files of dnf's (or yum's) metadata cache under `root`. */
 export async function findUpdateInfoFiles(root: string): Promise<string[]> {
   const files: string[] = [];
-  for (const cache of ['var/cache/dnf', 'var/cache/yum']) {
-    const base = path.join(root, cache);
-    const repos = await readdir(base).catch(() => [] as string[]);
-    for (const repo of repos) {
-      const repodata = path.join(base, repo, 'repodata');
-      for (const name of await readdir(repodata).catch(() => [] as string[])) {
-        if (/updateinfo\.xml(\.(gz|xz|bz2|zst))?$/.test(name)) files.push(path.join(repodata, name));
-      }
+  for (const repodata of await findRepoMetadataDirectories(root)) {
+    for (const name of await readdir(repodata)) {
+      if (/updateinfo\.xml(\.(gz|xz|bz2|zst))?$/.test(name)) files.push(path.join(repodata, name));
     }
   }
   return files.sort();

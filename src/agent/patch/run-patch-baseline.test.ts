@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { predefinedBaseline, snapshotDocumentOf, snapshotDownloadUrlOf } from '../../patching/index.js';
 import { loggingRebooter, rebootRequired, type CommandRunner } from './patch-install.js';
-import { runPatchBaseline } from './run-patch-baseline.js';
+import { refreshFailed, runPatchBaseline } from './run-patch-baseline.js';
 
 const status = (versions: Record<string, string>): string =>
   Object.entries(versions)
@@ -53,7 +53,7 @@ async function fakeRoot(dir: string): Promise<void> {
 function fakeHub() {
   const baseline = predefinedBaseline('us-east-1', 'DEBIAN');
   const calls: { target: string; body: Record<string, unknown> }[] = [];
-  return {
+  const hub = {
     calls,
     identity: {
       hub: 'http://hub',
@@ -82,6 +82,10 @@ function fakeHub() {
       }
       return Promise.resolve({} as T);
     },
+  };
+  return {
+    ...hub,
+    report: (request: Record<string, unknown>) => hub.call('PutInventory', request).then(() => undefined),
   };
 }
 
@@ -118,6 +122,7 @@ describe('runPatchBaseline on a fake root', () => {
     const stateDir = path.join(root, 'state');
     const deps = {
       hub,
+      report: hub.report,
       root,
       now: () => new Date('2026-01-01T00:00:00Z'),
       rebooter,
@@ -132,9 +137,10 @@ describe('runPatchBaseline on a fake root', () => {
     assert.equal(scan.exitCode, 0, scan.output);
     assert.equal(scan.summary?.MissingCount, 2);
     assert.equal(scan.summary?.NotApplicableCount, 1); // curl
-    assert.equal(commands.length, 0); // a Scan runs nothing
+    assert.deepEqual(commands, [['chroot', root, 'apt-get', 'update', '-q']]); // a Scan only refreshes
     assert.equal(await rebootRequired(root), false);
 
+    commands.length = 0;
     const install = await runPatchBaseline({ Operation: 'Install', RebootOption: 'NoReboot' }, deps);
     assert.equal(install.exitCode, 1, install.output); // zlib1g failed
     assert.deepEqual(commands[0]?.slice(0, 3), ['chroot', root, 'apt-get']);
@@ -170,10 +176,110 @@ describe('runPatchBaseline on a fake root', () => {
   });
 
   it('rejects BaselineOverride together with InstallOverrideList (exit 167)', async () => {
+    const hub = fakeHub();
     const result = await runPatchBaseline(
       { Operation: 'Install', InstallOverrideList: 'data:,x', BaselineOverride: 'data:,[]' },
-      { hub: fakeHub(), root, now: () => new Date(), rebooter: loggingRebooter(() => undefined) },
+      { hub, report: hub.report, root, now: () => new Date(), rebooter: loggingRebooter(() => undefined) },
     );
     assert.equal(result.exitCode, 167);
+  });
+
+  it('a failed metadata refresh fails the Scan and reports no compliance', async () => {
+    const hub = fakeHub();
+    const result = await runPatchBaseline(
+      { Operation: 'Scan' },
+      {
+        hub,
+        report: hub.report,
+        root,
+        now: () => new Date(),
+        rebooter: loggingRebooter(() => undefined),
+        run: (command, args) =>
+          Promise.resolve(
+            args.includes('update')
+              ? {
+                  code: 100,
+                  stdout: '',
+                  stderr: 'E: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease',
+                }
+              : { code: 0, stdout: '', stderr: '' },
+          ),
+      },
+    );
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.summary, undefined);
+    assert.match(result.output, /apt-get update exited 100: .*no compliance is reported\n.*Failed to fetch/s);
+    assert.deepEqual(
+      hub.calls.filter((call) => call.target === 'PutInventory'),
+      [],
+    );
+  });
+
+  it('apt-get update exiting 0 with indexes it could not fetch counts as a failed refresh', () => {
+    const stderr =
+      'W: Failed to fetch http://127.0.0.1:9/debian/dists/bookworm/InRelease  Could not connect to 127.0.0.1:9\n' +
+      'W: Some index files failed to download. They have been ignored, or old ones used instead.\n';
+    assert.equal(refreshFailed({ code: 0, stdout: '', stderr }), true);
+    assert.equal(
+      refreshFailed({ code: 0, stdout: 'Hit:1 http://deb.debian.org/debian bookworm InRelease', stderr: '' }),
+      false,
+    );
+    assert.equal(
+      refreshFailed({
+        code: 0,
+        stdout: '',
+        stderr: 'W: http://x/InRelease: Key is stored in legacy trusted.gpg keyring',
+      }),
+      false,
+    );
+    assert.equal(
+      refreshFailed({ code: 1, stdout: '', stderr: 'Error: Failed to download metadata for repo' }),
+      true,
+    );
+  });
+
+  it('absent package lists fail the Scan instead of reading as nothing missing', async () => {
+    const bare = await mkdtemp(path.join(tmpdir(), 'bulwark-patch-bare-'));
+    try {
+      await fakeRoot(bare);
+      await rm(path.join(bare, 'var/lib/apt/lists'), { recursive: true });
+      const hub = fakeHub();
+      const result = await runPatchBaseline(
+        { Operation: 'Scan' },
+        {
+          hub,
+          report: hub.report,
+          root: bare,
+          now: () => new Date(),
+          rebooter: loggingRebooter(() => undefined),
+          refreshMetadata: false,
+        },
+      );
+      assert.equal(result.exitCode, 1, result.output);
+      assert.match(result.output, /no package lists under .*var\/lib\/apt\/lists.*no compliance is reported/);
+      assert.deepEqual(
+        hub.calls.filter((call) => call.target === 'PutInventory'),
+        [],
+      );
+    } finally {
+      await rm(bare, { recursive: true, force: true });
+    }
+  });
+
+  it('a report that cannot be kept fails the run with exit 149', async () => {
+    const hub = fakeHub();
+    const result = await runPatchBaseline(
+      { Operation: 'Scan' },
+      {
+        hub,
+        report: () => Promise.reject(new Error('ENOSPC: no space left on device')),
+        root,
+        now: () => new Date(),
+        rebooter: loggingRebooter(() => undefined),
+        refreshMetadata: false,
+      },
+    );
+    assert.equal(result.exitCode, 149);
+    assert.match(result.output, /ENOSPC/);
   });
 });

@@ -21,6 +21,7 @@ import {
   installedVersions,
   newestAvailableVersion,
   packageFamilyOf,
+  PackageMetadataUnavailable,
   readHostPackages,
   rootPlatformOf,
 } from './host-scan.js';
@@ -29,13 +30,19 @@ import {
   installRpmTargets,
   rebootRequired,
   refreshAptMetadata,
+  refreshRpmMetadata,
   spawnRunner,
   type CommandResult,
   type CommandRunner,
   type InstallTarget,
   type Rebooter,
 } from './patch-install.js';
-import { patchInventoryRequest, patchSummaryOf, type PatchSummary } from './patch-report.js';
+import {
+  patchInventoryRequest,
+  patchSummaryOf,
+  type PatchInventoryRequest,
+  type PatchSummary,
+} from './patch-report.js';
 import type { PatchRow, PatchScan } from './patch-scan.js';
 
 /** The document's parameters (§7.4). */
@@ -60,7 +67,16 @@ export interface RunPatchBaselineDeps {
   rebooter: Rebooter;
   /** Keeps pending-reboot bookkeeping between runs (§6.7); none = per run only. */
   stateDir?: string;
-  /** Refresh package metadata first (`apt-get update`); default: only for Install. */
+  /**
+   * Where the run's report (one PutInventory request) goes: the agent's spool, which keeps it until the hub
+   * acknowledged it. Resolves once the report is durably kept; a rejection fails the run (exit 149).
+   */
+  report: (request: PatchInventoryRequest) => Promise<void>;
+  /**
+   * Refresh package metadata first (`apt-get update`, `dnf makecache --refresh`), as AWS-RunPatchBaseline
+   * does for Scan and Install; default true. A failed refresh fails the run: stale metadata would understate
+   * what is missing.
+   */
   refreshMetadata?: boolean;
   run?: CommandRunner;
   signal?: AbortSignal;
@@ -182,6 +198,16 @@ function overrideTargets(
   return [...targets.values()];
 }
 
+/**
+ * Whether a metadata refresh failed: a non-zero exit, or apt-get update's exit 0 with indexes it could not
+ * fetch (`W: Failed to fetch …`, "Some index files failed to download"), which leaves old or no lists behind.
+ */
+export function refreshFailed(result: CommandResult): boolean {
+  return (
+    result.code !== 0 || /^(W: Failed to fetch|E: )|Some index files failed to download/m.test(result.stderr)
+  );
+}
+
 /** Runs AWS-RunPatchBaseline's Linux step on `deps.root` and reports to the hub. */
 export async function runPatchBaseline(
   params: RunPatchBaselineParams,
@@ -237,16 +263,25 @@ export async function runPatchBaseline(
       `baseline ${snapshot.baselineId} (${snapshot.rules.operatingSystem}), patch group '${snapshot.patchGroup}', product ${product}`,
     );
 
-    if (deps.refreshMetadata ?? params.Operation === 'Install') {
-      if (family === 'apt') {
-        const refreshed = await refreshAptMetadata(deps.root, run, deps.signal);
-        if (refreshed.code !== 0)
-          say(`apt-get update exited ${refreshed.code}: ${refreshed.stderr.trim().slice(-500)}`);
-      }
+    if (deps.refreshMetadata ?? true) {
+      const refreshed =
+        family === 'apt'
+          ? await refreshAptMetadata(deps.root, run, deps.signal)
+          : await refreshRpmMetadata(deps.root, run, deps.signal);
+      if (refreshFailed(refreshed))
+        throw new RunFailure(
+          patchExitCodes.failure,
+          `${family === 'apt' ? 'apt-get update' : 'dnf makecache'} exited ${refreshed.code}: the package ` +
+            `metadata could not be refreshed, so no compliance is reported\n${refreshed.stderr.trim().slice(-1000)}`,
+        );
     }
 
     const scanStarted = performance.now();
-    const data = await readHostPackages(deps.root, family);
+    const data = await readHostPackages(deps.root, family).catch((error: unknown) => {
+      if (error instanceof PackageMetadataUnavailable)
+        throw new RunFailure(patchExitCodes.failure, `${error.message}: no compliance is reported`);
+      throw error;
+    });
     let scan: PatchScan = await evaluateHostPackages(deps.root, data, snapshot.rules, product, start);
     deps.onScanTimed?.(performance.now() - scanStarted);
 
@@ -353,9 +388,9 @@ export async function runPatchBaseline(
         `missing ${summary.MissingCount}, failed ${summary.FailedCount}, not applicable ${summary.NotApplicableCount}`,
     );
     try {
-      await deps.hub.call('PutInventory', patchInventoryRequest(deps.hub.identity.instanceId, summary, scan));
+      await deps.report(patchInventoryRequest(deps.hub.identity.instanceId, summary, scan));
     } catch (error) {
-      say(`PutInventory failed: ${messageOf(error)}`);
+      say(`the report could not be kept for the hub: ${messageOf(error)}`);
       return {
         exitCode: patchExitCodes.putInventoryError,
         output: lines.join('\n'),
