@@ -134,6 +134,7 @@ import {
 import { uniqueFindingId } from './factories.js';
 import { enabledAccount, getAllFindings, type TestAccount } from './support/accounts.js';
 import { expectAwsError } from './support/assert-aws-error.js';
+import { rawFetch } from './support/aws-request.js';
 import { startServer, type RunningServer } from './support/server-harness.js';
 import { eventually, registerNode, ssmClient, type ManagedNode } from './support/ssm.js';
 
@@ -153,6 +154,8 @@ interface Caller {
   hub: SecurityHubClient;
   ssm: SSMClient;
   trail: CloudTrailClient;
+  /** An awsJson1_1 SSM call signed with the account's key (`admin`) or its own managed node's key (`node`). */
+  raw(as: 'admin' | 'node', target: string, body: unknown): Promise<{ status: number; type: string }>;
 }
 
 /** The parts of A's state a row may touch; each is read through A's own clients before and after the row. */
@@ -245,12 +248,34 @@ describe('tenant isolation: another account and a non-Enabled member never reach
       ['another account', b],
       ['a member that is not Enabled', m],
     ] as const) {
+      const ssm = ssmClient(server, account.key);
+      const node = await registerNode(server, ssm, `${account.accountId}-node`);
       callers.push({
         label,
         accountId: account.accountId,
         hub: account.client,
-        ssm: ssmClient(server, account.key),
+        ssm,
         trail: trailClient(account.key),
+        async raw(as, target, body) {
+          const response = await rawFetch(
+            server.endpoint,
+            {
+              method: 'POST',
+              path: '/',
+              service: 'ssm',
+              headers: {
+                'x-amz-target': `AmazonSSM.${target}`,
+                'content-type': 'application/x-amz-json-1.1',
+              },
+              body,
+            },
+            as === 'admin' ? account.key : node.key,
+            region,
+          );
+          const text = await response.text();
+          const parsed = (text === '' ? {} : JSON.parse(text)) as { __type?: string };
+          return { status: response.status, type: String(parsed.__type ?? '') };
+        },
       });
     }
 
@@ -655,7 +680,7 @@ describe('tenant isolation: another account and a non-Enabled member never reach
       case 'commands':
         return (await ssm.send(new ListCommandsCommand({}))).Commands?.map((x) => [
           x.CommandId,
-          x.Status === 'Cancelled' || x.Status === 'Cancelling' ? x.Status : 'not cancelled',
+          x.Status,
           x.DocumentName,
           x.InstanceIds,
         ]);
@@ -1963,6 +1988,79 @@ describe('tenant isolation: another account and a non-Enabled member never reach
         assert.match(read.name, /AccessDeniedException|ServiceSettingNotFound|ValidationException/);
       },
     },
+    // ---- SSM: the operations a managed node's agent calls, with the account's key and with its own node's key
+    ...(
+      [
+        [
+          'UpdateInstanceInformation',
+          () => ({ InstanceId: owned.node.instanceId, AgentVersion: '9.9.9', ComputerName: 'taken' }),
+          ['instances'],
+        ],
+        [
+          'BulwarkGetPendingCommands',
+          () => ({ InstanceId: owned.node.instanceId, MaxCommands: 5 }),
+          ['commands'],
+        ],
+        [
+          'BulwarkReportCommandResult',
+          () => ({
+            InstanceId: owned.node.instanceId,
+            CommandId: owned.commandId,
+            ReportId: 'taken',
+            Status: 'Success',
+            ResponseCode: 0,
+            StandardOutputContent: 'taken',
+          }),
+          ['commands'],
+        ],
+        [
+          'GetDeployablePatchSnapshotForInstance',
+          () => ({ InstanceId: owned.node.instanceId, SnapshotId: '11111111-2222-3333-4444-555555555555' }),
+          [],
+        ],
+        [
+          'PutInventory',
+          () => ({
+            InstanceId: owned.node.instanceId,
+            Items: [
+              {
+                TypeName: 'Custom:Secret',
+                SchemaVersion: '1.0',
+                CaptureTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+                Content: [{ Name: 'taken' }],
+              },
+            ],
+          }),
+          ['inventory'],
+        ],
+        [
+          'PutComplianceItems',
+          () => ({
+            ResourceId: owned.node.instanceId,
+            ResourceType: 'ManagedInstance',
+            ComplianceType: 'Custom:Secret',
+            ExecutionSummary: { ExecutionTime: Date.now() / 1000 },
+            Items: [{ Id: 'taken', Severity: 'LOW', Status: 'COMPLIANT' }],
+          }),
+          ['compliance'],
+        ],
+      ] as [string, () => unknown, Section[]][]
+    ).map(([target, body, touches]): IsolationRow => ({
+      service: 'ssm',
+      op: `${target} (A’s instance; as the caller’s account and as its own node)`,
+      touches,
+      attempt: async (c) => {
+        for (const as of ['admin', 'node'] as const) {
+          const out = await c.raw(as, target, body());
+          assert.equal(out.status, 400, `${as}: ${out.type}`);
+          assert.match(
+            out.type,
+            /^(InvalidInstanceId|InvalidResourceId|AccessDeniedException|InvalidCommandId)$/,
+            as,
+          );
+        }
+      },
+    })),
     // ---- CloudTrail
     {
       service: 'cloudtrail',
