@@ -86,6 +86,9 @@ import {
   DescribeMaintenanceWindowExecutionTaskInvocationsCommand,
   DescribeMaintenanceWindowExecutionTasksCommand,
   DescribeMaintenanceWindowScheduleCommand,
+  DescribeMaintenanceWindowsCommand,
+  DescribePatchBaselinesCommand,
+  ListDocumentsCommand,
   DescribeMaintenanceWindowTargetsCommand,
   DescribeMaintenanceWindowTasksCommand,
   DescribePatchGroupsCommand,
@@ -2061,6 +2064,67 @@ describe('tenant isolation: another account and a non-Enabled member never reach
         }
       },
     })),
+    // ---- Lists: nothing of A's shows up in any of the caller's lists
+    {
+      service: 'securityhub',
+      op: 'GetInsights, ListAutomationRules, ListFindingAggregators, ListMembers, ListInvitations, GetFindings (unfiltered)',
+      touches: [],
+      attempt: async (c) => {
+        const seen = JSON.stringify([
+          await c.hub.send(new GetInsightsCommand({})),
+          await c.hub.send(new ListAutomationRulesCommand({})),
+          await c.hub.send(new ListFindingAggregatorsCommand({})),
+          await c.hub.send(new ListMembersCommand({ OnlyAssociated: false })),
+          await c.hub.send(new ListEnabledProductsForImportCommand({})),
+          await getAllFindings(c.hub),
+        ]);
+        for (const id of [
+          owned.insightArn,
+          owned.ruleArn,
+          owned.aggregatorArn,
+          owned.productSubscriptionArn,
+          owned.prowlerFinding.Id ?? '',
+          owned.defaultFinding.Id ?? '',
+          m.accountId === c.accountId ? owned.hubArn : m.accountId,
+        ]) {
+          assert.ok(!seen.includes(id), `${id} is not listed`);
+        }
+      },
+    },
+    {
+      service: 'ssm',
+      op: 'DescribeInstanceInformation, DescribeActivations, ListDocuments, ListAssociations, ListCommands, DescribePatchBaselines, DescribePatchGroups, DescribeMaintenanceWindows, ListComplianceSummaries, GetInventory (unfiltered)',
+      touches: [],
+      attempt: async (c) => {
+        const seen = JSON.stringify([
+          await c.ssm.send(new DescribeInstanceInformationCommand({})),
+          await c.ssm.send(new DescribeActivationsCommand({})),
+          await c.ssm.send(new ListDocumentsCommand({ Filters: [{ Key: 'Owner', Values: ['Self'] }] })),
+          await c.ssm.send(new ListAssociationsCommand({})),
+          await c.ssm.send(new ListCommandsCommand({})),
+          await c.ssm.send(new ListCommandInvocationsCommand({})),
+          await c.ssm.send(
+            new DescribePatchBaselinesCommand({ Filters: [{ Key: 'OWNER', Values: ['Self'] }] }),
+          ),
+          await c.ssm.send(new DescribePatchGroupsCommand({})),
+          await c.ssm.send(new DescribeMaintenanceWindowsCommand({})),
+          await c.ssm.send(new GetInventoryCommand({})),
+        ]);
+        for (const id of [
+          owned.node.instanceId,
+          owned.activationId,
+          owned.documentName,
+          owned.sharedDocumentName,
+          owned.associationId,
+          owned.commandId,
+          owned.baselineId,
+          owned.patchGroup,
+          owned.windowId,
+        ]) {
+          assert.ok(!seen.includes(id), `${id} is not listed`);
+        }
+      },
+    },
     // ---- CloudTrail
     {
       service: 'cloudtrail',
