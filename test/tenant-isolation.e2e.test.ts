@@ -15,6 +15,7 @@ import {
   BatchDisableStandardsCommand,
   BatchEnableStandardsCommand,
   BatchGetAutomationRulesCommand,
+  BatchGetSecurityControlsCommand,
   BatchGetStandardsControlAssociationsCommand,
   BatchImportFindingsCommand,
   BatchUpdateAutomationRulesCommand,
@@ -51,6 +52,7 @@ import {
   UntagResourceCommand,
   UpdateFindingAggregatorCommand,
   UpdateInsightCommand,
+  UpdateSecurityControlCommand,
   UpdateStandardsControlCommand,
   type AwsSecurityFinding,
   type SecurityHubClient,
@@ -82,6 +84,7 @@ import {
   DescribeInstanceInformationCommand,
   DescribeInstancePatchesCommand,
   DescribeInstancePatchStatesCommand,
+  DescribeInstancePatchStatesForPatchGroupCommand,
   DescribeMaintenanceWindowExecutionsCommand,
   DescribeMaintenanceWindowExecutionTaskInvocationsCommand,
   DescribeMaintenanceWindowExecutionTasksCommand,
@@ -122,6 +125,7 @@ import {
   RegisterTargetWithMaintenanceWindowCommand,
   RegisterTaskWithMaintenanceWindowCommand,
   RemoveTagsFromResourceCommand,
+  ResetServiceSettingCommand,
   SendCommandCommand,
   UpdateAssociationCommand,
   UpdateAssociationStatusCommand,
@@ -619,6 +623,9 @@ describe('tenant isolation: another account and a non-Enabled member never reach
               }),
             )
           ).Controls?.map((x) => [x.StandardsControlArn, x.ControlStatus, x.DisabledReason]),
+          (
+            await a.client.send(new BatchGetSecurityControlsCommand({ SecurityControlIds: ['Fleet.2'] }))
+          ).SecurityControls?.map((x) => [x.SecurityControlArn, x.Parameters, x.UpdateStatus]),
         ];
       case 'instances':
         return [
@@ -1127,6 +1134,25 @@ describe('tenant isolation: another account and a non-Enabled member never reach
             }),
           )
           .catch(() => undefined);
+      },
+    },
+    {
+      service: 'securityhub',
+      op: 'BatchGetSecurityControls / UpdateSecurityControl (A’s security-control ARN, and the plain id)',
+      touches: ['standards'],
+      attempt: async (c) => {
+        const arn = `arn:aws:securityhub:${region}:${a.accountId}:security-control/Fleet.2`;
+        const got = await c.hub.send(new BatchGetSecurityControlsCommand({ SecurityControlIds: [arn] }));
+        assert.deepEqual(got.SecurityControls ?? [], []);
+        assert.equal(got.UnprocessedIds?.[0]?.SecurityControlId, arn);
+        const parameters = { maxPendingRebootDays: { ValueType: 'CUSTOM' as const, Value: { Integer: 3 } } };
+        await notFound(
+          c.hub.send(new UpdateSecurityControlCommand({ SecurityControlId: arn, Parameters: parameters })),
+        );
+        // The plain id names the caller's own control: A's parameters stay as they were.
+        await c.hub.send(
+          new UpdateSecurityControlCommand({ SecurityControlId: 'Fleet.2', Parameters: parameters }),
+        );
       },
     },
     // ---- SSM: managed instances and activations
@@ -1681,6 +1707,17 @@ describe('tenant isolation: another account and a non-Enabled member never reach
           'InvalidInstanceId',
         ),
     },
+    {
+      service: 'ssm',
+      op: 'DescribeInstancePatchStatesForPatchGroup (A’s group)',
+      touches: [],
+      attempt: async (c) => {
+        const out = await c.ssm.send(
+          new DescribeInstancePatchStatesForPatchGroupCommand({ PatchGroup: owned.patchGroup }),
+        );
+        assert.deepEqual(out.InstancePatchStates ?? [], []);
+      },
+    },
     // ---- SSM: maintenance windows
     ...(
       [
@@ -1975,7 +2012,7 @@ describe('tenant isolation: another account and a non-Enabled member never reach
     // ---- SSM: service settings named by A's ARN
     {
       service: 'ssm',
-      op: 'UpdateServiceSetting / GetServiceSetting (A’s setting ARN)',
+      op: 'UpdateServiceSetting / ResetServiceSetting / GetServiceSetting (A’s setting ARN)',
       touches: ['settings'],
       attempt: async (c) => {
         const arn = `arn:aws:ssm:${region}:${a.accountId}:servicesetting/ssm/documents/console/public-sharing-permission`;
@@ -1984,6 +2021,10 @@ describe('tenant isolation: another account and a non-Enabled member never reach
           .catch((e: unknown) => e);
         assert.ok(updated instanceof Error, 'A’s setting must not change');
         assert.match(updated.name, /AccessDeniedException|ServiceSettingNotFound|ValidationException/);
+        await refused(
+          c.ssm.send(new ResetServiceSettingCommand({ SettingId: arn })),
+          /^(AccessDeniedException|ServiceSettingNotFound|ValidationException)$/,
+        );
         const read = await c.ssm
           .send(new GetServiceSettingCommand({ SettingId: arn }))
           .catch((e: unknown) => e);
