@@ -7,10 +7,13 @@
  * The table below is the checklist: every new capability that takes an identifier adds its rows.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
   AcceptAdministratorInvitationCommand,
+  AcceptInvitationCommand,
   BatchDeleteAutomationRulesCommand,
   BatchDisableStandardsCommand,
   BatchEnableStandardsCommand,
@@ -142,7 +145,7 @@ import { uniqueFindingId } from './factories.js';
 import { enabledAccount, getAllFindings, type TestAccount } from './support/accounts.js';
 import { expectAwsError } from './support/assert-aws-error.js';
 import { rawFetch } from './support/aws-request.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { repoRoot, startServer, type RunningServer } from './support/server-harness.js';
 import { eventually, registerNode, ssmClient, type ManagedNode } from './support/ssm.js';
 
 const region = 'us-east-1';
@@ -962,7 +965,7 @@ describe('tenant isolation: another account and a non-Enabled member never reach
     },
     {
       service: 'securityhub',
-      op: 'AcceptAdministratorInvitation (A’s invitation to M)',
+      op: 'AcceptAdministratorInvitation / AcceptInvitation (A’s invitation to M)',
       touches: ['members'],
       attempt: async (c) => {
         if (c.accountId === m.accountId) return; // M accepting its own invitation is the rule, not a leak.
@@ -975,7 +978,21 @@ describe('tenant isolation: another account and a non-Enabled member never reach
             }),
           ),
         );
+        await notFound(
+          c.hub.send(
+            new AcceptInvitationCommand({
+              MasterId: a.accountId,
+              InvitationId: invitation?.InvitationId ?? '',
+            }),
+          ),
+        );
       },
+    },
+    {
+      service: 'securityhub',
+      op: 'DescribeHub (A’s HubArn)',
+      touches: [],
+      attempt: (c) => notFound(c.hub.send(new DescribeHubCommand({ HubArn: owned.hubArn }))),
     },
     {
       service: 'securityhub',
@@ -2108,7 +2125,7 @@ describe('tenant isolation: another account and a non-Enabled member never reach
     // ---- Lists: nothing of A's shows up in any of the caller's lists
     {
       service: 'securityhub',
-      op: 'GetInsights, ListAutomationRules, ListFindingAggregators, ListMembers, ListInvitations, GetFindings (unfiltered)',
+      op: 'GetInsights, ListAutomationRules, ListFindingAggregators, ListMembers, ListInvitations, ListEnabledProductsForImport, GetFindings (unfiltered)',
       touches: [],
       attempt: async (c) => {
         const seen = JSON.stringify([
@@ -2116,6 +2133,7 @@ describe('tenant isolation: another account and a non-Enabled member never reach
           await c.hub.send(new ListAutomationRulesCommand({})),
           await c.hub.send(new ListFindingAggregatorsCommand({})),
           await c.hub.send(new ListMembersCommand({ OnlyAssociated: false })),
+          await c.hub.send(new ListInvitationsCommand({})),
           await c.hub.send(new ListEnabledProductsForImportCommand({})),
           await getAllFindings(c.hub),
         ]);
@@ -2209,6 +2227,54 @@ describe('tenant isolation: another account and a non-Enabled member never reach
       }
     });
   }
+
+  it('covers every served operation: each is a row above or named here as taking no identifier of another account', () => {
+    // Operations that create the caller's own resources, read global catalogues, or act only on the caller's own
+    // account; everything else names something that could be another account's and needs a row.
+    const withoutForeignIdentifier = new Set([
+      'EnableSecurityHub',
+      'DisableSecurityHub',
+      'UpdateSecurityHubConfiguration',
+      'CreateInsight',
+      'CreateAutomationRule',
+      'CreateMembers',
+      'GetInvitationsCount',
+      'DescribeProducts',
+      'EnableImportFindingsForProduct',
+      'CreateFindingAggregator',
+      'BatchEnableStandards',
+      'DescribeStandards',
+      'GetSecurityControlDefinition',
+      'ListSecurityControlDefinitions',
+      'ListStandardsControlAssociations',
+      'GetSecurityScore',
+      'BatchImportFindings', // the takeover test below
+      'GetCallerIdentity',
+      'CreateActivation',
+      'RegisterManagedInstance', // whoever holds an activation code registers into the activation's account
+      'CreateDocument',
+      'CreatePatchBaseline',
+      'DescribeAvailablePatches',
+      'DescribePatchProperties',
+      'GetDefaultPatchBaseline',
+      'CreateMaintenanceWindow',
+      'GetInventorySchema',
+    ]);
+    const covered = new Set(rows.flatMap((row) => row.op.match(/[A-Z][A-Za-z0-9]+/g) ?? []));
+    const sources = readdirSync(join(repoRoot, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) =>
+      /(^|\/)([a-z-]*routes|lookup-events)\.ts$/.test(file),
+    );
+    const served = new Set(
+      sources.flatMap((file) =>
+        [...readFileSync(join(repoRoot, 'src', file), 'utf8').matchAll(/\bname: '([A-Z][A-Za-z0-9]+)'/g)].map(
+          (match) => match[1] ?? '',
+        ),
+      ),
+    );
+    assert.ok(served.size > 100, `found the route tables (${served.size} operations)`);
+    const missing = [...served].filter((op) => !covered.has(op) && !withoutForeignIdentifier.has(op)).sort();
+    assert.deepEqual(missing, [], 'operations without an isolation row');
+  });
 
   it('keeps a finding per owning account: another account importing A’s Id and ProductArn gets its own finding', async () => {
     await b.client.send(new EnableImportFindingsForProductCommand({ ProductArn: prowlerArn }));
