@@ -127,11 +127,11 @@ export function serviceFindingsSink(findings: FindingsService, store: FindingsSt
       if (findingIds.length === 0) return new Set();
       const stored = await store.findByIdentities(
         db,
-        [scope.region],
+        { accountIds: [scope.accountId], regions: [scope.region] },
         findingIds.map((id) => ({ productArn, id })),
       );
       const ids = new Set<string>();
-      for (const finding of stored.values()) {
+      for (const finding of stored) {
         if (finding.document.Workflow?.Status === 'SUPPRESSED') ids.add(finding.document.Id);
       }
       return ids;

@@ -32,6 +32,7 @@ export function fleetPatchInstances(fleet: FleetStore, tags: SsmTagStore): Patch
 export function inventoryPatchState(
   inventory: InventoryStore,
   compliance: ComplianceStore,
+  fleet: FleetStore,
 ): PatchStateSource {
   return {
     async patchSummaries(db, scope, instanceIds) {
@@ -44,6 +45,8 @@ export function inventoryPatchState(
       return reports;
     },
     async patchRows(db, scope, instanceId) {
+      const instance = await fleet.findInstance(db, scope.accountId, scope.region, instanceId);
+      if (instance === undefined || instance.deregisteredAt !== undefined) return undefined;
       const items = await compliance.listItems(db, {
         accountId: scope.accountId,
         region: scope.region,

@@ -190,7 +190,14 @@ export function lookupEventsOperation(store: AuditStore): Operation {
   };
 }
 
-/** The audit capability's awsJson1_1 routes. */
+/**
+ * The audit capability's awsJson1_1 routes. CloudTrail answers both target forms: the aws CLI sends the full
+ * `com.amazonaws…` prefix, the JavaScript SDK the short `CloudTrail_20131101` one.
+ */
 export function auditRoutes(store: AuditStore): AwsJsonRoute[] {
-  return [{ target: `${cloudTrailTargetPrefix}.LookupEvents`, operation: lookupEventsOperation(store) }];
+  const operation = lookupEventsOperation(store);
+  return [
+    { target: `${cloudTrailTargetPrefix}.LookupEvents`, operation },
+    { target: 'CloudTrail_20131101.LookupEvents', operation },
+  ];
 }

@@ -31,7 +31,7 @@ export function complianceRoutes(compliance: ComplianceService): AwsJsonRoute[] 
         ItemCount: input.Items.length,
       }),
       handle: async (ctx, input) => {
-        await compliance.putComplianceItems(ctx, fromWirePutComplianceItems(input));
+        await compliance.putCallerComplianceItems(ctx, fromWirePutComplianceItems(input));
         return {};
       },
     }),

@@ -88,6 +88,26 @@ export class ComplianceService {
   ) {}
 
   /**
+   * PutComplianceItems as called: items about a ManagedInstance are accepted only for a registered instance of the
+   * caller's account (another account's instance does not exist for the caller, as in PutInventory).
+   */
+  async putCallerComplianceItems(ctx: Ctx, request: PutComplianceRequest): Promise<PutComplianceOutcome> {
+    this.checkPut(ctx, request);
+    if (request.resourceType === managedInstanceResourceType) {
+      const found = await this.instances.instanceInformation(ctx.tx, ctx.accountId, ctx.region, [
+        request.resourceId,
+      ]);
+      if (!found.has(request.resourceId)) {
+        throw ssmError(
+          'InvalidResourceId',
+          `Resource ${request.resourceId} is not a registered managed instance.`,
+        );
+      }
+    }
+    return this.putComplianceItems(ctx, request);
+  }
+
+  /**
    * Writes compliance items (PutComplianceItems semantics, spec §4.2) and raises ComplianceChanged.
    * Shared by the wire operation, AWS:ComplianceItem inventory and State Manager.
    */

@@ -231,6 +231,11 @@ export class AssociationsService {
         throw ssmError('InvalidTarget', "InstanceId and Targets can't be used together.");
       if (!instanceIdPattern.test(instanceId) || instanceId === '*')
         throw ssmError('InvalidInstanceId', `Invalid instance id ${instanceId}.`);
+      // The legacy form names one instance: it must be the caller's (another account's does not exist for it).
+      if (base === undefined && this.instances !== undefined) {
+        if ((await this.instances.tagsOf(ctx, instanceId)) === undefined)
+          throw ssmError('InvalidInstanceId', `Instance ${instanceId} is not a registered managed instance.`);
+      }
       const notWithInstanceId = (
         ['associationName', 'maxErrors', 'maxConcurrency', 'outputLocation', 'scheduleExpression'] as const
       ).filter((k) => input[k] !== undefined);

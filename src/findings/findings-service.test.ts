@@ -278,4 +278,53 @@ describe('FindingsService over SQLite', () => {
     const found = await readAll({ Id: [{ Value: 'finding-0900', Comparison: 'EQUALS' }] }, []);
     assert.equal(found.length, 0);
   });
+  it('keeps one finding per account for a shared ProductArn and Id: imports, updates and history stay apart', async () => {
+    const shared = 'arn:aws:securityhub:us-east-1::product/prowler/prowler';
+    const mine = { ...sampleFinding(960), ProductArn: shared, Title: 'mine' };
+    const theirs = {
+      ...sampleFinding(960, other),
+      ProductArn: shared,
+      Title: 'theirs',
+      UpdatedAt: '2026-05-31T00:00:00Z',
+    };
+    await inCtx(db, (ctx) => service.importFindings(ctx, [mine]), { now });
+    await inCtx(
+      db,
+      (ctx) =>
+        service.updateFindings(ctx, [{ Id: mine.Id, ProductArn: shared }], {
+          Note: { Text: 'private', UpdatedBy: 'me' },
+        }),
+      { now },
+    );
+    const result = await inCtx(db, (ctx) => service.importFindings(ctx, [theirs]), { now, accountId: other });
+    assert.equal(result.SuccessCount, 1);
+
+    const [kept] = await readAll({ Id: [{ Value: mine.Id, Comparison: 'EQUALS' }] }, []);
+    assert.deepEqual([kept?.AwsAccountId, kept?.Title, kept?.Note?.Text], [account, 'mine', 'private']);
+    const history = await inCtx(
+      db,
+      (ctx) =>
+        service.findingHistory(ctx, {
+          identifier: { Id: mine.Id, ProductArn: shared },
+          startTime: undefined,
+          endTime: undefined,
+          nextToken: undefined,
+          maxResults: undefined,
+        }),
+      { accountId: other },
+    );
+    assert.equal(history.records.length, 1, 'their own creation only');
+    assert.ok(!JSON.stringify(history.records).includes('private'));
+    const updated = await inCtx(
+      db,
+      (ctx) =>
+        service.updateFindings(ctx, [{ Id: mine.Id, ProductArn: shared }], {
+          Workflow: { Status: 'SUPPRESSED' },
+        }),
+      { now, accountId: other },
+    );
+    assert.equal(updated.ProcessedFindings.length, 1);
+    const [still] = await readAll({ Id: [{ Value: mine.Id, Comparison: 'EQUALS' }] }, []);
+    assert.equal(still?.Workflow?.Status, kept?.Workflow?.Status, 'their update reached only their finding');
+  });
 });

@@ -149,6 +149,10 @@ export class FindingsService {
     return this.scope.visibleRegions(ctx.tx, ctx.accountId, ctx.region);
   }
 
+  private async visibleScope(ctx: Ctx): Promise<{ accountIds: string[]; regions: string[] }> {
+    return { accountIds: await this.visibleAccounts(ctx), regions: await this.visibleRegions(ctx) };
+  }
+
   /** BatchImportFindings: validates each finding, stores the valid ones, reports the rest. */
   async importFindings(ctx: Ctx, rawFindings: readonly unknown[]): Promise<ImportResult> {
     const failed: FailedFinding[] = [];
@@ -231,10 +235,15 @@ export class FindingsService {
     options: { resolvePassed: boolean } = { resolvePassed: false },
   ): Promise<void> {
     if (findings.length === 0) return;
-    const existing = await this.store.findByIdentities(
-      ctx.tx,
-      [ctx.region],
-      findings.map((f) => ({ productArn: f.ProductArn, id: f.Id })),
+    // Imports write only the caller's own findings (AwsAccountId is the caller): another account's finding with
+    // the same ProductArn and Id is a different finding, never replaced.
+    const existing = byIdentity(
+      await this.store.findByIdentities(
+        ctx.tx,
+        { accountIds: [ctx.accountId], regions: [ctx.region] },
+        findings.map((f) => ({ productArn: f.ProductArn, id: f.Id })),
+      ),
+      ctx.accountId,
     );
     const rules = await this.policy.rulesFor(ctx);
     const pending = new Map<string, FindingWrite>();
@@ -410,12 +419,14 @@ export class FindingsService {
   }> {
     const keys = identifiers.map((i) => identityKey(i.ProductArn, i.Id));
     const duplicated = new Set(keys.filter((key, index) => keys.indexOf(key) !== index));
-    const existing = await this.store.findByIdentities(
-      ctx.tx,
-      await this.visibleRegions(ctx),
-      identifiers.map((i) => ({ productArn: i.ProductArn, id: i.Id })),
+    const existing = byIdentity(
+      await this.store.findByIdentities(
+        ctx.tx,
+        await this.visibleScope(ctx),
+        identifiers.map((i) => ({ productArn: i.ProductArn, id: i.Id })),
+      ),
+      ctx.accountId,
     );
-    const visible = new Set(await this.visibleAccounts(ctx));
     const processed: FindingIdentifier[] = [];
     const unprocessed: { FindingIdentifier: FindingIdentifier; ErrorCode: string; ErrorMessage: string }[] =
       [];
@@ -432,9 +443,7 @@ export class FindingsService {
       if (duplicated.has(key))
         return reject('DuplicatedFindingIdentifier', 'Finding Identifier is duplicated');
       const current = existing.get(key);
-      if (current === undefined || !visible.has(current.document.AwsAccountId)) {
-        return reject('FindingNotFound', 'Finding Not Found');
-      }
+      if (current === undefined) return reject('FindingNotFound', 'Finding Not Found');
       const next = applyFieldsUpdate(current, update, ctx.now);
       if (Buffer.byteLength(JSON.stringify(next.document)) > maxFindingBytes) {
         return reject('FindingSizeExceeded', 'Finding size exceeded 240 KB');
@@ -471,13 +480,14 @@ export class FindingsService {
       maxResults: number | undefined;
     },
   ): Promise<{ records: HistoryRecord[]; nextToken: string | undefined }> {
-    const found = await this.store.findByIdentities(ctx.tx, await this.visibleRegions(ctx), [
-      { productArn: input.identifier.ProductArn, id: input.identifier.Id },
-    ]);
+    const found = byIdentity(
+      await this.store.findByIdentities(ctx.tx, await this.visibleScope(ctx), [
+        { productArn: input.identifier.ProductArn, id: input.identifier.Id },
+      ]),
+      ctx.accountId,
+    );
     const finding = found.get(identityKey(input.identifier.ProductArn, input.identifier.Id));
-    if (finding === undefined || !(await this.visibleAccounts(ctx)).includes(finding.document.AwsAccountId)) {
-      return { records: [], nextToken: undefined };
-    }
+    if (finding === undefined) return { records: [], nextToken: undefined };
     const afterSeq = parseHistoryToken(input.nextToken);
     const limit = input.maxResults ?? defaultPageSize;
     const entries = await this.store.history(
@@ -542,6 +552,23 @@ function findingEvents(writes: readonly FindingWrite[]): BulwarkEvent[] {
     groups.set(key, group);
   }
   return [...groups.values()];
+}
+
+/**
+ * The finding each (ProductArn, Id) names for a caller, keyed by identityKey. A FindingIdentifier carries no
+ * account, so when several accounts in the caller's scope hold that ProductArn and Id (an administrator and its
+ * members), the caller's own finding comes first, then the member with the lowest account id.
+ */
+function byIdentity(found: readonly StoredFinding[], ownAccountId: string): Map<string, StoredFinding> {
+  const rank = (finding: StoredFinding): string =>
+    finding.document.AwsAccountId === ownAccountId ? '' : finding.document.AwsAccountId;
+  const chosen = new Map<string, StoredFinding>();
+  for (const finding of found) {
+    const key = identityKey(finding.document.ProductArn, finding.document.Id);
+    const current = chosen.get(key);
+    if (current === undefined || rank(finding) < rank(current)) chosen.set(key, finding);
+  }
+  return chosen;
 }
 
 function isNewer(incoming: string, stored: string): boolean {

@@ -130,14 +130,17 @@ export class FindingsStore {
   /** `writer` is the engine's findings writer (openDatabase supplies it); the portable one works on any engine. */
   constructor(private readonly writer: FindingsWriter = new KyselyFindingsWriter()) {}
 
-  /** The stored findings among `identities` in `regions`, keyed by ProductArn + NUL + Id. */
+  /**
+   * The stored findings among `identities` owned by `scope.accountIds` in `scope.regions`. A finding's identity is
+   * (AwsAccountId, Region, ProductArn, Id): two accounts may each hold a finding with the same ProductArn and Id,
+   * so one identity may match one finding per account in scope.
+   */
   async findByIdentities(
     db: DbExecutor,
-    regions: readonly string[],
+    scope: { accountIds: readonly string[]; regions: readonly string[] },
     identities: readonly { productArn: string; id: string }[],
-  ): Promise<Map<string, StoredFinding>> {
-    const found = new Map<string, StoredFinding>();
-    if (identities.length === 0) return found;
+  ): Promise<StoredFinding[]> {
+    if (identities.length === 0 || scope.accountIds.length === 0 || scope.regions.length === 0) return [];
     // One indexed IN lookup per product (a batch usually has one): an OR of (product, id) pairs defeats the
     // identity index in SQLite and scans the Region.
     const idsByProduct = new Map<string, string[]>();
@@ -146,44 +149,28 @@ export class FindingsStore {
       if (ids === undefined) idsByProduct.set(identity.productArn, [identity.id]);
       else ids.push(identity.id);
     }
-    const rows: {
-      pk: number;
-      customer_updated: number;
-      version: number;
-      document: string;
-      product_arn: string;
-      finding_id: string;
-    }[] = [];
+    const rows: { pk: number; customer_updated: number; version: number; document: string }[] = [];
     for (const [productArn, ids] of idsByProduct) {
       for (let start = 0; start < ids.length; start += 500) {
         rows.push(
           ...(await db
             .selectFrom('findings as f')
             .innerJoin('finding_documents as d', 'd.finding_pk', 'f.pk')
-            .select([
-              'f.pk',
-              'f.customer_updated',
-              'f.version',
-              'd.document',
-              'f.product_arn',
-              'f.finding_id',
-            ])
-            .where('f.region', 'in', regions)
+            .select(['f.pk', 'f.customer_updated', 'f.version', 'd.document'])
+            .where('f.aws_account_id', 'in', scope.accountIds)
+            .where('f.region', 'in', scope.regions)
             .where('f.product_arn', '=', productArn)
             .where('f.finding_id', 'in', ids.slice(start, start + 500))
             .execute()),
         );
       }
     }
-    for (const row of rows) {
-      found.set(identityKey(row.product_arn, row.finding_id), {
-        pk: Number(row.pk),
-        customerUpdated: row.customer_updated,
-        version: Number(row.version),
-        document: JSON.parse(row.document) as FindingDocument,
-      });
-    }
-    return found;
+    return rows.map((row) => ({
+      pk: Number(row.pk),
+      customerUpdated: row.customer_updated,
+      version: Number(row.version),
+      document: JSON.parse(row.document) as FindingDocument,
+    }));
   }
 
   /** Writes new findings and new versions, with their child rows and history, in the caller's transaction. */

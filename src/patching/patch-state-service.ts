@@ -1,5 +1,6 @@
 /** Patch state read APIs over what agents report (§6): summaries per node, rows per patch, group counts. */
 import type { Ctx } from '../app/ctx.js';
+import { ssmError } from '../fleet/index.js';
 import {
   instancePatchStateOf,
   matchesPatchRowFilters,
@@ -60,6 +61,9 @@ export class PatchStateService {
     filters: readonly { key: PatchRowFilterKey; values: readonly string[] }[],
   ): Promise<PatchComplianceData[]> {
     const rows = await this.source.patchRows(ctx.tx, ctx, instanceId);
+    // Another account's node, like an unknown one, does not exist for the caller.
+    if (rows === undefined)
+      throw ssmError('InvalidInstanceId', `Instance ${instanceId} is not a registered managed instance.`);
     return rows.map(patchComplianceDataOf).filter((patch) => matchesPatchRowFilters(patch, filters));
   }
 }

@@ -18,13 +18,14 @@ export interface PatchStateSource {
   ): Promise<PatchSummaryReport[]>;
   /**
    * The node's Patch rows as flat string maps: `Id`, `Title`, `Status`, `Severity` and the Details keys
-   * (`Classification`, `PatchSeverity`, `PatchState`, `InstalledTime`, `CVEIds`, …).
+   * (`Classification`, `PatchSeverity`, `PatchState`, `InstalledTime`, `CVEIds`, …); undefined when the node is
+   * not a registered managed node of the scope.
    */
   patchRows(
     db: DbExecutor,
     scope: PatchScope,
     instanceId: string,
-  ): Promise<Readonly<Record<string, string>>[]>;
+  ): Promise<Readonly<Record<string, string>>[] | undefined>;
 }
 
 /** The 8 state counters a ForPatchGroup filter may name. */
