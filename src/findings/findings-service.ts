@@ -206,7 +206,7 @@ export class FindingsService {
       if (!result.ok) throw new Error(`Bulwark produced an invalid finding: ${result.message}`);
       return result.finding as unknown as FindingDocument;
     });
-    await this.storeImported(ctx, valid, { resolvePassed: true });
+    await this.storeImported(ctx, valid, { byService: true });
   }
 
   /** Request-level rule: the caller imports only into its own account, Region and products. */
@@ -228,7 +228,7 @@ export class FindingsService {
   private async storeImported(
     ctx: Ctx,
     findings: readonly FindingDocument[],
-    options: { resolvePassed: boolean } = { resolvePassed: false },
+    options: { byService: boolean } = { byService: false },
   ): Promise<void> {
     if (findings.length === 0) return;
     const existing = await this.store.findByIdentities(
@@ -256,7 +256,7 @@ export class FindingsService {
           ? createFinding(incoming, context, 'adopt')
           : reimportFinding(current, incoming, context);
       let customerUpdated = current?.customerUpdated ?? 0;
-      if (options.resolvePassed) document = resolvedIfPassed(document);
+      if (options.byService) document = resolvedIfPassed(document);
       for (const rule of rules) {
         if (!rule.matches(document)) continue;
         ({ document, customerUpdated } = applyFieldsUpdate(
@@ -273,6 +273,8 @@ export class FindingsService {
         region: ctx.region,
         document,
         customerUpdated,
+        // Bulwark's own findings are the current state of a control or patch while ACTIVE; an import is not.
+        held: options.byService && document.RecordState !== 'ARCHIVED',
         history: {
           sourceType: 'BATCH_IMPORT_FINDINGS',
           sourceIdentity: ctx.actor.principalArn,

@@ -2,6 +2,7 @@
 import type { Ctx } from '../app/ctx.js';
 import { ApiError, conflict, invalidInput, notFound } from '../http/errors.js';
 import type { Hub, HubStore } from './hub-store.js';
+import { startHeldFindingsRetention } from './retention-store.js';
 
 /** The hub ARN of an account in a Region. */
 export function hubArnOf(region: string, accountId: string): string {
@@ -89,7 +90,7 @@ export class HubService {
     });
   }
 
-  /** Disables the hub; findings stay until retention removes them, as in AWS. */
+  /** Disables the hub; findings stay until retention removes them (the held ones `retentionDays` from now), as in AWS. */
   async disable(ctx: Ctx): Promise<void> {
     const hub = await this.require(ctx);
     if (await this.memberships.hasMembers(ctx)) {
@@ -98,6 +99,7 @@ export class HubService {
       );
     }
     await this.store.delete(ctx.tx, ctx.accountId, ctx.region);
+    await startHeldFindingsRetention(ctx.tx, ctx.accountId, ctx.region, ctx.now.getTime());
     await this.store.removeAllTags(ctx.tx, hub.hubArn);
     for (const listener of this.listeners) await listener.disabled(ctx);
   }

@@ -136,6 +136,10 @@ export interface FindingsTable {
   last_observed_at_ms: number | null;
   customer_updated: number;
   version: number;
+  /** When Bulwark last stored or changed the finding (its clock, epoch ms): what retention ages by. */
+  stored_at_ms: number;
+  /** 1 while the finding is the current one of a state Bulwark keeps (control result, missing patch). */
+  held: number;
 }
 
 export interface FindingDocumentsTable {
