@@ -7,6 +7,7 @@ import {
   DisableSecurityHubCommand,
   EnableSecurityHubCommand,
   GetFindingsCommand,
+  UpdateSecurityHubConfigurationCommand,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { buildFinding } from './factories.js';
@@ -103,6 +104,27 @@ describe('hub lifecycle (e2e)', () => {
 
     await client.send(new EnableSecurityHubCommand({}));
     assert.equal((await client.send(new DescribeHubCommand({}))).HubArn, hub.HubArn);
+  });
+
+  it('refuses AutoEnableControls false (new controls of a standard are always enabled) and changes nothing', async () => {
+    const { client } = await freshAccount();
+    await client.send(new EnableSecurityHubCommand({ EnableDefaultStandards: false }));
+    await expectAwsError(
+      client.send(
+        new UpdateSecurityHubConfigurationCommand({
+          AutoEnableControls: false,
+          ControlFindingGenerator: 'STANDARD_CONTROL',
+        }),
+      ),
+      'InvalidInputException',
+      400,
+      /AutoEnableControls/,
+    );
+    const hub = await client.send(new DescribeHubCommand({}));
+    assert.equal(hub.AutoEnableControls, true);
+    assert.equal(hub.ControlFindingGenerator, 'SECURITY_CONTROL');
+    await client.send(new UpdateSecurityHubConfigurationCommand({ AutoEnableControls: true }));
+    assert.equal((await client.send(new DescribeHubCommand({}))).AutoEnableControls, true);
   });
 
   it('keeps hubs per Region: enabling us-east-1 does not enable eu-west-1', async () => {
