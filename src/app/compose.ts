@@ -109,7 +109,9 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
     fleetPatchInstances(new FleetStore(), ssmTagStore),
     ssmTagStore,
   );
-  const patchStates = new PatchStateService(inventoryPatchState(new InventoryStore(), new ComplianceStore()));
+  const patchStates = new PatchStateService(
+    inventoryPatchState(new InventoryStore(), new ComplianceStore(), new FleetStore()),
+  );
   ssmTags.register(
     'PatchBaseline',
     async (tx, scope, id) => (await patchingStore.findBaseline(tx, scope, id)) !== undefined,
