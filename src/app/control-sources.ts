@@ -112,6 +112,9 @@ export function hubDirectory(hubs: HubStore): HubDirectory {
     async isEnabled(db, scope) {
       return (await hubs.find(db, scope.accountId, scope.region)) !== undefined;
     },
+    async findingGenerator(db, scope) {
+      return (await hubs.find(db, scope.accountId, scope.region))?.controlFindingGenerator;
+    },
     scopes: (db) => hubs.list(db),
   };
 }

@@ -9,8 +9,12 @@ import { controlCatalogue, type ControlDefinition, type ControlScope } from './c
 import {
   complianceStatusOf,
   controlFinding,
+  controlFindingIdFor,
   controlFindingIdOf,
+  controlFindingTargetOf,
   evaluationFingerprint,
+  type ControlFindingGenerator,
+  type ControlFindingTarget,
 } from './control-finding.js';
 import { ControlEnablement, effectiveParameters } from './enablement.js';
 import { evaluateControl, type EvaluationInput, type ResourceEvaluation } from './evaluate.js';
@@ -38,6 +42,8 @@ export interface ServiceFindingsSink {
 /** Which accounts have Security Hub enabled in which Regions. */
 export interface HubDirectory {
   isEnabled(db: DbExecutor, scope: ControlScopeKey): Promise<boolean>;
+  /** The hub's ControlFindingGenerator (undefined without a hub). */
+  findingGenerator(db: DbExecutor, scope: ControlScopeKey): Promise<ControlFindingGenerator | undefined>;
   scopes(db: DbExecutor): Promise<ControlScopeKey[]>;
 }
 
@@ -93,6 +99,7 @@ export class ControlEvaluator {
   ): Promise<EvaluationOutcome> {
     if (!(await this.hubs.isEnabled(tx, scope))) return { evaluated: 0, written: 0 };
     const enablement = await this.enablement(tx, scope);
+    const generator = (await this.hubs.findingGenerator(tx, scope)) ?? 'SECURITY_CONTROL';
     const controls = controlCatalogue.filter((control) => scopesOf[target.kind].includes(control.scope));
     // A node run reads its nodes first: their ARNs select the stored evaluations it compares with.
     const targetNodes =
@@ -145,10 +152,20 @@ export class ControlEvaluator {
           !enabled ||
           evaluation.gone ||
           (status === 'NOT_AVAILABLE' && now.getTime() - statusChangedAt.getTime() >= notApplicableArchiveMs);
-        const fingerprint = evaluationFingerprint(evaluation, standardsIds, archived);
+        const fingerprint = evaluationFingerprint(evaluation, standardsIds, archived, generator);
         if (previous?.fingerprint === fingerprint) return;
         const createdAt = previous?.createdAt ?? now;
-        pending.push(
+        // STANDARD_CONTROL: one finding per enabled standard holding the control (none once it is disabled).
+        const targets: ControlFindingTarget[] =
+          generator === 'SECURITY_CONTROL'
+            ? [{ kind: 'security-control' }]
+            : enabled
+              ? enablement.standardsOf(control.id).map((standard) => ({ kind: 'standard', standard }))
+              : [];
+        const idOf = (target: ControlFindingTarget): string =>
+          controlFindingIdFor(target, scope.region, scope.accountId, control.id, evaluation.resourceId);
+        const targetIds = targets.map(idOf);
+        const document = (target: ControlFindingTarget, archive: boolean) =>
           controlFinding({
             control,
             evaluation,
@@ -158,15 +175,26 @@ export class ControlEvaluator {
             parameters: values,
             createdAt,
             now,
-            archived,
-          }),
-        );
+            archived: archive,
+            target,
+          });
+        for (const target of targets) pending.push(document(target, archived));
+        // Findings of the other shape, or of standards no longer holding the control, are archived.
+        for (const findingId of previous?.findingIds ?? []) {
+          if (targetIds.includes(findingId)) continue;
+          const target = controlFindingTargetOf(findingId);
+          if (target !== undefined && idOf(target) === findingId) pending.push(document(target, true));
+        }
         saved.push({
           controlId: control.id,
           resourceId: evaluation.resourceId,
-          findingId: controlFindingIdOf(scope.region, scope.accountId, control.id, evaluation.resourceId),
+          findingId:
+            targetIds[0] ??
+            previous?.findingId ??
+            controlFindingIdOf(scope.region, scope.accountId, control.id, evaluation.resourceId),
+          findingIds: targetIds.length > 0 ? targetIds : (previous?.findingIds ?? []),
           complianceStatus: status,
-          recordState: archived ? 'ARCHIVED' : 'ACTIVE',
+          recordState: archived || targetIds.length === 0 ? 'ARCHIVED' : 'ACTIVE',
           fingerprint,
           createdAt,
           statusChangedAt,

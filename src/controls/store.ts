@@ -42,7 +42,10 @@ export interface StoredControlParameters {
 export interface StoredEvaluation {
   controlId: string;
   resourceId: string;
+  /** The first of findingIds (the consolidated finding's Id unless the hub writes per-standard findings). */
   findingId: string;
+  /** Every finding this result was last written to (one per standard with STANDARD_CONTROL). */
+  findingIds: readonly string[];
   complianceStatus: string;
   recordState: 'ACTIVE' | 'ARCHIVED';
   fingerprint: string;
@@ -214,6 +217,7 @@ export class ControlsStore {
       controlId: row.control_id,
       resourceId: row.resource_id,
       findingId: row.finding_id,
+      findingIds: row.finding_ids === null ? [row.finding_id] : (JSON.parse(row.finding_ids) as string[]),
       complianceStatus: row.compliance_status,
       recordState: row.record_state as 'ACTIVE' | 'ARCHIVED',
       fingerprint: row.fingerprint,
@@ -238,6 +242,7 @@ export class ControlsStore {
             control_id: evaluation.controlId,
             resource_id: evaluation.resourceId,
             finding_id: evaluation.findingId,
+            finding_ids: JSON.stringify(evaluation.findingIds),
             compliance_status: evaluation.complianceStatus,
             record_state: evaluation.recordState,
             fingerprint: evaluation.fingerprint,
@@ -249,6 +254,7 @@ export class ControlsStore {
         .onConflict((oc) =>
           oc.columns(['account_id', 'region', 'control_id', 'resource_id']).doUpdateSet((eb) => ({
             finding_id: eb.ref('excluded.finding_id'),
+            finding_ids: eb.ref('excluded.finding_ids'),
             compliance_status: eb.ref('excluded.compliance_status'),
             record_state: eb.ref('excluded.record_state'),
             fingerprint: eb.ref('excluded.fingerprint'),

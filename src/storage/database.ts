@@ -835,6 +835,8 @@ export interface ControlEvaluationsTable {
   control_id: string;
   resource_id: string;
   finding_id: string;
+  /** JSON array of every finding the result was last written to; null (rows before 0022) is [finding_id]. */
+  finding_ids: string | null;
   compliance_status: string;
   record_state: string;
   /** A hash of what the finding says; an evaluation with the same fingerprint writes nothing. */

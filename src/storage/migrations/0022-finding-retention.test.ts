@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { DialectTraits } from '../dialect-traits.js';
 import { initialSchema } from './0001-initial.js';
+import { controlsSchema } from './0013-controls.js';
 import { findingRetentionSchema } from './0022-finding-retention.js';
 
 const traits: DialectTraits = { engine: 'sqlite', autoIncrementKey: 'integer', bigInteger: 'integer' };
@@ -15,6 +16,7 @@ describe('migration 0022-finding-retention', () => {
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
     try {
       await initialSchema(traits).up(db);
+      await controlsSchema(traits).up(db);
       const insert = async (pk: number, id: string, updatedAt: number, recordState: string) =>
         sql`insert into findings (pk, region, product_arn, finding_id, aws_account_id, generator_id, title,
           severity_label, severity_rank, severity_normalized, workflow_status, record_state, created_at_ms,

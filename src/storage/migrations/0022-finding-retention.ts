@@ -4,7 +4,8 @@
  * itself (an enabled control's result, a patch a node still misses): those are rewritten only when they change,
  * so retention keeps them while their account's hub is enabled. Rows from before this migration are backfilled:
  * `stored_at_ms` from their latest history entry (written at Bulwark's clock), `held` for the ACTIVE findings
- * the hub's service role wrote.
+ * the hub's service role wrote. Control results also remember every finding they were written to
+ * (`control_evaluations.finding_ids`), so switching ControlFindingGenerator archives the other shape.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { DialectTraits } from '../dialect-traits.js';
@@ -34,6 +35,8 @@ export function findingRetentionSchema(traits: DialectTraits): Migration {
         .on('findings')
         .columns(['aws_account_id', 'held', 'stored_at_ms', 'pk'])
         .execute();
+      // Control results remember every finding they were written to (per-standard findings, STANDARD_CONTROL).
+      await db.schema.alterTable('control_evaluations').addColumn('finding_ids', 'text').execute();
       if (traits.engine === 'sqlite') {
         // The findings' planner statistics are pinned (migration 0001); this index gets its row in the same shape.
         await sql`insert into sqlite_stat1 (tbl, idx, stat) values ('findings', 'findings_by_account_held_stored_at_ms', '1000000 200000 100000 1 1')`.execute(
@@ -43,6 +46,7 @@ export function findingRetentionSchema(traits: DialectTraits): Migration {
       }
     },
     async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('control_evaluations').dropColumn('finding_ids').execute();
       await db.schema.dropIndex('findings_by_account_held_stored_at_ms').execute();
       if (traits.engine === 'sqlite') {
         await sql`delete from sqlite_stat1 where idx = 'findings_by_account_held_stored_at_ms'`.execute(db);
