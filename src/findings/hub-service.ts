@@ -18,6 +18,8 @@ export interface MembershipCheck {
 export interface HubLifecycleListener {
   enabled(ctx: Ctx, options: { enableDefaultStandards: boolean }): Promise<void>;
   disabled(ctx: Ctx): Promise<void>;
+  /** The hub's ControlFindingGenerator changed: control findings are to be rewritten in the new shape. */
+  findingGeneratorChanged?(ctx: Ctx): Promise<void>;
 }
 
 /** Owns hub enablement and the "not subscribed" rule every other Security Hub call obeys. */
@@ -83,11 +85,14 @@ export class HubService {
     },
   ): Promise<void> {
     const hub = await this.require(ctx);
+    const controlFindingGenerator = input.ControlFindingGenerator ?? hub.controlFindingGenerator;
     await this.store.update(ctx.tx, {
       ...hub,
       autoEnableControls: input.AutoEnableControls ?? hub.autoEnableControls,
-      controlFindingGenerator: input.ControlFindingGenerator ?? hub.controlFindingGenerator,
+      controlFindingGenerator,
     });
+    if (controlFindingGenerator === hub.controlFindingGenerator) return;
+    for (const listener of this.listeners) await listener.findingGeneratorChanged?.(ctx);
   }
 
   /** Disables the hub; findings stay until retention removes them (the held ones `retentionDays` from now), as in AWS. */
