@@ -106,25 +106,35 @@ describe('hub lifecycle (e2e)', () => {
     assert.equal((await client.send(new DescribeHubCommand({}))).HubArn, hub.HubArn);
   });
 
-  it('refuses AutoEnableControls false (new controls of a standard are always enabled) and changes nothing', async () => {
+  it('keeps AutoEnableControls and ControlFindingGenerator; a bad value changes nothing', async () => {
     const { client } = await freshAccount();
     await client.send(new EnableSecurityHubCommand({ EnableDefaultStandards: false }));
+    await client.send(
+      new UpdateSecurityHubConfigurationCommand({
+        AutoEnableControls: false,
+        ControlFindingGenerator: 'STANDARD_CONTROL',
+      }),
+    );
+    let hub = await client.send(new DescribeHubCommand({}));
+    assert.equal(hub.AutoEnableControls, false);
+    assert.equal(hub.ControlFindingGenerator, 'STANDARD_CONTROL');
     await expectAwsError(
       client.send(
         new UpdateSecurityHubConfigurationCommand({
-          AutoEnableControls: false,
-          ControlFindingGenerator: 'STANDARD_CONTROL',
+          AutoEnableControls: true,
+          ControlFindingGenerator: 'PER_RESOURCE' as 'STANDARD_CONTROL',
         }),
       ),
       'InvalidInputException',
       400,
-      /AutoEnableControls/,
+      /ControlFindingGenerator/,
     );
-    const hub = await client.send(new DescribeHubCommand({}));
-    assert.equal(hub.AutoEnableControls, true);
-    assert.equal(hub.ControlFindingGenerator, 'SECURITY_CONTROL');
+    hub = await client.send(new DescribeHubCommand({}));
+    assert.equal(hub.AutoEnableControls, false);
     await client.send(new UpdateSecurityHubConfigurationCommand({ AutoEnableControls: true }));
-    assert.equal((await client.send(new DescribeHubCommand({}))).AutoEnableControls, true);
+    hub = await client.send(new DescribeHubCommand({}));
+    assert.equal(hub.AutoEnableControls, true);
+    assert.equal(hub.ControlFindingGenerator, 'STANDARD_CONTROL');
   });
 
   it('keeps hubs per Region: enabling us-east-1 does not enable eu-west-1', async () => {

@@ -52,6 +52,7 @@ class World implements ControlFactsSource, ServiceFindingsSink {
   current: NodeFacts[] = [node()];
   hubEnabled = true;
   generator: 'SECURITY_CONTROL' | 'STANDARD_CONTROL' = 'SECURITY_CONTROL';
+  autoEnableControls = true;
   written: Record<string, unknown>[] = [];
 
   nodes(_db: unknown, _scope: unknown, _now: Date, ids?: readonly string[]) {
@@ -117,7 +118,12 @@ describe('ControlEvaluator', () => {
       world,
       {
         isEnabled: () => Promise.resolve(world.hubEnabled),
-        findingGenerator: () => Promise.resolve(world.generator),
+        settings: () =>
+          Promise.resolve(
+            world.hubEnabled
+              ? { controlFindingGenerator: world.generator, autoEnableControls: world.autoEnableControls }
+              : undefined,
+          ),
         scopes: () => Promise.resolve([scope]),
       },
       '1.0.0',
@@ -282,5 +288,34 @@ describe('ControlEvaluator', () => {
       ['aws-foundational-security-best-practices/v/1.0.0/SSM.1', 'ARCHIVED'],
       ['security-control/SSM.1', 'ACTIVE'],
     ]);
+  });
+
+  it('enables the controls a standard gains in a new release only while AutoEnableControls is on', async () => {
+    for (const autoEnable of [true, false]) {
+      const world = new World();
+      world.autoEnableControls = autoEnable;
+      const { run, scope, baseline } = await setup(world);
+      // The standard was enabled under a release whose baseline did not hold Fleet.4 yet.
+      await db
+        .updateTable('standards_subscriptions')
+        .set({ known_control_ids: JSON.stringify(baseline.controlIds.filter((id) => id !== 'Fleet.4')) })
+        .where('account_id', '=', scope.accountId)
+        .execute();
+      await run(t0);
+      const settings = await store.controlSettings(db, scope);
+      if (autoEnable) {
+        assert.deepEqual(statusOf(world.last('Fleet.4')), ['PASSED', 'ACTIVE']);
+        assert.deepEqual(settings, []);
+      } else {
+        assert.equal(world.last('Fleet.4'), undefined, 'no finding for a control that was not enabled');
+        assert.deepEqual(
+          settings.map((s) => [s.controlId, s.status]),
+          [['Fleet.4', 'DISABLED']],
+        );
+        assert.match(settings[0]?.disabledReason ?? '', /AutoEnableControls/);
+      }
+      const [subscription] = await store.subscriptions(db, scope);
+      assert.deepEqual(subscription?.knownControlIds, baseline.controlIds, 'the new control is now known');
+    }
   });
 });

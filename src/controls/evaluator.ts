@@ -19,7 +19,7 @@ import {
 import { ControlEnablement, effectiveParameters } from './enablement.js';
 import { evaluateControl, type EvaluationInput, type ResourceEvaluation } from './evaluate.js';
 import type { ControlFactsSource, NodeFacts } from './facts.js';
-import { standardsIdOf, standardsWithControl } from './standards.js';
+import { parseStandardsArn, standardsIdOf, standardsWithControl } from './standards.js';
 import type { ControlScopeKey, ControlsStore, MissingPatch, StoredEvaluation } from './store.js';
 
 /** Where findings the hub produces itself go (the findings service, in the same transaction). */
@@ -42,8 +42,11 @@ export interface ServiceFindingsSink {
 /** Which accounts have Security Hub enabled in which Regions. */
 export interface HubDirectory {
   isEnabled(db: DbExecutor, scope: ControlScopeKey): Promise<boolean>;
-  /** The hub's ControlFindingGenerator (undefined without a hub). */
-  findingGenerator(db: DbExecutor, scope: ControlScopeKey): Promise<ControlFindingGenerator | undefined>;
+  /** The hub's control settings (undefined without a hub). */
+  settings(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+  ): Promise<{ controlFindingGenerator: ControlFindingGenerator; autoEnableControls: boolean } | undefined>;
   scopes(db: DbExecutor): Promise<ControlScopeKey[]>;
 }
 
@@ -97,9 +100,11 @@ export class ControlEvaluator {
     now: Date,
     target: EvaluationTarget,
   ): Promise<EvaluationOutcome> {
-    if (!(await this.hubs.isEnabled(tx, scope))) return { evaluated: 0, written: 0 };
+    const hub = await this.hubs.settings(tx, scope);
+    if (hub === undefined) return { evaluated: 0, written: 0 };
+    await this.reconcileStandards(tx, scope, hub.autoEnableControls, now);
     const enablement = await this.enablement(tx, scope);
-    const generator = (await this.hubs.findingGenerator(tx, scope)) ?? 'SECURITY_CONTROL';
+    const generator = hub.controlFindingGenerator;
     const controls = controlCatalogue.filter((control) => scopesOf[target.kind].includes(control.scope));
     // A node run reads its nodes first: their ARNs select the stored evaluations it compares with.
     const targetNodes =
@@ -214,6 +219,39 @@ export class ControlEvaluator {
     }
     await flush();
     return { evaluated, written };
+  }
+
+  /**
+   * Controls a release added to an enabled standard: enabled (the default) under AutoEnableControls, otherwise
+   * recorded DISABLED in that standard, as Security Hub does. A subscription not reconciled yet (made before
+   * Bulwark tracked this) takes the standard's controls as they are now.
+   */
+  private async reconcileStandards(
+    tx: Transaction<Database>,
+    scope: ControlScopeKey,
+    autoEnableControls: boolean,
+    now: Date,
+  ): Promise<void> {
+    for (const subscription of await this.store.subscriptions(tx, scope)) {
+      const parsed = parseStandardsArn(subscription.standardsArn);
+      if (parsed?.kind !== 'standards') continue;
+      const current = parsed.standard.controlIds;
+      const known = subscription.knownControlIds;
+      const added = known === undefined ? [] : current.filter((id) => !known.includes(id));
+      if (known !== undefined && added.length === 0) continue;
+      if (!autoEnableControls) {
+        for (const controlId of added) {
+          await this.store.putControlSetting(tx, scope, {
+            standardsArn: subscription.standardsArn,
+            controlId,
+            status: 'DISABLED',
+            disabledReason: 'Added to the standard while AutoEnableControls was off',
+            updatedAt: now,
+          });
+        }
+      }
+      await this.store.setKnownControls(tx, scope, subscription.standardsArn, current);
+    }
   }
 
   /** The NOT_APPLICABLE result of a resource a control no longer returns a result for. */

@@ -166,6 +166,7 @@ export class StandardsService {
         standardsArn: standardsArnOf(ctx.region, standard),
         standardsInput: request.standardsInput,
         subscribedAt: ctx.now,
+        knownControlIds: standard.controlIds,
       });
     }
     await this.requeue(ctx);

@@ -13,6 +13,8 @@ export interface StoredSubscription {
   standardsArn: string;
   standardsInput: Record<string, string>;
   subscribedAt: Date;
+  /** The standard's controls as of the last reconciliation (undefined: not reconciled yet). */
+  knownControlIds?: readonly string[] | undefined;
 }
 
 /** A control's changed status within one standard. */
@@ -89,7 +91,25 @@ export class ControlsStore {
       standardsArn: row.standards_arn,
       standardsInput: JSON.parse(row.standards_input) as Record<string, string>,
       subscribedAt: new Date(Number(row.subscribed_at)),
+      knownControlIds:
+        row.known_control_ids === null ? undefined : (JSON.parse(row.known_control_ids) as string[]),
     }));
+  }
+
+  /** Records the controls of an enabled standard Bulwark has now reconciled. */
+  async setKnownControls(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+    standardsArn: string,
+    controlIds: readonly string[],
+  ): Promise<void> {
+    await db
+      .updateTable('standards_subscriptions')
+      .set({ known_control_ids: JSON.stringify(controlIds) })
+      .where('account_id', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .where('standards_arn', '=', standardsArn)
+      .execute();
   }
 
   async subscribe(db: DbExecutor, scope: ControlScopeKey, subscription: StoredSubscription): Promise<void> {
@@ -101,6 +121,8 @@ export class ControlsStore {
         standards_arn: subscription.standardsArn,
         standards_input: JSON.stringify(subscription.standardsInput),
         subscribed_at: subscription.subscribedAt.getTime(),
+        known_control_ids:
+          subscription.knownControlIds === undefined ? null : JSON.stringify(subscription.knownControlIds),
       })
       .onConflict((oc) => oc.columns(['account_id', 'region', 'standards_arn']).doNothing())
       .execute();

@@ -23,11 +23,7 @@ export const enableSecurityHubSchema = z.object({
 });
 
 export const updateSecurityHubConfigurationSchema = z.object({
-  // Bulwark always enables the controls a standard gains in a new release; turning that off is not supported.
-  AutoEnableControls: z
-    .boolean()
-    .refine((value) => value, 'false is not supported: Bulwark enables the controls a standard gains')
-    .optional(),
+  AutoEnableControls: z.boolean().optional(),
   ControlFindingGenerator: controlFindingGenerator.optional(),
 });
 

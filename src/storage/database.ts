@@ -805,6 +805,8 @@ export interface StandardsSubscriptionsTable {
   standards_arn: string;
   standards_input: string;
   subscribed_at: number;
+  /** JSON array of the standard's controls Bulwark has reconciled (AutoEnableControls); null: none yet. */
+  known_control_ids: string | null;
 }
 
 /** A control's status within one standard, stored only once changed (default ENABLED). */

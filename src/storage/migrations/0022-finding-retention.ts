@@ -37,6 +37,9 @@ export function findingRetentionSchema(traits: DialectTraits): Migration {
         .execute();
       // Control results remember every finding they were written to (per-standard findings, STANDARD_CONTROL).
       await db.schema.alterTable('control_evaluations').addColumn('finding_ids', 'text').execute();
+      // The controls of each enabled standard Bulwark knows of, so a release that adds controls to a standard
+      // enables them only under AutoEnableControls (null: learnt on the next evaluation).
+      await db.schema.alterTable('standards_subscriptions').addColumn('known_control_ids', 'text').execute();
       if (traits.engine === 'sqlite') {
         // The findings' planner statistics are pinned (migration 0001); this index gets its row in the same shape.
         await sql`insert into sqlite_stat1 (tbl, idx, stat) values ('findings', 'findings_by_account_held_stored_at_ms', '1000000 200000 100000 1 1')`.execute(
@@ -47,6 +50,7 @@ export function findingRetentionSchema(traits: DialectTraits): Migration {
     },
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable('control_evaluations').dropColumn('finding_ids').execute();
+      await db.schema.alterTable('standards_subscriptions').dropColumn('known_control_ids').execute();
       await db.schema.dropIndex('findings_by_account_held_stored_at_ms').execute();
       if (traits.engine === 'sqlite') {
         await sql`delete from sqlite_stat1 where idx = 'findings_by_account_held_stored_at_ms'`.execute(db);
