@@ -1,22 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
-import type { DialectTraits } from '../dialect-traits.js';
-import { initialSchema } from './0001-initial.js';
-import { controlsSchema } from './0013-controls.js';
+import { sql, type Kysely } from 'kysely';
+import { openTestDatabase } from '../../../test/support/service-context.js';
+import { postgresTraits } from '../dialects/postgres/open-postgres.js';
+import { sqliteTraits } from '../dialects/sqlite/open-sqlite.js';
 import { findingRetentionSchema } from './0022-finding-retention.js';
 
-const traits: DialectTraits = { engine: 'sqlite', autoIncrementKey: 'integer', bigInteger: 'integer' };
+const traits = (process.env['BULWARK_TEST_DATABASE_URL'] ?? '') === '' ? sqliteTraits : postgresTraits;
 const serviceRole =
   'arn:aws:iam::111122223333:role/aws-service-role/securityhub.amazonaws.com/AWSServiceRoleForSecurityHub';
 
 describe('migration 0022-finding-retention', () => {
   it('backfills when each finding was last stored, and holds the active findings the hub wrote', async () => {
-    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+    const migrated = await openTestDatabase();
+    const db = migrated as unknown as Kysely<unknown>;
     try {
-      await initialSchema(traits).up(db);
-      await controlsSchema(traits).up(db);
+      // Back to the schema before 0022, with findings stored by an earlier release.
+      const migration = findingRetentionSchema(traits);
+      assert.ok(migration.down !== undefined, 'the migration can be reverted');
+      await migration.down?.(db);
       const insert = async (pk: number, id: string, updatedAt: number, recordState: string) =>
         sql`insert into findings (pk, region, product_arn, finding_id, aws_account_id, generator_id, title,
           severity_label, severity_rank, severity_normalized, workflow_status, record_state, created_at_ms,
@@ -38,21 +40,35 @@ describe('migration 0022-finding-retention', () => {
       // No history at all: UpdatedAt is all there is.
       await insert(4, 'bare', 5_000, 'ACTIVE');
 
-      await findingRetentionSchema(traits).up(db);
+      await migration.up(db);
 
-      const rows = await sql<{ finding_id: string; stored_at_ms: number; held: number }>`
-        select finding_id, stored_at_ms, held from findings order by pk`.execute(db);
-      assert.deepEqual(rows.rows, [
-        { finding_id: 'imported', stored_at_ms: 90_000, held: 0 },
-        { finding_id: 'control-active', stored_at_ms: 70_000, held: 1 },
-        { finding_id: 'control-archived', stored_at_ms: 80_000, held: 0 },
-        { finding_id: 'bare', stored_at_ms: 5_000, held: 0 },
-      ]);
-      const stat = await sql<{ stat: string }>`
-        select stat from sqlite_stat1 where idx = 'findings_by_account_held_stored_at_ms'`.execute(db);
-      assert.equal(stat.rows.length, 1);
+      const rows = await migrated
+        .selectFrom('findings')
+        .select(['finding_id', 'stored_at_ms', 'held'])
+        .orderBy('pk')
+        .execute();
+      assert.deepEqual(
+        rows.map((row) => ({ ...row, stored_at_ms: Number(row.stored_at_ms) })),
+        [
+          { finding_id: 'imported', stored_at_ms: 90_000, held: 0 },
+          { finding_id: 'control-active', stored_at_ms: 70_000, held: 1 },
+          { finding_id: 'control-archived', stored_at_ms: 80_000, held: 0 },
+          { finding_id: 'bare', stored_at_ms: 5_000, held: 0 },
+        ],
+      );
+      // The new nullable columns read as "not yet known".
+      const subscriptions = await migrated
+        .selectFrom('standards_subscriptions')
+        .select('known_control_ids')
+        .execute();
+      assert.deepEqual(subscriptions, []);
+      if (traits.engine === 'sqlite') {
+        const stat = await sql<{ stat: string }>`
+          select stat from sqlite_stat1 where idx = 'findings_by_account_held_stored_at_ms'`.execute(db);
+        assert.equal(stat.rows.length, 1);
+      }
     } finally {
-      await db.destroy();
+      await migrated.destroy();
     }
   });
 });
