@@ -201,6 +201,7 @@ describe('bulwark findings import|list (e2e)', () => {
       foreign.stderr,
       /AccessDeniedException: User: .* is not authorized to perform: securityhub:BatchImportFindings/,
     );
+    assert.match(foreign.stderr, /--retarget/, 'suggests rewriting the findings to the caller');
 
     const notEnabled = await server.createKey();
     const noHub = await cli(['findings', 'import', '--retarget', sampleFiles[0] as string], {

@@ -19,6 +19,7 @@ import {
   GetSecurityControlDefinitionCommand,
   ListSecurityControlDefinitionsCommand,
   UpdateSecurityControlCommand,
+  UpdateSecurityHubConfigurationCommand,
   UpdateStandardsControlCommand,
   type AwsSecurityFinding,
   type SecurityHubClient,
@@ -601,6 +602,52 @@ describe('controls, standards and the security score (e2e)', () => {
       }),
     );
     await controlStatus('SSM.3', arn, 'PASSED');
+  });
+
+  it('ControlFindingGenerator STANDARD_CONTROL: one finding per standard; the consolidated one is archived', async () => {
+    const other = await enabledAccount(server, 'us-east-1', { defaultStandards: true });
+    const otherSsm = ssmClient(server, other.key);
+    try {
+      const web = await registerNode(server, otherSsm, 'per-standard');
+      const arn = nodeArn(other, web.instanceId);
+      const findings = (recordState: string) =>
+        getAllFindings(other.client, {
+          ComplianceSecurityControlId: [{ Value: 'SSM.1', Comparison: 'EQUALS' }],
+          ResourceId: [{ Value: arn, Comparison: 'EQUALS' }],
+          RecordState: [{ Value: recordState, Comparison: 'EQUALS' }],
+        });
+      await eventually(
+        () => findings('ACTIVE'),
+        (list) => list.length === 1 && list[0]?.GeneratorId === 'security-control/SSM.1',
+        'the consolidated SSM.1 finding',
+      );
+      await other.client.send(
+        new UpdateSecurityHubConfigurationCommand({ ControlFindingGenerator: 'STANDARD_CONTROL' }),
+      );
+      const perStandard = await eventually(
+        () => findings('ACTIVE'),
+        (list) => list.length === 2,
+        'one SSM.1 finding per enabled standard',
+      );
+      assert.deepEqual(perStandard.map((f) => f.GeneratorId).sort(), [
+        'aws-foundational-security-best-practices/v/1.0.0/SSM.1',
+        'bulwark-fleet-baseline/v/1.0.0/SSM.1',
+      ]);
+      const fsbpFinding = perStandard.find((f) => f.GeneratorId?.startsWith('aws-foundational'));
+      assert.equal(fsbpFinding?.Title?.startsWith('SSM.1 '), true);
+      assert.equal(
+        fsbpFinding?.ProductFields?.['StandardsArn'],
+        'arn:aws:securityhub:::standards/aws-foundational-security-best-practices/v/1.0.0',
+      );
+      assert.equal(fsbpFinding?.Compliance?.Status, 'PASSED');
+      const archived = await findings('ARCHIVED');
+      assert.deepEqual(
+        archived.map((f) => f.GeneratorId),
+        ['security-control/SSM.1'],
+      );
+    } finally {
+      otherSsm.destroy();
+    }
   });
 
   it('re-evaluates on the periodic sweep: SSM.1 fails once the agent stops answering, passes when it is back', async () => {

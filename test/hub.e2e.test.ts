@@ -7,6 +7,7 @@ import {
   DisableSecurityHubCommand,
   EnableSecurityHubCommand,
   GetFindingsCommand,
+  UpdateSecurityHubConfigurationCommand,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { buildFinding } from './factories.js';
@@ -103,6 +104,37 @@ describe('hub lifecycle (e2e)', () => {
 
     await client.send(new EnableSecurityHubCommand({}));
     assert.equal((await client.send(new DescribeHubCommand({}))).HubArn, hub.HubArn);
+  });
+
+  it('keeps AutoEnableControls and ControlFindingGenerator; a bad value changes nothing', async () => {
+    const { client } = await freshAccount();
+    await client.send(new EnableSecurityHubCommand({ EnableDefaultStandards: false }));
+    await client.send(
+      new UpdateSecurityHubConfigurationCommand({
+        AutoEnableControls: false,
+        ControlFindingGenerator: 'STANDARD_CONTROL',
+      }),
+    );
+    let hub = await client.send(new DescribeHubCommand({}));
+    assert.equal(hub.AutoEnableControls, false);
+    assert.equal(hub.ControlFindingGenerator, 'STANDARD_CONTROL');
+    await expectAwsError(
+      client.send(
+        new UpdateSecurityHubConfigurationCommand({
+          AutoEnableControls: true,
+          ControlFindingGenerator: 'PER_RESOURCE' as 'STANDARD_CONTROL',
+        }),
+      ),
+      'InvalidInputException',
+      400,
+      /ControlFindingGenerator/,
+    );
+    hub = await client.send(new DescribeHubCommand({}));
+    assert.equal(hub.AutoEnableControls, false);
+    await client.send(new UpdateSecurityHubConfigurationCommand({ AutoEnableControls: true }));
+    hub = await client.send(new DescribeHubCommand({}));
+    assert.equal(hub.AutoEnableControls, true);
+    assert.equal(hub.ControlFindingGenerator, 'STANDARD_CONTROL');
   });
 
   it('keeps hubs per Region: enabling us-east-1 does not enable eu-west-1', async () => {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import {
   AddTagsToResourceCommand,
   CreateActivationCommand,
+  DescribeAvailablePatchesCommand,
   DescribeInstancePatchesCommand,
   DescribeInstancePatchStatesCommand,
   DescribeInstancePatchStatesForPatchGroupCommand,
@@ -272,8 +273,13 @@ describe('SSM Patch Manager (e2e)', () => {
       (properties.json['Properties'] as { Name: string }[]).map((p) => p.Name),
       ['Required', 'Important', 'Standard', 'Optional', 'Extra'],
     );
+    // No node of this account has reported a scan yet, so no package source is known.
     const available = await call('DescribeAvailablePatches', {});
     assert.deepEqual(available.json, { Patches: [] });
+    const badKey = await call('DescribeAvailablePatches', { Filters: [{ Key: 'BOGUS', Values: ['x'] }] });
+    assert.equal(badKey.status, 400);
+    assert.equal(badKey.json['__type'], 'ValidationException');
+    assert.match(String(badKey.json['Message']), /BOGUS/);
   });
 
   it('@aws-sdk/client-ssm: GetPatchBaseline dates, UpdatePatchBaseline, patch state reads', async () => {
@@ -534,6 +540,51 @@ describe('SSM Patch Manager (e2e)', () => {
       assert.equal(groupState.Instances, 1);
       assert.equal(groupState.InstancesWithMissingPatches, 1);
       assert.equal(groupState.InstancesWithCriticalNonCompliantPatches, 1);
+
+      // The patches the fleet's package sources know: what the scans reported, missing and installed.
+      const all = await admin.send(new DescribeAvailablePatchesCommand({}));
+      assert.deepEqual(
+        all.Patches?.map((p) => [p.Id, p.Name, p.Arch, p.Version, p.Release, p.Product, p.Classification]),
+        [
+          ['bash.amd64:5.1-6ubuntu1.1', 'bash', 'amd64', '5.1', '6ubuntu1.1', 'Ubuntu22.04', ''],
+          [
+            'openssl.amd64:3.0.2-0ubuntu1.16',
+            'openssl',
+            'amd64',
+            '3.0.2',
+            '0ubuntu1.16',
+            'Ubuntu22.04',
+            'Security',
+          ],
+        ],
+      );
+      const security = await admin.send(
+        new DescribeAvailablePatchesCommand({
+          Filters: [
+            { Key: 'PRODUCT', Values: ['Ubuntu22.04'] },
+            { Key: 'CLASSIFICATION', Values: ['Security'] },
+          ],
+        }),
+      );
+      assert.deepEqual(
+        security.Patches?.map((p) => p.Name),
+        ['openssl'],
+      );
+      const otherProduct = await admin.send(
+        new DescribeAvailablePatchesCommand({ Filters: [{ Key: 'PRODUCT', Values: ['Debian12'] }] }),
+      );
+      assert.deepEqual(otherProduct.Patches, []);
+      const first = await admin.send(new DescribeAvailablePatchesCommand({ MaxResults: 1 }));
+      assert.equal(first.Patches?.length, 1);
+      assert.ok(first.NextToken);
+      const second = await admin.send(
+        new DescribeAvailablePatchesCommand({ MaxResults: 1, NextToken: first.NextToken }),
+      );
+      assert.deepEqual(
+        [...(first.Patches ?? []), ...(second.Patches ?? [])].map((p) => p.Name),
+        ['bash', 'openssl'],
+      );
+      assert.equal(second.NextToken, undefined);
     } finally {
       for (const client of clients) client.destroy();
     }

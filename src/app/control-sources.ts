@@ -112,6 +112,15 @@ export function hubDirectory(hubs: HubStore): HubDirectory {
     async isEnabled(db, scope) {
       return (await hubs.find(db, scope.accountId, scope.region)) !== undefined;
     },
+    async settings(db, scope) {
+      const hub = await hubs.find(db, scope.accountId, scope.region);
+      return hub === undefined
+        ? undefined
+        : {
+            controlFindingGenerator: hub.controlFindingGenerator,
+            autoEnableControls: hub.autoEnableControls,
+          };
+    },
     scopes: (db) => hubs.list(db),
   };
 }

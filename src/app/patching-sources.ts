@@ -61,5 +61,34 @@ export function inventoryPatchState(
         Severity: item.severity,
       }));
     },
+    async fleetPatchRows(db, scope) {
+      const products = new Map<string, string>();
+      for (const instance of await fleet.listInstances(db, scope.accountId, scope.region, false)) {
+        const platform = nodePlatformOf(instance.platformName ?? '', instance.platformVersion ?? '');
+        if (platform !== undefined) products.set(instance.instanceId, platform.product);
+      }
+      if (products.size === 0) return [];
+      const items = await compliance.listItems(db, {
+        accountId: scope.accountId,
+        region: scope.region,
+        resourceTypes: ['ManagedInstance'],
+        complianceTypes: ['Patch'],
+      });
+      return items.flatMap((item) => {
+        const product = products.get(item.resourceId);
+        return product === undefined
+          ? []
+          : [
+              {
+                product,
+                row: {
+                  ...item.details,
+                  ...(item.id === undefined ? {} : { Id: item.id }),
+                  Title: item.title,
+                },
+              },
+            ];
+      });
+    },
   };
 }

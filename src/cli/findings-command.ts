@@ -15,7 +15,12 @@ import {
   type SortFlag,
 } from './filter-flags.js';
 import { openFindingSource } from './finding-file-reader.js';
-import { formatImportSummary, importFindings, shownImportFailures } from './findings-import.js';
+import {
+  formatImportSummary,
+  importFindings,
+  importStopHint,
+  shownImportFailures,
+} from './findings-import.js';
 import { formatTable, listOutputs, paginateFindings, type ListOutput } from './findings-list.js';
 import { createProgressDisplay } from './progress.js';
 import { retargetTargetFromHubArn } from './retarget-finding.js';
@@ -168,6 +173,8 @@ async function runImportCommand(files: string[], flags: ImportFlags): Promise<nu
       process.stderr.write(
         `bulwark: import stopped: ${describeRequestError(report.stopped.error, connection)} (${report.stopped.findingsInRequest} findings in that request were not imported)\n`,
       );
+      const hint = importStopHint(report.stopped, target !== undefined);
+      if (hint !== undefined) process.stderr.write(`bulwark: hint: ${hint}\n`);
       return importExitCodes.requestError;
     }
     if (report.stopped?.kind === 'input') {

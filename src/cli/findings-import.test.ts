@@ -5,6 +5,7 @@ import { scanFindings, type FindingSource } from './finding-file-reader.js';
 import {
   formatImportSummary,
   importFindings,
+  importStopHint,
   type BatchImportResult,
   type SendBatch,
 } from './findings-import.js';
@@ -179,6 +180,16 @@ describe('importFindings', () => {
     assert.equal(report.stopped.kind === 'request' && report.stopped.error, denied);
     assert.equal(report.imported, 100);
     assert.ok(calls <= 3, `stopped sending (${calls} calls)`);
+  });
+
+  it('suggests --retarget when the request was denied and the findings were sent as read', () => {
+    const denied = Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
+    const stop = { kind: 'request', error: denied, findingsInRequest: 3 } as const;
+    assert.match(importStopHint(stop, false) ?? '', /--retarget/);
+    assert.equal(importStopHint(stop, true), undefined);
+    const throttled = Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+    assert.equal(importStopHint({ ...stop, error: throttled }, false), undefined);
+    assert.equal(importStopHint({ kind: 'input', error: denied }, false), undefined);
   });
 
   it('stops at a bad line, after the requests already in flight finish', async () => {

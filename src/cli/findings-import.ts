@@ -157,6 +157,17 @@ export async function importFindings(options: ImportOptions): Promise<ImportRepo
   return report;
 }
 
+/**
+ * A next step for a stopped import: a denied BatchImportFindings of findings sent as read usually means they
+ * name another account or product (real scanner output does), which `--retarget` rewrites to the caller's.
+ */
+export function importStopHint(stop: ImportStop, retargeted: boolean): string | undefined {
+  if (stop.kind !== 'request' || retargeted) return undefined;
+  const name = stop.error instanceof Error ? stop.error.name : '';
+  if (name !== 'AccessDeniedException') return undefined;
+  return "the findings may name another account or product (AwsAccountId, ProductArn): add --retarget to import them into your account's default product";
+}
+
 /** How many failed findings the summary lists one by one. */
 export const shownImportFailures = 20;
 

@@ -3,6 +3,20 @@ import { createHash } from 'node:crypto';
 import type { ControlDefinition } from './catalogue.js';
 import { remediationUrlOf } from './catalogue.js';
 import type { ResourceEvaluation } from './evaluate.js';
+import {
+  standardCatalogue,
+  standardsControlArnOf,
+  standardsIdOf,
+  subscriptionArnOf,
+  type StandardDefinition,
+} from './standards.js';
+
+/** UpdateSecurityHubConfiguration's ControlFindingGenerator: consolidated or per-standard control findings. */
+export type ControlFindingGenerator = 'SECURITY_CONTROL' | 'STANDARD_CONTROL';
+
+/** Which finding of a result: the consolidated one, or one standard's (STANDARD_CONTROL). */
+export type ControlFindingTarget =
+  { kind: 'security-control' } | { kind: 'standard'; standard: StandardDefinition };
 
 /** Compliance.Status of a finding. */
 export type ComplianceStatus = 'PASSED' | 'FAILED' | 'NOT_AVAILABLE';
@@ -30,6 +44,35 @@ export const controlFindingIdOf = (
 ): string =>
   `arn:aws:securityhub:${region}:${accountId}:security-control/${controlId}/finding/${stableUuid(accountId, region, controlId, resourceId)}`;
 
+/** `arn:aws:securityhub:<region>:<account>:subscription/<standard path>/<id>/finding/<uuid>` (STANDARD_CONTROL). */
+export const standardControlFindingIdOf = (
+  region: string,
+  accountId: string,
+  standard: StandardDefinition,
+  controlId: string,
+  resourceId: string,
+): string =>
+  `${subscriptionArnOf(region, accountId, standard)}/${controlId}/finding/${stableUuid(accountId, region, standard.path, controlId, resourceId)}`;
+
+/** The Id of the finding a target gets for a control's result on a resource. */
+export const controlFindingIdFor = (
+  target: ControlFindingTarget,
+  region: string,
+  accountId: string,
+  controlId: string,
+  resourceId: string,
+): string =>
+  target.kind === 'security-control'
+    ? controlFindingIdOf(region, accountId, controlId, resourceId)
+    : standardControlFindingIdOf(region, accountId, target.standard, controlId, resourceId);
+
+/** The target a finding Id was written for (undefined for an Id of no known shape). */
+export function controlFindingTargetOf(findingId: string): ControlFindingTarget | undefined {
+  if (/:security-control\//.test(findingId)) return { kind: 'security-control' };
+  const standard = standardCatalogue.find((s) => findingId.includes(`:subscription/${s.path}/`));
+  return standard === undefined ? undefined : { kind: 'standard', standard };
+}
+
 /** Security Hub's own product ARN in a Region. */
 export const securityHubProductArnOf = (region: string): string =>
   `arn:aws:securityhub:${region}::product/aws/securityhub`;
@@ -39,13 +82,18 @@ export function evaluationFingerprint(
   evaluation: ResourceEvaluation,
   standardsIds: readonly string[],
   archived: boolean,
+  generator: ControlFindingGenerator = 'SECURITY_CONTROL',
 ): string {
-  return createHash('sha256')
-    .update(
-      JSON.stringify([evaluation.result, evaluation.annotation, evaluation.resource, standardsIds, archived]),
-    )
-    .digest('base64url')
-    .slice(0, 22);
+  // The consolidated shape keeps the fingerprint it had before the generator was part of it.
+  const parts: unknown[] = [
+    evaluation.result,
+    evaluation.annotation,
+    evaluation.resource,
+    standardsIds,
+    archived,
+  ];
+  if (generator === 'STANDARD_CONTROL') parts.push(generator);
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
 }
 
 /** The finding document for an evaluation. */
@@ -59,16 +107,35 @@ export function controlFinding(input: {
   createdAt: Date;
   now: Date;
   archived: boolean;
+  /** Consolidated (the default) or one standard's finding. */
+  target?: ControlFindingTarget;
 }): Record<string, unknown> {
   const { control, evaluation, accountId, region } = input;
+  const target = input.target ?? { kind: 'security-control' };
+  const ruleName = `securityhub-${control.ruleName}-${stableUuid(accountId, region, control.id).slice(0, 8)}`;
   const status = complianceStatusOf(evaluation);
   const now = input.now.toISOString();
   const parameterEntries = Object.entries(input.parameters).filter(([, value]) => String(value) !== '');
+  const perStandard =
+    target.kind === 'standard'
+      ? {
+          generatorId: `${target.standard.path}/${control.id}`,
+          title: `${control.id} ${control.title}`,
+          productFields: {
+            StandardsArn: `arn:aws:securityhub:::standards/${target.standard.path}`,
+            StandardsSubscriptionArn: subscriptionArnOf(region, accountId, target.standard),
+            ControlId: control.id,
+            RecommendationUrl: remediationUrlOf(control.id),
+            StandardsControlArn: standardsControlArnOf(region, accountId, target.standard, control.id),
+          },
+          standardsIds: [standardsIdOf(target.standard)],
+        }
+      : undefined;
   return {
     SchemaVersion: '2018-10-08',
-    Id: controlFindingIdOf(region, accountId, control.id, evaluation.resourceId),
+    Id: controlFindingIdFor(target, region, accountId, control.id, evaluation.resourceId),
     ProductArn: securityHubProductArnOf(region),
-    GeneratorId: `security-control/${control.id}`,
+    GeneratorId: perStandard?.generatorId ?? `security-control/${control.id}`,
     AwsAccountId: accountId,
     Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
     FirstObservedAt: input.createdAt.toISOString(),
@@ -76,11 +143,12 @@ export function controlFinding(input: {
     CreatedAt: input.createdAt.toISOString(),
     UpdatedAt: now,
     Severity: { Label: status === 'FAILED' ? control.severity : 'INFORMATIONAL', Original: control.severity },
-    Title: control.title,
+    Title: perStandard?.title ?? control.title,
     Description: control.description,
     Remediation: { Recommendation: { Text: control.remediation, Url: remediationUrlOf(control.id) } },
     ProductFields: {
-      'RelatedAWSResources:0/name': `securityhub-${control.ruleName}-${stableUuid(accountId, region, control.id).slice(0, 8)}`,
+      ...perStandard?.productFields,
+      'RelatedAWSResources:0/name': ruleName,
       'RelatedAWSResources:0/type': 'AWS::Config::ConfigRule',
       'Resources:0/Id': evaluation.resourceId,
       Annotation: evaluation.annotation,
@@ -89,8 +157,10 @@ export function controlFinding(input: {
     Compliance: {
       Status: status,
       SecurityControlId: control.id,
-      AssociatedStandards: input.standardsIds.map((StandardsId) => ({ StandardsId })),
-      RelatedRequirements: [...control.relatedRequirements],
+      AssociatedStandards: (perStandard?.standardsIds ?? input.standardsIds).map((StandardsId) => ({
+        StandardsId,
+      })),
+      ...(perStandard === undefined ? { RelatedRequirements: [...control.relatedRequirements] } : {}),
       ...(parameterEntries.length === 0
         ? {}
         : {

@@ -51,6 +51,8 @@ function node(overrides: Partial<NodeFacts> = {}): NodeFacts {
 class World implements ControlFactsSource, ServiceFindingsSink {
   current: NodeFacts[] = [node()];
   hubEnabled = true;
+  generator: 'SECURITY_CONTROL' | 'STANDARD_CONTROL' = 'SECURITY_CONTROL';
+  autoEnableControls = true;
   written: Record<string, unknown>[] = [];
 
   nodes(_db: unknown, _scope: unknown, _now: Date, ids?: readonly string[]) {
@@ -114,7 +116,16 @@ describe('ControlEvaluator', () => {
       store,
       world,
       world,
-      { isEnabled: () => Promise.resolve(world.hubEnabled), scopes: () => Promise.resolve([scope]) },
+      {
+        isEnabled: () => Promise.resolve(world.hubEnabled),
+        settings: () =>
+          Promise.resolve(
+            world.hubEnabled
+              ? { controlFindingGenerator: world.generator, autoEnableControls: world.autoEnableControls }
+              : undefined,
+          ),
+        scopes: () => Promise.resolve([scope]),
+      },
       '1.0.0',
     );
     const run = (at: Date, target: Parameters<ControlEvaluator['evaluate']>[3] = { kind: 'all' }) =>
@@ -201,5 +212,110 @@ describe('ControlEvaluator', () => {
     });
     await run(later(3000));
     assert.deepEqual(statusOf(world.last('Fleet.4')), ['PASSED', 'ACTIVE']);
+  });
+
+  it('writes one finding per standard with STANDARD_CONTROL, and archives the other shape when switching', async () => {
+    const world = new World();
+    world.generator = 'STANDARD_CONTROL';
+    const { run, scope, baseline } = await setup(world);
+    const fsbp = standardCatalogue.find((s) => s.path.startsWith('aws-foundational'));
+    assert.ok(fsbp);
+    await store.subscribe(db, scope, {
+      standardsArn: standardsArnOf(region, fsbp),
+      standardsInput: {},
+      subscribedAt: t0,
+    });
+    await run(t0);
+    const ssm1 = world.written.filter(
+      (f) => (f['Compliance'] as { SecurityControlId: string }).SecurityControlId === 'SSM.1',
+    );
+    assert.deepEqual(ssm1.map((f) => f['GeneratorId']).sort(), [
+      'aws-foundational-security-best-practices/v/1.0.0/SSM.1',
+      'bulwark-fleet-baseline/v/1.0.0/SSM.1',
+    ]);
+    const fsbpFinding = ssm1.find((f) => String(f['GeneratorId']).startsWith('aws-foundational'));
+    assert.ok(fsbpFinding);
+    assert.match(
+      String(fsbpFinding['Id']),
+      new RegExp(
+        `^arn:aws:securityhub:${region}:${scope.accountId}:subscription/aws-foundational-security-best-practices/v/1\\.0\\.0/SSM\\.1/finding/[0-9a-f-]{36}$`,
+      ),
+    );
+    assert.match(String(fsbpFinding['Title']), /^SSM\.1 /);
+    const fields = fsbpFinding['ProductFields'] as Record<string, string>;
+    assert.equal(
+      fields['StandardsArn'],
+      'arn:aws:securityhub:::standards/aws-foundational-security-best-practices/v/1.0.0',
+    );
+    assert.equal(
+      fields['StandardsSubscriptionArn'],
+      `arn:aws:securityhub:${region}:${scope.accountId}:subscription/aws-foundational-security-best-practices/v/1.0.0`,
+    );
+    assert.equal(fields['ControlId'], 'SSM.1');
+    assert.equal(
+      fields['StandardsControlArn'],
+      `arn:aws:securityhub:${region}:${scope.accountId}:control/aws-foundational-security-best-practices/v/1.0.0/SSM.1`,
+    );
+    assert.deepEqual((fsbpFinding['Compliance'] as { AssociatedStandards: unknown }).AssociatedStandards, [
+      { StandardsId: 'standards/aws-foundational-security-best-practices/v/1.0.0' },
+    ]);
+    assert.equal((await run(later(1000))).written, 0, 'unchanged results write nothing');
+
+    // Disabling SSM.1 in the baseline archives only that standard's finding.
+    await store.putControlSetting(db, scope, {
+      standardsArn: standardsArnOf(region, baseline),
+      controlId: 'SSM.1',
+      status: 'DISABLED',
+      disabledReason: 'n/a',
+      updatedAt: t0,
+    });
+    const before = world.written.length;
+    await run(later(2000));
+    const changed = world.written.slice(before).filter((f) => String(f['GeneratorId']).endsWith('/SSM.1'));
+    assert.deepEqual(changed.map((f) => [f['GeneratorId'], f['RecordState']]).sort(), [
+      ['aws-foundational-security-best-practices/v/1.0.0/SSM.1', 'ACTIVE'],
+      ['bulwark-fleet-baseline/v/1.0.0/SSM.1', 'ARCHIVED'],
+    ]);
+
+    // Switching to consolidated findings: one security-control finding, the per-standard ones archived.
+    world.generator = 'SECURITY_CONTROL';
+    const beforeSwitch = world.written.length;
+    await run(later(3000));
+    const switched = world.written
+      .slice(beforeSwitch)
+      .filter((f) => (f['Compliance'] as { SecurityControlId: string }).SecurityControlId === 'SSM.1');
+    assert.deepEqual(switched.map((f) => [f['GeneratorId'], f['RecordState']]).sort(), [
+      ['aws-foundational-security-best-practices/v/1.0.0/SSM.1', 'ARCHIVED'],
+      ['security-control/SSM.1', 'ACTIVE'],
+    ]);
+  });
+
+  it('enables the controls a standard gains in a new release only while AutoEnableControls is on', async () => {
+    for (const autoEnable of [true, false]) {
+      const world = new World();
+      world.autoEnableControls = autoEnable;
+      const { run, scope, baseline } = await setup(world);
+      // The standard was enabled under a release whose baseline did not hold Fleet.4 yet.
+      await db
+        .updateTable('standards_subscriptions')
+        .set({ known_control_ids: JSON.stringify(baseline.controlIds.filter((id) => id !== 'Fleet.4')) })
+        .where('account_id', '=', scope.accountId)
+        .execute();
+      await run(t0);
+      const settings = await store.controlSettings(db, scope);
+      if (autoEnable) {
+        assert.deepEqual(statusOf(world.last('Fleet.4')), ['PASSED', 'ACTIVE']);
+        assert.deepEqual(settings, []);
+      } else {
+        assert.equal(world.last('Fleet.4'), undefined, 'no finding for a control that was not enabled');
+        assert.deepEqual(
+          settings.map((s) => [s.controlId, s.status]),
+          [['Fleet.4', 'DISABLED']],
+        );
+        assert.match(settings[0]?.disabledReason ?? '', /AutoEnableControls/);
+      }
+      const [subscription] = await store.subscriptions(db, scope);
+      assert.deepEqual(subscription?.knownControlIds, baseline.controlIds, 'the new control is now known');
+    }
   });
 });

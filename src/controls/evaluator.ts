@@ -9,13 +9,17 @@ import { controlCatalogue, type ControlDefinition, type ControlScope } from './c
 import {
   complianceStatusOf,
   controlFinding,
+  controlFindingIdFor,
   controlFindingIdOf,
+  controlFindingTargetOf,
   evaluationFingerprint,
+  type ControlFindingGenerator,
+  type ControlFindingTarget,
 } from './control-finding.js';
 import { ControlEnablement, effectiveParameters } from './enablement.js';
 import { evaluateControl, type EvaluationInput, type ResourceEvaluation } from './evaluate.js';
 import type { ControlFactsSource, NodeFacts } from './facts.js';
-import { standardsIdOf, standardsWithControl } from './standards.js';
+import { parseStandardsArn, standardsIdOf, standardsWithControl } from './standards.js';
 import type { ControlScopeKey, ControlsStore, MissingPatch, StoredEvaluation } from './store.js';
 
 /** Where findings the hub produces itself go (the findings service, in the same transaction). */
@@ -38,6 +42,11 @@ export interface ServiceFindingsSink {
 /** Which accounts have Security Hub enabled in which Regions. */
 export interface HubDirectory {
   isEnabled(db: DbExecutor, scope: ControlScopeKey): Promise<boolean>;
+  /** The hub's control settings (undefined without a hub). */
+  settings(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+  ): Promise<{ controlFindingGenerator: ControlFindingGenerator; autoEnableControls: boolean } | undefined>;
   scopes(db: DbExecutor): Promise<ControlScopeKey[]>;
 }
 
@@ -91,8 +100,11 @@ export class ControlEvaluator {
     now: Date,
     target: EvaluationTarget,
   ): Promise<EvaluationOutcome> {
-    if (!(await this.hubs.isEnabled(tx, scope))) return { evaluated: 0, written: 0 };
+    const hub = await this.hubs.settings(tx, scope);
+    if (hub === undefined) return { evaluated: 0, written: 0 };
+    await this.reconcileStandards(tx, scope, hub.autoEnableControls, now);
     const enablement = await this.enablement(tx, scope);
+    const generator = hub.controlFindingGenerator;
     const controls = controlCatalogue.filter((control) => scopesOf[target.kind].includes(control.scope));
     // A node run reads its nodes first: their ARNs select the stored evaluations it compares with.
     const targetNodes =
@@ -145,10 +157,20 @@ export class ControlEvaluator {
           !enabled ||
           evaluation.gone ||
           (status === 'NOT_AVAILABLE' && now.getTime() - statusChangedAt.getTime() >= notApplicableArchiveMs);
-        const fingerprint = evaluationFingerprint(evaluation, standardsIds, archived);
+        const fingerprint = evaluationFingerprint(evaluation, standardsIds, archived, generator);
         if (previous?.fingerprint === fingerprint) return;
         const createdAt = previous?.createdAt ?? now;
-        pending.push(
+        // STANDARD_CONTROL: one finding per enabled standard holding the control (none once it is disabled).
+        const targets: ControlFindingTarget[] =
+          generator === 'SECURITY_CONTROL'
+            ? [{ kind: 'security-control' }]
+            : enabled
+              ? enablement.standardsOf(control.id).map((standard) => ({ kind: 'standard', standard }))
+              : [];
+        const idOf = (target: ControlFindingTarget): string =>
+          controlFindingIdFor(target, scope.region, scope.accountId, control.id, evaluation.resourceId);
+        const targetIds = targets.map(idOf);
+        const document = (target: ControlFindingTarget, archive: boolean) =>
           controlFinding({
             control,
             evaluation,
@@ -158,15 +180,26 @@ export class ControlEvaluator {
             parameters: values,
             createdAt,
             now,
-            archived,
-          }),
-        );
+            archived: archive,
+            target,
+          });
+        for (const target of targets) pending.push(document(target, archived));
+        // Findings of the other shape, or of standards no longer holding the control, are archived.
+        for (const findingId of previous?.findingIds ?? []) {
+          if (targetIds.includes(findingId)) continue;
+          const target = controlFindingTargetOf(findingId);
+          if (target !== undefined && idOf(target) === findingId) pending.push(document(target, true));
+        }
         saved.push({
           controlId: control.id,
           resourceId: evaluation.resourceId,
-          findingId: controlFindingIdOf(scope.region, scope.accountId, control.id, evaluation.resourceId),
+          findingId:
+            targetIds[0] ??
+            previous?.findingId ??
+            controlFindingIdOf(scope.region, scope.accountId, control.id, evaluation.resourceId),
+          findingIds: targetIds.length > 0 ? targetIds : (previous?.findingIds ?? []),
           complianceStatus: status,
-          recordState: archived ? 'ARCHIVED' : 'ACTIVE',
+          recordState: archived || targetIds.length === 0 ? 'ARCHIVED' : 'ACTIVE',
           fingerprint,
           createdAt,
           statusChangedAt,
@@ -186,6 +219,39 @@ export class ControlEvaluator {
     }
     await flush();
     return { evaluated, written };
+  }
+
+  /**
+   * Controls a release added to an enabled standard: enabled (the default) under AutoEnableControls, otherwise
+   * recorded DISABLED in that standard, as Security Hub does. A subscription not reconciled yet (made before
+   * Bulwark tracked this) takes the standard's controls as they are now.
+   */
+  private async reconcileStandards(
+    tx: Transaction<Database>,
+    scope: ControlScopeKey,
+    autoEnableControls: boolean,
+    now: Date,
+  ): Promise<void> {
+    for (const subscription of await this.store.subscriptions(tx, scope)) {
+      const parsed = parseStandardsArn(subscription.standardsArn);
+      if (parsed?.kind !== 'standards') continue;
+      const current = parsed.standard.controlIds;
+      const known = subscription.knownControlIds;
+      const added = known === undefined ? [] : current.filter((id) => !known.includes(id));
+      if (known !== undefined && added.length === 0) continue;
+      if (!autoEnableControls) {
+        for (const controlId of added) {
+          await this.store.putControlSetting(tx, scope, {
+            standardsArn: subscription.standardsArn,
+            controlId,
+            status: 'DISABLED',
+            disabledReason: 'Added to the standard while AutoEnableControls was off',
+            updatedAt: now,
+          });
+        }
+      }
+      await this.store.setKnownControls(tx, scope, subscription.standardsArn, current);
+    }
   }
 
   /** The NOT_APPLICABLE result of a resource a control no longer returns a result for. */

@@ -57,6 +57,7 @@ function evaluation(
     controlId,
     resourceId: `resource-${findingCount}`,
     findingId: `finding-${findingCount}`,
+    findingIds: [`finding-${findingCount}`],
     complianceStatus,
     recordState: 'ACTIVE',
     fingerprint: 'fingerprint',

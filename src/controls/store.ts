@@ -13,6 +13,8 @@ export interface StoredSubscription {
   standardsArn: string;
   standardsInput: Record<string, string>;
   subscribedAt: Date;
+  /** The standard's controls as of the last reconciliation (undefined: not reconciled yet). */
+  knownControlIds?: readonly string[] | undefined;
 }
 
 /** A control's changed status within one standard. */
@@ -42,7 +44,10 @@ export interface StoredControlParameters {
 export interface StoredEvaluation {
   controlId: string;
   resourceId: string;
+  /** The first of findingIds (the consolidated finding's Id unless the hub writes per-standard findings). */
   findingId: string;
+  /** Every finding this result was last written to (one per standard with STANDARD_CONTROL). */
+  findingIds: readonly string[];
   complianceStatus: string;
   recordState: 'ACTIVE' | 'ARCHIVED';
   fingerprint: string;
@@ -86,7 +91,25 @@ export class ControlsStore {
       standardsArn: row.standards_arn,
       standardsInput: JSON.parse(row.standards_input) as Record<string, string>,
       subscribedAt: new Date(Number(row.subscribed_at)),
+      knownControlIds:
+        row.known_control_ids === null ? undefined : (JSON.parse(row.known_control_ids) as string[]),
     }));
+  }
+
+  /** Records the controls of an enabled standard Bulwark has now reconciled. */
+  async setKnownControls(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+    standardsArn: string,
+    controlIds: readonly string[],
+  ): Promise<void> {
+    await db
+      .updateTable('standards_subscriptions')
+      .set({ known_control_ids: JSON.stringify(controlIds) })
+      .where('account_id', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .where('standards_arn', '=', standardsArn)
+      .execute();
   }
 
   async subscribe(db: DbExecutor, scope: ControlScopeKey, subscription: StoredSubscription): Promise<void> {
@@ -98,6 +121,8 @@ export class ControlsStore {
         standards_arn: subscription.standardsArn,
         standards_input: JSON.stringify(subscription.standardsInput),
         subscribed_at: subscription.subscribedAt.getTime(),
+        known_control_ids:
+          subscription.knownControlIds === undefined ? null : JSON.stringify(subscription.knownControlIds),
       })
       .onConflict((oc) => oc.columns(['account_id', 'region', 'standards_arn']).doNothing())
       .execute();
@@ -214,6 +239,7 @@ export class ControlsStore {
       controlId: row.control_id,
       resourceId: row.resource_id,
       findingId: row.finding_id,
+      findingIds: row.finding_ids === null ? [row.finding_id] : (JSON.parse(row.finding_ids) as string[]),
       complianceStatus: row.compliance_status,
       recordState: row.record_state as 'ACTIVE' | 'ARCHIVED',
       fingerprint: row.fingerprint,
@@ -238,6 +264,7 @@ export class ControlsStore {
             control_id: evaluation.controlId,
             resource_id: evaluation.resourceId,
             finding_id: evaluation.findingId,
+            finding_ids: JSON.stringify(evaluation.findingIds),
             compliance_status: evaluation.complianceStatus,
             record_state: evaluation.recordState,
             fingerprint: evaluation.fingerprint,
@@ -249,6 +276,7 @@ export class ControlsStore {
         .onConflict((oc) =>
           oc.columns(['account_id', 'region', 'control_id', 'resource_id']).doUpdateSet((eb) => ({
             finding_id: eb.ref('excluded.finding_id'),
+            finding_ids: eb.ref('excluded.finding_ids'),
             compliance_status: eb.ref('excluded.compliance_status'),
             record_state: eb.ref('excluded.record_state'),
             fingerprint: eb.ref('excluded.fingerprint'),

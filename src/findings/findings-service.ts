@@ -210,7 +210,7 @@ export class FindingsService {
       if (!result.ok) throw new Error(`Bulwark produced an invalid finding: ${result.message}`);
       return result.finding as unknown as FindingDocument;
     });
-    await this.storeImported(ctx, valid, { resolvePassed: true });
+    await this.storeImported(ctx, valid, { byService: true });
   }
 
   /** Request-level rule: the caller imports only into its own account, Region and products. */
@@ -232,7 +232,7 @@ export class FindingsService {
   private async storeImported(
     ctx: Ctx,
     findings: readonly FindingDocument[],
-    options: { resolvePassed: boolean } = { resolvePassed: false },
+    options: { byService: boolean } = { byService: false },
   ): Promise<void> {
     if (findings.length === 0) return;
     // Imports write only the caller's own findings (AwsAccountId is the caller): another account's finding with
@@ -265,7 +265,7 @@ export class FindingsService {
           ? createFinding(incoming, context, 'adopt')
           : reimportFinding(current, incoming, context);
       let customerUpdated = current?.customerUpdated ?? 0;
-      if (options.resolvePassed) document = resolvedIfPassed(document);
+      if (options.byService) document = resolvedIfPassed(document);
       for (const rule of rules) {
         if (!rule.matches(document)) continue;
         ({ document, customerUpdated } = applyFieldsUpdate(
@@ -282,6 +282,8 @@ export class FindingsService {
         region: ctx.region,
         document,
         customerUpdated,
+        // Bulwark's own findings are the current state of a control or patch while ACTIVE; an import is not.
+        held: options.byService && document.RecordState !== 'ARCHIVED',
         history: {
           sourceType: 'BATCH_IMPORT_FINDINGS',
           sourceIdentity: ctx.actor.principalArn,

@@ -26,6 +26,11 @@ export interface FindingWrite {
   region: string;
   document: FindingDocument;
   customerUpdated: number;
+  /**
+   * Whether the finding is now the current one of a state Bulwark keeps itself (retention keeps it while the
+   * hub is enabled); undefined keeps what is stored (false for a new finding).
+   */
+  held?: boolean | undefined;
   /** `changes` undefined marks a creation whose changes are every field of `document` (derived when read). */
   history: { sourceType: string; sourceIdentity: string; changes: FieldChange[] | undefined; at: Date };
 }
@@ -64,6 +69,7 @@ function columnsOf(
   document: FindingDocument,
   customerUpdated: number,
   version: number,
+  storedAt: Date,
 ): FindingColumns {
   const severity = completeSeverity(document.Severity ?? {});
   const label = severity.Label ?? 'INFORMATIONAL';
@@ -95,6 +101,7 @@ function columnsOf(
         : null,
     customer_updated: customerUpdated,
     version,
+    stored_at_ms: storedAt.getTime(),
   };
 }
 
@@ -111,7 +118,14 @@ function rowsOf(w: FindingWrite): FindingRows {
   return {
     pk: w.pk,
     expectedVersion: w.version,
-    columns: columnsOf(w.region, w.document, w.customerUpdated, w.version === undefined ? 0 : w.version + 1),
+    columns: columnsOf(
+      w.region,
+      w.document,
+      w.customerUpdated,
+      w.version === undefined ? 0 : w.version + 1,
+      w.history.at,
+    ),
+    held: w.held === undefined ? undefined : w.held ? 1 : 0,
     document: JSON.stringify(w.document),
     types: types.length < 2 ? types : [...new Set(types)],
     resources,

@@ -2,6 +2,7 @@
 import type { Ctx } from '../app/ctx.js';
 import { ApiError, conflict, invalidInput, notFound } from '../http/errors.js';
 import type { Hub, HubStore } from './hub-store.js';
+import { startHeldFindingsRetention } from './retention-store.js';
 
 /** The hub ARN of an account in a Region. */
 export function hubArnOf(region: string, accountId: string): string {
@@ -17,6 +18,8 @@ export interface MembershipCheck {
 export interface HubLifecycleListener {
   enabled(ctx: Ctx, options: { enableDefaultStandards: boolean }): Promise<void>;
   disabled(ctx: Ctx): Promise<void>;
+  /** The hub's ControlFindingGenerator changed: control findings are to be rewritten in the new shape. */
+  findingGeneratorChanged?(ctx: Ctx): Promise<void>;
 }
 
 /** Owns hub enablement and the "not subscribed" rule every other Security Hub call obeys. */
@@ -82,14 +85,17 @@ export class HubService {
     },
   ): Promise<void> {
     const hub = await this.require(ctx);
+    const controlFindingGenerator = input.ControlFindingGenerator ?? hub.controlFindingGenerator;
     await this.store.update(ctx.tx, {
       ...hub,
       autoEnableControls: input.AutoEnableControls ?? hub.autoEnableControls,
-      controlFindingGenerator: input.ControlFindingGenerator ?? hub.controlFindingGenerator,
+      controlFindingGenerator,
     });
+    if (controlFindingGenerator === hub.controlFindingGenerator) return;
+    for (const listener of this.listeners) await listener.findingGeneratorChanged?.(ctx);
   }
 
-  /** Disables the hub; findings stay until retention removes them, as in AWS. */
+  /** Disables the hub; findings stay until retention removes them (the held ones `retentionDays` from now), as in AWS. */
   async disable(ctx: Ctx): Promise<void> {
     const hub = await this.require(ctx);
     if (await this.memberships.hasMembers(ctx)) {
@@ -98,6 +104,7 @@ export class HubService {
       );
     }
     await this.store.delete(ctx.tx, ctx.accountId, ctx.region);
+    await startHeldFindingsRetention(ctx.tx, ctx.accountId, ctx.region, ctx.now.getTime());
     await this.store.removeAllTags(ctx.tx, hub.hubArn);
     for (const listener of this.listeners) await listener.disabled(ctx);
   }

@@ -1,23 +1,26 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
-import { openTestDatabase } from '../../test/support/service-context.js';
+import { findingsServices } from '../../test/support/findings-services.js';
+import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 import type { Db } from '../storage/database.js';
 import { findingsRetentionJob } from './retention-job.js';
 
 const dayMs = 86_400_000;
 const now = new Date('2026-06-01T00:00:00Z');
 
+/** A finding stored at `updatedAt` (unless `options.storedAt` says when Bulwark stored it). */
 async function insertFinding(
   db: Db,
   id: string,
   updatedAt: number,
   account = '111122223333',
+  options: { storedAt?: number; held?: boolean; region?: string } = {},
 ): Promise<number> {
   const row = await db
     .insertInto('findings')
     .values({
-      region: 'us-east-1',
+      region: options.region ?? 'us-east-1',
       product_arn: 'arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default',
       finding_id: id,
       aws_account_id: account,
@@ -38,6 +41,8 @@ async function insertFinding(
       last_observed_at_ms: null,
       customer_updated: 0,
       version: 0,
+      stored_at_ms: options.storedAt ?? updatedAt,
+      held: options.held === true ? 1 : 0,
     })
     .returning('pk')
     .executeTakeFirstOrThrow();
@@ -51,7 +56,7 @@ async function insertFinding(
     .insertInto('finding_history')
     .values({
       finding_pk: row.pk,
-      update_time_ms: updatedAt,
+      update_time_ms: options.storedAt ?? updatedAt,
       finding_created: 1,
       source_type: 'BATCH_IMPORT_FINDINGS',
       source_identity: 'x',
@@ -80,7 +85,7 @@ async function counts(db: Db): Promise<number[]> {
   return result;
 }
 
-function runJob(db: Db, retentionDays: number, batchSize?: number): Promise<void> {
+function runJob(db: Db, retentionDays: number, batchSize?: number, at = now): Promise<void> {
   const job = findingsRetentionJob(retentionDays, batchSize);
   return job.handle(
     {
@@ -89,10 +94,28 @@ function runJob(db: Db, retentionDays: number, batchSize?: number): Promise<void
       attempt: 1,
       signal: new AbortController().signal,
       logger: pino({ level: 'silent' }),
-      now: () => now,
+      now: () => at,
     },
     null,
   );
+}
+
+async function clear(db: Db): Promise<void> {
+  for (const table of [
+    'findings',
+    'finding_documents',
+    'finding_types',
+    'finding_resources',
+    'finding_history',
+    'hubs',
+  ] as const) {
+    await db.deleteFrom(table).execute();
+  }
+}
+
+async function findingIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('findings').select('finding_id').orderBy('finding_id').execute();
+  return rows.map((row) => row.finding_id);
 }
 
 describe('findings retention job', () => {
@@ -103,6 +126,46 @@ describe('findings retention job', () => {
   });
   after(async () => {
     await db.destroy();
+  });
+
+  it('ages a finding by when Bulwark last stored it, not by its own UpdatedAt', async () => {
+    await clear(db);
+    // Imported yesterday, but the scanner says it was last updated ten years ago: kept.
+    await insertFinding(db, 'imported-history', now.getTime() - 3650 * dayMs, undefined, {
+      storedAt: now.getTime() - dayMs,
+    });
+    // UpdatedAt claims today, but nothing wrote it for 91 days: deleted.
+    await insertFinding(db, 'stale-write', now.getTime(), undefined, {
+      storedAt: now.getTime() - 91 * dayMs,
+    });
+    await runJob(db, 90);
+    assert.deepEqual(await findingIds(db), ['imported-history']);
+  });
+
+  it('keeps held findings while their hub is enabled; unheld and disabled-hub findings age out', async () => {
+    await clear(db);
+    const account = '444455556666';
+    await db
+      .insertInto('hubs')
+      .values({
+        account_id: account,
+        region: 'us-east-1',
+        hub_arn: `arn:aws:securityhub:us-east-1:${account}:hub/default`,
+        subscribed_at: now.toISOString(),
+        auto_enable_controls: 1,
+        control_finding_generator: 'SECURITY_CONTROL',
+      })
+      .execute();
+    const old = now.getTime() - 400 * dayMs;
+    // A control that has stayed PASSED for over a year: its finding was last written then.
+    await insertFinding(db, 'passed-control', old, account, { held: true });
+    await insertFinding(db, 'archived-control', old, account, { held: false });
+    // The same account's hub in another Region was disabled long ago.
+    await insertFinding(db, 'disabled-hub-control', old, account, { held: true, region: 'eu-west-1' });
+    await insertFinding(db, 'no-hub-account', old, '777788889999', { held: true });
+    await runJob(db, 90, 1);
+    assert.deepEqual(await findingIds(db), ['passed-control']);
+    await clear(db);
   });
 
   it('is an hourly job named findings-retention', () => {
@@ -188,5 +251,101 @@ describe('findings retention job', () => {
       left.map((r) => r.pk),
       kept,
     );
+  });
+});
+
+describe('findings retention over the findings service', () => {
+  let db: Db;
+  const services = findingsServices();
+  const account = '111122223333';
+  const t0 = new Date('2026-01-01T00:00:00Z');
+  const day = (n: number): Date => new Date(t0.getTime() + n * dayMs);
+
+  before(async () => {
+    db = await openTestDatabase();
+  });
+  after(async () => {
+    await db.destroy();
+  });
+
+  /** A control finding in the shape Bulwark writes (its own product, written by its service role). */
+  const controlFinding = (id: string, accountId: string, at: Date, recordState: 'ACTIVE' | 'ARCHIVED') => ({
+    SchemaVersion: '2018-10-08',
+    Id: `arn:aws:securityhub:us-east-1:${accountId}:security-control/SSM.1/finding/${id}`,
+    ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub',
+    GeneratorId: 'security-control/SSM.1',
+    AwsAccountId: accountId,
+    Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
+    CreatedAt: t0.toISOString(),
+    UpdatedAt: at.toISOString(),
+    Severity: { Label: 'INFORMATIONAL' },
+    Title: 'SSM.1',
+    Description: 'control',
+    Resources: [{ Type: 'Other', Id: id }],
+    Compliance: { Status: 'PASSED' },
+    RecordState: recordState,
+  });
+
+  async function ids(): Promise<string[]> {
+    const rows = await db.selectFrom('findings').select('finding_id').orderBy('finding_id').execute();
+    return rows.map((row) => row.finding_id.replace(/^.*\//, ''));
+  }
+
+  it('keeps an imported finding with an old UpdatedAt for the retention period after its import', async () => {
+    await inCtx(db, (ctx) => services.hub.enable(ctx, { EnableDefaultStandards: false }), { now: t0 });
+    const historical = {
+      ...controlFinding('x', account, t0, 'ACTIVE'),
+      Id: 'imported/historical',
+      ProductArn: `arn:aws:securityhub:us-east-1:${account}:product/${account}/default`,
+      GeneratorId: 'scanner',
+      CreatedAt: '2016-03-01T00:00:00Z',
+      UpdatedAt: '2016-03-01T00:00:00Z',
+    };
+    const result = await inCtx(db, (ctx) => services.findings.importFindings(ctx, [historical]), {
+      now: t0,
+    });
+    assert.equal(result.SuccessCount, 1);
+    await runJob(db, 90, undefined, day(1));
+    assert.deepEqual(await ids(), ['historical']);
+    await runJob(db, 90, undefined, day(91));
+    assert.deepEqual(await ids(), []);
+  });
+
+  it('never deletes the current finding of an enabled control; once archived it ages out', async () => {
+    await inCtx(
+      db,
+      (ctx) =>
+        services.findings.importServiceFindings(ctx, [controlFinding('passed', account, t0, 'ACTIVE')]),
+      { now: t0 },
+    );
+    // PASSED for a year and never rewritten: still there.
+    await runJob(db, 90, undefined, day(365));
+    assert.deepEqual(await ids(), ['passed']);
+    // The control is disabled: its finding is archived, and goes 90 days later.
+    await inCtx(
+      db,
+      (ctx) =>
+        services.findings.importServiceFindings(ctx, [
+          controlFinding('passed', account, day(365), 'ARCHIVED'),
+        ]),
+      { now: day(365) },
+    );
+    await runJob(db, 90, undefined, day(454));
+    assert.deepEqual(await ids(), ['passed']);
+    await runJob(db, 90, undefined, day(456));
+    assert.deepEqual(await ids(), []);
+  });
+
+  it("deletes a disabled hub's held findings once the retention period after the disabling has passed", async () => {
+    await inCtx(
+      db,
+      (ctx) => services.findings.importServiceFindings(ctx, [controlFinding('held', account, t0, 'ACTIVE')]),
+      { now: t0 },
+    );
+    await inCtx(db, (ctx) => services.hub.disable(ctx), { now: day(200) });
+    await runJob(db, 90, undefined, day(289));
+    assert.deepEqual(await ids(), ['held']);
+    await runJob(db, 90, undefined, day(291));
+    assert.deepEqual(await ids(), []);
   });
 });

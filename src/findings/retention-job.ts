@@ -1,6 +1,6 @@
-/** Finding retention: a recurring job deleting findings not updated for the configured number of days. */
+/** Finding retention: a recurring job deleting findings Bulwark has not written for the configured number of days. */
 import type { JobDefinition } from '../worker/index.js';
-import { deleteFindingsUpdatedBefore, refreshFindingsStatistics } from './retention-store.js';
+import { deleteFindingsStoredBefore, refreshFindingsStatistics } from './retention-store.js';
 
 /** The job's name (also its schedule's name). */
 export const findingsRetentionJobName = 'findings-retention';
@@ -11,8 +11,10 @@ export const retentionBatchSize = 1000;
 const dayMs = 86_400_000;
 
 /**
- * Hourly, deletes findings whose UpdatedAt is more than `retentionDays` days old, `batchSize` per transaction
- * until none is left; `retentionDays` 0 keeps findings forever. Also the findings' hourly housekeeping: on
+ * Hourly, deletes findings Bulwark last stored or changed more than `retentionDays` days ago (not their own
+ * UpdatedAt, which an import may set years back), `batchSize` per transaction until none is left; the current
+ * findings of enabled controls and missing patches are kept while their hub is enabled (see
+ * deleteFindingsStoredBefore). `retentionDays` 0 keeps findings forever. Also the findings' hourly housekeeping: on
  * PostgreSQL it refreshes the planner statistics first (see refreshFindingsStatistics).
  */
 export function findingsRetentionJob(retentionDays: number, batchSize = retentionBatchSize): JobDefinition {
@@ -28,7 +30,7 @@ export function findingsRetentionJob(retentionDays: number, batchSize = retentio
         ctx.signal.throwIfAborted();
         const batch = await ctx.db
           .transaction()
-          .execute((tx) => deleteFindingsUpdatedBefore(tx, cutoff, batchSize));
+          .execute((tx) => deleteFindingsStoredBefore(tx, cutoff, batchSize));
         deleted += batch;
         if (batch < batchSize) break;
       }

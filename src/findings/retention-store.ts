@@ -1,16 +1,18 @@
-/** Finding retention's SQL: delete the oldest findings, with their child rows, one bounded batch at a time. */
+/** Finding retention's SQL: delete the findings stored longest ago, with their child rows, one bounded batch at a time. */
 import { PostgresAdapter, sql } from 'kysely';
 import type { Db, DbExecutor } from '../storage/database.js';
 
 /**
- * Deletes up to `limit` findings whose UpdatedAt is before `cutoffMs`, with their documents, types, resources
- * and history, in `db` (one transaction per call); returns how many findings it deleted.
+ * Deletes up to `limit` findings Bulwark last stored before `cutoffMs`, with their documents, types, resources
+ * and history, in `db` (one transaction per call); returns how many findings it deleted. A held finding (the
+ * current one of an enabled control or of a patch a node still misses) is kept while its account has a hub
+ * in its Region: Bulwark rewrites those only when they change.
  *
- * There is no Region-wide UpdatedAt index (one random-key index write fewer per imported finding): the
- * candidates are found per account on findings_by_account_updated_at_ms, the accounts enumerated by
- * skip-scan (one index seek per distinct account, not a scan of the findings).
+ * There is no Region-wide index (one random-key index write fewer per imported finding): the candidates are
+ * found per account on findings_by_account_held_stored_at_ms, the accounts enumerated by skip-scan (one index
+ * seek per distinct account, not a scan of the findings).
  */
-export async function deleteFindingsUpdatedBefore(
+export async function deleteFindingsStoredBefore(
   db: DbExecutor,
   cutoffMs: number,
   limit: number,
@@ -23,23 +25,55 @@ export async function deleteFindingsUpdatedBefore(
     const row = await next.executeTakeFirst();
     if (row?.account === null || row?.account === undefined) break;
     account = row.account;
-    const rows = await db
+    const unheld = await db
       .selectFrom('findings')
       .select('pk')
       .where('aws_account_id', '=', account)
-      .where('updated_at_ms', '<', cutoffMs)
-      .orderBy('updated_at_ms')
+      .where('held', '=', 0)
+      .where('stored_at_ms', '<', cutoffMs)
+      .orderBy('stored_at_ms')
+      .orderBy('pk')
+      .limit(limit - candidates.length)
+      .execute();
+    for (const r of unheld) candidates.push(r.pk);
+    if (candidates.length >= limit) break;
+    const hubRegions = (
+      await db.selectFrom('hubs').select('region').where('account_id', '=', account).execute()
+    ).map((r) => r.region);
+    let released = db
+      .selectFrom('findings')
+      .select('pk')
+      .where('aws_account_id', '=', account)
+      .where('held', '=', 1)
+      .where('stored_at_ms', '<', cutoffMs);
+    if (hubRegions.length > 0) released = released.where('region', 'not in', hubRegions);
+    const rows = await released
+      .orderBy('stored_at_ms')
       .orderBy('pk')
       .limit(limit - candidates.length)
       .execute();
     for (const r of rows) candidates.push(r.pk);
   }
   if (candidates.length === 0) return 0;
-  // The age is checked again by the delete: a finding re-imported since the select is kept.
+  // The rules are checked again by the delete: a finding written (or a hub enabled) since the select is kept.
   const deleted = await db
     .deleteFrom('findings')
     .where('pk', 'in', candidates)
-    .where('updated_at_ms', '<', cutoffMs)
+    .where('stored_at_ms', '<', cutoffMs)
+    .where((eb) =>
+      eb.or([
+        eb('held', '=', 0),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('hubs')
+              .select('hubs.account_id')
+              .whereRef('hubs.account_id', '=', 'findings.aws_account_id')
+              .whereRef('hubs.region', '=', 'findings.region'),
+          ),
+        ),
+      ]),
+    )
     .returning('pk')
     .execute();
   const pks = deleted.map((row) => row.pk);
@@ -49,6 +83,25 @@ export async function deleteFindingsUpdatedBefore(
   await db.deleteFrom('finding_resources').where('finding_pk', 'in', pks).execute();
   await db.deleteFrom('finding_history').where('finding_pk', 'in', pks).execute();
   return pks.length;
+}
+
+/**
+ * When a hub is disabled, the findings it held start to age from now: they go `retentionDays` after the hub
+ * was disabled (AWS deletes a disabled hub's findings 90 days later), unless the hub is enabled again first.
+ */
+export async function startHeldFindingsRetention(
+  db: DbExecutor,
+  accountId: string,
+  region: string,
+  nowMs: number,
+): Promise<void> {
+  await db
+    .updateTable('findings')
+    .set({ stored_at_ms: nowMs })
+    .where('aws_account_id', '=', accountId)
+    .where('region', '=', region)
+    .where('held', '=', 1)
+    .execute();
 }
 
 /**

@@ -294,6 +294,11 @@ describe('PatchStateService (fake source)', () => {
     },
   });
   const source: PatchStateSource = {
+    fleetPatchRows: async (db, scope) =>
+      ((await source.patchRows(db, scope, 'mi-0000000000000000b')) ?? []).map((row) => ({
+        product: 'Ubuntu22.04',
+        row,
+      })),
     patchSummaries: (_db, _scope, ids) =>
       Promise.resolve(
         [
@@ -327,6 +332,16 @@ describe('PatchStateService (fake source)', () => {
       ]),
   };
   const states = new PatchStateService(source);
+
+  it('available patches: the fleet rows once per package version, filtered', async () => {
+    const found = await inCtx(db, (ctx) =>
+      states.availablePatches(ctx, [{ key: 'CLASSIFICATION', values: ['security'] }]),
+    );
+    assert.deepEqual(
+      found.map((p) => [p.id, p.product]),
+      [['openssl.amd64:3.0.2-0ubuntu1.15', 'Ubuntu22.04']],
+    );
+  });
 
   it('maps summaries, unreported NotApplicable = -1, sorted by node', async () => {
     const found = await inCtx(db, (ctx) =>

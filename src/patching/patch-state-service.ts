@@ -2,6 +2,12 @@
 import type { Ctx } from '../app/ctx.js';
 import { ssmError } from '../fleet/index.js';
 import {
+  availablePatchesOf,
+  matchesAvailablePatchFilters,
+  type AvailablePatch,
+  type AvailablePatchFilterKey,
+} from './available-patches.js';
+import {
   instancePatchStateOf,
   matchesPatchRowFilters,
   matchesPatchStateFilters,
@@ -52,6 +58,15 @@ export class PatchStateService {
   /** DescribePatchGroupState. */
   async patchGroupState(ctx: Ctx, patchGroup: string): Promise<PatchGroupState> {
     return patchGroupStateOf(await this.statesOfGroup(ctx, patchGroup));
+  }
+
+  /** DescribeAvailablePatches: the package versions the fleet's scans reported, filtered. */
+  async availablePatches(
+    ctx: Ctx,
+    filters: readonly { key: AvailablePatchFilterKey; values: readonly string[] }[],
+  ): Promise<AvailablePatch[]> {
+    const reported = await this.source.fleetPatchRows(ctx.tx, ctx);
+    return availablePatchesOf(reported).filter((patch) => matchesAvailablePatchFilters(patch, filters));
   }
 
   /** DescribeInstancePatches: the node's reported rows, filtered. */

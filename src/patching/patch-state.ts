@@ -1,5 +1,6 @@
 /** Patch state per node (§6): read from what agents report (AWS:PatchSummary, Patch compliance rows). Pure. */
 import type { DbExecutor } from '../storage/database.js';
+import type { ReportedPatchRow } from './available-patches.js';
 import type { PatchScope } from './store.js';
 
 /** A node's latest `AWS:PatchSummary` content row (all values strings, as uploaded). */
@@ -26,6 +27,8 @@ export interface PatchStateSource {
     scope: PatchScope,
     instanceId: string,
   ): Promise<Readonly<Record<string, string>>[] | undefined>;
+  /** The Patch rows of every registered node of the scope whose product is known, with that product. */
+  fleetPatchRows(db: DbExecutor, scope: PatchScope): Promise<ReportedPatchRow[]>;
 }
 
 /** The 8 state counters a ForPatchGroup filter may name. */

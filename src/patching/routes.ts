@@ -5,6 +5,7 @@ import type { AwsJsonRoute } from '../http/aws-json-router.js';
 import { managedInstanceArn, ssmError, ssmService } from '../fleet/index.js';
 import type { BaselineOwner, PatchBaselineService } from './baseline-service.js';
 import { baselineArnOf } from './resolve-baseline.js';
+import { availablePatchFilterKeys } from './available-patches.js';
 import { patchProperties, patchPropertyValues } from './patch-properties.js';
 import { patchStateCounterKeys, type PatchStateFilter } from './patch-state.js';
 import type { PatchStateService } from './patch-state-service.js';
@@ -21,6 +22,7 @@ import {
   orchestratorFiltersSchema,
   paginate,
   patchGroupSchema,
+  toWireAvailablePatch,
   toWireBaseline,
   toWireBaselineIdentity,
   toWireInstancePatchState,
@@ -245,19 +247,6 @@ export function patchBaselineRoutes(baselines: PatchBaselineService): AwsJsonRou
         });
       },
     }),
-    awsJsonRoute(ssmService, {
-      name: 'DescribeAvailablePatches',
-      schema: z.object({
-        Filters: z
-          .array(z.object({ Key: z.string().min(1).max(128), Values: z.array(z.string()) }))
-          .max(5)
-          .optional(),
-        MaxResults: maxResults(1, 100),
-        NextToken: z.string().optional(),
-      }),
-      // Bulwark keeps no vendor patch catalogue: AWS documents this for Amazon Linux/Windows only (§5.8).
-      handle: () => Promise.resolve({ Patches: [] }),
-    }),
   ];
 }
 
@@ -350,6 +339,44 @@ export function patchStateRoutes(states: PatchStateService): AwsJsonRoute[] {
         });
         return {
           Patches: page.map(toWirePatchComplianceData),
+          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+        };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DescribeAvailablePatches',
+      schema: z.object({
+        Filters: z
+          .array(
+            z.object({
+              Key: z.string().min(1).max(128),
+              Values: z.array(z.string().min(1).max(256)).min(1).max(20),
+            }),
+          )
+          .max(5)
+          .optional(),
+        MaxResults: maxResults(1, 100),
+        NextToken: z.string().optional(),
+      }),
+      handle: async (ctx, input) => {
+        const filters = (input.Filters ?? []).map((filter) => {
+          const key = availablePatchFilterKeys.find((known) => known === filter.Key);
+          if (key === undefined) {
+            throw ssmError(
+              'ValidationException',
+              `Invalid filter key ${filter.Key}; valid keys: ${availablePatchFilterKeys.join(', ')}.`,
+            );
+          }
+          return { key, values: filter.Values };
+        });
+        const patches = await states.availablePatches(ctx, filters);
+        const { page, nextToken } = paginate(patches, {
+          maxResults: input.MaxResults ?? 100,
+          nextToken: input.NextToken,
+          parameters: [input.Filters ?? []],
+        });
+        return {
+          Patches: page.map(toWireAvailablePatch),
           ...(nextToken === undefined ? {} : { NextToken: nextToken }),
         };
       },

@@ -13,6 +13,7 @@ import {
   type PatchRule,
   type PatchSource,
 } from './model.js';
+import type { AvailablePatch } from './available-patches.js';
 import type { InstancePatchState, PatchComplianceData, PatchGroupState } from './patch-state.js';
 
 /** `^[a-zA-Z0-9_\-:/]{20,128}$`: a `pb-…` id or a baseline ARN. */
@@ -277,4 +278,22 @@ export function paginate<T>(
   return result.nextToken === undefined
     ? { page: result.items }
     : { page: result.items, nextToken: result.nextToken };
+}
+
+/** A Patch of DescribeAvailablePatches (Linux fields; empty ones are left out). */
+export function toWireAvailablePatch(patch: AvailablePatch): Record<string, unknown> {
+  return {
+    Id: patch.id,
+    Title: patch.title,
+    Name: patch.name,
+    ...(patch.arch === '' ? {} : { Arch: patch.arch }),
+    Epoch: patch.epoch,
+    Version: patch.version,
+    ...(patch.release === '' ? {} : { Release: patch.release }),
+    Product: patch.product,
+    ProductFamily: patch.productFamily,
+    Classification: patch.classification,
+    Severity: patch.severity,
+    ...(patch.cveIds.length === 0 ? {} : { CVEIds: patch.cveIds }),
+  };
 }

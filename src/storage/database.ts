@@ -136,6 +136,10 @@ export interface FindingsTable {
   last_observed_at_ms: number | null;
   customer_updated: number;
   version: number;
+  /** When Bulwark last stored or changed the finding (its clock, epoch ms): what retention ages by. */
+  stored_at_ms: number;
+  /** 1 while the finding is the current one of a state Bulwark keeps (control result, missing patch). */
+  held: number;
 }
 
 export interface FindingDocumentsTable {
@@ -801,6 +805,8 @@ export interface StandardsSubscriptionsTable {
   standards_arn: string;
   standards_input: string;
   subscribed_at: number;
+  /** JSON array of the standard's controls Bulwark has reconciled (AutoEnableControls); null: none yet. */
+  known_control_ids: string | null;
 }
 
 /** A control's status within one standard, stored only once changed (default ENABLED). */
@@ -831,6 +837,8 @@ export interface ControlEvaluationsTable {
   control_id: string;
   resource_id: string;
   finding_id: string;
+  /** JSON array of every finding the result was last written to; null (rows before 0022) is [finding_id]. */
+  finding_ids: string | null;
   compliance_status: string;
   record_state: string;
   /** A hash of what the finding says; an evaluation with the same fingerprint writes nothing. */

@@ -2,7 +2,7 @@
 import type { DbExecutor, FindingHistoryTable, FindingsTable } from './database.js';
 
 /** The extracted, filterable columns of one finding version. */
-export type FindingColumns = Omit<FindingsTable, 'pk'>;
+export type FindingColumns = Omit<FindingsTable, 'pk' | 'held'>;
 
 /** Every row of one finding version, already mapped from the domain by the findings store. */
 export interface FindingRows {
@@ -11,6 +11,8 @@ export interface FindingRows {
   /** The row version the update expects (read with the finding); the write fails with WriteConflictError otherwise. */
   expectedVersion: number | undefined;
   columns: FindingColumns;
+  /** The `held` column to write; undefined keeps the stored value (0 for a new finding). */
+  held: number | undefined;
   /** The serialized document. */
   document: string;
   /** Distinct Types values (queries test "some element", so duplicates carry no information). */

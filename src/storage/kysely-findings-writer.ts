@@ -13,7 +13,7 @@ export class KyselyFindingsWriter implements FindingsWriter {
     if (inserts.length > 0) {
       const inserted = await tx
         .insertInto('findings')
-        .values(inserts.map((r) => r.columns))
+        .values(inserts.map((r) => ({ ...r.columns, held: r.held ?? 0 })))
         .returning('pk')
         .execute();
       for (const row of inserted) pks.push(Number(row.pk));
@@ -22,7 +22,7 @@ export class KyselyFindingsWriter implements FindingsWriter {
       const pk = row.pk ?? 0;
       const updated = await tx
         .updateTable('findings')
-        .set(row.columns)
+        .set(row.held === undefined ? row.columns : { ...row.columns, held: row.held })
         .where('pk', '=', pk)
         .where('version', '=', row.expectedVersion ?? 0)
         .executeTakeFirst();

@@ -1,7 +1,5 @@
-/** Where the published ASFF samples live: `shared/samples/asff` beside the repository (see SOURCES.md there). */
+/** Where the published ASFF samples live: `test/fixtures/asff` in this repository (provenance in SOURCES.md there). */
 import { fileURLToPath } from 'node:url';
 
-/** Override with BULWARK_ASFF_SAMPLES; this file runs from dist/test/support/, four levels below the parent. */
-export const asffSamplesDir =
-  process.env['BULWARK_ASFF_SAMPLES'] ??
-  fileURLToPath(new URL('../../../../shared/samples/asff', import.meta.url));
+/** This file runs from dist/test/support/, so the fixtures are three levels up in the source tree. */
+export const asffSamplesDir = fileURLToPath(new URL('../../../test/fixtures/asff', import.meta.url));

@@ -1,14 +1,16 @@
 /**
  * Micro-benchmark of validateFinding over the published ASFF samples (not run by the tests).
- * Run from /work/main after a build: `node dist/src/findings/asff/validate-finding.bench.js`.
+ * Run after a build: `node dist/src/findings/asff/validate-finding.bench.js`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { asffFindingSchema } from './asff-schema.js';
 import { validateFinding } from './validate-finding.js';
 
 const iterations = 50_000;
-const samplesDir = path.resolve(process.cwd(), '../shared/samples/asff');
+// The samples are test fixtures in this repository; this file runs from dist/src/findings/asff/.
+const samplesDir = fileURLToPath(new URL('../../../../test/fixtures/asff', import.meta.url));
 
 const samples = readdirSync(samplesDir)
   .filter((file) => file.endsWith('.json'))

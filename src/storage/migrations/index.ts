@@ -18,6 +18,7 @@ import { commandRateControlSchema } from './0015-command-rate-control.js';
 import { maintenanceWindowsSchema } from './0016-maintenance-windows.js';
 import { outboxDeadLetterPayloadsSchema } from './0020-outbox-dead-letter-payloads.js';
 import { findingIdentityByAccountSchema } from './0021-finding-identity-by-account.js';
+import { findingRetentionSchema } from './0022-finding-retention.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -38,5 +39,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0016-maintenance-windows': maintenanceWindowsSchema(traits),
     '0020-outbox-dead-letter-payloads': outboxDeadLetterPayloadsSchema(traits),
     '0021-finding-identity-by-account': findingIdentityByAccountSchema(traits),
+    '0022-finding-retention': findingRetentionSchema(traits),
   };
 }

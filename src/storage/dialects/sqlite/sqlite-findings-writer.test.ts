@@ -6,9 +6,16 @@ import { KyselyFindingsWriter } from '../../kysely-findings-writer.js';
 import { openDatabase } from '../../open-database.js';
 import { SqliteFindingsWriter } from './sqlite-findings-writer.js';
 
-function rows(id: string, pk: number | undefined, types: string[], resources: string[]): FindingRows {
+function rows(
+  id: string,
+  pk: number | undefined,
+  types: string[],
+  resources: string[],
+  held?: number,
+): FindingRows {
   return {
     pk,
+    held,
     expectedVersion: pk === undefined ? undefined : 0,
     columns: {
       region: 'us-east-1',
@@ -32,6 +39,7 @@ function rows(id: string, pk: number | undefined, types: string[], resources: st
       last_observed_at_ms: 4,
       customer_updated: 0,
       version: pk === undefined ? 0 : 1,
+      stored_at_ms: pk === undefined ? 10 : 20,
     },
     document: JSON.stringify({ Id: id, version: pk === undefined ? 1 : 2 }),
     types,
@@ -77,12 +85,17 @@ async function contents(db: Db): Promise<unknown> {
 async function writeScenario(db: Db, writer: FindingsWriter): Promise<unknown> {
   await db.transaction().execute(async (tx) => {
     await writer.write(tx, [
-      rows('a', undefined, ['t1', 't2'], ['r1']),
+      rows('a', undefined, ['t1', 't2'], ['r1'], 1),
       rows('b', undefined, [], ['r1', 'r2']),
     ]);
   });
+  // 'a' keeps its held flag (undefined), 'b' gets one.
   await db.transaction().execute(async (tx) => {
-    await writer.write(tx, [rows('a', 1, ['t3'], ['r3']), rows('c', undefined, ['t1'], ['r1'])]);
+    await writer.write(tx, [
+      rows('a', 1, ['t3'], ['r3']),
+      rows('b', 2, [], ['r1'], 1),
+      rows('c', undefined, ['t1'], ['r1']),
+    ]);
   });
   return contents(db);
 }
@@ -96,6 +109,16 @@ test('the prepared-statement writer stores exactly what the portable writer stor
       await writeScenario(sqlite.db, sqlite.findingsWriter),
       await writeScenario(portable.db, new KyselyFindingsWriter()),
     );
+    const flags = await sqlite.db
+      .selectFrom('findings')
+      .select(['finding_id', 'held', 'stored_at_ms'])
+      .orderBy('pk')
+      .execute();
+    assert.deepEqual(flags, [
+      { finding_id: 'a', held: 1, stored_at_ms: 20 },
+      { finding_id: 'b', held: 1, stored_at_ms: 20 },
+      { finding_id: 'c', held: 0, stored_at_ms: 10 },
+    ]);
   } finally {
     await sqlite.db.destroy();
     await portable.db.destroy();

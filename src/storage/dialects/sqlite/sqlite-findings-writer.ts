@@ -31,6 +31,7 @@ const findingColumns = [
   'last_observed_at_ms',
   'customer_updated',
   'version',
+  'stored_at_ms',
 ] as const satisfies readonly (keyof FindingColumns)[];
 
 type Statement = SqliteDatabase.Statement<unknown[]>;
@@ -38,6 +39,7 @@ type Statement = SqliteDatabase.Statement<unknown[]>;
 interface Statements {
   insertFinding: Statement;
   updateFinding: Statement;
+  updateHeld: Statement;
   insertDocument: Statement;
   updateDocument: Statement;
   deleteTypes: Statement;
@@ -70,6 +72,7 @@ function columnValues(columns: FindingColumns): unknown[] {
     columns.last_observed_at_ms,
     columns.customer_updated,
     columns.version,
+    columns.stored_at_ms,
   ];
 }
 
@@ -89,7 +92,7 @@ export class SqliteFindingsWriter implements FindingsWriter {
     for (const row of rows) {
       let pk: number;
       if (row.pk === undefined) {
-        pk = Number(s.insertFinding.run(...columnValues(row.columns)).lastInsertRowid);
+        pk = Number(s.insertFinding.run(...columnValues(row.columns), row.held ?? 0).lastInsertRowid);
         s.insertDocument.run(pk, row.document);
       } else {
         pk = row.pk;
@@ -97,6 +100,7 @@ export class SqliteFindingsWriter implements FindingsWriter {
         if (s.updateFinding.run(...columnValues(row.columns), pk, row.expectedVersion ?? 0).changes !== 1) {
           throw new WriteConflictError(`finding ${pk} was changed since it was read`);
         }
+        if (row.held !== undefined) s.updateHeld.run(row.held, pk);
         s.updateDocument.run(row.document, pk);
         s.deleteTypes.run(pk);
         s.deleteResources.run(pk);
@@ -121,11 +125,12 @@ export class SqliteFindingsWriter implements FindingsWriter {
     const placeholders = findingColumns.map(() => '?').join(', ');
     return {
       insertFinding: c.prepare(
-        `insert into findings (${findingColumns.join(', ')}) values (${placeholders})`,
+        `insert into findings (${findingColumns.join(', ')}, held) values (${placeholders}, ?)`,
       ),
       updateFinding: c.prepare(
         `update findings set ${findingColumns.map((name) => `${name} = ?`).join(', ')} where pk = ? and version = ?`,
       ),
+      updateHeld: c.prepare('update findings set held = ? where pk = ?'),
       insertDocument: c.prepare('insert into finding_documents (finding_pk, document) values (?, ?)'),
       updateDocument: c.prepare('update finding_documents set document = ? where finding_pk = ?'),
       deleteTypes: c.prepare('delete from finding_types where finding_pk = ?'),
