@@ -151,7 +151,7 @@ const equalsIgnoreCase = (a: string, b: string): boolean => lower(a) === lower(b
 const like = (a: string, b: string, variables?: VariableLookup): boolean =>
   matchesWildcard(b, a, false, variables);
 
-const baseOperators: Record<string, BaseOperator> = {
+const baseOperators = new Map<string, BaseOperator>(Object.entries({
   StringEquals: { family: 'String', negated: false, variables: 'substitute', test: equals },
   StringNotEquals: { family: 'String', negated: true, variables: 'substitute', test: equals },
   StringEqualsIgnoreCase: {
@@ -229,7 +229,7 @@ const baseOperators: Record<string, BaseOperator> = {
   ArnLike: { family: 'Arn', negated: false, variables: 'substitute', test: arnLike },
   ArnNotLike: { family: 'Arn', negated: true, variables: 'substitute', test: arnLike },
   Null: { family: 'Null', negated: false, variables: 'none', test: equalsIgnoreCase },
-};
+}));
 
 /** A parsed condition operator. */
 export interface ConditionOperator {
@@ -256,7 +256,7 @@ export function parseConditionOperator(name: string): ConditionOperator | string
   }
   const ifExists = rest.endsWith('IfExists');
   const baseName = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
-  const base = baseOperators[baseName];
+  const base = baseOperators.get(baseName);
   if (base === undefined) return `unknown condition operator "${name}"`;
   if (base.family === 'Null' && (ifExists || qualifier !== undefined)) {
     return `the Null operator takes neither IfExists nor a set qualifier ("${name}")`;
@@ -297,7 +297,7 @@ export function evaluateConditionOperator(
   policyValues: readonly string[],
   variables?: VariableLookup,
 ): boolean {
-  const base = baseOperators[operator.base];
+  const base = baseOperators.get(operator.base);
   if (base === undefined) return false;
   const present = requestValues !== undefined && requestValues.length > 0;
   if (base.family === 'Null') {

@@ -70,7 +70,7 @@ export function compareVersions(a: string, b: string): number {
 const complianceResult = (status: string): EvaluationResult =>
   status === 'COMPLIANT' ? 'COMPLIANT' : 'NON_COMPLIANT';
 
-const nodeChecks: Record<string, NodeCheck> = {
+const nodeChecks = new Map<string, NodeCheck>(Object.entries({
   'SSM.1': (node) =>
     node.pingStatus === 'Online'
       ? { result: 'COMPLIANT', annotation: 'The agent on the node is online.' }
@@ -155,7 +155,7 @@ const nodeChecks: Record<string, NodeCheck> = {
       annotation: `The last patch ${node.patchSummary?.operationType ?? 'operation'} ended at ${iso(end)} (allowed age: ${days} days).`,
     };
   },
-};
+}));
 
 /** A node's Patch compliance as an `AwsSsmPatchCompliance` resource (SSM.2 and the patch summary finding). */
 export function patchComplianceResource(node: NodeFacts, region: string): FindingResource {
@@ -228,7 +228,7 @@ function nodeResource(control: ControlDefinition, node: NodeFacts, region: strin
 export function evaluateControl(control: ControlDefinition, input: EvaluationInput): ResourceEvaluation[] {
   switch (control.scope) {
     case 'ManagedNode': {
-      const check = nodeChecks[control.id];
+      const check = nodeChecks.get(control.id);
       if (check === undefined) return [];
       const results: ResourceEvaluation[] = [];
       for (const node of input.nodes) {

@@ -261,7 +261,7 @@ function defaultAsStrings(parameter: DocumentParameter, value: unknown): string[
 }
 
 /** The plugins of schemaVersion 2.x documents and the platforms they run on. */
-const actionPlatforms: Record<string, readonly PlatformType[]> = {
+const actionPlatforms = new Map<string, readonly PlatformType[]>(Object.entries({
   'aws:runShellScript': ['Linux', 'MacOS'],
   'aws:runPowerShellScript': ['Windows'],
   'aws:runDocument': ['Windows', 'Linux', 'MacOS'],
@@ -276,7 +276,7 @@ const actionPlatforms: Record<string, readonly PlatformType[]> = {
   'aws:domainJoin': ['Windows', 'Linux'],
   'aws:psModule': ['Windows'],
   'aws:applications': ['Windows'],
-};
+}));
 
 function validateMainSteps(body: Record<string, unknown>, parameters: DocumentParameter[]): PlatformType[] {
   const steps = body['mainSteps'];
@@ -289,7 +289,7 @@ function validateMainSteps(body: Record<string, unknown>, parameters: DocumentPa
     const step = raw as Record<string, unknown>;
     const action = step['action'];
     const name = step['name'];
-    if (typeof action !== 'string' || actionPlatforms[action] === undefined) {
+    if (typeof action !== 'string' || actionPlatforms.get(action) === undefined) {
       invalid(`mainSteps[${index}].action ${String(action)} is not a supported plugin.`);
     }
     if (typeof name !== 'string' || !/^[a-zA-Z0-9_\-.]{1,100}$/.test(name)) {
@@ -304,7 +304,7 @@ function validateMainSteps(body: Record<string, unknown>, parameters: DocumentPa
     }
     validateInputs(action as string, inputs as Record<string, unknown>, `mainSteps[${index}]`);
     const precondition = preconditionPlatform(step['precondition'], index);
-    for (const platform of actionPlatforms[action as string] ?? []) {
+    for (const platform of actionPlatforms.get(action as string) ?? []) {
       if (precondition === undefined || precondition === platform) platforms.add(platform);
     }
   });
@@ -363,7 +363,7 @@ function validateRuntimeConfig(
   }
   const platforms = new Set<PlatformType>();
   for (const [action, plugin] of Object.entries(config)) {
-    const on = actionPlatforms[action];
+    const on = actionPlatforms.get(action);
     if (on === undefined) invalid(`runtimeConfig plugin ${action} is not supported.`);
     const properties = (plugin as Record<string, unknown> | null)?.['properties'];
     if (properties === undefined) invalid(`runtimeConfig.${action}.properties is required.`);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { OperatingSystem, PatchBaseline, PatchFilter, PatchRule } from './model.js';
 
 /** Owner account and baseline id per OS of the Regions whose real ids are known (as AWS publishes them). */
-const knownRegions: Record<string, { owner: string; ids: Record<OperatingSystem, string> }> = {
+const knownRegions = new Map<string, { owner: string; ids: Record<OperatingSystem, string> }>(Object.entries({
   'us-east-1': {
     owner: '075727635805',
     ids: {
@@ -84,7 +84,7 @@ const knownRegions: Record<string, { owner: string; ids: Record<OperatingSystem,
       WINDOWS: 'pb-04fb4ae6142167966',
     },
   },
-};
+}));
 
 /** The owner account of predefined baselines in Regions without a published id (us-east-1's). */
 export const defaultAwsOwnerAccountId = '075727635805';
@@ -228,7 +228,7 @@ const predefinedDate = new Date('2018-01-01T00:00:00Z');
 
 /** The predefined baseline id (full ARN) of `os` in `region`. */
 export function predefinedBaselineId(region: string, os: OperatingSystem): string {
-  const known = knownRegions[region];
+  const known = knownRegions.get(region);
   if (known !== undefined) return `arn:aws:ssm:${region}:${known.owner}:patchbaseline/${known.ids[os]}`;
   // Regions without a published id get a stable synthetic one of the same shape.
   const hex = createHash('sha256').update(`${region}/${os}`).digest('hex').slice(0, 17);
@@ -236,7 +236,7 @@ export function predefinedBaselineId(region: string, os: OperatingSystem): strin
 }
 
 function ownerOf(region: string): string {
-  return knownRegions[region]?.owner ?? defaultAwsOwnerAccountId;
+  return knownRegions.get(region)?.owner ?? defaultAwsOwnerAccountId;
 }
 
 /** The predefined baseline of `os` in `region`. */
