@@ -20,7 +20,8 @@ describe('bad input at the HTTP edge (e2e)', () => {
     await server?.dispose();
   });
 
-  const send = (request: RawRequest): Promise<Response> => rawFetch(server.endpoint, request, server.credentials);
+  const send = (request: RawRequest): Promise<Response> =>
+    rawFetch(server.endpoint, request, server.credentials);
   const ssm = (operation: string, body: unknown): Promise<Response> =>
     send({
       method: 'POST',
@@ -58,7 +59,11 @@ describe('bad input at the HTTP edge (e2e)', () => {
 
   it('answers malformed percent-encoding in a REST path with InvalidInputException', async () => {
     for (const path of ['/insights/results/%E0%A4%A', '/tags/%', '/insights/%ZZ', '/tags/%C3%28']) {
-      const method = path.startsWith('/tags') ? 'GET' : path.startsWith('/insights/results') ? 'GET' : 'PATCH';
+      const method = path.startsWith('/tags')
+        ? 'GET'
+        : path.startsWith('/insights/results')
+          ? 'GET'
+          : 'PATCH';
       const message = await expectJsonError(
         await send({ method, path, ...(method === 'PATCH' ? { body: { Name: 'x' } } : {}) }),
         400,
@@ -109,7 +114,7 @@ describe('bad input at the HTTP edge (e2e)', () => {
     }
     const listed = await ssm('ListDocuments', { Filters: [{ Key: 'Owner', Values: ['Self'] }] });
     assert.equal(listed.status, 200);
-    assert.deepEqual((await listed.json()) as unknown, { DocumentIdentifiers: [] });
+    assert.deepEqual(await listed.json(), { DocumentIdentifiers: [] });
 
     for (const type of ['constructor', 'toString', '__proto__']) {
       const response = await ssm('ListComplianceItems', {
@@ -132,13 +137,21 @@ describe('bad input at the HTTP edge (e2e)', () => {
     const deepObject = (depth: number): string => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
     for (const nested of [deep(5000), deepObject(5000), deep(100_000)]) {
       const message = await expectJsonError(
-        await send({ method: 'POST', path: '/insights', body: `{"Name":"n","GroupByAttribute":"Type","Filters":{"x":${nested}}}` }),
+        await send({
+          method: 'POST',
+          path: '/insights',
+          body: `{"Name":"n","GroupByAttribute":"Type","Filters":{"x":${nested}}}`,
+        }),
         400,
         'InvalidInputException',
       );
       assert.match(message, /nest/i);
       await expectJsonError(
-        await send({ method: 'POST', path: '/findings/import', body: `{"Findings":[{"ProductFields":${nested}}]}` }),
+        await send({
+          method: 'POST',
+          path: '/findings/import',
+          body: `{"Findings":[{"ProductFields":${nested}}]}`,
+        }),
         400,
         'InvalidInputException',
       );
@@ -150,10 +163,29 @@ describe('bad input at the HTTP edge (e2e)', () => {
     assert.deepEqual(await insightNames(), []);
   });
 
+  it('rejects SSM document content nested thousands deep, in JSON and in YAML', async () => {
+    for (const depth of [5000, 50_000]) {
+      const json = `{"schemaVersion":"2.2","description":"d","mainSteps":[{"action":"aws:runShellScript","name":"a","inputs":{"runCommand":"x","deep":${'['.repeat(depth)}${']'.repeat(depth)}}}]}`;
+      const yaml = `schemaVersion: "2.2"\ndescription: d\nmainSteps:\n- action: aws:runShellScript\n  name: a\n  inputs:\n    runCommand: x\n    deep: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+      const fromJson = await ssm('CreateDocument', { Name: `deep-json-${depth}`, Content: json });
+      assert.equal(fromJson.status, 400, await fromJson.text());
+      const fromYaml = await ssm('CreateDocument', {
+        Name: `deep-yaml-${depth}`,
+        Content: yaml,
+        DocumentFormat: 'YAML',
+      });
+      assert.equal(fromYaml.status, 400, await fromYaml.text());
+    }
+  });
+
   it('rejects a LookupEvents NextToken that decodes to anything but a token', async () => {
     for (const decoded of ['null', '1', '"text"', '[]', 'true', '{"t":1e400,"s":1,"q":"x"}', '{}']) {
       const token = Buffer.from(decoded, 'utf8').toString('base64url');
-      await expectJsonError(await trail('LookupEvents', { NextToken: token }), 400, 'InvalidNextTokenException');
+      await expectJsonError(
+        await trail('LookupEvents', { NextToken: token }),
+        400,
+        'InvalidNextTokenException',
+      );
     }
   });
 
@@ -245,7 +277,9 @@ describe('bad input at the HTTP edge (e2e)', () => {
 
   async function signedHead(path: string, headers: Record<string, string>): Promise<string> {
     const signed = await signRaw(server.endpoint, { method: 'POST', path, headers }, server.credentials);
-    const lines = Object.entries({ ...signed.headers, ...headers }).map(([name, value]) => `${name}: ${value}`);
+    const lines = Object.entries({ ...signed.headers, ...headers }).map(
+      ([name, value]) => `${name}: ${value}`,
+    );
     return `POST ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
   }
 

@@ -13,18 +13,20 @@ export const complianceFilterTypes = [
 export type ComplianceFilterType = (typeof complianceFilterTypes)[number];
 
 /** The CamelCase spellings the User Guide uses (`Type=NotEqual`); botocore does not validate enums. */
-const filterTypeAliases = new Map<string, ComplianceFilterType>(Object.entries({
-  EQUAL: 'EQUAL',
-  NOT_EQUAL: 'NOT_EQUAL',
-  BEGIN_WITH: 'BEGIN_WITH',
-  LESS_THAN: 'LESS_THAN',
-  GREATER_THAN: 'GREATER_THAN',
-  Equal: 'EQUAL',
-  NotEqual: 'NOT_EQUAL',
-  BeginWith: 'BEGIN_WITH',
-  LessThan: 'LESS_THAN',
-  GreaterThan: 'GREATER_THAN',
-}));
+const filterTypeAliases = new Map<string, ComplianceFilterType>(
+  Object.entries({
+    EQUAL: 'EQUAL',
+    NOT_EQUAL: 'NOT_EQUAL',
+    BEGIN_WITH: 'BEGIN_WITH',
+    LESS_THAN: 'LESS_THAN',
+    GREATER_THAN: 'GREATER_THAN',
+    Equal: 'EQUAL',
+    NotEqual: 'NOT_EQUAL',
+    BeginWith: 'BEGIN_WITH',
+    LessThan: 'LESS_THAN',
+    GreaterThan: 'GREATER_THAN',
+  }),
+);
 
 const itemFields = [
   'ComplianceType',

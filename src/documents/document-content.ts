@@ -3,6 +3,7 @@
  * documents (schemaVersion 1.2, 2.0, 2.2) and the lighter shape checks of the other types.
  */
 import { createHash } from 'node:crypto';
+import { jsonNestingExceeds, maxJsonDepth } from '../http/request-body.js';
 import type {
   DocumentFormat,
   DocumentParameter,
@@ -64,6 +65,9 @@ export function parseDocumentContent(
   }
   if (format === 'TEXT')
     return invalid('DocumentFormat TEXT is only valid for ApplicationConfiguration documents.');
+  if (jsonNestingExceeds(content, maxJsonDepth)) {
+    return invalid(`The document content nests deeper than ${maxJsonDepth} levels.`);
+  }
   let body: unknown;
   try {
     body = JSON.parse(content);
@@ -261,22 +265,24 @@ function defaultAsStrings(parameter: DocumentParameter, value: unknown): string[
 }
 
 /** The plugins of schemaVersion 2.x documents and the platforms they run on. */
-const actionPlatforms = new Map<string, readonly PlatformType[]>(Object.entries({
-  'aws:runShellScript': ['Linux', 'MacOS'],
-  'aws:runPowerShellScript': ['Windows'],
-  'aws:runDocument': ['Windows', 'Linux', 'MacOS'],
-  'aws:softwareInventory': ['Windows', 'Linux', 'MacOS'],
-  'aws:configurePackage': ['Windows', 'Linux', 'MacOS'],
-  'aws:downloadContent': ['Windows', 'Linux', 'MacOS'],
-  'aws:refreshAssociation': ['Windows', 'Linux', 'MacOS'],
-  'aws:updateSsmAgent': ['Windows', 'Linux', 'MacOS'],
-  'aws:runDockerAction': ['Windows', 'Linux'],
-  'aws:configureDocker': ['Windows', 'Linux'],
-  'aws:cloudWatch': ['Windows'],
-  'aws:domainJoin': ['Windows', 'Linux'],
-  'aws:psModule': ['Windows'],
-  'aws:applications': ['Windows'],
-}));
+const actionPlatforms = new Map<string, readonly PlatformType[]>(
+  Object.entries({
+    'aws:runShellScript': ['Linux', 'MacOS'],
+    'aws:runPowerShellScript': ['Windows'],
+    'aws:runDocument': ['Windows', 'Linux', 'MacOS'],
+    'aws:softwareInventory': ['Windows', 'Linux', 'MacOS'],
+    'aws:configurePackage': ['Windows', 'Linux', 'MacOS'],
+    'aws:downloadContent': ['Windows', 'Linux', 'MacOS'],
+    'aws:refreshAssociation': ['Windows', 'Linux', 'MacOS'],
+    'aws:updateSsmAgent': ['Windows', 'Linux', 'MacOS'],
+    'aws:runDockerAction': ['Windows', 'Linux'],
+    'aws:configureDocker': ['Windows', 'Linux'],
+    'aws:cloudWatch': ['Windows'],
+    'aws:domainJoin': ['Windows', 'Linux'],
+    'aws:psModule': ['Windows'],
+    'aws:applications': ['Windows'],
+  }),
+);
 
 function validateMainSteps(body: Record<string, unknown>, parameters: DocumentParameter[]): PlatformType[] {
   const steps = body['mainSteps'];
@@ -376,7 +382,10 @@ function validateRuntimeConfig(
 /** `{{ name }}` in step inputs must name a declared parameter (`{{ssm:…}}` parameter-store references excepted). */
 function checkParameterReferences(value: unknown, parameters: DocumentParameter[]): void {
   const declared = new Set(parameters.map((p) => p.name));
-  const visit = (node: unknown): void => {
+  // An explicit stack: content nested thousands deep must not exhaust the call stack.
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
     if (typeof node === 'string') {
       for (const match of node.matchAll(/\{\{\s*([^}\s]+)\s*\}\}/g)) {
         const reference = match[1] ?? '';
@@ -390,12 +399,11 @@ function checkParameterReferences(value: unknown, parameters: DocumentParameter[
           invalid(`The document references undeclared parameter {{ ${reference} }}.`);
       }
     } else if (Array.isArray(node)) {
-      node.forEach(visit);
+      pending.push(...(node as unknown[]).slice().reverse());
     } else if (typeof node === 'object' && node !== null) {
-      Object.values(node).forEach(visit);
+      pending.push(...(Object.values(node) as unknown[]).reverse());
     }
-  };
-  visit(value);
+  }
 }
 
 /**

@@ -26,13 +26,15 @@ export const legacyFilterKeys = [
 
 const filterKeys = new Set<string>([...legacyFilterKeys, 'SourceIds', 'SourceTypes', 'tag-key']);
 
-const allowedValues = new Map<string, readonly string[]>(Object.entries({
-  PingStatus: pingStatuses,
-  PlatformTypes: platformTypes,
-  ResourceType: ['EC2Instance', 'ManagedInstance'],
-  AssociationStatus: ['Success', 'Pending', 'Failed'],
-  SourceTypes: ['AWS::EC2::Instance', 'AWS::IoT::Thing', 'AWS::SSM::ManagedInstance'],
-}));
+const allowedValues = new Map<string, readonly string[]>(
+  Object.entries({
+    PingStatus: pingStatuses,
+    PlatformTypes: platformTypes,
+    ResourceType: ['EC2Instance', 'ManagedInstance'],
+    AssociationStatus: ['Success', 'Pending', 'Failed'],
+    SourceTypes: ['AWS::EC2::Instance', 'AWS::IoT::Thing', 'AWS::SSM::ManagedInstance'],
+  }),
+);
 
 const isTagFilter = (key: string): boolean => key === 'tag-key' || key.startsWith('tag:');
 

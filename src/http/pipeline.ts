@@ -241,7 +241,10 @@ export class RequestPipeline {
 function requireSigningService(signature: ParsedSignature, eventSource: string): void {
   const signingName = eventSource.split('.')[0] ?? '';
   if (signature.service !== signingName) {
-    throw new ApiError('InvalidSignature', `Credential should be scoped to correct service: '${signingName}'. `);
+    throw new ApiError(
+      'InvalidSignature',
+      `Credential should be scoped to correct service: '${signingName}'. `,
+    );
   }
 }
 

@@ -50,7 +50,10 @@ const tooLarge = (limit: number, declared?: number): ApiError =>
   );
 
 const busy = (): ApiError =>
-  new ApiError('Throttled', 'The server is receiving too many request bytes at once; retry the request later');
+  new ApiError(
+    'Throttled',
+    'The server is receiving too many request bytes at once; retry the request later',
+  );
 
 /** The body length the client declared, or undefined for a chunked body. */
 export function declaredLength(request: IncomingMessage): number | undefined {
@@ -129,21 +132,17 @@ export function rejectNul(text: string): string {
 }
 
 /**
- * Parses a JSON body after one iterative scan that bounds nesting at `maxDepth` and rejects `\u0000` escapes,
- * so nothing downstream ever walks a deeply nested value or stores a NUL. An empty body is `{}`.
+ * One pass over JSON text: whether objects and arrays nest deeper than `maxDepth`, and whether a string holds a
+ * `\u0000` escape. Iterative, so no input can exhaust the call stack.
  */
-export function parseJsonBody(body: Buffer, maxDepth = maxJsonDepth): unknown {
-  if (body.length === 0) return {};
-  const text = decodeUtf8(body);
+function scanJson(text: string, maxDepth: number): 'too-deep' | 'nul' | undefined {
   let depth = 0;
   let inString = false;
   for (let at = 0; at < text.length; at += 1) {
     const code = text.charCodeAt(at);
     if (inString) {
       if (code === 0x5c /* \ */) {
-        if (text.charCodeAt(at + 1) === 0x75 /* u */ && /^0000$/.test(text.slice(at + 2, at + 6))) {
-          throw invalidInput(nulMessage);
-        }
+        if (text.charCodeAt(at + 1) === 0x75 /* u */ && text.slice(at + 2, at + 6) === '0000') return 'nul';
         at += 1;
       } else if (code === 0x22 /* " */) {
         inString = false;
@@ -152,13 +151,30 @@ export function parseJsonBody(body: Buffer, maxDepth = maxJsonDepth): unknown {
       inString = true;
     } else if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
       depth += 1;
-      if (depth > maxDepth) {
-        throw invalidInput(`The request body nests JSON deeper than ${maxDepth} levels`);
-      }
+      if (depth > maxDepth) return 'too-deep';
     } else if (code === 0x7d /* } */ || code === 0x5d /* ] */) {
       depth -= 1;
     }
   }
+  return undefined;
+}
+
+/** Whether JSON text nests objects and arrays deeper than `maxDepth` (for JSON carried inside a field). */
+export function jsonNestingExceeds(text: string, maxDepth: number): boolean {
+  return scanJson(text, maxDepth) === 'too-deep';
+}
+
+/**
+ * Parses a JSON body after one iterative scan that bounds nesting at `maxDepth` and rejects `\u0000` escapes,
+ * so nothing downstream ever walks a deeply nested value or stores a NUL. An empty body is `{}`.
+ */
+export function parseJsonBody(body: Buffer, maxDepth = maxJsonDepth): unknown {
+  if (body.length === 0) return {};
+  const text = decodeUtf8(body);
+  const problem = scanJson(text, maxDepth);
+  if (problem === 'too-deep')
+    throw invalidInput(`The request body nests JSON deeper than ${maxDepth} levels`);
+  if (problem === 'nul') throw invalidInput(nulMessage);
   try {
     return JSON.parse(text) as unknown;
   } catch {

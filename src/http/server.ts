@@ -96,7 +96,9 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
   /** Whether the body is large (or of unknown size) enough to authenticate before reading it. */
   function admitsFirst(request: IncomingMessage): boolean {
     const declared = declaredLength(request);
-    return declared === undefined ? request.headers['transfer-encoding'] !== undefined : declared > admitBeforeBodyBytes;
+    return declared === undefined
+      ? request.headers['transfer-encoding'] !== undefined
+      : declared > admitBeforeBodyBytes;
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -128,7 +130,12 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     // What a refusal before the pipeline is audited as; refined as the request is understood.
     const event: { name: string; eventSource: string | undefined } = {
       name: 'UnknownOperation',
-      eventSource: protocol === 'query' ? 'sts.amazonaws.com' : protocol === 'restJson1' ? 'securityhub.amazonaws.com' : undefined,
+      eventSource:
+        protocol === 'query'
+          ? 'sts.amazonaws.com'
+          : protocol === 'restJson1'
+            ? 'securityhub.amazonaws.com'
+            : undefined,
     };
     const lease = budget.lease();
     let inPipeline = false;
@@ -197,7 +204,11 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       if (protocol === 'query') {
         const wire = QueryRouter.error(error, requestId);
         outcome = wire.code;
-        if (!response.headersSent) send(response, wire.status, wire.body, { 'content-type': contentTypes.query, 'x-amzn-requestid': requestId });
+        if (!response.headersSent)
+          send(response, wire.status, wire.body, {
+            'content-type': contentTypes.query,
+            'x-amzn-requestid': requestId,
+          });
       } else {
         const wire = toWireError(error, protocol);
         outcome = wire.exceptionName;

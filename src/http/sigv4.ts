@@ -113,7 +113,9 @@ function parseCredential(credential: string): CredentialScopeParts {
       `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
     );
   }
-  if (/[\u0000-\u001f\u007f]/.test(credential)) throw incomplete('Credential must not contain control characters.');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  if (/[\u0000-\u001f\u007f]/.test(credential))
+    throw incomplete('Credential must not contain control characters.');
   if (accessKeyId === '') throw incomplete(`Credential should contain an access key id, got '${credential}'`);
   if (!/^\d{8}$/.test(date))
     throw incomplete(`Credential should be scoped to a date in yyyymmdd format, not '${date}'.`);
