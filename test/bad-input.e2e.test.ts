@@ -344,4 +344,28 @@ describe('bad input at the HTTP edge (e2e)', () => {
     assert.ok(query.status >= 400 && query.status < 500, `status ${query.status}`);
     assert.match(await query.text(), /endpoint/i);
   });
+
+  it('audits calls refused before the pipeline, with their error code', async () => {
+    // Earlier tests sent an oversize body, unknown paths and a path label that is not valid percent-encoding.
+    const lookup = await trail('LookupEvents', { MaxResults: 50 });
+    assert.equal(lookup.status, 200);
+    const { Events } = (await lookup.json()) as { Events: { EventName: string; CloudTrailEvent: string }[] };
+    const records = Events.map(
+      (event) =>
+        JSON.parse(event.CloudTrailEvent) as {
+          eventName: string;
+          eventSource: string;
+          errorCode?: string;
+          errorMessage?: string;
+        },
+    );
+    const refused = (code: string, message: RegExp): boolean =>
+      records.some((record) => record.errorCode === code && message.test(record.errorMessage ?? ''));
+    assert.ok(refused('RequestEntityTooLargeException', /exceeds the limit/), 'oversize body audited');
+    assert.ok(
+      refused('UnknownOperationException', /endpoint URL must have no path/),
+      'unknown operation audited',
+    );
+    assert.ok(refused('InvalidInputException', /percent-encoded/), 'bad path encoding audited');
+  });
 });
