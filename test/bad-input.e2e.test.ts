@@ -241,6 +241,18 @@ describe('bad input at the HTTP edge (e2e)', () => {
       );
       assert.match(message, /UTF-8/);
     }
+    for (const escaped of ['\\ud800', '\\udc00x', '\\uD83D\\u0041']) {
+      const message = await expectJsonError(
+        await send({
+          method: 'POST',
+          path: '/insights',
+          body: `{"Name":"bad ${escaped}","GroupByAttribute":"Type","Filters":{}}`,
+        }),
+        400,
+        'InvalidInputException',
+      );
+      assert.match(message, /UTF-8/, escaped);
+    }
     const form = await rawFetch(
       server.endpoint,
       {

@@ -133,16 +133,24 @@ export function rejectNul(text: string): string {
 
 /**
  * One pass over JSON text: whether objects and arrays nest deeper than `maxDepth`, and whether a string holds a
- * `\u0000` escape. Iterative, so no input can exhaust the call stack.
+ * `\u0000` escape or a lone surrogate escape (no Unicode character; stored, it would become U+FFFD). Iterative,
+ * so no input can exhaust the call stack.
  */
-function scanJson(text: string, maxDepth: number): 'too-deep' | 'nul' | undefined {
+function scanJson(text: string, maxDepth: number): 'too-deep' | 'nul' | 'lone-surrogate' | undefined {
   let depth = 0;
   let inString = false;
   for (let at = 0; at < text.length; at += 1) {
     const code = text.charCodeAt(at);
     if (inString) {
       if (code === 0x5c /* \ */) {
-        if (text.charCodeAt(at + 1) === 0x75 /* u */ && text.slice(at + 2, at + 6) === '0000') return 'nul';
+        const escaped = unicodeEscape(text, at);
+        if (escaped === 0) return 'nul';
+        if (escaped !== undefined && escaped >= 0xd800 && escaped <= 0xdfff) {
+          // A surrogate escape must be a high one followed at once by a low one.
+          const low = escaped <= 0xdbff ? unicodeEscape(text, at + 6) : undefined;
+          if (low === undefined || low < 0xdc00 || low > 0xdfff) return 'lone-surrogate';
+          at += 6;
+        }
         at += 1;
       } else if (code === 0x22 /* " */) {
         inString = false;
@@ -157,6 +165,13 @@ function scanJson(text: string, maxDepth: number): 'too-deep' | 'nul' | undefine
     }
   }
   return undefined;
+}
+
+/** The code unit of a `\uXXXX` escape starting at `at`, or undefined when there is none. */
+function unicodeEscape(text: string, at: number): number | undefined {
+  if (text.charCodeAt(at) !== 0x5c || text.charCodeAt(at + 1) !== 0x75) return undefined;
+  const hex = text.slice(at + 2, at + 6);
+  return /^[0-9a-fA-F]{4}$/.test(hex) ? parseInt(hex, 16) : undefined;
 }
 
 /** Whether JSON text nests objects and arrays deeper than `maxDepth` (for JSON carried inside a field). */
@@ -175,6 +190,9 @@ export function parseJsonBody(body: Buffer, maxDepth = maxJsonDepth): unknown {
   if (problem === 'too-deep')
     throw invalidInput(`The request body nests JSON deeper than ${maxDepth} levels`);
   if (problem === 'nul') throw invalidInput(nulMessage);
+  if (problem === 'lone-surrogate') {
+    throw invalidInput('The request body is not valid UTF-8: it escapes a lone UTF-16 surrogate');
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {

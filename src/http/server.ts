@@ -138,8 +138,10 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
             : undefined,
     };
     const lease = budget.lease();
-    let inPipeline = false;
+    // Failures the pipeline audits itself, or that are not API calls (health and metrics), are not refusals.
+    let audited = false;
     try {
+      if (method === 'GET' && (rawPath === '/healthz' || rawPath === '/metrics')) audited = true;
       if (method === 'GET' && rawPath === '/healthz') {
         await deps.checkHealth();
         send(response, 200, '{"status":"ok"}', { 'content-type': 'application/json' });
@@ -175,7 +177,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
         const form = parseForm(decodeUtf8(body), 'request body');
         const route = deps.query.match(form);
         event.name = operationName = route.operation.name;
-        inPipeline = true;
+        audited = true;
         const result = await deps.pipeline.execute({ ...head, body }, route.operation, () => ({
           labels: {},
           query,
@@ -188,7 +190,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
         return;
       }
       if (operation === undefined) throw unmatched(method, rawPath, request.headers['content-type']);
-      inPipeline = true;
+      audited = true;
       const result = await deps.pipeline.execute({ ...head, body }, operation, () => ({
         labels,
         query,
@@ -200,7 +202,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       });
     } catch (error) {
       if (!(error instanceof ApiError)) deps.logger.error({ err: error, requestId }, 'unhandled error');
-      if (!inPipeline) await deps.pipeline.refuse({ ...head, body: Buffer.alloc(0) }, event, error);
+      if (!audited) await deps.pipeline.refuse({ ...head, body: Buffer.alloc(0) }, event, error);
       if (protocol === 'query') {
         const wire = QueryRouter.error(error, requestId);
         outcome = wire.code;
