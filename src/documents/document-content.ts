@@ -414,11 +414,13 @@ export function checkParameters(
   parameters: readonly DocumentParameter[],
   values: Readonly<Record<string, readonly string[]>>,
 ): string | undefined {
-  for (const name of Object.keys(values)) {
+  // Own names only: a parameter called `constructor` must not find Object.prototype's.
+  const given = new Map(Object.entries(values));
+  for (const name of given.keys()) {
     if (!parameters.some((p) => p.name === name)) return `Parameter ${name} is not defined by the document.`;
   }
   for (const parameter of parameters) {
-    const value = values[parameter.name];
+    const value = given.get(parameter.name);
     if (value === undefined) {
       if (parameter.defaultValue === undefined) return `Parameter ${parameter.name} is required.`;
       continue;
