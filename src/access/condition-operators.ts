@@ -151,85 +151,97 @@ const equalsIgnoreCase = (a: string, b: string): boolean => lower(a) === lower(b
 const like = (a: string, b: string, variables?: VariableLookup): boolean =>
   matchesWildcard(b, a, false, variables);
 
-const baseOperators: Record<string, BaseOperator> = {
-  StringEquals: { family: 'String', negated: false, variables: 'substitute', test: equals },
-  StringNotEquals: { family: 'String', negated: true, variables: 'substitute', test: equals },
-  StringEqualsIgnoreCase: {
-    family: 'String',
-    negated: false,
-    variables: 'substitute',
-    test: equalsIgnoreCase,
-  },
-  StringNotEqualsIgnoreCase: {
-    family: 'String',
-    negated: true,
-    variables: 'substitute',
-    test: equalsIgnoreCase,
-  },
-  StringLike: { family: 'String', negated: false, variables: 'pattern', test: like },
-  StringNotLike: { family: 'String', negated: true, variables: 'pattern', test: like },
-  NumericEquals: {
-    family: 'Numeric',
-    negated: false,
-    variables: 'none',
-    test: compareNumbers((a, b) => a === b),
-  },
-  NumericNotEquals: {
-    family: 'Numeric',
-    negated: true,
-    variables: 'none',
-    test: compareNumbers((a, b) => a === b),
-  },
-  NumericLessThan: {
-    family: 'Numeric',
-    negated: false,
-    variables: 'none',
-    test: compareNumbers((a, b) => a < b),
-  },
-  NumericLessThanEquals: {
-    family: 'Numeric',
-    negated: false,
-    variables: 'none',
-    test: compareNumbers((a, b) => a <= b),
-  },
-  NumericGreaterThan: {
-    family: 'Numeric',
-    negated: false,
-    variables: 'none',
-    test: compareNumbers((a, b) => a > b),
-  },
-  NumericGreaterThanEquals: {
-    family: 'Numeric',
-    negated: false,
-    variables: 'none',
-    test: compareNumbers((a, b) => a >= b),
-  },
-  DateEquals: { family: 'Date', negated: false, variables: 'none', test: compareDates((a, b) => a === b) },
-  DateNotEquals: { family: 'Date', negated: true, variables: 'none', test: compareDates((a, b) => a === b) },
-  DateLessThan: { family: 'Date', negated: false, variables: 'none', test: compareDates((a, b) => a < b) },
-  DateLessThanEquals: {
-    family: 'Date',
-    negated: false,
-    variables: 'none',
-    test: compareDates((a, b) => a <= b),
-  },
-  DateGreaterThan: { family: 'Date', negated: false, variables: 'none', test: compareDates((a, b) => a > b) },
-  DateGreaterThanEquals: {
-    family: 'Date',
-    negated: false,
-    variables: 'none',
-    test: compareDates((a, b) => a >= b),
-  },
-  Bool: { family: 'Bool', negated: false, variables: 'none', test: equalsIgnoreCase },
-  BinaryEquals: { family: 'Binary', negated: false, variables: 'none', test: equals },
-  IpAddress: { family: 'IpAddress', negated: false, variables: 'none', test: inNetwork },
-  NotIpAddress: { family: 'IpAddress', negated: true, variables: 'none', test: inNetwork },
-  ArnEquals: { family: 'Arn', negated: false, variables: 'substitute', test: arnLike },
-  ArnNotEquals: { family: 'Arn', negated: true, variables: 'substitute', test: arnLike },
-  ArnLike: { family: 'Arn', negated: false, variables: 'substitute', test: arnLike },
-  ArnNotLike: { family: 'Arn', negated: true, variables: 'substitute', test: arnLike },
-  Null: { family: 'Null', negated: false, variables: 'none', test: equalsIgnoreCase },
-};
+const baseOperators = new Map<string, BaseOperator>(
+  Object.entries({
+    StringEquals: { family: 'String', negated: false, variables: 'substitute', test: equals },
+    StringNotEquals: { family: 'String', negated: true, variables: 'substitute', test: equals },
+    StringEqualsIgnoreCase: {
+      family: 'String',
+      negated: false,
+      variables: 'substitute',
+      test: equalsIgnoreCase,
+    },
+    StringNotEqualsIgnoreCase: {
+      family: 'String',
+      negated: true,
+      variables: 'substitute',
+      test: equalsIgnoreCase,
+    },
+    StringLike: { family: 'String', negated: false, variables: 'pattern', test: like },
+    StringNotLike: { family: 'String', negated: true, variables: 'pattern', test: like },
+    NumericEquals: {
+      family: 'Numeric',
+      negated: false,
+      variables: 'none',
+      test: compareNumbers((a, b) => a === b),
+    },
+    NumericNotEquals: {
+      family: 'Numeric',
+      negated: true,
+      variables: 'none',
+      test: compareNumbers((a, b) => a === b),
+    },
+    NumericLessThan: {
+      family: 'Numeric',
+      negated: false,
+      variables: 'none',
+      test: compareNumbers((a, b) => a < b),
+    },
+    NumericLessThanEquals: {
+      family: 'Numeric',
+      negated: false,
+      variables: 'none',
+      test: compareNumbers((a, b) => a <= b),
+    },
+    NumericGreaterThan: {
+      family: 'Numeric',
+      negated: false,
+      variables: 'none',
+      test: compareNumbers((a, b) => a > b),
+    },
+    NumericGreaterThanEquals: {
+      family: 'Numeric',
+      negated: false,
+      variables: 'none',
+      test: compareNumbers((a, b) => a >= b),
+    },
+    DateEquals: { family: 'Date', negated: false, variables: 'none', test: compareDates((a, b) => a === b) },
+    DateNotEquals: {
+      family: 'Date',
+      negated: true,
+      variables: 'none',
+      test: compareDates((a, b) => a === b),
+    },
+    DateLessThan: { family: 'Date', negated: false, variables: 'none', test: compareDates((a, b) => a < b) },
+    DateLessThanEquals: {
+      family: 'Date',
+      negated: false,
+      variables: 'none',
+      test: compareDates((a, b) => a <= b),
+    },
+    DateGreaterThan: {
+      family: 'Date',
+      negated: false,
+      variables: 'none',
+      test: compareDates((a, b) => a > b),
+    },
+    DateGreaterThanEquals: {
+      family: 'Date',
+      negated: false,
+      variables: 'none',
+      test: compareDates((a, b) => a >= b),
+    },
+    Bool: { family: 'Bool', negated: false, variables: 'none', test: equalsIgnoreCase },
+    BinaryEquals: { family: 'Binary', negated: false, variables: 'none', test: equals },
+    IpAddress: { family: 'IpAddress', negated: false, variables: 'none', test: inNetwork },
+    NotIpAddress: { family: 'IpAddress', negated: true, variables: 'none', test: inNetwork },
+    ArnEquals: { family: 'Arn', negated: false, variables: 'substitute', test: arnLike },
+    ArnNotEquals: { family: 'Arn', negated: true, variables: 'substitute', test: arnLike },
+    ArnLike: { family: 'Arn', negated: false, variables: 'substitute', test: arnLike },
+    ArnNotLike: { family: 'Arn', negated: true, variables: 'substitute', test: arnLike },
+    Null: { family: 'Null', negated: false, variables: 'none', test: equalsIgnoreCase },
+  }),
+);
 
 /** A parsed condition operator. */
 export interface ConditionOperator {
@@ -256,7 +268,7 @@ export function parseConditionOperator(name: string): ConditionOperator | string
   }
   const ifExists = rest.endsWith('IfExists');
   const baseName = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
-  const base = baseOperators[baseName];
+  const base = baseOperators.get(baseName);
   if (base === undefined) return `unknown condition operator "${name}"`;
   if (base.family === 'Null' && (ifExists || qualifier !== undefined)) {
     return `the Null operator takes neither IfExists nor a set qualifier ("${name}")`;
@@ -297,7 +309,7 @@ export function evaluateConditionOperator(
   policyValues: readonly string[],
   variables?: VariableLookup,
 ): boolean {
-  const base = baseOperators[operator.base];
+  const base = baseOperators.get(operator.base);
   if (base === undefined) return false;
   const present = requestValues !== undefined && requestValues.length > 0;
   if (base.family === 'Null') {

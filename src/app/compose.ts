@@ -176,7 +176,13 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
     checkHealth: async () => {
       await sql`select 1`.execute(db);
     },
-    maxBodyBytes: config.maxRequestBytes,
+    limits: {
+      maxBodyBytes: config.maxRequestBytes,
+      maxInFlightBodyBytes: config.maxInFlightRequestBytes,
+      maxConnections: config.maxConnections,
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+    },
   });
   return {
     db,

@@ -11,6 +11,14 @@ const configSchema = z.strictObject({
   masterKeyFile: z.string().min(1),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   maxRequestBytes: z.number().int().positive(),
+  /** Request body bytes all requests in flight may hold together. */
+  maxInFlightRequestBytes: z.number().int().positive(),
+  /** Open HTTP connections the API server accepts. */
+  maxConnections: z.number().int().positive(),
+  /** Time a client has to send a request's headers (ms). */
+  headersTimeoutMs: z.number().int().min(100),
+  /** Time a client has to send a whole request (ms). */
+  requestTimeoutMs: z.number().int().min(100),
   shutdownTimeoutMs: z.number().int().positive(),
   /** Findings not updated for this many days are deleted; 0 keeps them forever. */
   retentionDays: z.number().int().min(0),
@@ -56,6 +64,10 @@ const environmentNames: Record<keyof Config, string> = {
   masterKeyFile: 'BULWARK_MASTER_KEY_FILE',
   logLevel: 'BULWARK_LOG_LEVEL',
   maxRequestBytes: 'BULWARK_MAX_REQUEST_BYTES',
+  maxInFlightRequestBytes: 'BULWARK_MAX_INFLIGHT_REQUEST_BYTES',
+  maxConnections: 'BULWARK_MAX_CONNECTIONS',
+  headersTimeoutMs: 'BULWARK_HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'BULWARK_REQUEST_TIMEOUT_MS',
   shutdownTimeoutMs: 'BULWARK_SHUTDOWN_TIMEOUT_MS',
   retentionDays: 'BULWARK_RETENTION_DAYS',
   roles: 'BULWARK_ROLES',
@@ -75,6 +87,10 @@ const environmentNames: Record<keyof Config, string> = {
 const numericKeys = new Set<keyof Config>([
   'port',
   'maxRequestBytes',
+  'maxInFlightRequestBytes',
+  'maxConnections',
+  'headersTimeoutMs',
+  'requestTimeoutMs',
   'shutdownTimeoutMs',
   'retentionDays',
   'workerLeaseMs',
@@ -143,6 +159,10 @@ export function loadConfig(
     masterKeyFile: join(dataDir, 'master.key'),
     logLevel: 'info',
     maxRequestBytes: 6 * 1024 * 1024,
+    maxInFlightRequestBytes: 64 * 1024 * 1024,
+    maxConnections: 1024,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 60_000,
     shutdownTimeoutMs: 10_000,
     retentionDays: 90,
     roles: ['api', 'worker', 'scheduler'],

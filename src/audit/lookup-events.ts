@@ -59,6 +59,12 @@ interface PageToken {
   q: string;
 }
 
+function isPageToken(value: unknown): value is PageToken {
+  if (typeof value !== 'object' || value === null) return false;
+  const token = value as Partial<Record<keyof PageToken, unknown>>;
+  return Number.isSafeInteger(token.t) && Number.isSafeInteger(token.s) && typeof token.q === 'string';
+}
+
 /** Validates LookupEvents input with CloudTrail's own exceptions. */
 export function parseLookupEventsInput(body: unknown): LookupEventsInput {
   const parsed = lookupEventsSchema.safeParse(body);
@@ -119,18 +125,14 @@ export function parseLookupEventsInput(body: unknown): LookupEventsInput {
     .slice(0, 16);
   let after: LookupEventsInput['after'];
   if (input.NextToken !== undefined) {
-    let token: Partial<PageToken> | undefined;
+    let token: unknown;
     try {
-      token = JSON.parse(Buffer.from(input.NextToken, 'base64url').toString('utf8')) as Partial<PageToken>;
+      token = JSON.parse(Buffer.from(input.NextToken, 'base64url').toString('utf8'));
     } catch {
       token = undefined;
     }
-    if (
-      token === undefined ||
-      typeof token.t !== 'number' ||
-      typeof token.s !== 'number' ||
-      token.q !== fingerprint
-    ) {
+    // Any JSON may decode from a caller's token (null, a number, a list): only a well-formed one is a page.
+    if (!isPageToken(token) || token.q !== fingerprint) {
       throw invalid(
         'InvalidNextTokenException',
         'Invalid NextToken: it is malformed or was issued for different parameters.',

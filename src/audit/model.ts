@@ -55,13 +55,15 @@ export function identityTypeOf(arn: string | undefined): IdentityType {
   return 'Unknown';
 }
 
-const serviceNames: Record<string, string> = {
-  securityhub: 'SecurityHub',
-  cloudtrail: 'CloudTrail',
-  ssm: 'SSM',
-  'ssm-contacts': 'SSMContacts',
-  'ssm-incidents': 'SSMIncidents',
-};
+const serviceNames = new Map<string, string>(
+  Object.entries({
+    securityhub: 'SecurityHub',
+    cloudtrail: 'CloudTrail',
+    ssm: 'SSM',
+    'ssm-contacts': 'SSMContacts',
+    'ssm-incidents': 'SSMIncidents',
+  }),
+);
 
 const pascal = (text: string): string =>
   text
@@ -74,7 +76,10 @@ export function resourceOfArn(arn: string): AuditResource | undefined {
   const parts = /^arn:[^:]+:([^:]+):[^:]*:[^:]*:([^/:]+)[/:]/.exec(arn);
   if (parts === null) return undefined;
   const service = parts[1] ?? '';
-  return { type: `AWS::${serviceNames[service] ?? pascal(service)}::${pascal(parts[2] ?? '')}`, name: arn };
+  return {
+    type: `AWS::${serviceNames.get(service) ?? pascal(service)}::${pascal(parts[2] ?? '')}`,
+    name: arn,
+  };
 }
 
 /** The value CloudTrail shows in place of a secret. */

@@ -13,18 +13,20 @@ export const complianceFilterTypes = [
 export type ComplianceFilterType = (typeof complianceFilterTypes)[number];
 
 /** The CamelCase spellings the User Guide uses (`Type=NotEqual`); botocore does not validate enums. */
-const filterTypeAliases: Record<string, ComplianceFilterType> = {
-  EQUAL: 'EQUAL',
-  NOT_EQUAL: 'NOT_EQUAL',
-  BEGIN_WITH: 'BEGIN_WITH',
-  LESS_THAN: 'LESS_THAN',
-  GREATER_THAN: 'GREATER_THAN',
-  Equal: 'EQUAL',
-  NotEqual: 'NOT_EQUAL',
-  BeginWith: 'BEGIN_WITH',
-  LessThan: 'LESS_THAN',
-  GreaterThan: 'GREATER_THAN',
-};
+const filterTypeAliases = new Map<string, ComplianceFilterType>(
+  Object.entries({
+    EQUAL: 'EQUAL',
+    NOT_EQUAL: 'NOT_EQUAL',
+    BEGIN_WITH: 'BEGIN_WITH',
+    LESS_THAN: 'LESS_THAN',
+    GREATER_THAN: 'GREATER_THAN',
+    Equal: 'EQUAL',
+    NotEqual: 'NOT_EQUAL',
+    BeginWith: 'BEGIN_WITH',
+    LessThan: 'LESS_THAN',
+    GreaterThan: 'GREATER_THAN',
+  }),
+);
 
 const itemFields = [
   'ComplianceType',
@@ -121,7 +123,7 @@ export function parseComplianceFilters(
   filters: readonly WireComplianceFilter[] | undefined,
 ): ComplianceFilter[] {
   return (filters ?? []).map((filter) => {
-    const type = filter.Type === undefined ? 'EQUAL' : filterTypeAliases[filter.Type];
+    const type = filter.Type === undefined ? 'EQUAL' : filterTypeAliases.get(filter.Type);
     if (type === undefined) throw invalidFilter(`The filter type ${filter.Type ?? ''} is not valid.`);
     if (filter.Values.length === 0) throw invalidFilter(`The filter ${filter.Key} has no values.`);
     return { key: resolveFilterKey(filter.Key), values: [...filter.Values], type };

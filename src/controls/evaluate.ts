@@ -70,92 +70,97 @@ export function compareVersions(a: string, b: string): number {
 const complianceResult = (status: string): EvaluationResult =>
   status === 'COMPLIANT' ? 'COMPLIANT' : 'NON_COMPLIANT';
 
-const nodeChecks: Record<string, NodeCheck> = {
-  'SSM.1': (node) =>
-    node.pingStatus === 'Online'
-      ? { result: 'COMPLIANT', annotation: 'The agent on the node is online.' }
-      : {
-          result: 'NON_COMPLIANT',
-          annotation: `The agent on the node has not answered since ${iso(node.lastPingAt)} (PingStatus ${node.pingStatus}).`,
-        },
-  'SSM.2': (node) =>
-    node.patchCompliance === undefined
-      ? undefined
-      : {
-          result: complianceResult(node.patchCompliance.status),
-          annotation: `Patch compliance is ${node.patchCompliance.status} (${node.patchCompliance.counts.NON_COMPLIANT.CRITICAL + node.patchCompliance.counts.NON_COMPLIANT.HIGH} critical or high non-compliant).`,
-        },
-  'SSM.3': (node) =>
-    node.associationCompliance === undefined
-      ? undefined
-      : {
-          result: complianceResult(node.associationCompliance.status),
-          annotation: `Association compliance is ${node.associationCompliance.status}.`,
-        },
-  'Fleet.1': (node, input) => {
-    if (node.agentVersion === undefined) {
-      return { result: 'NOT_APPLICABLE', annotation: 'The node has not reported an agent version.' };
-    }
-    const configured = String(input.parameters['minimumAgentVersion'] ?? '');
-    const minimum = configured === '' ? input.hubVersion : configured;
-    return compareVersions(node.agentVersion, minimum) >= 0
-      ? { result: 'COMPLIANT', annotation: `Agent ${node.agentVersion} is at least ${minimum}.` }
-      : { result: 'NON_COMPLIANT', annotation: `Agent ${node.agentVersion} is older than ${minimum}.` };
-  },
-  'Fleet.2': (node, input) => {
-    const summary = node.patchSummary;
-    if (summary === undefined)
-      return { result: 'NOT_APPLICABLE', annotation: 'The node has no patch summary yet.' };
-    if (summary.installedPendingRebootCount === 0 || summary.pendingRebootSince === undefined) {
-      return { result: 'COMPLIANT', annotation: 'No installed patch awaits a reboot.' };
-    }
-    const days = numberParameter(input, 'maxPendingRebootDays');
-    const overdue = input.now.getTime() - summary.pendingRebootSince.getTime() > days * dayMs;
-    return {
-      result: overdue ? 'NON_COMPLIANT' : 'COMPLIANT',
-      annotation: `${summary.installedPendingRebootCount} installed patch(es) have awaited a reboot since ${iso(summary.pendingRebootSince)} (allowed: ${days} days).`,
-    };
-  },
-  'Fleet.3': (node, input) => {
-    if (node.patchSummary === undefined) {
-      return { result: 'NOT_APPLICABLE', annotation: 'The node has no patch scan yet.' };
-    }
-    const days = numberParameter(input, 'maxCriticalPatchAgeDays');
-    const cutoff = input.now.getTime() - days * dayMs;
-    const aged = (input.missingPatches.get(node.instanceId) ?? [])
-      .filter((patch) => patch.complianceLevel === 'CRITICAL' && patch.firstSeenAt.getTime() < cutoff)
-      .map((patch) => patch.patchId)
-      .sort();
-    return aged.length === 0
-      ? { result: 'COMPLIANT', annotation: `No CRITICAL patch has been missing for more than ${days} days.` }
-      : {
-          result: 'NON_COMPLIANT',
-          annotation: `${aged.length} CRITICAL patch(es) missing for more than ${days} days: ${aged.slice(0, 5).join(', ')}${aged.length > 5 ? ', …' : ''}.`,
-        };
-  },
-  'Fleet.4': (node, input) => {
-    const hours = numberParameter(input, 'maxInventoryAgeHours');
-    if (node.inventoryReportedAt === undefined) {
-      return { result: 'NON_COMPLIANT', annotation: 'The node has never reported inventory.' };
-    }
-    const stale = input.now.getTime() - node.inventoryReportedAt.getTime() > hours * hourMs;
-    return {
-      result: stale ? 'NON_COMPLIANT' : 'COMPLIANT',
-      annotation: `Inventory last reported at ${iso(node.inventoryReportedAt)} (allowed age: ${hours} hours).`,
-    };
-  },
-  'Fleet.5': (node, input) => {
-    const days = numberParameter(input, 'maxPatchScanAgeDays');
-    const end = node.patchSummary?.operationEndTime;
-    if (end === undefined)
-      return { result: 'NON_COMPLIANT', annotation: 'The node has never been scanned for patches.' };
-    const stale = input.now.getTime() - end.getTime() > days * dayMs;
-    return {
-      result: stale ? 'NON_COMPLIANT' : 'COMPLIANT',
-      annotation: `The last patch ${node.patchSummary?.operationType ?? 'operation'} ended at ${iso(end)} (allowed age: ${days} days).`,
-    };
-  },
-};
+const nodeChecks = new Map<string, NodeCheck>(
+  Object.entries({
+    'SSM.1': (node) =>
+      node.pingStatus === 'Online'
+        ? { result: 'COMPLIANT', annotation: 'The agent on the node is online.' }
+        : {
+            result: 'NON_COMPLIANT',
+            annotation: `The agent on the node has not answered since ${iso(node.lastPingAt)} (PingStatus ${node.pingStatus}).`,
+          },
+    'SSM.2': (node) =>
+      node.patchCompliance === undefined
+        ? undefined
+        : {
+            result: complianceResult(node.patchCompliance.status),
+            annotation: `Patch compliance is ${node.patchCompliance.status} (${node.patchCompliance.counts.NON_COMPLIANT.CRITICAL + node.patchCompliance.counts.NON_COMPLIANT.HIGH} critical or high non-compliant).`,
+          },
+    'SSM.3': (node) =>
+      node.associationCompliance === undefined
+        ? undefined
+        : {
+            result: complianceResult(node.associationCompliance.status),
+            annotation: `Association compliance is ${node.associationCompliance.status}.`,
+          },
+    'Fleet.1': (node, input) => {
+      if (node.agentVersion === undefined) {
+        return { result: 'NOT_APPLICABLE', annotation: 'The node has not reported an agent version.' };
+      }
+      const configured = String(input.parameters['minimumAgentVersion'] ?? '');
+      const minimum = configured === '' ? input.hubVersion : configured;
+      return compareVersions(node.agentVersion, minimum) >= 0
+        ? { result: 'COMPLIANT', annotation: `Agent ${node.agentVersion} is at least ${minimum}.` }
+        : { result: 'NON_COMPLIANT', annotation: `Agent ${node.agentVersion} is older than ${minimum}.` };
+    },
+    'Fleet.2': (node, input) => {
+      const summary = node.patchSummary;
+      if (summary === undefined)
+        return { result: 'NOT_APPLICABLE', annotation: 'The node has no patch summary yet.' };
+      if (summary.installedPendingRebootCount === 0 || summary.pendingRebootSince === undefined) {
+        return { result: 'COMPLIANT', annotation: 'No installed patch awaits a reboot.' };
+      }
+      const days = numberParameter(input, 'maxPendingRebootDays');
+      const overdue = input.now.getTime() - summary.pendingRebootSince.getTime() > days * dayMs;
+      return {
+        result: overdue ? 'NON_COMPLIANT' : 'COMPLIANT',
+        annotation: `${summary.installedPendingRebootCount} installed patch(es) have awaited a reboot since ${iso(summary.pendingRebootSince)} (allowed: ${days} days).`,
+      };
+    },
+    'Fleet.3': (node, input) => {
+      if (node.patchSummary === undefined) {
+        return { result: 'NOT_APPLICABLE', annotation: 'The node has no patch scan yet.' };
+      }
+      const days = numberParameter(input, 'maxCriticalPatchAgeDays');
+      const cutoff = input.now.getTime() - days * dayMs;
+      const aged = (input.missingPatches.get(node.instanceId) ?? [])
+        .filter((patch) => patch.complianceLevel === 'CRITICAL' && patch.firstSeenAt.getTime() < cutoff)
+        .map((patch) => patch.patchId)
+        .sort();
+      return aged.length === 0
+        ? {
+            result: 'COMPLIANT',
+            annotation: `No CRITICAL patch has been missing for more than ${days} days.`,
+          }
+        : {
+            result: 'NON_COMPLIANT',
+            annotation: `${aged.length} CRITICAL patch(es) missing for more than ${days} days: ${aged.slice(0, 5).join(', ')}${aged.length > 5 ? ', …' : ''}.`,
+          };
+    },
+    'Fleet.4': (node, input) => {
+      const hours = numberParameter(input, 'maxInventoryAgeHours');
+      if (node.inventoryReportedAt === undefined) {
+        return { result: 'NON_COMPLIANT', annotation: 'The node has never reported inventory.' };
+      }
+      const stale = input.now.getTime() - node.inventoryReportedAt.getTime() > hours * hourMs;
+      return {
+        result: stale ? 'NON_COMPLIANT' : 'COMPLIANT',
+        annotation: `Inventory last reported at ${iso(node.inventoryReportedAt)} (allowed age: ${hours} hours).`,
+      };
+    },
+    'Fleet.5': (node, input) => {
+      const days = numberParameter(input, 'maxPatchScanAgeDays');
+      const end = node.patchSummary?.operationEndTime;
+      if (end === undefined)
+        return { result: 'NON_COMPLIANT', annotation: 'The node has never been scanned for patches.' };
+      const stale = input.now.getTime() - end.getTime() > days * dayMs;
+      return {
+        result: stale ? 'NON_COMPLIANT' : 'COMPLIANT',
+        annotation: `The last patch ${node.patchSummary?.operationType ?? 'operation'} ended at ${iso(end)} (allowed age: ${days} days).`,
+      };
+    },
+  }),
+);
 
 /** A node's Patch compliance as an `AwsSsmPatchCompliance` resource (SSM.2 and the patch summary finding). */
 export function patchComplianceResource(node: NodeFacts, region: string): FindingResource {
@@ -228,7 +233,7 @@ function nodeResource(control: ControlDefinition, node: NodeFacts, region: strin
 export function evaluateControl(control: ControlDefinition, input: EvaluationInput): ResourceEvaluation[] {
   switch (control.scope) {
     case 'ManagedNode': {
-      const check = nodeChecks[control.id];
+      const check = nodeChecks.get(control.id);
       if (check === undefined) return [];
       const results: ResourceEvaluation[] = [];
       for (const node of input.nodes) {

@@ -108,6 +108,22 @@ describe('document content', () => {
     assert.match(checkParameters(parameters, { greeting: ['hi', 'hello'] }) ?? '', /single value/);
   });
 
+  it('looks runtime parameters up by own name only (constructor, toString are plain names)', () => {
+    const content = JSON.stringify({
+      schemaVersion: '2.2',
+      description: 'd',
+      parameters: { constructor: { type: 'String' }, toString: { type: 'StringList', default: ['a'] } },
+      mainSteps: [
+        { action: 'aws:runShellScript', name: 'a', inputs: { runCommand: 'echo {{constructor}}' } },
+      ],
+    });
+    const { parameters } = parseDocumentContent(content, 'JSON', 'Command');
+    assert.match(checkParameters(parameters, {}) ?? '', /Parameter constructor is required/);
+    assert.equal(checkParameters(parameters, { constructor: ['x'] }), undefined);
+    const inherited = JSON.parse('{"__proto__":["x"],"constructor":["y"]}') as Record<string, string[]>;
+    assert.match(checkParameters(parameters, inherited) ?? '', /__proto__ is not defined/);
+  });
+
   it('ships the built-in documents: AWS-RunPatchBaseline and AWS-RunShellScript', () => {
     const patch = builtinDocument('AWS-RunPatchBaseline', 'us-east-1');
     assert.ok(patch);

@@ -3,6 +3,7 @@
  * documents (schemaVersion 1.2, 2.0, 2.2) and the lighter shape checks of the other types.
  */
 import { createHash } from 'node:crypto';
+import { jsonNestingExceeds, maxJsonDepth } from '../http/request-body.js';
 import type {
   DocumentFormat,
   DocumentParameter,
@@ -64,6 +65,9 @@ export function parseDocumentContent(
   }
   if (format === 'TEXT')
     return invalid('DocumentFormat TEXT is only valid for ApplicationConfiguration documents.');
+  if (jsonNestingExceeds(content, maxJsonDepth)) {
+    return invalid(`The document content nests deeper than ${maxJsonDepth} levels.`);
+  }
   let body: unknown;
   try {
     body = JSON.parse(content);
@@ -261,22 +265,24 @@ function defaultAsStrings(parameter: DocumentParameter, value: unknown): string[
 }
 
 /** The plugins of schemaVersion 2.x documents and the platforms they run on. */
-const actionPlatforms: Record<string, readonly PlatformType[]> = {
-  'aws:runShellScript': ['Linux', 'MacOS'],
-  'aws:runPowerShellScript': ['Windows'],
-  'aws:runDocument': ['Windows', 'Linux', 'MacOS'],
-  'aws:softwareInventory': ['Windows', 'Linux', 'MacOS'],
-  'aws:configurePackage': ['Windows', 'Linux', 'MacOS'],
-  'aws:downloadContent': ['Windows', 'Linux', 'MacOS'],
-  'aws:refreshAssociation': ['Windows', 'Linux', 'MacOS'],
-  'aws:updateSsmAgent': ['Windows', 'Linux', 'MacOS'],
-  'aws:runDockerAction': ['Windows', 'Linux'],
-  'aws:configureDocker': ['Windows', 'Linux'],
-  'aws:cloudWatch': ['Windows'],
-  'aws:domainJoin': ['Windows', 'Linux'],
-  'aws:psModule': ['Windows'],
-  'aws:applications': ['Windows'],
-};
+const actionPlatforms = new Map<string, readonly PlatformType[]>(
+  Object.entries({
+    'aws:runShellScript': ['Linux', 'MacOS'],
+    'aws:runPowerShellScript': ['Windows'],
+    'aws:runDocument': ['Windows', 'Linux', 'MacOS'],
+    'aws:softwareInventory': ['Windows', 'Linux', 'MacOS'],
+    'aws:configurePackage': ['Windows', 'Linux', 'MacOS'],
+    'aws:downloadContent': ['Windows', 'Linux', 'MacOS'],
+    'aws:refreshAssociation': ['Windows', 'Linux', 'MacOS'],
+    'aws:updateSsmAgent': ['Windows', 'Linux', 'MacOS'],
+    'aws:runDockerAction': ['Windows', 'Linux'],
+    'aws:configureDocker': ['Windows', 'Linux'],
+    'aws:cloudWatch': ['Windows'],
+    'aws:domainJoin': ['Windows', 'Linux'],
+    'aws:psModule': ['Windows'],
+    'aws:applications': ['Windows'],
+  }),
+);
 
 function validateMainSteps(body: Record<string, unknown>, parameters: DocumentParameter[]): PlatformType[] {
   const steps = body['mainSteps'];
@@ -289,7 +295,7 @@ function validateMainSteps(body: Record<string, unknown>, parameters: DocumentPa
     const step = raw as Record<string, unknown>;
     const action = step['action'];
     const name = step['name'];
-    if (typeof action !== 'string' || actionPlatforms[action] === undefined) {
+    if (typeof action !== 'string' || actionPlatforms.get(action) === undefined) {
       invalid(`mainSteps[${index}].action ${String(action)} is not a supported plugin.`);
     }
     if (typeof name !== 'string' || !/^[a-zA-Z0-9_\-.]{1,100}$/.test(name)) {
@@ -304,7 +310,7 @@ function validateMainSteps(body: Record<string, unknown>, parameters: DocumentPa
     }
     validateInputs(action as string, inputs as Record<string, unknown>, `mainSteps[${index}]`);
     const precondition = preconditionPlatform(step['precondition'], index);
-    for (const platform of actionPlatforms[action as string] ?? []) {
+    for (const platform of actionPlatforms.get(action as string) ?? []) {
       if (precondition === undefined || precondition === platform) platforms.add(platform);
     }
   });
@@ -363,7 +369,7 @@ function validateRuntimeConfig(
   }
   const platforms = new Set<PlatformType>();
   for (const [action, plugin] of Object.entries(config)) {
-    const on = actionPlatforms[action];
+    const on = actionPlatforms.get(action);
     if (on === undefined) invalid(`runtimeConfig plugin ${action} is not supported.`);
     const properties = (plugin as Record<string, unknown> | null)?.['properties'];
     if (properties === undefined) invalid(`runtimeConfig.${action}.properties is required.`);
@@ -376,7 +382,10 @@ function validateRuntimeConfig(
 /** `{{ name }}` in step inputs must name a declared parameter (`{{ssm:…}}` parameter-store references excepted). */
 function checkParameterReferences(value: unknown, parameters: DocumentParameter[]): void {
   const declared = new Set(parameters.map((p) => p.name));
-  const visit = (node: unknown): void => {
+  // An explicit stack: content nested thousands deep must not exhaust the call stack.
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
     if (typeof node === 'string') {
       for (const match of node.matchAll(/\{\{\s*([^}\s]+)\s*\}\}/g)) {
         const reference = match[1] ?? '';
@@ -390,12 +399,11 @@ function checkParameterReferences(value: unknown, parameters: DocumentParameter[
           invalid(`The document references undeclared parameter {{ ${reference} }}.`);
       }
     } else if (Array.isArray(node)) {
-      node.forEach(visit);
+      pending.push(...(node as unknown[]).slice().reverse());
     } else if (typeof node === 'object' && node !== null) {
-      Object.values(node).forEach(visit);
+      pending.push(...(Object.values(node) as unknown[]).reverse());
     }
-  };
-  visit(value);
+  }
 }
 
 /**
@@ -406,11 +414,13 @@ export function checkParameters(
   parameters: readonly DocumentParameter[],
   values: Readonly<Record<string, readonly string[]>>,
 ): string | undefined {
-  for (const name of Object.keys(values)) {
+  // Own names only: a parameter called `constructor` must not find Object.prototype's.
+  const given = new Map(Object.entries(values));
+  for (const name of given.keys()) {
     if (!parameters.some((p) => p.name === name)) return `Parameter ${name} is not defined by the document.`;
   }
   for (const parameter of parameters) {
-    const value = values[parameter.name];
+    const value = given.get(parameter.name);
     if (value === undefined) {
       if (parameter.defaultValue === undefined) return `Parameter ${parameter.name} is required.`;
       continue;

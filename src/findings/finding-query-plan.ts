@@ -18,36 +18,44 @@ export interface FindingQueryPlan {
   exact: boolean;
 }
 
-const stringColumns: Record<string, { column: string; nullable: boolean }> = {
-  Id: { column: 'f.finding_id', nullable: false },
-  ProductArn: { column: 'f.product_arn', nullable: false },
-  AwsAccountId: { column: 'f.aws_account_id', nullable: false },
-  GeneratorId: { column: 'f.generator_id', nullable: false },
-  Title: { column: 'f.title', nullable: false },
-  Region: { column: 'f.region', nullable: false },
-  SeverityLabel: { column: 'f.severity_label', nullable: false },
-  WorkflowStatus: { column: 'f.workflow_status', nullable: false },
-  RecordState: { column: 'f.record_state', nullable: false },
-  ComplianceStatus: { column: 'f.compliance_status', nullable: true },
-  VerificationState: { column: 'f.verification_state', nullable: true },
-  ProductName: { column: 'f.product_name', nullable: true },
-  CompanyName: { column: 'f.company_name', nullable: true },
-};
+const stringColumns = new Map<string, { column: string; nullable: boolean }>(
+  Object.entries({
+    Id: { column: 'f.finding_id', nullable: false },
+    ProductArn: { column: 'f.product_arn', nullable: false },
+    AwsAccountId: { column: 'f.aws_account_id', nullable: false },
+    GeneratorId: { column: 'f.generator_id', nullable: false },
+    Title: { column: 'f.title', nullable: false },
+    Region: { column: 'f.region', nullable: false },
+    SeverityLabel: { column: 'f.severity_label', nullable: false },
+    WorkflowStatus: { column: 'f.workflow_status', nullable: false },
+    RecordState: { column: 'f.record_state', nullable: false },
+    ComplianceStatus: { column: 'f.compliance_status', nullable: true },
+    VerificationState: { column: 'f.verification_state', nullable: true },
+    ProductName: { column: 'f.product_name', nullable: true },
+    CompanyName: { column: 'f.company_name', nullable: true },
+  }),
+);
 
-const childColumns: Record<string, { table: 'finding_types' | 'finding_resources'; column: string }> = {
-  Type: { table: 'finding_types', column: 'type' },
-  ResourceId: { table: 'finding_resources', column: 'resource_id' },
-  ResourceType: { table: 'finding_resources', column: 'resource_type' },
-};
+const childColumns = new Map<string, { table: 'finding_types' | 'finding_resources'; column: string }>(
+  Object.entries({
+    Type: { table: 'finding_types', column: 'type' },
+    ResourceId: { table: 'finding_resources', column: 'resource_id' },
+    ResourceType: { table: 'finding_resources', column: 'resource_type' },
+  }),
+);
 
-const dateColumns: Record<string, string> = {
-  CreatedAt: 'f.created_at_ms',
-  UpdatedAt: 'f.updated_at_ms',
-  FirstObservedAt: 'f.first_observed_at_ms',
-  LastObservedAt: 'f.last_observed_at_ms',
-};
+const dateColumns = new Map<string, string>(
+  Object.entries({
+    CreatedAt: 'f.created_at_ms',
+    UpdatedAt: 'f.updated_at_ms',
+    FirstObservedAt: 'f.first_observed_at_ms',
+    LastObservedAt: 'f.last_observed_at_ms',
+  }),
+);
 
-const numberColumns: Record<string, string> = { SeverityNormalized: 'f.severity_normalized' };
+const numberColumns = new Map<string, string>(
+  Object.entries({ SeverityNormalized: 'f.severity_normalized' }),
+);
 
 function positiveString(column: string, filter: StringFilter): SqlCondition | undefined {
   const value = filter.Value ?? '';
@@ -199,10 +207,10 @@ export function planFindingQuery(
   for (const [key, value] of Object.entries(filters)) {
     if (!Array.isArray(value) || value.length === 0) continue;
     let condition: SqlCondition | undefined;
-    const scalar = stringColumns[key];
-    const child = childColumns[key];
-    const date = dateColumns[key];
-    const number = numberColumns[key];
+    const scalar = stringColumns.get(key);
+    const child = childColumns.get(key);
+    const date = dateColumns.get(key);
+    const number = numberColumns.get(key);
     if (scalar !== undefined) condition = scalarStringCondition(scalar, value as StringFilter[]);
     else if (child !== undefined) condition = childStringCondition(child, value as StringFilter[]);
     else if (date !== undefined) condition = dateCondition(date, value as DateFilter[], now, parseTimestamp);
@@ -213,28 +221,30 @@ export function planFindingQuery(
   return { conditions, exact };
 }
 
-const sortColumns: Record<string, { column: string; kind: 'number' | 'text'; nullable: boolean }> = {
-  UpdatedAt: { column: 'f.updated_at_ms', kind: 'number', nullable: false },
-  CreatedAt: { column: 'f.created_at_ms', kind: 'number', nullable: false },
-  FirstObservedAt: { column: 'f.first_observed_at_ms', kind: 'number', nullable: true },
-  LastObservedAt: { column: 'f.last_observed_at_ms', kind: 'number', nullable: true },
-  SeverityLabel: { column: 'f.severity_rank', kind: 'number', nullable: false },
-  SeverityNormalized: { column: 'f.severity_normalized', kind: 'number', nullable: false },
-  Title: { column: 'f.title', kind: 'text', nullable: false },
-  Id: { column: 'f.finding_id', kind: 'text', nullable: false },
-  ProductArn: { column: 'f.product_arn', kind: 'text', nullable: false },
-  AwsAccountId: { column: 'f.aws_account_id', kind: 'text', nullable: false },
-  GeneratorId: { column: 'f.generator_id', kind: 'text', nullable: false },
-  WorkflowStatus: { column: 'f.workflow_status', kind: 'text', nullable: false },
-  RecordState: { column: 'f.record_state', kind: 'text', nullable: false },
-  ComplianceStatus: { column: 'f.compliance_status', kind: 'text', nullable: true },
-  VerificationState: { column: 'f.verification_state', kind: 'text', nullable: true },
-  ProductName: { column: 'f.product_name', kind: 'text', nullable: true },
-  CompanyName: { column: 'f.company_name', kind: 'text', nullable: true },
-};
+const sortColumns = new Map<string, { column: string; kind: 'number' | 'text'; nullable: boolean }>(
+  Object.entries({
+    UpdatedAt: { column: 'f.updated_at_ms', kind: 'number', nullable: false },
+    CreatedAt: { column: 'f.created_at_ms', kind: 'number', nullable: false },
+    FirstObservedAt: { column: 'f.first_observed_at_ms', kind: 'number', nullable: true },
+    LastObservedAt: { column: 'f.last_observed_at_ms', kind: 'number', nullable: true },
+    SeverityLabel: { column: 'f.severity_rank', kind: 'number', nullable: false },
+    SeverityNormalized: { column: 'f.severity_normalized', kind: 'number', nullable: false },
+    Title: { column: 'f.title', kind: 'text', nullable: false },
+    Id: { column: 'f.finding_id', kind: 'text', nullable: false },
+    ProductArn: { column: 'f.product_arn', kind: 'text', nullable: false },
+    AwsAccountId: { column: 'f.aws_account_id', kind: 'text', nullable: false },
+    GeneratorId: { column: 'f.generator_id', kind: 'text', nullable: false },
+    WorkflowStatus: { column: 'f.workflow_status', kind: 'text', nullable: false },
+    RecordState: { column: 'f.record_state', kind: 'text', nullable: false },
+    ComplianceStatus: { column: 'f.compliance_status', kind: 'text', nullable: true },
+    VerificationState: { column: 'f.verification_state', kind: 'text', nullable: true },
+    ProductName: { column: 'f.product_name', kind: 'text', nullable: true },
+    CompanyName: { column: 'f.company_name', kind: 'text', nullable: true },
+  }),
+);
 
 /** The sort fields GetFindings accepts. */
-export const sortableFields = Object.keys(sortColumns);
+export const sortableFields = [...sortColumns.keys()];
 
 /** Maps SortCriteria to ORDER BY terms (SortOrder defaults to asc); missing values sort last either way. */
 export function planSort(
@@ -242,7 +252,7 @@ export function planSort(
 ): SortTerm[] {
   return criteria.map((criterion) => {
     const field = criterion.Field ?? '';
-    const target = sortColumns[field];
+    const target = sortColumns.get(field);
     if (target === undefined) {
       throw invalidInput(
         `SortCriteria Field '${field}' is not supported; use one of ${sortableFields.join(', ')}`,
@@ -269,9 +279,9 @@ export function planGroupBy(
   | { kind: 'column'; expression: string }
   | { kind: 'child'; table: 'finding_types' | 'finding_resources'; column: string }
   | undefined {
-  const scalar = stringColumns[attribute];
+  const scalar = stringColumns.get(attribute);
   if (scalar !== undefined) return { kind: 'column', expression: scalar.column };
-  const child = childColumns[attribute];
+  const child = childColumns.get(attribute);
   if (child !== undefined) return { kind: 'child', table: child.table, column: child.column };
   return undefined;
 }

@@ -26,13 +26,15 @@ export const legacyFilterKeys = [
 
 const filterKeys = new Set<string>([...legacyFilterKeys, 'SourceIds', 'SourceTypes', 'tag-key']);
 
-const allowedValues: Record<string, readonly string[]> = {
-  PingStatus: pingStatuses,
-  PlatformTypes: platformTypes,
-  ResourceType: ['EC2Instance', 'ManagedInstance'],
-  AssociationStatus: ['Success', 'Pending', 'Failed'],
-  SourceTypes: ['AWS::EC2::Instance', 'AWS::IoT::Thing', 'AWS::SSM::ManagedInstance'],
-};
+const allowedValues = new Map<string, readonly string[]>(
+  Object.entries({
+    PingStatus: pingStatuses,
+    PlatformTypes: platformTypes,
+    ResourceType: ['EC2Instance', 'ManagedInstance'],
+    AssociationStatus: ['Success', 'Pending', 'Failed'],
+    SourceTypes: ['AWS::EC2::Instance', 'AWS::IoT::Thing', 'AWS::SSM::ManagedInstance'],
+  }),
+);
 
 const isTagFilter = (key: string): boolean => key === 'tag-key' || key.startsWith('tag:');
 
@@ -42,7 +44,7 @@ export function checkInstanceFilters(filters: readonly InstanceFilter[]): Instan
     if (!filterKeys.has(filter.key) && !(filter.key.startsWith('tag:') && filter.key.length > 4)) {
       throw ssmError('InvalidFilterKey', `The filter key ${filter.key} is not valid.`);
     }
-    const allowed = allowedValues[filter.key];
+    const allowed = allowedValues.get(filter.key);
     const wrong = allowed === undefined ? undefined : filter.values.find((value) => !allowed.includes(value));
     if (wrong !== undefined) {
       throw ssmError(

@@ -23,12 +23,31 @@ export class AwsJsonRouter {
     this.routes = new Map(routes.map((route) => [route.target, route.operation]));
   }
 
-  /** The operation for a request carrying `target`; UnknownOperation (400 in this protocol) otherwise. */
-  match(method: string, target: string): Operation {
+  /**
+   * The operation for a request carrying `target`; UnknownOperation (400 in this protocol) otherwise, also for a
+   * request posted to a path other than `/` (an endpoint URL configured with a path).
+   */
+  match(method: string, target: string, rawPath = '/'): Operation {
     const operation = method === 'POST' ? this.routes.get(target.trim()) : undefined;
     if (operation === undefined) {
       throw new ApiError('UnknownOperation', `Unknown operation ${method} ${target}`);
     }
+    if (rawPath !== '/') {
+      throw new ApiError(
+        'UnknownOperation',
+        `${target.trim()} is served at POST /, not POST ${rawPath}: the endpoint URL must have no path ` +
+          `(use http://host:port, not http://host:port${rawPath})`,
+      );
+    }
     return operation;
+  }
+
+  /** The audit event source of the service `target` addresses, when Bulwark serves that service. */
+  eventSourceOf(target: string): string | undefined {
+    const prefix = target.trim().split('.').slice(0, -1).join('.');
+    for (const [known, operation] of this.routes) {
+      if (known.startsWith(`${prefix}.`)) return operation.eventSource;
+    }
+    return undefined;
   }
 }

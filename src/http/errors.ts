@@ -15,6 +15,7 @@ export type ErrorKind =
   | 'InvalidSignature'
   | 'IncompleteSignature'
   | 'RequestTooLarge'
+  | 'Throttled'
   | 'Internal';
 
 /** An error that is safe to show the caller: its message is part of the API. */
@@ -61,6 +62,7 @@ const wireShapes: Record<ErrorKind, WireErrorShape> = {
   InvalidSignature: { status: 403, exceptionName: 'InvalidSignatureException' },
   IncompleteSignature: { status: 403, exceptionName: 'IncompleteSignatureException' },
   RequestTooLarge: { status: 413, exceptionName: 'RequestEntityTooLargeException' },
+  Throttled: { status: 429, exceptionName: 'ThrottlingException' },
   Internal: { status: 500, exceptionName: 'InternalException' },
 };
 

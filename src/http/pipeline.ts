@@ -14,7 +14,13 @@ import {
 import type { Db } from '../storage/database.js';
 import { ApiError, toWireError } from './errors.js';
 import type { Operation, OperationRequest, PreparedCall } from './operation.js';
-import { parseSignature, verifySignature, type SignedRequest } from './sigv4.js';
+import {
+  parseSignature,
+  verifySignature,
+  verifySignatureBeforeBody,
+  type ParsedSignature,
+  type SignedRequest,
+} from './sigv4.js';
 import { inRetryingTransaction } from '../storage/index.js';
 
 /** The transport facts of one request that the pipeline and the audit trail need. */
@@ -53,13 +59,7 @@ export class RequestPipeline {
       const signature = parseSignature(envelope);
       audit.accessKeyId = signature.accessKeyId;
       audit.region = signature.region;
-      const signingName = operation.eventSource.split('.')[0] ?? '';
-      if (signature.service !== signingName) {
-        throw new ApiError(
-          'InvalidSignature',
-          `Credential should be scoped to correct service: '${signingName}'. `,
-        );
-      }
+      requireSigningService(signature, operation.eventSource);
       const identity = await this.access.resolveKey(signature.accessKeyId, now);
       audit.actor = identity.actor;
       verifySignature(envelope, signature, identity.secretAccessKey, now);
@@ -113,6 +113,61 @@ export class RequestPipeline {
         );
       throw error;
     }
+  }
+
+  /**
+   * Authenticates what can be authenticated before a large body is read: a signature is present and well formed,
+   * scoped to `eventSource`'s service, made with a known key at a current time, and — when the client declared
+   * the payload hash it signed — correct. Agent registration (no key) passes. Throws ApiError, not audited: the
+   * caller records the refusal with {@link refuse}.
+   */
+  async admit(
+    request: Omit<SignedRequest, 'body'>,
+    operation: Operation | undefined,
+    eventSource: string,
+  ): Promise<void> {
+    if (operation?.authentication === 'activation-code') return;
+    const now = this.clock();
+    const signature = parseSignature({ ...request, body: Buffer.alloc(0) });
+    requireSigningService(signature, eventSource);
+    const identity = await this.access.resolveKey(signature.accessKeyId, now);
+    verifySignatureBeforeBody(request, signature, identity.secretAccessKey, now);
+  }
+
+  /**
+   * Audits a call refused before it reached {@link execute} (oversize body, unknown operation, bad encoding):
+   * a failed call with the error's code, attributed to the signing key's account when the key is known.
+   */
+  async refuse(
+    envelope: CallEnvelope,
+    event: { name: string; eventSource: string | undefined },
+    error: unknown,
+  ): Promise<void> {
+    const now = this.clock();
+    const audit: AuditFacts = {
+      operation: { name: event.name, eventSource: event.eventSource ?? 'unknown' },
+      now,
+      actor: undefined,
+      region: undefined,
+      accessKeyId: undefined,
+    };
+    try {
+      const signature = parseSignature(envelope);
+      audit.accessKeyId = signature.accessKeyId;
+      audit.region = signature.region;
+      if (event.eventSource === undefined) audit.operation.eventSource = `${signature.service}.amazonaws.com`;
+      audit.actor = (await this.access.resolveKey(signature.accessKeyId, now)).actor;
+    } catch {
+      // An unsigned call or an unknown key: the record names what it can.
+    }
+    await this.audit
+      .append(this.db, this.entry(envelope, audit, error, undefined))
+      .catch((auditError: unknown) =>
+        this.logger.error(
+          { err: auditError, requestId: envelope.requestId },
+          'audit record of a refused call lost',
+        ),
+      );
   }
 
   /**
@@ -182,9 +237,20 @@ export class RequestPipeline {
   }
 }
 
+/** A credential must be scoped to the service that serves the operation. */
+function requireSigningService(signature: ParsedSignature, eventSource: string): void {
+  const signingName = eventSource.split('.')[0] ?? '';
+  if (signature.service !== signingName) {
+    throw new ApiError(
+      'InvalidSignature',
+      `Credential should be scoped to correct service: '${signingName}'. `,
+    );
+  }
+}
+
 /** What the pipeline learned about a call by the time it ends, for its audit record. */
 interface AuditFacts {
-  operation: Operation;
+  operation: Pick<Operation, 'name' | 'eventSource'>;
   now: Date;
   /** The key's owner; an authenticated caller only when `verified`. */
   actor: Actor | undefined;

@@ -46,6 +46,8 @@ const queryCodes: Partial<Record<ErrorKind, string>> = {
   UnrecognizedClient: 'InvalidClientTokenId',
   InvalidSignature: 'SignatureDoesNotMatch',
   IncompleteSignature: 'IncompleteSignature',
+  RequestTooLarge: 'RequestEntityTooLarge',
+  Throttled: 'Throttling',
   Internal: 'InternalFailure',
 };
 

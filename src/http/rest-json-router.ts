@@ -1,5 +1,6 @@
 /** restJson1 routing: method + path template (with `{Label}` and greedy `{Label+}`) to an operation. */
 import type { Operation } from './operation.js';
+import { decodePathLabel } from './request-body.js';
 
 /** One row of a restJson1 route table. */
 export interface RestRoute {
@@ -40,17 +41,33 @@ export class RestJsonRouter {
     });
   }
 
-  /** The operation for `method rawPath`, or undefined. `pathPrefix` is stripped first (endpoint URLs with a path). */
+  /** The operation for `method rawPath`, or undefined; InvalidInput when a label is not valid percent-encoding. */
   match(method: string, rawPath: string): RestMatch | undefined {
     for (const compiled of this.routes) {
       if (compiled.route.method !== method) continue;
       const found = compiled.pattern.exec(rawPath);
       if (found === null) continue;
-      const labels: Record<string, string> = {};
+      const labels = new Map<string, string>();
       compiled.labels.forEach((name, index) => {
-        labels[name] = decodeURIComponent(found[index + 1] ?? '');
+        labels.set(name, decodePathLabel(found[index + 1] ?? ''));
       });
-      return { operation: compiled.route.operation, labels };
+      return { operation: compiled.route.operation, labels: Object.fromEntries(labels) };
+    }
+    return undefined;
+  }
+
+  /**
+   * The leading path (e.g. `/securityhub`) whose removal would make `rawPath` match a route: the sign of an
+   * endpoint URL configured with a path. Undefined when no such prefix exists.
+   */
+  endpointPathOf(method: string, rawPath: string): string | undefined {
+    const segments = rawPath.split('/');
+    for (let cut = 2; cut < segments.length; cut += 1) {
+      const rest = `/${segments.slice(cut).join('/')}`;
+      const matches = this.routes.some(
+        (compiled) => compiled.route.method === method && compiled.pattern.test(rest),
+      );
+      if (matches) return segments.slice(0, cut).join('/');
     }
     return undefined;
   }

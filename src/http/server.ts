@@ -1,4 +1,4 @@
-/** The HTTP server: reads bodies within limits, dispatches to protocol adapters, writes AWS-shaped responses. */
+/** The HTTP server: reads bodies within the edge limits, dispatches to protocol adapters, writes AWS-shaped responses. */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
@@ -6,9 +6,32 @@ import type { Logger } from 'pino';
 import { awsJson11ContentType, type AwsJsonRouter } from './aws-json-router.js';
 import { ApiError, toWireError, type WireProtocol } from './errors.js';
 import type { Metrics } from './metrics.js';
+import type { Operation } from './operation.js';
 import type { CallEnvelope, RequestPipeline } from './pipeline.js';
 import { isQueryRequest, QueryRouter } from './query-router.js';
+import {
+  declaredLength,
+  decodeUtf8,
+  InFlightBodyBudget,
+  parseForm,
+  parseJsonBody,
+  readBody,
+} from './request-body.js';
 import type { RestJsonRouter } from './rest-json-router.js';
+
+/** How much the HTTP edge accepts, and for how long it waits (see docs/SECURITY.md, "HTTP edge"). */
+export interface EdgeLimits {
+  /** Largest request body; a larger one is refused with 413 RequestEntityTooLargeException. */
+  maxBodyBytes: number;
+  /** Body bytes all requests in flight may hold together; past it a request is refused with ThrottlingException. */
+  maxInFlightBodyBytes: number;
+  /** Open connections; further ones are closed as they arrive. */
+  maxConnections: number;
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request (headers and body). */
+  requestTimeoutMs: number;
+}
 
 /** What the server needs from the rest of the program. */
 export interface HttpServerDeps {
@@ -22,7 +45,7 @@ export interface HttpServerDeps {
   query?: QueryRouter;
   /** Throws when the node cannot serve (e.g. the database is unreachable). */
   checkHealth: () => Promise<void>;
-  maxBodyBytes: number;
+  limits: EdgeLimits;
   /** Serve HTTPS with this certificate and key (PEM); plain HTTP when absent. */
   tls?: { cert: string; key: string };
 }
@@ -36,49 +59,52 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(request.headers['content-length'] ?? '0');
-    if (declared > limit) {
-      reject(
-        new ApiError('InvalidInput', `Request size ${declared} bytes exceeds the limit of ${limit} bytes`),
-      );
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new ApiError('InvalidInput', `Request size exceeds the limit of ${limit} bytes`));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
+/** Bodies above this size (or chunked) are read only once the signature's headers check out. */
+const admitBeforeBodyBytes = 64 * 1024;
 
-function parseJsonBody(body: Buffer): unknown {
-  if (body.length === 0) return {};
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch {
-    throw new ApiError('InvalidInput', 'The request body is not valid JSON');
-  }
-}
+/** How long, and for how many bytes, a refused body is still drained so the client can read the error. */
+const drainAfterRefusalMs = 2_000;
 
 function send(response: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
   response.writeHead(status, { 'content-length': Buffer.byteLength(body), ...headers });
   response.end(body);
 }
 
+type Protocol = WireProtocol | 'query';
+
+const contentTypes: Record<Protocol, string> = {
+  restJson1: 'application/json',
+  awsJson1_1: awsJson11ContentType,
+  query: 'text/xml',
+};
+
 /** Creates (not yet listening) the API server. */
 export function createHttpServer(deps: HttpServerDeps): HttpServer {
+  const { limits } = deps;
+  const budget = new InFlightBodyBudget(limits.maxInFlightBodyBytes);
   let inFlight = 0;
   let drained: (() => void) | undefined;
+
+  /** Why no operation matched, naming the fix when the endpoint URL evidently carries a path. */
+  function unmatched(method: string, rawPath: string, contentType: string | undefined): ApiError {
+    const base = `No operation matches ${method} ${rawPath}`;
+    const prefix =
+      deps.restJson.endpointPathOf(method, rawPath) ??
+      (isQueryRequest(method, '/', contentType) && rawPath !== '/' ? rawPath : undefined);
+    if (prefix === undefined) return new ApiError('UnknownOperation', base);
+    return new ApiError(
+      'UnknownOperation',
+      `${base}: the endpoint URL must have no path (use http://host:port, not http://host:port${prefix})`,
+    );
+  }
+
+  /** Whether the body is large (or of unknown size) enough to authenticate before reading it. */
+  function admitsFirst(request: IncomingMessage): boolean {
+    const declared = declaredLength(request);
+    return declared === undefined
+      ? request.headers['transfer-encoding'] !== undefined
+      : declared > admitBeforeBodyBytes;
+  }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
@@ -91,70 +117,113 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     let operationName = 'unknown';
     let outcome = 'success';
     const target = request.headersDistinct['x-amz-target']?.[0];
-    const protocol: WireProtocol = target === undefined ? 'restJson1' : 'awsJson1_1';
-    const contentType = target === undefined ? 'application/json' : awsJson11ContentType;
+    const protocol: Protocol =
+      target !== undefined
+        ? 'awsJson1_1'
+        : deps.query !== undefined && isQueryRequest(method, rawPath, request.headers['content-type'])
+          ? 'query'
+          : 'restJson1';
+    const head: Omit<CallEnvelope, 'body'> = {
+      requestId,
+      method,
+      rawPath,
+      rawQuery,
+      headers: request.headersDistinct,
+      sourceIp: request.socket.remoteAddress ?? '',
+      userAgent: request.headers['user-agent'] ?? '',
+    };
+    // What a refusal before the pipeline is audited as; refined as the request is understood.
+    const event: { name: string; eventSource: string | undefined } = {
+      name: 'UnknownOperation',
+      eventSource:
+        protocol === 'query'
+          ? 'sts.amazonaws.com'
+          : protocol === 'restJson1'
+            ? 'securityhub.amazonaws.com'
+            : undefined,
+    };
+    const lease = budget.lease();
+    // Failures the pipeline audits itself, or that are not API calls (health), are not refusals.
+    let audited = false;
     try {
+      if (method === 'GET' && rawPath === '/healthz') audited = true;
       if (method === 'GET' && rawPath === '/healthz') {
         await deps.checkHealth();
         send(response, 200, '{"status":"ok"}', { 'content-type': 'application/json' });
         return;
       }
-      if (
-        target === undefined &&
-        deps.query !== undefined &&
-        isQueryRequest(method, rawPath, request.headers['content-type'])
-      ) {
-        outcome = await handleQuery(
-          deps.query,
-          request,
-          response,
-          { requestId, method, rawPath, rawQuery },
-          (name) => {
-            operationName = name;
-          },
-        );
+      let operation: Operation | undefined;
+      let labels: Record<string, string> = {};
+      if (target !== undefined) {
+        event.eventSource = deps.awsJson.eventSourceOf(target);
+        operation = deps.awsJson.match(method, target, rawPath);
+      } else if (protocol === 'restJson1') {
+        const match = deps.restJson.match(method, rawPath);
+        if (match === undefined) throw unmatched(method, rawPath, request.headers['content-type']);
+        operation = match.operation;
+        labels = match.labels;
+      }
+      if (operation !== undefined) {
+        event.name = operationName = operation.name;
+        event.eventSource = operation.eventSource;
+      }
+      const query = parseForm(rawQuery, 'query string');
+      if (admitsFirst(request)) {
+        await deps.pipeline.admit(head, operation, event.eventSource ?? 'unknown');
+      }
+      const body = await readBody(request, limits.maxBodyBytes, lease);
+      if (protocol === 'query' && deps.query !== undefined) {
+        const form = parseForm(decodeUtf8(body), 'request body');
+        const route = deps.query.match(form);
+        event.name = operationName = route.operation.name;
+        audited = true;
+        const result = await deps.pipeline.execute({ ...head, body }, route.operation, () => ({
+          labels: {},
+          query,
+          body: Object.fromEntries(form),
+        }));
+        send(response, 200, QueryRouter.response(route, result, requestId), {
+          'content-type': contentTypes.query,
+          'x-amzn-requestid': requestId,
+        });
         return;
       }
-      const body = await readBody(request, deps.maxBodyBytes);
-      const match =
-        target === undefined
-          ? deps.restJson.match(method, rawPath)
-          : { operation: deps.awsJson.match(method, target), labels: {} };
-      if (match === undefined) {
-        throw new ApiError('UnknownOperation', `No operation matches ${method} ${rawPath}`);
-      }
-      operationName = match.operation.name;
-      const envelope: CallEnvelope = {
-        requestId,
-        method,
-        rawPath,
-        rawQuery,
-        headers: request.headersDistinct,
-        body,
-        sourceIp: request.socket.remoteAddress ?? '',
-        userAgent: request.headers['user-agent'] ?? '',
-      };
-      const result = await deps.pipeline.execute(envelope, match.operation, () => ({
-        labels: match.labels,
-        query: new URLSearchParams(rawQuery),
+      if (operation === undefined) throw unmatched(method, rawPath, request.headers['content-type']);
+      audited = true;
+      const result = await deps.pipeline.execute({ ...head, body }, operation, () => ({
+        labels,
+        query,
         body: parseJsonBody(body),
       }));
       send(response, 200, JSON.stringify(result ?? {}), {
-        'content-type': contentType,
+        'content-type': contentTypes[protocol],
         'x-amzn-requestid': requestId,
       });
     } catch (error) {
-      const wire = toWireError(error, protocol);
-      outcome = wire.exceptionName;
       if (!(error instanceof ApiError)) deps.logger.error({ err: error, requestId }, 'unhandled error');
-      if (!response.headersSent) {
-        send(response, wire.status, JSON.stringify(wire.body), {
-          'content-type': contentType,
-          'x-amzn-errortype': wire.exceptionName,
-          'x-amzn-requestid': requestId,
-        });
+      if (!audited) await deps.pipeline.refuse({ ...head, body: Buffer.alloc(0) }, event, error);
+      if (protocol === 'query') {
+        const wire = QueryRouter.error(error, requestId);
+        outcome = wire.code;
+        if (!response.headersSent)
+          send(response, wire.status, wire.body, {
+            'content-type': contentTypes.query,
+            'x-amzn-requestid': requestId,
+          });
+      } else {
+        const wire = toWireError(error, protocol);
+        outcome = wire.exceptionName;
+        if (!response.headersSent) {
+          send(response, wire.status, JSON.stringify(wire.body), {
+            'content-type': contentTypes[protocol],
+            'x-amzn-errortype': wire.exceptionName,
+            'x-amzn-requestid': requestId,
+          });
+        }
       }
+      drainRefusedBody(request, limits.maxBodyBytes);
     } finally {
+      lease.release();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       deps.metrics.observeRequest(operationName, outcome, seconds);
       deps.logger.debug(
@@ -164,43 +233,12 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     }
   }
 
-  /** A query-protocol call (STS): form body in, XML out; resolves to the outcome for metrics. */
-  async function handleQuery(
-    router: QueryRouter,
-    request: IncomingMessage,
-    response: ServerResponse,
-    call: { requestId: string; method: string; rawPath: string; rawQuery: string },
-    named: (operation: string) => void,
-  ): Promise<string> {
-    const xml = { 'content-type': 'text/xml', 'x-amzn-requestid': call.requestId };
-    try {
-      const body = await readBody(request, deps.maxBodyBytes);
-      const form = new URLSearchParams(body.toString('utf8'));
-      const route = router.match(form);
-      named(route.operation.name);
-      const envelope: CallEnvelope = {
-        ...call,
-        headers: request.headersDistinct,
-        body,
-        sourceIp: request.socket.remoteAddress ?? '',
-        userAgent: request.headers['user-agent'] ?? '',
-      };
-      const result = await deps.pipeline.execute(envelope, route.operation, () => ({
-        labels: {},
-        query: new URLSearchParams(call.rawQuery),
-        body: Object.fromEntries(form),
-      }));
-      send(response, 200, QueryRouter.response(route, result, call.requestId), xml);
-      return 'success';
-    } catch (error) {
-      if (!(error instanceof ApiError))
-        deps.logger.error({ err: error, requestId: call.requestId }, 'unhandled error');
-      const wire = QueryRouter.error(error, call.requestId);
-      if (!response.headersSent) send(response, wire.status, wire.body, xml);
-      return wire.code;
-    }
-  }
-
+  const options = {
+    headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+    requestTimeout: limits.requestTimeoutMs,
+    // How often the timeouts above are checked (Node's default, 30 s, would let them overrun that much).
+    connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+  };
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     inFlight += 1;
     handle(request, response)
@@ -211,8 +249,10 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       });
   };
   const tls = deps.tls;
-  const server = tls === undefined ? createServer(onRequest) : createTlsServer({ ...tls }, onRequest);
+  const server =
+    tls === undefined ? createServer(options, onRequest) : createTlsServer({ ...options, ...tls }, onRequest);
   server.keepAliveTimeout = 5_000;
+  server.maxConnections = limits.maxConnections;
 
   return {
     server,
@@ -228,4 +268,22 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
         drained = () => server.closeIdleConnections();
       }),
   };
+}
+
+/**
+ * After an error answered a request whose body is still arriving, the rest is read and dropped for a short while
+ * (closing at once could reset the connection before the client reads the error); then the connection closes.
+ */
+function drainRefusedBody(request: IncomingMessage, limit: number): void {
+  if (request.complete || request.destroyed) return;
+  let drainedBytes = 0;
+  const timer = setTimeout(() => request.socket.destroy(), drainAfterRefusalMs);
+  timer.unref();
+  request.on('data', (chunk: Buffer) => {
+    drainedBytes += chunk.length;
+    if (drainedBytes > limit) request.socket.destroy();
+  });
+  request.once('end', () => clearTimeout(timer));
+  request.once('close', () => clearTimeout(timer));
+  request.resume();
 }

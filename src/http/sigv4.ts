@@ -113,6 +113,9 @@ function parseCredential(credential: string): CredentialScopeParts {
       `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
     );
   }
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  if (/[\u0000-\u001f\u007f]/.test(credential))
+    throw incomplete('Credential must not contain control characters.');
   if (accessKeyId === '') throw incomplete(`Credential should contain an access key id, got '${credential}'`);
   if (!/^\d{8}$/.test(date))
     throw incomplete(`Credential should be scoped to a date in yyyymmdd format, not '${date}'.`);
@@ -306,14 +309,11 @@ function payloadHashCandidates(
   request: SignedRequest,
   parsed: ParsedSignature,
   parameters: readonly QueryParameter[],
+  bodyPending = false,
 ): string[] {
-  const declared =
-    headerValue(request.headers, 'x-amz-content-sha256') ??
-    (parsed.form === 'query'
-      ? parameters.find((parameter) => parameter.name.toLowerCase() === 'x-amz-content-sha256')?.value
-      : undefined);
+  const declared = declaredPayloadHash(request, parsed, parameters);
   if (declared !== undefined) {
-    if (declared === UNSIGNED_PAYLOAD || declared.startsWith('STREAMING-')) return [declared];
+    if (declared === UNSIGNED_PAYLOAD || declared.startsWith('STREAMING-') || bodyPending) return [declared];
     if (declared.toLowerCase() !== sha256Hex(request.body)) {
       throw invalid("The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
@@ -321,6 +321,19 @@ function payloadHashCandidates(
   }
   const bodyHash = sha256Hex(request.body);
   return parsed.form === 'query' ? [bodyHash, UNSIGNED_PAYLOAD] : [bodyHash];
+}
+
+function declaredPayloadHash(
+  request: SignedRequest,
+  parsed: ParsedSignature,
+  parameters: readonly QueryParameter[],
+): string | undefined {
+  return (
+    headerValue(request.headers, 'x-amz-content-sha256') ??
+    (parsed.form === 'query'
+      ? parameters.find((parameter) => parameter.name.toLowerCase() === 'x-amz-content-sha256')?.value
+      : undefined)
+  );
 }
 
 function signaturesEqual(expected: string, provided: string): boolean {
@@ -342,6 +355,7 @@ export function verifySignature(
   parsed: ParsedSignature,
   secretAccessKey: string,
   now: Date,
+  bodyPending = false,
 ): void {
   const requestDay = parsed.amzDate.slice(0, 8);
   if (parsed.date !== requestDay) {
@@ -352,13 +366,15 @@ export function verifySignature(
   checkRequestTime(parsed, now);
 
   const parameters = parseQuery(request.rawQuery);
+  // Before the body arrives only what does not depend on it can be checked (the body is verified later).
+  if (bodyPending && declaredPayloadHash(request, parsed, parameters) === undefined) return;
   const headers = canonicalHeaders(request.headers, parsed.signedHeaders);
   if ('missing' in headers) throw invalid(SIGNATURE_MISMATCH);
   const scope = credentialScope(parsed.date, parsed.region, parsed.service);
   const signingKey = deriveSigningKey(secretAccessKey, parsed.date, parsed.region, parsed.service);
 
   let matched = false;
-  for (const payloadHash of payloadHashCandidates(request, parsed, parameters)) {
+  for (const payloadHash of payloadHashCandidates(request, parsed, parameters, bodyPending)) {
     const canonicalRequest = buildCanonicalRequest({
       method: request.method.toUpperCase(),
       canonicalUri: canonicalUri(request.rawPath),
@@ -372,4 +388,18 @@ export function verifySignature(
     matched = signaturesEqual(expected, parsed.signature) || matched;
   }
   if (!matched) throw invalid(SIGNATURE_MISMATCH);
+}
+
+/**
+ * Checks what can be checked before the body is read: the scope date, the request time and, when the client
+ * declared the payload hash it signed (`x-amz-content-sha256`), the signature itself. The full
+ * {@link verifySignature} still runs once the body is in.
+ */
+export function verifySignatureBeforeBody(
+  request: Omit<SignedRequest, 'body'>,
+  parsed: ParsedSignature,
+  secretAccessKey: string,
+  now: Date,
+): void {
+  verifySignature({ ...request, body: Buffer.alloc(0) }, parsed, secretAccessKey, now, true);
 }

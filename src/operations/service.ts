@@ -102,17 +102,19 @@ export interface AgentReport {
 const listPageSize = 50;
 
 /** The Status filter values of §10.2 that name a StatusDetails rather than a Status. */
-const detailFilters: Record<string, string> = {
-  DeliveryTimedOut: 'Delivery Timed Out',
-  ExecutionTimedOut: 'Execution Timed Out',
-  Undeliverable: 'Undeliverable',
-  Terminated: 'Terminated',
-  InvalidPlatform: 'Invalid Platform',
-  AccessDenied: 'Access Denied',
-  Incomplete: 'Incomplete',
-  NoInstancesInTag: 'No Instances In Tag',
-  LimitExceeded: 'Rate Exceeded',
-};
+const detailFilters = new Map<string, string>(
+  Object.entries({
+    DeliveryTimedOut: 'Delivery Timed Out',
+    ExecutionTimedOut: 'Execution Timed Out',
+    Undeliverable: 'Undeliverable',
+    Terminated: 'Terminated',
+    InvalidPlatform: 'Invalid Platform',
+    AccessDenied: 'Access Denied',
+    Incomplete: 'Incomplete',
+    NoInstancesInTag: 'No Instances In Tag',
+    LimitExceeded: 'Rate Exceeded',
+  }),
+);
 
 function matchesFilters(
   filters: readonly CommandFilter[],
@@ -125,7 +127,7 @@ function matchesFilters(
       case 'InvokedBefore':
         return item.requestedAt.getTime() <= Date.parse(filter.value);
       case 'Status': {
-        const detail = detailFilters[filter.value];
+        const detail = detailFilters.get(filter.value);
         return detail === undefined ? item.status === filter.value : item.statusDetails === detail;
       }
       case 'ExecutionStage':

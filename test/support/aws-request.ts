@@ -9,7 +9,7 @@ export interface RawRequest {
   method: string;
   path: string;
   query?: Record<string, string>;
-  /** Sent as JSON, except a string, which is sent as is (for malformed bodies). */
+  /** Sent as JSON, except a string or bytes, which are sent as is (for malformed bodies). */
   body?: unknown;
   /** The SigV4 signing name; default `securityhub`. */
   service?: string;
@@ -35,7 +35,7 @@ function toHttpRequest(endpoint: string, request: RawRequest): HttpRequest {
   const body =
     request.body === undefined
       ? undefined
-      : typeof request.body === 'string'
+      : typeof request.body === 'string' || request.body instanceof Uint8Array
         ? request.body
         : JSON.stringify(request.body);
   return new HttpRequest({
@@ -80,7 +80,7 @@ export async function rawFetch(
   return fetch(urlOf(endpoint, signed), {
     method: signed.method,
     headers,
-    ...(signed.body === undefined ? {} : { body: signed.body as string }),
+    ...(signed.body === undefined ? {} : { body: signed.body as string | Uint8Array }),
   });
 }
 
@@ -103,7 +103,7 @@ export interface SignedRawRequest {
   url: string;
   method: string;
   headers: Record<string, string>;
-  body: string | undefined;
+  body: string | Uint8Array | undefined;
 }
 
 /** Signs `request` without sending it (for tests that need control over how the bytes go out). */
@@ -120,6 +120,6 @@ export async function signRaw(
     url: urlOf(endpoint, signed),
     method: signed.method,
     headers: { ...signed.headers },
-    body: signed.body as string | undefined,
+    body: signed.body as string | Uint8Array | undefined,
   };
 }
