@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { AuditDigestsTable, DbExecutor } from '../storage/database.js';
 import { recordHash, type AuditRow, type HashedFields } from './chain.js';
+import type { AnchoredHead, AuditAnchor } from './anchor.js';
 import type { AuditEntry } from './model.js';
 import { truncateText } from './model.js';
 
@@ -75,18 +76,23 @@ function toRowFields(entry: AuditEntry, prevHash: string): HashedFields {
 
 /** Appends audit records to the chain and reads the trail back. */
 export class AuditStore {
+  /** `anchor`, when given, learns each committed record's position (see {@link AuditStore.committed}). */
+  constructor(private readonly anchor?: AuditAnchor) {}
+
   /**
    * Appends `entry` as the next record of the chain. Inside a transaction the record commits (or rolls back)
    * with the call; given the database itself, it runs in a transaction of its own. Taking the chain head with
    * an UPDATE locks it (a row lock on PostgreSQL, the write lock on SQLite) until commit, so concurrent
    * appenders on any number of nodes get consecutive sequence numbers in commit order, each linked to the
    * committed record before it. It is the transaction's last statement group, so the lock is held only
-   * through commit.
+   * through commit. Returns the record's position; a caller that passed its own transaction hands it to
+   * {@link AuditStore.committed} once that transaction has committed.
    */
-  async append(db: DbExecutor, entry: AuditEntry): Promise<void> {
+  async append(db: DbExecutor, entry: AuditEntry): Promise<AnchoredHead> {
     if (!db.isTransaction) {
-      await db.transaction().execute((tx) => this.append(tx, entry));
-      return;
+      const position = await db.transaction().execute((tx) => this.append(tx, entry));
+      this.committed(position);
+      return position;
     }
     const head = await db
       .updateTable('audit_chain_heads')
@@ -101,6 +107,12 @@ export class AuditStore {
       .values({ ...fields, seq: Number(head.seq), hash })
       .execute();
     await db.updateTable('audit_chain_heads').set({ hash }).where('name', '=', 'records').execute();
+    return { sequence: Number(head.seq), hash };
+  }
+
+  /** Anchors a committed record's position outside the database (nothing without an anchor). */
+  committed(position: AnchoredHead): void {
+    this.anchor?.recordHead(position);
   }
 
   /** Records matching `query`, newest first (event time, then sequence number). */

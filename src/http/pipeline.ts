@@ -84,7 +84,7 @@ export class RequestPipeline {
           }),
         );
       }
-      return await inRetryingTransaction(this.db, async (tx) => {
+      const { result, position } = await inRetryingTransaction(this.db, async (tx) => {
         const result = await call.run({
           actor: caller,
           accountId: caller.accountId,
@@ -93,9 +93,11 @@ export class RequestPipeline {
           now,
           tx,
         });
-        await this.audit.append(tx, this.entry(envelope, audit, undefined, result));
-        return result;
+        const position = await this.audit.append(tx, this.entry(envelope, audit, undefined, result));
+        return { result, position };
       });
+      this.anchor(position, envelope.requestId);
+      return result;
     } catch (error) {
       if (!(error instanceof ApiError)) {
         this.logger.error(
@@ -134,7 +136,7 @@ export class RequestPipeline {
     audit.region = region;
     const resourceArn = call.resource({ accountId: actor.accountId, region });
     audit.resourceArn = resourceArn;
-    return inRetryingTransaction(this.db, async (tx) => {
+    const { result, position } = await inRetryingTransaction(this.db, async (tx) => {
       const result = await call.run({
         actor,
         accountId: actor.accountId,
@@ -144,9 +146,20 @@ export class RequestPipeline {
         tx,
       });
       audit.verified = true;
-      await this.audit.append(tx, this.entry(envelope, audit, undefined, result));
-      return result;
+      const position = await this.audit.append(tx, this.entry(envelope, audit, undefined, result));
+      return { result, position };
     });
+    this.anchor(position, envelope.requestId);
+    return result;
+  }
+
+  /** Anchors a committed record outside the database; a failure to do so is logged, never the call's failure. */
+  private anchor(position: Awaited<ReturnType<AuditStore['append']>>, requestId: string): void {
+    try {
+      this.audit.committed(position);
+    } catch (error) {
+      this.logger.error({ err: error, requestId }, 'could not anchor the audit chain head');
+    }
   }
 
   private entry(envelope: CallEnvelope, facts: AuditFacts, error: unknown, result: unknown): AuditEntry {
