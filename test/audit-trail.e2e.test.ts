@@ -260,6 +260,41 @@ describe('audit trail (e2e)', () => {
     assert.match(publicKey.stdout, /BEGIN PUBLIC KEY/);
   });
 
+  it('1,000 junk unauthenticated requests from one address add a bounded number of bytes to the trail', async () => {
+    const { db } = await openDatabase(server.databaseUrl);
+    const trailBytes = async (): Promise<{ rows: number; bytes: number }> => {
+      const rows = await db.selectFrom('audit_records').selectAll().execute();
+      return { rows: rows.length, bytes: rows.reduce((sum, row) => sum + JSON.stringify(row).length, 0) };
+    };
+    try {
+      const before = await trailBytes();
+      const junkKey = 'AKIA' + 'J'.repeat(6000);
+      for (let i = 0; i < 1000; i += 1) {
+        const response = await fetch(`${server.endpoint}/findings`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'junk/' + 'u'.repeat(6000),
+            authorization: `AWS4-HMAC-SHA256 Credential=${junkKey}/20240101/${'r'.repeat(2000)}/securityhub/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`,
+            'x-amz-date': '20240101T000000Z',
+          },
+          body: '{}',
+        });
+        assert.ok(response.status >= 400 && response.status < 500, `status ${response.status}`);
+        await response.arrayBuffer();
+      }
+      const after = await trailBytes();
+      const added = after.bytes - before.bytes;
+      assert.ok(
+        added < 64 * 1024,
+        `1,000 junk requests added ${added} bytes in ${after.rows - before.rows} records`,
+      );
+      assert.ok(after.rows > before.rows, 'the first failures from the address are still recorded');
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('bulwark audit verify trusts only a key from outside the database, and compares with the anchor', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'bulwark-verify-'));
     try {

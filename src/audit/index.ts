@@ -30,3 +30,10 @@ export {
 } from './signing-key.js';
 export { auditSealGraceMs, auditSealIntervalMs, auditSealJob, auditSealJobName } from './jobs.js';
 export type { DigestBody } from './digest.js';
+export {
+  UnauthenticatedFailureAggregator,
+  defaultFailureAggregationLimits,
+  failureSummaryEntry,
+  type FailureAggregationLimits,
+  type FailureSummary,
+} from './failure-aggregator.js';
