@@ -1,5 +1,7 @@
 /** Shared plumbing of `bulwark admin …`: the database flags, opening the access administration, printing. */
 import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import {
   AccessService,
@@ -7,7 +9,9 @@ import {
   SecretBox,
   loadMasterKey,
   type AccessAdministration,
+  type AdministrationRecorder,
 } from '../access/index.js';
+import { AuditStore, compactParameters, resourceOfArn } from '../audit/index.js';
 import { loadConfig, type ConfigInput } from '../app/config.js';
 import { openDatabase } from '../storage/open-database.js';
 
@@ -48,10 +52,53 @@ export async function withAdministration<T>(
       db,
       new AccessStore(),
       new SecretBox(loadMasterKey(config.masterKeyFile, process.env['BULWARK_MASTER_KEY'])),
+      auditAdministration(new AuditStore()),
     );
     return await body(access.administration);
   } finally {
     await db.destroy();
+  }
+}
+
+/**
+ * Records each `bulwark admin` change in the audit trail, in the change's transaction: IAM's event names, the
+ * account changed, and the operating-system user on this host as the (unauthenticated, local) caller.
+ */
+function auditAdministration(audit: AuditStore): AdministrationRecorder {
+  const osUser = safeUserName();
+  return async (tx, change) => {
+    await audit.append(tx, {
+      eventId: randomUUID(),
+      requestId: randomUUID(),
+      eventTime: new Date(),
+      eventSource: 'iam.amazonaws.com',
+      eventName: change.eventName,
+      region: undefined,
+      sourceIp: hostname(),
+      userAgent: 'bulwark-admin',
+      identity: {
+        type: 'Unknown',
+        principalId: `bulwark-admin:${osUser}`,
+        arn: undefined,
+        accountId: change.accountId,
+        accessKeyId: undefined,
+        userName: `bulwark-admin:${osUser}`,
+      },
+      readOnly: false,
+      errorCode: undefined,
+      errorMessage: undefined,
+      requestParameters: compactParameters(change.parameters),
+      responseElements: change.response,
+      resource: change.resourceArn === undefined ? undefined : resourceOfArn(change.resourceArn),
+    });
+  };
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? 'unknown');
   }
 }
 
