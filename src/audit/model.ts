@@ -1,7 +1,7 @@
 /** One API call as the audit trail records it, and the pure rules that shape what is recorded. */
 
 /** CloudTrail `userIdentity.type` values Bulwark produces. */
-export type IdentityType = 'IAMUser' | 'Root' | 'AssumedRole' | 'Unknown';
+export type IdentityType = 'IAMUser' | 'Root' | 'AssumedRole' | 'AWSService' | 'Unknown';
 
 /** Who made the call, as far as the server could tell (an unverified signature leaves only the key). */
 export interface AuditIdentity {
