@@ -111,6 +111,8 @@ export function startServer(
       '0',
       '--log-level',
       'warn',
+      '--metrics-listen',
+      '127.0.0.1:0',
       ...(options.roles === undefined ? [] : ['--role', options.roles]),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'], env: targetEnv(target) },

@@ -89,6 +89,8 @@ function startNode(
       '0',
       '--log-level',
       'warn',
+      '--metrics-listen',
+      '127.0.0.1:0',
     ],
     { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -62,7 +62,7 @@ describe('operability: health, metrics and audit (e2e)', () => {
       'InvalidInputException',
       400,
     );
-    const response = await fetch(`${server.endpoint}/metrics`);
+    const response = await fetch(server.metricsEndpoint);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
     const text = await response.text();

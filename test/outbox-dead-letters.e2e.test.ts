@@ -77,7 +77,7 @@ describe('outbox dead letters (e2e)', { timeout: 120_000 }, () => {
   }
 
   async function deadLetterGauge(): Promise<number | undefined> {
-    const text = await (await fetch(`${server.endpoint}/metrics`)).text();
+    const text = await (await fetch(server.metricsEndpoint)).text();
     const line = text.split('\n').find((l) => l.startsWith('bulwark_outbox_dead_letters '));
     return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
   }

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 export function loadMasterKey(file: string, fromEnvironment: string | undefined): Buffer {
   if (fromEnvironment !== undefined && fromEnvironment !== '') return Buffer.from(fromEnvironment, 'base64');
   if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   }
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');

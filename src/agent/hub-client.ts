@@ -2,8 +2,12 @@
  * Signed awsJson1_1 calls from the agent to the hub (`X-Amz-Target: AmazonSSM.<Operation>`, SigV4 service
  * `ssm`), on node:http/https so the agent needs no SDK and stays small.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
+import { isLoopbackHost } from '../http/loopback.js';
 import { signRequest } from './sigv4-signer.js';
 
 /** Who the agent is on the hub: issued by RegisterManagedInstance and kept by the identity store. */
@@ -15,14 +19,28 @@ export interface AgentIdentity {
   accessKeyId: string;
   secretAccessKey: string;
   accountId?: string;
+  /** SHA-256 fingerprint of the hub's certificate: trusted instead of any CA (a self-signed hub). */
+  hubFingerprint?: string;
+  /** PEM file of the CA that signs the hub's certificate, trusted instead of the built-in CA list. */
+  caFile?: string;
+  /** Plain `http://` to a host other than loopback was allowed at registration. */
+  insecureHttp?: boolean;
+}
+
+/** How the agent checks the hub it talks to. */
+export interface HubTrust {
+  /** Extra trusted CA certificates (PEM) for a hub with a private CA (replaces the built-in CA list). */
+  ca?: string | Buffer;
+  /** Accept exactly the certificate with this SHA-256 fingerprint (hex, colons optional). */
+  fingerprint?: string;
+  /** Allow plain `http://` to a host other than loopback. */
+  insecureHttp?: boolean;
 }
 
 /** Tuning for a HubClient. */
-export interface HubClientOptions {
+export interface HubClientOptions extends HubTrust {
   /** Per-request timeout (connect + response), default 30 s. */
   timeoutMs?: number;
-  /** Extra trusted CA certificates (PEM) for a hub with a private CA; NODE_EXTRA_CA_CERTS works too. */
-  ca?: string | Buffer;
   /** Clock for the signature (tests). */
   now?: () => Date;
   /** Largest response body accepted, default 16 MiB. */
@@ -76,10 +94,17 @@ function post(
   url: URL,
   headers: Record<string, string>,
   body: string,
-  options: { timeoutMs: number; ca?: string | Buffer; maxResponseBytes: number; signal?: AbortSignal },
+  options: {
+    timeoutMs: number;
+    ca?: string | Buffer;
+    fingerprint?: string;
+    maxResponseBytes: number;
+    signal?: AbortSignal;
+  },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const transport = url.protocol === 'https:' ? https : http;
+    const pin = url.protocol === 'https:' ? options.fingerprint : undefined;
     const request = transport.request(
       url,
       {
@@ -87,8 +112,8 @@ function post(
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         timeout: options.timeoutMs,
         // A fresh connection per call: the agent talks every few minutes, and an idle keep-alive socket
-        // would only cost memory and a timer.
-        agent: false,
+        // would only cost memory and a timer. A pinned call brings its own, already checked, connection.
+        ...(pin === undefined ? { agent: false } : { createConnection: pinnedConnection(url, pin) }),
         ...(options.ca !== undefined ? { ca: options.ca } : {}),
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
       },
@@ -124,6 +149,67 @@ function post(
     request.on('close', () => clearTimeout(deadline));
     request.end(body);
   });
+}
+
+/**
+ * A TLS connection that is handed to the request only after the hub's certificate matched `pin`, so not a
+ * byte of the request (an activation code, a signed call) reaches a host that shows another certificate.
+ */
+function pinnedConnection(
+  url: URL,
+  pin: string,
+): (options: http.ClientRequestArgs, done: (error: Error | null, socket: Duplex) => void) => undefined {
+  return (_options, done) => {
+    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const socket = tls.connect({
+      host,
+      port: url.port === '' ? 443 : Number(url.port),
+      ...(isIpLiteral(host) ? {} : { servername: host }),
+      // The pin replaces CA and name checks: it names the one certificate this hub may show.
+      rejectUnauthorized: false,
+    });
+    const onError = (error: Error): void => done(error, socket);
+    socket.once('error', onError);
+    socket.once('secureConnect', () => {
+      const shown = normalizeFingerprint(socket.getPeerCertificate().fingerprint256 ?? '');
+      if (shown !== pin) {
+        socket.destroy();
+        done(
+          new HubError(
+            'CertificateMismatch',
+            `the hub's certificate has SHA-256 fingerprint ${formatFingerprint(shown)}, not the pinned ${formatFingerprint(pin)}`,
+            0,
+          ),
+          socket,
+        );
+        return;
+      }
+      socket.off('error', onError);
+      done(null, socket);
+    });
+    return undefined;
+  };
+}
+
+function isIpLiteral(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(':');
+}
+
+/** `AB:CD:…`, `abcd…` or `sha256:AB:CD…` → 64 lower-case hex digits; throws on anything else. */
+export function normalizeFingerprint(text: string): string {
+  const hex = text
+    .trim()
+    .replace(/^sha256[:=]/i, '')
+    .replace(/[:\s]/g, '')
+    .toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) {
+    throw new Error(`'${text}' is not a SHA-256 fingerprint (64 hex digits, colons allowed)`);
+  }
+  return hex;
+}
+
+function formatFingerprint(hex: string): string {
+  return (hex.toUpperCase().match(/../g) ?? []).join(':');
 }
 
 function asNetworkError(error: unknown): HubError {
@@ -162,10 +248,16 @@ function parseResponse<T>(response: RawResponse): T {
   throw new HubError(errorCode(type), message, response.status);
 }
 
-function endpointOf(hub: string): URL {
+function endpointOf(hub: string, insecureHttp: boolean): URL {
   const url = new URL(hub);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new Error(`hub URL must be http(s), got ${url.protocol}`);
+  }
+  if (url.protocol === 'http:' && !insecureHttp && !isLoopbackHost(url.hostname)) {
+    throw new Error(
+      `refusing plain http:// to ${url.hostname}, which is not a loopback address: the activation code and the ` +
+        `instance's secret key would cross the network unencrypted; use https:// or pass --insecure-http`,
+    );
   }
   if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
   return url;
@@ -176,12 +268,18 @@ export class HubClient {
   private readonly endpoint: URL;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
+  private readonly options: HubClientOptions;
 
+  /** `options` override the trust settings stored with the identity (fingerprint, CA file, plain HTTP). */
   constructor(
     readonly identity: AgentIdentity,
-    private readonly options: HubClientOptions = {},
+    options: HubClientOptions = {},
   ) {
-    this.endpoint = endpointOf(identity.hub);
+    this.options = { ...trustOf(identity), ...options };
+    this.endpoint = endpointOf(identity.hub, this.options.insecureHttp === true);
+    if (this.options.fingerprint !== undefined) {
+      this.options.fingerprint = normalizeFingerprint(this.options.fingerprint);
+    }
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
@@ -213,6 +311,7 @@ export class HubClient {
       timeoutMs: this.timeoutMs,
       maxResponseBytes: this.maxResponseBytes,
       ...(this.options.ca !== undefined ? { ca: this.options.ca } : {}),
+      ...(this.options.fingerprint !== undefined ? { fingerprint: this.options.fingerprint } : {}),
       ...(callOptions.signal !== undefined ? { signal: callOptions.signal } : {}),
     });
     return parseResponse<T>(response);
@@ -237,7 +336,9 @@ export async function registerWithHub(
   body: Record<string, unknown>,
   options: HubClientOptions = {},
 ): Promise<RegistrationResult> {
-  const endpoint = endpointOf(hub);
+  const endpoint = endpointOf(hub, options.insecureHttp === true);
+  const fingerprint =
+    options.fingerprint === undefined ? undefined : normalizeFingerprint(options.fingerprint);
   const text = JSON.stringify(body);
   const response = await post(
     endpoint,
@@ -247,7 +348,27 @@ export async function registerWithHub(
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       ...(options.ca !== undefined ? { ca: options.ca } : {}),
+      ...(fingerprint !== undefined ? { fingerprint } : {}),
     },
   );
   return parseResponse<RegistrationResult>(response);
+}
+
+/** The trust settings stored with an identity, with its CA file read. */
+export function trustOf(identity: AgentIdentity): HubTrust {
+  let ca: string | undefined;
+  if (identity.caFile !== undefined) {
+    try {
+      ca = readFileSync(identity.caFile, 'utf8');
+    } catch (error) {
+      throw new Error(
+        `cannot read the hub CA file ${identity.caFile}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  return {
+    ...(ca === undefined ? {} : { ca }),
+    ...(identity.hubFingerprint === undefined ? {} : { fingerprint: identity.hubFingerprint }),
+    ...(identity.insecureHttp === true ? { insecureHttp: true } : {}),
+  };
 }

@@ -84,6 +84,8 @@ export async function loadIdentity(stateDir: string): Promise<AgentIdentity> {
   if (typeof parsed !== 'object' || parsed === null) throw new Error(`${file} is not a JSON object`);
   const object = parsed as Record<string, unknown>;
   const accountId = object['accountId'];
+  const hubFingerprint = object['hubFingerprint'];
+  const caFile = object['caFile'];
   return {
     hub: requireString(object, 'hub', file),
     region: requireString(object, 'region', file),
@@ -91,6 +93,9 @@ export async function loadIdentity(stateDir: string): Promise<AgentIdentity> {
     accessKeyId: requireString(object, 'accessKeyId', file),
     secretAccessKey: requireString(object, 'secretAccessKey', file),
     ...(typeof accountId === 'string' ? { accountId } : {}),
+    ...(typeof hubFingerprint === 'string' ? { hubFingerprint } : {}),
+    ...(typeof caFile === 'string' ? { caFile } : {}),
+    ...(object['insecureHttp'] === true ? { insecureHttp: true } : {}),
   };
 }
 

@@ -55,6 +55,7 @@ import { maintenanceWindowRoutes } from '../maintenance/index.js';
 import { registerDeadLetterGauge } from '../worker/index.js';
 import { composeSsmCore } from './compose-ssm.js';
 import { composeMaintenance } from './compose-maintenance.js';
+import { serverTlsFor, type ServerTls } from './server-transport.js';
 
 /** A composed Bulwark node. */
 export interface App {
@@ -63,6 +64,10 @@ export interface App {
   findingsWriter: FindingsWriter;
   access: AccessService;
   http: HttpServer;
+  /** The registry `/metrics` serves (on its own listener). */
+  metrics: Metrics;
+  /** The certificate files the API serves, when it serves HTTPS. */
+  tls: ServerTls | undefined;
   logger: Logger;
   /** Stops the HTTP server gracefully and closes the database. */
   close(): Promise<void>;
@@ -138,7 +143,9 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
   );
   const audit = new AuditStore(new AuditAnchor(auditAnchorFiles(config.dataDir)));
   const pipeline = new RequestPipeline(db, access, audit, logger, clock);
+  const tls = serverTlsFor(config);
   const http = createHttpServer({
+    ...(tls === undefined ? {} : { tls: tls.load() }),
     logger,
     metrics,
     pipeline,
@@ -174,6 +181,8 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
     findingsWriter,
     access,
     http,
+    metrics,
+    tls,
     logger,
     async close() {
       await http.close();

@@ -28,6 +28,15 @@ const configSchema = z.strictObject({
   maintenanceTickMs: z.number().int().min(100),
   /** The lowest patch compliance level whose missing patches become findings. */
   patchFindingsLevel: z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNSPECIFIED']),
+  /** `self-signed`: HTTPS with a certificate made on first start and kept in the data dir. */
+  tls: z.enum(['self-signed']).optional(),
+  /** HTTPS with this certificate (chain) PEM file and `tlsKey`; both are read again on SIGHUP. */
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
+  /** Allows plain HTTP on an address other than loopback (credentials then cross the network in clear). */
+  insecureHttp: z.boolean(),
+  /** `host:port` of the separate /metrics listener, or `off`. */
+  metricsListen: z.string().regex(/^(off|\S+:\d{1,5})$/, 'expected host:port or off'),
 });
 
 /** A role a node can run. */
@@ -56,6 +65,11 @@ const environmentNames: Record<keyof Config, string> = {
   controlsSweepMs: 'BULWARK_CONTROLS_SWEEP_MS',
   maintenanceTickMs: 'BULWARK_MAINTENANCE_TICK_MS',
   patchFindingsLevel: 'BULWARK_PATCH_FINDINGS_LEVEL',
+  tls: 'BULWARK_TLS',
+  tlsCert: 'BULWARK_TLS_CERT',
+  tlsKey: 'BULWARK_TLS_KEY',
+  insecureHttp: 'BULWARK_INSECURE_HTTP',
+  metricsListen: 'BULWARK_METRICS_LISTEN',
 };
 
 const numericKeys = new Set<keyof Config>([
@@ -138,8 +152,14 @@ export function loadConfig(
     controlsSweepMs: 600_000,
     maintenanceTickMs: 15_000,
     patchFindingsLevel: 'UNSPECIFIED',
+    insecureHttp: false,
+    metricsListen: '127.0.0.1:9440',
     ...merged,
   };
+  const insecureHttp = resolved['insecureHttp'];
+  if (typeof insecureHttp === 'string' && /^(1|true|0|false)$/.test(insecureHttp)) {
+    resolved['insecureHttp'] = insecureHttp === '1' || insecureHttp === 'true';
+  }
   resolved['roles'] = parseRoles(resolved['roles']);
   for (const key of numericKeys) {
     const value = resolved[key];
@@ -150,5 +170,21 @@ export function loadConfig(
     const issue = result.error.issues[0];
     throw new Error(`invalid configuration: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`);
   }
-  return result.data;
+  const config = result.data;
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw new Error('invalid configuration: --tls-cert and --tls-key go together');
+  }
+  if (config.tls !== undefined && config.tlsCert !== undefined) {
+    throw new Error('invalid configuration: --tls self-signed and --tls-cert/--tls-key exclude each other');
+  }
+  return config;
+}
+
+/** Splits `host:port` (`[::1]:9440` for IPv6). */
+export function parseListenAddress(text: string): { host: string; port: number } {
+  const at = text.lastIndexOf(':');
+  const host = text.slice(0, at);
+  const port = Number(text.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(port) || port > 65535) throw new Error(`invalid listen address ${text}`);
+  return { host: host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host, port };
 }

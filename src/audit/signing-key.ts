@@ -51,7 +51,7 @@ export function parseAuditPublicKey(pem: string): AuditPublicKey {
 export function loadAuditSigningKey(file: string, options: { create: boolean }): AuditSigningKey {
   if (!existsSync(file)) {
     if (!options.create) throw new Error(`the audit signing key ${file} does not exist`);
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('ed25519');
     try {
       writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });

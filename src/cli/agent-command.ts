@@ -1,6 +1,7 @@
 /**
- * `bulwark agent register|run|status`: the host agent. Imports only src/agent/ (no server modules), so
- * the agent process stays small; main.ts loads this file alone when the first argument is `agent`.
+ * `bulwark agent register|run|status`: the host agent. Imports only src/agent/ (and the dependency-free
+ * http/loopback.ts; no server modules), so the agent process stays small; main.ts loads this file alone when
+ * the first argument is `agent`.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -11,7 +12,14 @@ import {
   type AgentLoopSettings,
 } from '../agent/agent-loop.js';
 import { collectHostFacts, heartbeatFacts } from '../agent/host-facts.js';
-import { HubClient, registerWithHub, type AgentIdentity } from '../agent/hub-client.js';
+import {
+  HubClient,
+  normalizeFingerprint,
+  registerWithHub,
+  trustOf,
+  type AgentIdentity,
+} from '../agent/hub-client.js';
+import { isLoopbackHost } from '../http/loopback.js';
 import { DEFAULT_STATE_DIR, identityPath, loadIdentity, saveIdentity } from '../agent/identity-store.js';
 import { ReportSpool } from '../agent/report-spool.js';
 import { createCommandSource } from '../agent/commands/index.js';
@@ -24,6 +32,9 @@ interface RegisterFlags {
   stateDir: string;
   name?: string;
   force?: boolean;
+  caFile?: string;
+  hubFingerprint?: string;
+  insecureHttp?: boolean;
 }
 
 interface RunFlags {
@@ -58,8 +69,37 @@ function loopSettings(flags: RunFlags): AgentLoopSettings {
   };
 }
 
+/** A warning on stderr whenever the agent talks plain HTTP beyond this machine. */
+function warnIfPlainHttp(hub: string): void {
+  const url = new URL(hub);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    process.stderr.write(
+      `warning: talking plain HTTP to ${url.host} (--insecure-http): the activation code, the instance's ` +
+        'secret key and every report cross the network unencrypted\n',
+    );
+  }
+}
+
 async function register(flags: RegisterFlags): Promise<void> {
   const stateDir = path.resolve(flags.stateDir);
+  if (flags.caFile !== undefined && flags.hubFingerprint !== undefined) {
+    throw new Error('--ca-file and --hub-fingerprint exclude each other: pin the certificate or trust a CA');
+  }
+  const trusted: Pick<AgentIdentity, 'hubFingerprint' | 'caFile' | 'insecureHttp'> = {
+    ...(flags.hubFingerprint === undefined
+      ? {}
+      : { hubFingerprint: normalizeFingerprint(flags.hubFingerprint) }),
+    ...(flags.caFile === undefined ? {} : { caFile: path.resolve(flags.caFile) }),
+    ...(flags.insecureHttp === true ? { insecureHttp: true } : {}),
+  };
+  const trust = trustOf({
+    hub: flags.hub,
+    region: '',
+    instanceId: '',
+    accessKeyId: '',
+    secretAccessKey: '',
+    ...trusted,
+  });
   if (flags.force !== true) {
     const existing = await loadIdentity(stateDir).catch(() => undefined);
     if (existing !== undefined) {
@@ -69,12 +109,17 @@ async function register(flags: RegisterFlags): Promise<void> {
     }
   }
   const facts = heartbeatFacts(collectHostFacts());
-  const registered = await registerWithHub(flags.hub, {
-    ActivationId: flags.activationId,
-    ActivationCode: flags.activationCode,
-    ...(flags.name === undefined ? {} : { InstanceName: flags.name }),
-    ...facts,
-  });
+  if (flags.insecureHttp === true) warnIfPlainHttp(flags.hub);
+  const registered = await registerWithHub(
+    flags.hub,
+    {
+      ActivationId: flags.activationId,
+      ActivationCode: flags.activationCode,
+      ...(flags.name === undefined ? {} : { InstanceName: flags.name }),
+      ...facts,
+    },
+    trust,
+  );
   const identity: AgentIdentity = {
     hub: flags.hub,
     region: flags.region ?? registered.Region ?? 'us-east-1',
@@ -82,6 +127,7 @@ async function register(flags: RegisterFlags): Promise<void> {
     accessKeyId: registered.AccessKeyId,
     secretAccessKey: registered.SecretAccessKey,
     ...(registered.AccountId === undefined ? {} : { accountId: registered.AccountId }),
+    ...trusted,
   };
   const file = await saveIdentity(stateDir, identity);
   process.stdout.write(`registered as ${identity.instanceId}; identity stored in ${file}\n`);
@@ -91,6 +137,7 @@ async function run(flags: RunFlags): Promise<void> {
   const stateDir = path.resolve(flags.stateDir);
   const identity = await loadIdentity(stateDir);
   const logger = stderrLogger();
+  if (identity.insecureHttp === true) warnIfPlainHttp(identity.hub);
   const client = new HubClient(identity);
   const spool = new ReportSpool(path.join(stateDir, 'spool'), { logger });
   await spool.open();
@@ -168,6 +215,12 @@ export function registerAgentCommands(program: Command): Command {
     .option('--state-dir <dir>', 'where identity and spool live', DEFAULT_STATE_DIR)
     .option('--name <name>', 'instance name shown by the hub')
     .option('--force', 'replace an existing identity')
+    .option('--ca-file <file>', "PEM CA that signs the hub's certificate (instead of the built-in CA list)")
+    .option(
+      '--hub-fingerprint <sha256>',
+      'trust exactly the hub certificate with this SHA-256 fingerprint (what `bulwark server` prints)',
+    )
+    .option('--insecure-http', 'allow a plain http:// hub that is not on loopback (prints a warning)')
     .action((flags: RegisterFlags) => register(flags));
   agent
     .command('run')

@@ -1,9 +1,14 @@
-/** `bulwark server`: starts a node, prints the endpoint and (first start only) the bootstrap credentials. */
+/**
+ * `bulwark server`: starts a node, prints the endpoint and the bootstrap credentials (made only once the API
+ * listens, so a start that cannot listen leaves them to the next start).
+ */
 import type { Command } from 'commander';
 import { composeApp } from '../app/compose.js';
 import { composeWorker, openBackgroundNode } from '../app/compose-worker.js';
 import { loadConfig, type ConfigInput } from '../app/config.js';
+import { assertTransportAllowed } from '../app/server-transport.js';
 import { dialectTraitsFor } from '../storage/open-database.js';
+import { startApi } from './server-api.js';
 
 interface ServerFlags {
   host?: string;
@@ -14,6 +19,11 @@ interface ServerFlags {
   config?: string;
   role?: string[];
   retentionDays?: string;
+  tls?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  insecureHttp?: boolean;
+  metricsListen?: string;
 }
 
 /** Registers the `server` command. */
@@ -39,6 +49,14 @@ export function registerServerCommand(program: Command): void {
       '--retention-days <days>',
       'delete findings not updated for this many days; 0 keeps them (BULWARK_RETENTION_DAYS, default 90)',
     )
+    .option('--tls <mode>', 'self-signed: HTTPS with a certificate kept in the data dir (BULWARK_TLS)')
+    .option('--tls-cert <file>', 'HTTPS certificate chain, PEM; re-read on SIGHUP (BULWARK_TLS_CERT)')
+    .option('--tls-key <file>', 'private key of --tls-cert, PEM; re-read on SIGHUP (BULWARK_TLS_KEY)')
+    .option('--insecure-http', 'allow plain HTTP on a non-loopback --host (BULWARK_INSECURE_HTTP=1)')
+    .option(
+      '--metrics-listen <host:port>',
+      'separate listener for GET /metrics, or off (BULWARK_METRICS_LISTEN, default 127.0.0.1:9440)',
+    )
     .action(async (flags: ServerFlags) => {
       const input: ConfigInput = {};
       if (flags.host !== undefined) input.host = flags.host;
@@ -48,8 +66,14 @@ export function registerServerCommand(program: Command): void {
       if (flags.logLevel !== undefined) input.logLevel = flags.logLevel;
       if (flags.role !== undefined) input.roles = flags.role;
       if (flags.retentionDays !== undefined) input.retentionDays = flags.retentionDays;
+      if (flags.tls !== undefined) input.tls = flags.tls;
+      if (flags.tlsCert !== undefined) input.tlsCert = flags.tlsCert;
+      if (flags.tlsKey !== undefined) input.tlsKey = flags.tlsKey;
+      if (flags.insecureHttp === true) input.insecureHttp = true;
+      if (flags.metricsListen !== undefined) input.metricsListen = flags.metricsListen;
       const config = loadConfig(input, process.env, flags.config);
       const roles = new Set(config.roles);
+      if (roles.has('api')) assertTransportAllowed(config);
       // The api role composes the HTTP node; the background loops share its database (SQLite: one writer).
       const app = roles.has('api') ? await composeApp(config) : undefined;
       const node = app ?? (await openBackgroundNode(config));
@@ -60,25 +84,10 @@ export function registerServerCommand(program: Command): void {
         node.logger,
         node.findingsWriter,
       );
-      await background.start();
       const out: string[] = [];
-      if (app !== undefined) {
-        const credentials = await app.access.bootstrap(new Date());
-        await new Promise<void>((resolve) => app.http.server.listen(config.port, config.host, resolve));
-        const address = app.http.server.address();
-        const port = typeof address === 'object' && address !== null ? address.port : config.port;
-        const endpoint = `http://${config.host}:${port}`;
-        out.push(`Bulwark is listening on ${endpoint} (database: ${config.database})`);
-        if (credentials !== undefined) {
-          out.push(
-            'Bootstrap credentials for the first account (shown once; `bulwark admin create-key` makes more):',
-            `  account:               ${credentials.accountId}`,
-            `  aws_access_key_id:     ${credentials.accessKeyId}`,
-            `  aws_secret_access_key: ${credentials.secretAccessKey}`,
-            `Try: AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=… aws securityhub enable-security-hub --endpoint-url ${endpoint} --region us-east-1`,
-          );
-        }
-      }
+      const api = app === undefined ? undefined : await startApi(app, config, node);
+      out.push(...(api?.banner ?? []));
+      await background.start();
       const backgroundRoles = config.roles.filter((role) => role !== 'api');
       if (backgroundRoles.length > 0) {
         out.push(`Bulwark background roles ${backgroundRoles.join(',')} started as ${background.workerId}`);
@@ -91,6 +100,7 @@ export function registerServerCommand(program: Command): void {
         node.logger.info({ signal }, 'shutting down');
         const timer = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
         timer.unref();
+        api?.closeMetrics();
         background
           .stop()
           .then(() => node.close())

@@ -1,6 +1,7 @@
 /** The HTTP server: reads bodies within limits, dispatches to protocol adapters, writes AWS-shaped responses. */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { Logger } from 'pino';
 import { awsJson11ContentType, type AwsJsonRouter } from './aws-json-router.js';
 import { ApiError, toWireError, type WireProtocol } from './errors.js';
@@ -22,11 +23,15 @@ export interface HttpServerDeps {
   /** Throws when the node cannot serve (e.g. the database is unreachable). */
   checkHealth: () => Promise<void>;
   maxBodyBytes: number;
+  /** Serve HTTPS with this certificate and key (PEM); plain HTTP when absent. */
+  tls?: { cert: string; key: string };
 }
 
 /** A running server with a graceful stop. */
 export interface HttpServer {
-  server: Server;
+  server: Server | TlsServer;
+  /** Serves `tls` to new connections from now on (a reloaded certificate); only for an HTTPS server. */
+  setTlsCredentials(tls: { cert: string; key: string }): void;
   /** Stops accepting connections and resolves when in-flight requests have finished. */
   close(): Promise<void>;
 }
@@ -92,12 +97,6 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       if (method === 'GET' && rawPath === '/healthz') {
         await deps.checkHealth();
         send(response, 200, '{"status":"ok"}', { 'content-type': 'application/json' });
-        return;
-      }
-      if (method === 'GET' && rawPath === '/metrics') {
-        send(response, 200, await deps.metrics.registry.metrics(), {
-          'content-type': deps.metrics.registry.contentType,
-        });
         return;
       }
       if (
@@ -202,7 +201,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     }
   }
 
-  const server = createServer((request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     inFlight += 1;
     handle(request, response)
       .catch((error: unknown) => deps.logger.error({ err: error }, 'request handler crashed'))
@@ -210,11 +209,17 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
         inFlight -= 1;
         if (inFlight === 0) drained?.();
       });
-  });
+  };
+  const tls = deps.tls;
+  const server = tls === undefined ? createServer(onRequest) : createTlsServer({ ...tls }, onRequest);
   server.keepAliveTimeout = 5_000;
 
   return {
     server,
+    setTlsCredentials(credentials) {
+      if (!('setSecureContext' in server)) throw new Error('this server does not serve TLS');
+      server.setSecureContext({ cert: credentials.cert, key: credentials.key });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -45,8 +45,10 @@ export interface ExitStatus {
 
 /** A running Bulwark server; `endpoint` and `process` change on restart, credentials and data dir do not. */
 export interface RunningServer {
-  /** `http://127.0.0.1:PORT` of the current process. */
+  /** `http://127.0.0.1:PORT` of the current process (`https://` when started with TLS flags). */
   readonly endpoint: string;
+  /** `http://127.0.0.1:PORT/metrics` of the current process (its own listener, a free port by default). */
+  readonly metricsEndpoint: string;
   /** The bootstrap account and its key (from the first start). */
   readonly accountId: string;
   readonly accessKeyId: string;
@@ -80,6 +82,7 @@ export interface RunningServer {
 interface Started {
   child: ChildProcess;
   endpoint: string;
+  metricsEndpoint: string;
   bootstrap: Credentials | undefined;
   exited: Promise<ExitStatus>;
   output: () => string;
@@ -108,10 +111,10 @@ function serverEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv
 }
 
 /**
- * A fresh PostgreSQL database for one server when `BULWARK_TEST_DATABASE_URL` names a PostgreSQL server (the
+ * A fresh PostgreSQL database for one server (exported for tests that start a server by hand) when `BULWARK_TEST_DATABASE_URL` names a PostgreSQL server (the
  * test runner sets it for the PostgreSQL pass), else the SQLite file in the data dir.
  */
-async function databaseFor(dataDir: string): Promise<string> {
+export async function databaseFor(dataDir: string): Promise<string> {
   const base = process.env['BULWARK_TEST_DATABASE_URL'];
   if (base === undefined || base === '') return join(dataDir, 'bulwark.sqlite');
   const name = `bulwark_e2e_${testRunId}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
@@ -128,7 +131,7 @@ async function databaseFor(dataDir: string): Promise<string> {
 }
 
 /** Drops a PostgreSQL database made by databaseFor (SQLite files go with the data dir). */
-async function dropDatabase(databaseUrl: string): Promise<void> {
+export async function dropDatabase(databaseUrl: string): Promise<void> {
   const base = process.env['BULWARK_TEST_DATABASE_URL'];
   if (base === undefined || base === '' || !databaseUrl.startsWith('postgres')) return;
   const name = new URL(databaseUrl).pathname.slice(1);
@@ -160,6 +163,8 @@ function spawnServer(
       '0',
       '--log-level',
       options.logLevel ?? 'warn',
+      '--metrics-listen',
+      '127.0.0.1:0',
       ...(options.args ?? []),
     ],
     { cwd: repoRoot, env: serverEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] },
@@ -178,14 +183,15 @@ function spawnServer(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(
-        new Error(`bulwark server did not start within ${options.startTimeoutMs ?? 20_000} ms:\n${output()}`),
+        new Error(`bulwark server did not start within ${options.startTimeoutMs ?? 60_000} ms:\n${output()}`),
       );
-    }, options.startTimeoutMs ?? 20_000);
+    }, options.startTimeoutMs ?? 60_000);
     let settled = false;
     const tryParse = (): void => {
       if (settled) return;
-      const endpoint = /Bulwark is listening on (http:\/\/\S+)/.exec(stdout)?.[1];
+      const endpoint = /Bulwark is listening on (https?:\/\/\S+)/.exec(stdout)?.[1];
       if (endpoint === undefined) return;
+      const metricsEndpoint = /Metrics are served on (http:\/\/\S+)/.exec(stdout)?.[1] ?? '';
       let bootstrap: Credentials | undefined;
       if (expectBootstrap) {
         const accountId = /^\s*account:\s+(\d{12})\s*$/m.exec(stdout)?.[1];
@@ -196,7 +202,7 @@ function spawnServer(
       }
       settled = true;
       clearTimeout(timer);
-      resolve({ child, endpoint, bootstrap, exited, output });
+      resolve({ child, endpoint, metricsEndpoint, bootstrap, exited, output });
     };
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
@@ -292,6 +298,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const server: RunningServer = {
     get endpoint() {
       return current.endpoint;
+    },
+    get metricsEndpoint() {
+      return current.metricsEndpoint;
     },
     accountId: bootstrap.accountId,
     accessKeyId: bootstrap.accessKeyId,

@@ -1,5 +1,5 @@
 /** The embedded engine: one SQLite file in WAL mode behind a single writer connection. */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type LogConfig } from 'kysely';
@@ -18,9 +18,29 @@ export interface OpenSqlite {
   connection: SqliteDatabase.Database;
 }
 
+/**
+ * Creates the database file (and its directory, 0700) owner-only before SQLite opens it: SQLite gives the
+ * -wal and -shm files it makes the database file's mode, so they are 0600 too. Looser existing files are tightened.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  tighten(file);
+}
+
+function tighten(file: string): void {
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch {
+    return; // not there (yet)
+  }
+  if ((mode & 0o077) !== 0) chmodSync(file, mode & 0o700);
+}
+
 /** Opens (creating if needed) the SQLite file; `:memory:` gives a throwaway database for tests. */
 export function openSqlite(file: string, log?: LogConfig): OpenSqlite {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivately(file);
   const connection = new SqliteDatabase(file);
   // 8 KiB pages hold three ~2 KB finding documents where 4 KiB pages hold one (takes effect on a new file only).
   connection.pragma('page_size = 8192');
@@ -35,6 +55,7 @@ export function openSqlite(file: string, log?: LogConfig): OpenSqlite {
   // back once per checkpoint; the WAL file is truncated back to that size afterwards.
   connection.pragma('wal_autocheckpoint = 8192');
   connection.pragma('journal_size_limit = 67108864');
+  if (file !== ':memory:') for (const companion of [`${file}-wal`, `${file}-shm`]) tighten(companion);
   // No ANALYZE / PRAGMA optimize: the findings' planner statistics are fixed by migration 0001.
   return {
     db: new Kysely<Database>({
