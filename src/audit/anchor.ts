@@ -61,7 +61,7 @@ export class AuditAnchor {
   recordDigest(digest: AnchoredDigest): void {
     const line = JSON.stringify(digest) + '\n';
     for (const file of this.files) {
-      mkdirSync(dirname(file), { recursive: true });
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       appendFileSync(file, line, { mode: 0o600 });
     }
   }
@@ -72,7 +72,7 @@ export class AuditAnchor {
     this.highest = head.sequence;
     for (const file of this.files) {
       const target = headFileOf(file);
-      mkdirSync(dirname(target), { recursive: true });
+      mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
       // Written aside and renamed, so a reader never sees half a file.
       this.writes += 1;
       const temporary = `${target}.${process.pid}.${this.writes}.tmp`;

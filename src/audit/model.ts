@@ -138,8 +138,3 @@ export function summarizeResponse(readOnly: boolean, result: unknown): unknown {
   }
   return Object.keys(summary).length === 0 ? undefined : summary;
 }
-
-/** Cuts a free-text field to CloudTrail's 1 KB. */
-export function truncateText(text: string | undefined): string | undefined {
-  return text === undefined || text.length <= maxString ? text : text.slice(0, maxString);
-}
