@@ -236,7 +236,9 @@ function checkAnchors(
       if (hash === undefined || hash === null) {
         rolledBackRecords = head.sequence > endSeq;
         problems.push(
-          `record seq ${head.sequence}, committed and anchored in ${anchor.source}, is missing: records after seq ${endSeq} were truncated or deleted`,
+          rolledBackRecords
+            ? `record seq ${head.sequence}, committed and anchored in ${anchor.source}, is missing: records after seq ${endSeq} were truncated or deleted`
+            : `record seq ${head.sequence}, committed and anchored in ${anchor.source}, is missing (deleted)`,
         );
       } else if (hash !== head.hash) {
         problems.push(
