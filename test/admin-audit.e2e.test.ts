@@ -151,5 +151,40 @@ describe('bulwark admin and the audit trail (e2e)', () => {
     }
     const verified = await bulwark('audit', 'verify');
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+
+    // The newest admin record is anchored in the data dir: deleting it and moving the chain head back is named.
+    const { db: raw } = await openDatabase(server.databaseUrl);
+    try {
+      const newest = await raw
+        .selectFrom('audit_records')
+        .selectAll()
+        .orderBy('seq', 'desc')
+        .limit(2)
+        .execute();
+      const [last, before] = newest;
+      assert.equal(last?.action, 'CreateRole');
+      await raw.deleteFrom('audit_records').where('seq', '=', Number(last?.seq)).execute();
+      await raw
+        .updateTable('audit_chain_heads')
+        .set({ seq: Number(before?.seq), hash: before?.hash ?? null })
+        .where('name', '=', 'records')
+        .execute();
+      const tampered = await bulwark('audit', 'verify');
+      assert.equal(tampered.code, 1, tampered.stdout + tampered.stderr);
+      assert.match(
+        tampered.stdout,
+        new RegExp(
+          `record seq ${Number(last?.seq)}, committed and anchored in .*, is missing: records after seq`,
+        ),
+      );
+      await raw.insertInto('audit_records').values(last).execute();
+      await raw
+        .updateTable('audit_chain_heads')
+        .set({ seq: Number(last?.seq), hash: last?.hash ?? null })
+        .where('name', '=', 'records')
+        .execute();
+    } finally {
+      await raw.destroy();
+    }
   });
 });

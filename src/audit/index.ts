@@ -19,6 +19,7 @@ export {
   auditAnchorFiles,
   readAuditAnchor,
   type AnchorContents,
+  type AnchoredHead,
 } from './anchor.js';
 export {
   auditSigningKeyFile,

@@ -11,7 +11,14 @@ import {
   type AccessAdministration,
   type AdministrationRecorder,
 } from '../access/index.js';
-import { AuditStore, compactParameters, resourceOfArn } from '../audit/index.js';
+import {
+  AuditAnchor,
+  AuditStore,
+  auditAnchorFiles,
+  compactParameters,
+  resourceOfArn,
+  type AnchoredHead,
+} from '../audit/index.js';
 import { loadConfig, type ConfigInput } from '../app/config.js';
 import { openDatabase } from '../storage/open-database.js';
 
@@ -48,13 +55,24 @@ export async function withAdministration<T>(
   const config = loadConfig(input, process.env, flags.config);
   const { db } = await openDatabase(config.database);
   try {
+    const audit = new AuditStore(new AuditAnchor(auditAnchorFiles(config.dataDir)));
+    const recorder = auditAdministration(audit);
     const access = new AccessService(
       db,
       new AccessStore(),
       new SecretBox(loadMasterKey(config.masterKeyFile, process.env['BULWARK_MASTER_KEY'])),
-      auditAdministration(new AuditStore()),
+      recorder.record,
     );
-    return await body(access.administration);
+    const result = await body(access.administration);
+    // The change has committed: anchor its record outside the database, like an API call's.
+    try {
+      if (recorder.last !== undefined) audit.committed(recorder.last);
+    } catch (error) {
+      process.stderr.write(
+        `warning: the change is made, but its audit record was not anchored: ${String(error)}\n`,
+      );
+    }
+    return result;
   } finally {
     await db.destroy();
   }
@@ -64,34 +82,42 @@ export async function withAdministration<T>(
  * Records each `bulwark admin` change in the audit trail, in the change's transaction: IAM's event names, the
  * account changed, and the operating-system user on this host as the (unauthenticated, local) caller.
  */
-function auditAdministration(audit: AuditStore): AdministrationRecorder {
+function auditAdministration(audit: AuditStore): {
+  record: AdministrationRecorder;
+  /** The position of the last record written (anchored once its change has committed). */
+  last: AnchoredHead | undefined;
+} {
   const osUser = safeUserName();
-  return async (tx, change) => {
-    await audit.append(tx, {
-      eventId: randomUUID(),
-      requestId: randomUUID(),
-      eventTime: new Date(),
-      eventSource: 'iam.amazonaws.com',
-      eventName: change.eventName,
-      region: undefined,
-      sourceIp: hostname(),
-      userAgent: 'bulwark-admin',
-      identity: {
-        type: 'Unknown',
-        principalId: `bulwark-admin:${osUser}`,
-        arn: undefined,
-        accountId: change.accountId,
-        accessKeyId: undefined,
-        userName: `bulwark-admin:${osUser}`,
-      },
-      readOnly: false,
-      errorCode: undefined,
-      errorMessage: undefined,
-      requestParameters: compactParameters(change.parameters),
-      responseElements: change.response,
-      resource: change.resourceArn === undefined ? undefined : resourceOfArn(change.resourceArn),
-    });
+  const recorder: { record: AdministrationRecorder; last: AnchoredHead | undefined } = {
+    last: undefined,
+    record: async (tx, change) => {
+      recorder.last = await audit.append(tx, {
+        eventId: randomUUID(),
+        requestId: randomUUID(),
+        eventTime: new Date(),
+        eventSource: 'iam.amazonaws.com',
+        eventName: change.eventName,
+        region: undefined,
+        sourceIp: hostname(),
+        userAgent: 'bulwark-admin',
+        identity: {
+          type: 'Unknown',
+          principalId: `bulwark-admin:${osUser}`,
+          arn: undefined,
+          accountId: change.accountId,
+          accessKeyId: undefined,
+          userName: `bulwark-admin:${osUser}`,
+        },
+        readOnly: false,
+        errorCode: undefined,
+        errorMessage: undefined,
+        requestParameters: compactParameters(change.parameters),
+        responseElements: change.response,
+        resource: change.resourceArn === undefined ? undefined : resourceOfArn(change.resourceArn),
+      });
+    },
   };
+  return recorder;
 }
 
 function safeUserName(): string {
