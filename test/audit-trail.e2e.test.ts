@@ -1,6 +1,9 @@
 /** E2E: the audit trail through the real server — LookupEvents (raw awsJson and the aws CLI), the audit CLI, tampering. */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';
@@ -255,6 +258,85 @@ describe('audit trail (e2e)', () => {
     assert.ok(rows.some((row) => row['bulwarkDigest'] !== undefined && typeof row['publicKey'] === 'string'));
     const publicKey = await cli(['public-key']);
     assert.match(publicKey.stdout, /BEGIN PUBLIC KEY/);
+  });
+
+  it('1,000 junk unauthenticated requests from one address add a bounded number of bytes to the trail', async () => {
+    const { db } = await openDatabase(server.databaseUrl);
+    const trailBytes = async (): Promise<{ rows: number; bytes: number }> => {
+      const rows = await db.selectFrom('audit_records').selectAll().execute();
+      return { rows: rows.length, bytes: rows.reduce((sum, row) => sum + JSON.stringify(row).length, 0) };
+    };
+    try {
+      const before = await trailBytes();
+      const junkKey = 'AKIA' + 'J'.repeat(6000);
+      for (let i = 0; i < 1000; i += 1) {
+        const response = await fetch(`${server.endpoint}/findings`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'junk/' + 'u'.repeat(6000),
+            authorization: `AWS4-HMAC-SHA256 Credential=${junkKey}/20240101/${'r'.repeat(2000)}/securityhub/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`,
+            'x-amz-date': '20240101T000000Z',
+          },
+          body: '{}',
+        });
+        assert.ok(response.status >= 400 && response.status < 500, `status ${response.status}`);
+        await response.arrayBuffer();
+      }
+      const after = await trailBytes();
+      const added = after.bytes - before.bytes;
+      assert.ok(
+        added < 64 * 1024,
+        `1,000 junk requests added ${added} bytes in ${after.rows - before.rows} records`,
+      );
+      assert.ok(after.rows > before.rows, 'the first failures from the address are still recorded');
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('bulwark audit verify trusts only a key from outside the database, and compares with the anchor', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'bulwark-verify-'));
+    try {
+      const verifyElsewhere = async (
+        extra: string[],
+      ): Promise<{ code: number; stdout: string; stderr: string }> => {
+        try {
+          const { stdout, stderr } = await run(
+            process.execPath,
+            [
+              bulwarkBin,
+              'audit',
+              'verify',
+              '--data-dir',
+              elsewhere,
+              '--database',
+              server.databaseUrl,
+              ...extra,
+            ],
+            { cwd: repoRoot, env: cleanEnv(), timeout: 60_000 },
+          );
+          return { code: 0, stdout, stderr };
+        } catch (error) {
+          const failed = error as { code?: number; stdout?: string; stderr?: string };
+          return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+        }
+      };
+      // Without the signing key file and without --public-key, the key stored in the database is not trusted.
+      const refused = await verifyElsewhere([]);
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr, /no trusted public key/);
+      const publicKey = await cli(['public-key']);
+      const keyFile = join(elsewhere, 'trusted.pem');
+      writeFileSync(keyFile, publicKey.stdout);
+      const anchor = join(server.dataDir, 'audit-anchor.jsonl');
+      assert.ok(existsSync(anchor), 'sealing appended the digest to the data directory’s anchor');
+      const trusted = await verifyElsewhere(['--public-key', keyFile, '--anchor', anchor]);
+      assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr);
+      assert.match(trusted.stdout, /audit trail intact/);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('bulwark audit verify passes on the untouched trail and names each tampered record', async () => {

@@ -35,6 +35,7 @@ import {
 import { enabledAccount, getAllFindings, type TestAccount } from './support/accounts.js';
 import { rawFetch } from './support/aws-request.js';
 import { startServer, type RunningServer } from './support/server-harness.js';
+import { openDatabase } from '../src/storage/open-database.js';
 import { eventually, registerNode, ssmClient, type ManagedNode } from './support/ssm.js';
 
 const fsbp = (region: string) =>
@@ -128,6 +129,30 @@ describe('controls, standards and the security score (e2e)', () => {
       hub.send(new GetSecurityControlDefinitionCommand({ SecurityControlId: 'Nope.1' })),
       (error: Error) => error.name === 'ResourceNotFoundException',
     );
+  });
+
+  it('control runs write their findings under the service identity, each write with its audit record', async () => {
+    await controlStatus('SSM.1', nodeArn(account, node.instanceId), 'PASSED');
+    const { db } = await openDatabase(server.databaseUrl);
+    try {
+      const rows = await db
+        .selectFrom('audit_records')
+        .selectAll()
+        .where('account_id', '=', account.accountId)
+        .where('identity_type', '=', 'AWSService')
+        .where('action', '=', 'BatchImportFindings')
+        .execute();
+      assert.ok(rows.length > 0, 'a control run is on the audit trail');
+      for (const row of rows) {
+        assert.match(
+          row.principal_arn ?? '',
+          /:role\/aws-service-role\/securityhub\.amazonaws\.com\/AWSServiceRoleForSecurityHub$/,
+        );
+        assert.match(row.request_parameters ?? '', /security-control\//);
+      }
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('SSM.1 passes for a node whose agent is online and archives its finding on deregistration', async () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { AccessService, AccessStore, SecretBox, type Actor } from '../src/access/index.js';
+import { windowCommands } from '../src/app/compose-maintenance.js';
 import { composeSsmCore, type SsmCore } from '../src/app/compose-ssm.js';
 import type { Ctx } from '../src/app/ctx.js';
 import { serviceCtx } from '../src/app/service-actor.js';
@@ -133,11 +134,7 @@ describe('maintenance windows: API and scheduler', () => {
     const store = new MaintenanceStore();
     runner = new WindowRunner(
       store,
-      {
-        send: (ctx, input) => ssm.commands.send(ctx, input),
-        status: (ctx, id) => ssm.commands.command(ctx, id),
-        cancel: (ctx, id) => ssm.commands.cancel(ctx, id, undefined),
-      },
+      windowCommands(ssm),
       ssm.fleet,
       {
         exportPatchFindings(_ctx, instanceIds) {
@@ -329,6 +326,24 @@ describe('maintenance windows: API and scheduler', () => {
     assert.deepEqual([command?.status, command?.maxConcurrency, command?.targetCount], ['Success', '2', 2]);
     const finished = await admin(at('01:00:20'), (ctx) => windows.get(ctx, w.windowId));
     assert.equal(finished.nextExecutionAt, undefined, 'an at() window runs once');
+    // The scheduler sent both commands under the service identity, each with its audit record.
+    const audited = await db
+      .selectFrom('audit_records')
+      .selectAll()
+      .where('action', '=', 'SendCommand')
+      .where('account_id', '=', account)
+      .execute();
+    const commandIds = tasks
+      .filter((r) => r.task.windowTaskId !== exportTask.windowTaskId)
+      .map((r) => r.taskExecutionId);
+    assert.equal(audited.length, commandIds.length, 'one SendCommand record per command task');
+    for (const row of audited) {
+      assert.equal(row.identity_type, 'AWSService');
+      assert.equal(row.event_source, 'ssm.amazonaws.com');
+      assert.match(row.principal_arn ?? '', /AWSServiceRoleForSecurityHub$/);
+      assert.match(row.response_elements ?? '', /"commandId":"[0-9a-f-]{36}"/);
+      assert.match(row.request_parameters ?? '', /AWS-RunShellScript/);
+    }
   });
 
   it('stops starting tasks at end − Cutoff; CANCEL_TASK tasks are stopped and time out', async () => {

@@ -51,7 +51,13 @@ describe('AccessAdministration and AccessService', () => {
   });
 
   it('gives the first principal of a new account AdministratorAccess, and requires --policy afterwards', async () => {
-    const issued = await access.administration.createKey({ name: 'admin' }, t0);
+    // Once accounts exist, a key lands in a new account only when asked to.
+    await rejectsWith(access.administration.createKey({ name: 'admin' }, t0), 'InvalidInput');
+    await rejectsWith(
+      access.administration.createKey({ accountId: '123456789012', name: 'admin' }, t0),
+      'NotFound',
+    );
+    const issued = await access.administration.createKey({ newAccount: true, name: 'admin' }, t0);
     assert.notEqual(issued.accountId, account);
     const identity = await access.resolveKey(issued.accessKeyId, t0);
     assert.doesNotThrow(() =>
@@ -200,7 +206,7 @@ describe('AccessAdministration and AccessService', () => {
     await access.administration.deletePolicy(account, 'Regional');
     await rejectsWith(access.administration.getPolicy('Regional', account), 'NotFound');
     // Another account cannot see or attach this account's policies.
-    const other = await access.administration.createKey({ name: 'admin' }, t0);
+    const other = await access.administration.createKey({ newAccount: true, name: 'admin' }, t0);
     await access.administration.createPolicy(
       {
         accountId: other.accountId,

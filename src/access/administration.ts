@@ -24,6 +24,7 @@ import {
   principalNamePattern,
   type AccessKeyStatus,
   type AccessKeySummary,
+  type AccountSummary,
   type IssuedCredentials,
   type ManagedPolicy,
   type Principal,
@@ -54,6 +55,21 @@ export interface RotationResult {
   deleted: boolean;
 }
 
+/** One change made through the administration, as the audit trail records it (never a secret). */
+export interface AdministrationChange {
+  /** IAM's name for the change where it has one: `CreateAccessKey`, `UpdateAccessKey`, `AttachUserPolicy`… */
+  eventName: string;
+  /** The account changed (whose trail shows it). */
+  accountId: string;
+  parameters: Record<string, unknown>;
+  response?: Record<string, unknown>;
+  /** The ARN of the principal or policy changed. */
+  resourceArn?: string;
+}
+
+/** Writes a change's audit record inside the change's transaction. */
+export type AdministrationRecorder = (tx: DbExecutor, change: AdministrationChange) => Promise<void>;
+
 const accountPattern = /^\d{12}$/;
 
 function checkAccountId(accountId: string): void {
@@ -73,6 +89,8 @@ export class AccessAdministration {
     private readonly store: AccessStore,
     private readonly secrets: SecretBox,
     private readonly changed: () => void = () => undefined,
+    /** Records each change in its transaction (`bulwark admin` passes the audit trail). */
+    private readonly record?: AdministrationRecorder,
   ) {}
 
   /**
@@ -80,10 +98,16 @@ export class AccessAdministration {
    * The bump comes first: on SQLite it takes the write lock before any read, so a CLI change waits for a busy
    * server (busy_timeout) instead of failing to upgrade a read snapshot with "database is locked".
    */
-  private async change<T>(body: (tx: DbExecutor) => Promise<T>): Promise<T> {
+  private async change<T>(
+    body: (tx: DbExecutor) => Promise<T>,
+    describe: (result: T) => AdministrationChange | undefined,
+  ): Promise<T> {
     const result = await this.db.transaction().execute(async (tx) => {
       await this.store.bumpGeneration(tx);
-      return body(tx);
+      const done = await body(tx);
+      const change = describe(done);
+      if (change !== undefined && this.record !== undefined) await this.record(tx, change);
+      return done;
     });
     this.changed();
     return result;
@@ -91,67 +115,124 @@ export class AccessAdministration {
 
   /** Creates the first account with user `admin` (AdministratorAccess) and its key, when there is no account yet. */
   async bootstrap(now: Date): Promise<IssuedCredentials | undefined> {
-    return this.change(async (tx) => {
-      if ((await this.store.countAccounts(tx)) > 0) return undefined;
-      const accountId = newAccountId();
-      await this.store.insertAccount(tx, accountId, now);
-      const principal = await this.insertPrincipal(tx, { accountId, kind: 'user', name: 'admin' }, true, now);
-      return this.issueKey(tx, principal, now);
-    });
+    return this.change(
+      async (tx) => {
+        if ((await this.store.countAccounts(tx)) > 0) return undefined;
+        const accountId = newAccountId();
+        await this.store.insertAccount(tx, accountId, now);
+        const principal = await this.insertPrincipal(
+          tx,
+          { accountId, kind: 'user', name: 'admin' },
+          true,
+          now,
+        );
+        return this.issueKey(tx, principal, now);
+      },
+      (issued) => (issued === undefined ? undefined : keyCreated(issued, { bootstrap: true })),
+    );
   }
 
   /** Creates a user or role with its policies (the account must exist). */
   async createPrincipal(request: NewPrincipal, now: Date): Promise<PrincipalWithPolicies> {
     checkAccountId(request.accountId);
-    return this.change(async (tx) => {
-      if (!(await this.store.accountExists(tx, request.accountId))) {
-        throw notFound(
-          `account ${request.accountId} does not exist (create-key without --account creates one)`,
-        );
-      }
-      const first = (await this.store.countPrincipals(tx, request.accountId)) === 0;
-      const principal = await this.insertPrincipal(tx, request, first, now);
-      return { ...principal, policyArns: await this.store.attachedPolicyArns(tx, principal.principalId) };
-    });
+    return this.change(
+      async (tx) => {
+        if (!(await this.store.accountExists(tx, request.accountId))) {
+          throw notFound(
+            `account ${request.accountId} does not exist (create-key --new-account creates one)`,
+          );
+        }
+        const first = (await this.store.countPrincipals(tx, request.accountId)) === 0;
+        const principal = await this.insertPrincipal(tx, request, first, now);
+        return { ...principal, policyArns: await this.store.attachedPolicyArns(tx, principal.principalId) };
+      },
+      (principal) => ({
+        eventName: principal.kind === 'role' ? 'CreateRole' : 'CreateUser',
+        accountId: principal.accountId,
+        parameters: { name: principal.name, policies: principal.policyArns },
+        response: { principalId: principal.principalId, arn: principal.arn },
+        resourceArn: principal.arn,
+      }),
+    );
   }
 
   /**
-   * Issues a key for principal `name` (`NAME`, `user/NAME`, `role/NAME` or its ARN). A new name becomes a user;
-   * a new account (no `accountId`, or one not yet known) is created with it as its first principal.
+   * Issues a key for principal `name` (`NAME`, `user/NAME`, `role/NAME` or its ARN). A new name becomes a user.
+   * A new account (a random id, or `accountId` when it is not yet known) is created only with `newAccount`, or
+   * for the very first account: once accounts exist, a key never lands in a new account by omission.
    */
   async createKey(
-    request: { accountId?: string | undefined; name: string; policies?: readonly string[] | undefined },
+    request: {
+      accountId?: string | undefined;
+      newAccount?: boolean | undefined;
+      name: string;
+      policies?: readonly string[] | undefined;
+    },
     now: Date,
   ): Promise<IssuedCredentials> {
     if (request.accountId !== undefined) checkAccountId(request.accountId);
-    return this.change(async (tx) => {
-      const accountId = request.accountId ?? newAccountId();
-      if (!(await this.store.accountExists(tx, accountId)))
-        await this.store.insertAccount(tx, accountId, now);
-      let principal = await this.findPrincipal(tx, accountId, request.name, false);
-      if (principal !== undefined) {
-        if (request.policies !== undefined && request.policies.length > 0) {
-          throw conflict(
-            `${principal.arn} already exists; change its policies with attach-policy/detach-policy`,
+    return this.change(
+      async (tx) => {
+        const accountId = request.accountId ?? newAccountId();
+        const newAccount = !(await this.store.accountExists(tx, accountId));
+        if (newAccount && request.newAccount !== true && (await this.store.countAccounts(tx)) > 0) {
+          throw request.accountId === undefined
+            ? invalidInput(
+                'accounts exist: name the account with --account ID (see list-accounts), or pass --new-account to create another',
+              )
+            : notFound(`account ${request.accountId} does not exist; pass --new-account to create it`);
+        }
+        if (newAccount) await this.store.insertAccount(tx, accountId, now);
+        let principal = await this.findPrincipal(tx, accountId, request.name, false);
+        if (principal !== undefined) {
+          if (request.policies !== undefined && request.policies.length > 0) {
+            throw conflict(
+              `${principal.arn} already exists; change its policies with attach-policy/detach-policy`,
+            );
+          }
+        } else {
+          const name = request.name.replace(/^user\//, '');
+          const first = (await this.store.countPrincipals(tx, accountId)) === 0;
+          principal = await this.insertPrincipal(
+            tx,
+            {
+              accountId,
+              kind: 'user',
+              name,
+              ...(request.policies === undefined ? {} : { policies: request.policies }),
+            },
+            first,
+            now,
           );
         }
-      } else {
-        const name = request.name.replace(/^user\//, '');
-        const first = (await this.store.countPrincipals(tx, accountId)) === 0;
-        principal = await this.insertPrincipal(
-          tx,
-          {
-            accountId,
-            kind: 'user',
-            name,
-            ...(request.policies === undefined ? {} : { policies: request.policies }),
-          },
-          first,
-          now,
-        );
-      }
-      return this.issueKey(tx, principal, now);
-    });
+        return { issued: await this.issueKey(tx, principal, now), newAccount };
+      },
+      ({ issued, newAccount }) => keyCreated(issued, { newAccount, policies: request.policies ?? [] }),
+    ).then(({ issued }) => issued);
+  }
+
+  /** Every account, oldest first, with its keys; the first account's bootstrap key is named. */
+  async listAccounts(): Promise<AccountSummary[]> {
+    const accounts = await this.store.listAccounts(this.db);
+    const summaries: AccountSummary[] = [];
+    for (const [index, account] of accounts.entries()) {
+      const keys = await this.store.listKeys(this.db, account.accountId);
+      // Bootstrap issues user admin's key in the transaction that creates the first account, at the same instant.
+      const bootstrap =
+        index === 0
+          ? keys.find(
+              (key) =>
+                key.principalName === 'admin' && key.createdAt.getTime() === account.createdAt.getTime(),
+            )
+          : undefined;
+      summaries.push({ ...account, keys, bootstrapKeyId: bootstrap?.accessKeyId });
+    }
+    return summaries;
+  }
+
+  /** Whether any account exists. */
+  async hasAccounts(): Promise<boolean> {
+    return (await this.store.countAccounts(this.db)) > 0;
   }
 
   /** The keys of an account, or of one principal of it. */
@@ -164,22 +245,40 @@ export class AccessAdministration {
 
   /** Activates or deactivates a key; activation respects the per-user limit. */
   async setKeyStatus(accessKeyId: string, status: AccessKeyStatus): Promise<AccessKeySummary> {
-    return this.change(async (tx) => {
-      const found = await this.store.findKeyWithPrincipal(tx, accessKeyId);
-      if (found === undefined) throw notFound(`access key ${accessKeyId} does not exist`);
-      if (status === 'Active' && found.key.status !== 'Active') await this.checkKeyLimit(tx, found.principal);
-      await this.store.setKeyStatus(tx, accessKeyId, status);
-      return this.summaryOf(tx, found.principal, accessKeyId);
-    });
+    return this.change(
+      async (tx) => {
+        const found = await this.store.findKeyWithPrincipal(tx, accessKeyId);
+        if (found === undefined) throw notFound(`access key ${accessKeyId} does not exist`);
+        if (status === 'Active' && found.key.status !== 'Active')
+          await this.checkKeyLimit(tx, found.principal);
+        await this.store.setKeyStatus(tx, accessKeyId, status);
+        return this.summaryOf(tx, found.principal, accessKeyId);
+      },
+      (key) => ({
+        eventName: 'UpdateAccessKey',
+        accountId: accountOfArn(key.principalArn),
+        parameters: { accessKeyId, status },
+        resourceArn: key.principalArn,
+      }),
+    );
   }
 
   /** Deletes a key for good. */
   async deleteKey(accessKeyId: string): Promise<void> {
-    await this.change(async (tx) => {
-      const found = await this.store.findKeyWithPrincipal(tx, accessKeyId);
-      if (found === undefined) throw notFound(`access key ${accessKeyId} does not exist`);
-      await this.store.deleteKey(tx, accessKeyId);
-    });
+    await this.change(
+      async (tx) => {
+        const found = await this.store.findKeyWithPrincipal(tx, accessKeyId);
+        if (found === undefined) throw notFound(`access key ${accessKeyId} does not exist`);
+        await this.store.deleteKey(tx, accessKeyId);
+        return found.principal;
+      },
+      (principal) => ({
+        eventName: 'DeleteAccessKey',
+        accountId: principal.accountId,
+        parameters: { accessKeyId },
+        resourceArn: principal.arn,
+      }),
+    );
   }
 
   /**
@@ -191,24 +290,36 @@ export class AccessAdministration {
     now: Date,
   ): Promise<RotationResult> {
     checkAccountId(request.accountId);
-    return this.change(async (tx) => {
-      const principal = await this.findPrincipal(tx, request.accountId, request.name, true);
-      if (principal === undefined)
-        throw notFound(`no principal ${request.name} in account ${request.accountId}`);
-      const keys = await this.store.listKeys(tx, request.accountId, principal.principalId);
-      const retiring = keys.filter((key) =>
-        request.onlyKey === undefined ? key.status === 'Active' : key.accessKeyId === request.onlyKey,
-      );
-      if (request.onlyKey !== undefined && retiring.length === 0) {
-        throw notFound(`access key ${request.onlyKey} does not belong to ${principal.arn}`);
-      }
-      for (const key of retiring) {
-        if (request.deleteOld) await this.store.deleteKey(tx, key.accessKeyId);
-        else await this.store.setKeyStatus(tx, key.accessKeyId, 'Inactive');
-      }
-      const issued = await this.issueKey(tx, principal, now);
-      return { issued, retired: retiring.map((key) => key.accessKeyId), deleted: request.deleteOld };
-    });
+    return this.change(
+      async (tx) => {
+        const principal = await this.findPrincipal(tx, request.accountId, request.name, true);
+        if (principal === undefined)
+          throw notFound(`no principal ${request.name} in account ${request.accountId}`);
+        const keys = await this.store.listKeys(tx, request.accountId, principal.principalId);
+        const retiring = keys.filter((key) =>
+          request.onlyKey === undefined ? key.status === 'Active' : key.accessKeyId === request.onlyKey,
+        );
+        if (request.onlyKey !== undefined && retiring.length === 0) {
+          throw notFound(`access key ${request.onlyKey} does not belong to ${principal.arn}`);
+        }
+        for (const key of retiring) {
+          if (request.deleteOld) await this.store.deleteKey(tx, key.accessKeyId);
+          else await this.store.setKeyStatus(tx, key.accessKeyId, 'Inactive');
+        }
+        const issued = await this.issueKey(tx, principal, now);
+        return { issued, retired: retiring.map((key) => key.accessKeyId), deleted: request.deleteOld };
+      },
+      (rotation) => ({
+        eventName: 'RotateAccessKey',
+        accountId: rotation.issued.accountId,
+        parameters: { name: request.name, onlyKey: request.onlyKey, deleteOld: request.deleteOld },
+        response: {
+          accessKeyId: rotation.issued.accessKeyId,
+          retiredAccessKeyIds: rotation.retired.join(','),
+        },
+        resourceArn: rotation.issued.principalArn,
+      }),
+    );
   }
 
   /** Creates a customer-managed policy from JSON text (validated; IAM's size limit). */
@@ -232,40 +343,61 @@ export class AccessAdministration {
         error instanceof PolicyDocumentError ? error.message : `invalid policy document: ${String(error)}`,
       );
     }
-    return this.change(async (tx) => {
-      if (!(await this.store.accountExists(tx, request.accountId))) {
-        throw notFound(`account ${request.accountId} does not exist`);
-      }
-      if ((await this.store.findCustomerPolicy(tx, request.accountId, request.name)) !== undefined) {
-        throw conflict(`policy ${request.name} already exists in account ${request.accountId}`);
-      }
-      const arn = customerPolicyArn(request.accountId, request.name);
-      await this.store.insertPolicy(tx, {
-        arn,
+    return this.change(
+      async (tx) => {
+        if (!(await this.store.accountExists(tx, request.accountId))) {
+          throw notFound(`account ${request.accountId} does not exist`);
+        }
+        if ((await this.store.findCustomerPolicy(tx, request.accountId, request.name)) !== undefined) {
+          throw conflict(`policy ${request.name} already exists in account ${request.accountId}`);
+        }
+        const arn = customerPolicyArn(request.accountId, request.name);
+        await this.store.insertPolicy(tx, {
+          arn,
+          accountId: request.accountId,
+          name: request.name,
+          description: request.description ?? '',
+          documentText,
+          now,
+        });
+        const created = await this.store.findCustomerPolicy(tx, request.accountId, request.name);
+        if (created === undefined) throw new Error(`policy ${arn} vanished`);
+        return created;
+      },
+      (policy) => ({
+        eventName: 'CreatePolicy',
         accountId: request.accountId,
-        name: request.name,
-        description: request.description ?? '',
-        documentText,
-        now,
-      });
-      const created = await this.store.findCustomerPolicy(tx, request.accountId, request.name);
-      if (created === undefined) throw new Error(`policy ${arn} vanished`);
-      return created;
-    });
+        parameters: {
+          policyName: request.name,
+          description: request.description,
+          policyDocument: documentText,
+        },
+        resourceArn: policy.arn,
+      }),
+    );
   }
 
   /** Deletes a customer policy that is attached to no principal. */
   async deletePolicy(accountId: string, name: string): Promise<void> {
     checkAccountId(accountId);
-    await this.change(async (tx) => {
-      const policy = await this.resolvePolicy(tx, accountId, name);
-      if (policy.builtIn)
-        throw new ApiError('InvalidInput', `${policy.name} is a built-in policy and cannot be deleted`);
-      const attached = await this.store.countAttachments(tx, policy.arn);
-      if (attached > 0)
-        throw conflict(`policy ${name} is attached to ${attached} principal(s); detach it first`);
-      await this.store.deletePolicy(tx, policy.arn);
-    });
+    await this.change(
+      async (tx) => {
+        const policy = await this.resolvePolicy(tx, accountId, name);
+        if (policy.builtIn)
+          throw new ApiError('InvalidInput', `${policy.name} is a built-in policy and cannot be deleted`);
+        const attached = await this.store.countAttachments(tx, policy.arn);
+        if (attached > 0)
+          throw conflict(`policy ${name} is attached to ${attached} principal(s); detach it first`);
+        await this.store.deletePolicy(tx, policy.arn);
+        return policy;
+      },
+      (policy) => ({
+        eventName: 'DeletePolicy',
+        accountId,
+        parameters: { policyArn: policy.arn },
+        resourceArn: policy.arn,
+      }),
+    );
   }
 
   /** The built-in policies followed by the account's own. */
@@ -297,12 +429,21 @@ export class AccessAdministration {
     now: Date,
   ): Promise<PrincipalWithPolicies> {
     checkAccountId(accountId);
-    return this.change(async (tx) => {
-      const principal = await this.requirePrincipal(tx, accountId, principalName);
-      const policy = await this.resolvePolicy(tx, accountId, policyName);
-      await this.store.attachPolicy(tx, principal.principalId, policy.arn, now);
-      return { ...principal, policyArns: await this.store.attachedPolicyArns(tx, principal.principalId) };
-    });
+    return this.change(
+      async (tx) => {
+        const principal = await this.requirePrincipal(tx, accountId, principalName);
+        const policy = await this.resolvePolicy(tx, accountId, policyName);
+        await this.store.attachPolicy(tx, principal.principalId, policy.arn, now);
+        return {
+          principal: {
+            ...principal,
+            policyArns: await this.store.attachedPolicyArns(tx, principal.principalId),
+          },
+          policyArn: policy.arn,
+        };
+      },
+      ({ principal, policyArn }) => policyAttachment('Attach', principal, policyArn),
+    ).then(({ principal }) => principal);
   }
 
   /** Detaches a policy from a principal; NotFound when it was not attached. */
@@ -312,14 +453,23 @@ export class AccessAdministration {
     policyName: string,
   ): Promise<PrincipalWithPolicies> {
     checkAccountId(accountId);
-    return this.change(async (tx) => {
-      const principal = await this.requirePrincipal(tx, accountId, principalName);
-      const policy = await this.resolvePolicy(tx, accountId, policyName);
-      if (!(await this.store.detachPolicy(tx, principal.principalId, policy.arn))) {
-        throw notFound(`policy ${policy.name} is not attached to ${principal.arn}`);
-      }
-      return { ...principal, policyArns: await this.store.attachedPolicyArns(tx, principal.principalId) };
-    });
+    return this.change(
+      async (tx) => {
+        const principal = await this.requirePrincipal(tx, accountId, principalName);
+        const policy = await this.resolvePolicy(tx, accountId, policyName);
+        if (!(await this.store.detachPolicy(tx, principal.principalId, policy.arn))) {
+          throw notFound(`policy ${policy.name} is not attached to ${principal.arn}`);
+        }
+        return {
+          principal: {
+            ...principal,
+            policyArns: await this.store.attachedPolicyArns(tx, principal.principalId),
+          },
+          policyArn: policy.arn,
+        };
+      },
+      ({ principal, policyArn }) => policyAttachment('Detach', principal, policyArn),
+    ).then(({ principal }) => principal);
   }
 
   /** A principal with its attached policy ARNs. */
@@ -462,4 +612,34 @@ function toManagedPolicy(policy: (typeof builtInPolicies)[number]): ManagedPolic
     createdAt: undefined,
     updatedAt: undefined,
   };
+}
+
+/** The audit record of an issued key (its id, never its secret). */
+function keyCreated(issued: IssuedCredentials, parameters: Record<string, unknown>): AdministrationChange {
+  return {
+    eventName: 'CreateAccessKey',
+    accountId: issued.accountId,
+    parameters,
+    response: { accessKeyId: issued.accessKeyId, principalArn: issued.principalArn },
+    resourceArn: issued.principalArn,
+  };
+}
+
+/** IAM's AttachUserPolicy/AttachRolePolicy (and Detach…) record. */
+function policyAttachment(
+  verb: 'Attach' | 'Detach',
+  principal: PrincipalWithPolicies,
+  policyArn: string,
+): AdministrationChange {
+  return {
+    eventName: `${verb}${principal.kind === 'role' ? 'Role' : 'User'}Policy`,
+    accountId: principal.accountId,
+    parameters: { [principal.kind === 'role' ? 'roleName' : 'userName']: principal.name, policyArn },
+    resourceArn: principal.arn,
+  };
+}
+
+/** The account id of an IAM ARN (`arn:aws:iam::ACCOUNT:…`). */
+function accountOfArn(arn: string): string {
+  return arn.split(':')[4] ?? '';
 }

@@ -5,12 +5,19 @@ export { SecretBox } from './secret-box.js';
 export { loadMasterKey } from './master-key.js';
 export { authorize, evaluatePolicies, evaluatePolicy, type PolicyDecision } from './policy.js';
 export { requestContext, type ConditionContext, type RequestFacts } from './request-context.js';
-export { AccessAdministration, type PrincipalWithPolicies, type RotationResult } from './administration.js';
+export {
+  AccessAdministration,
+  type AdministrationChange,
+  type AdministrationRecorder,
+  type PrincipalWithPolicies,
+  type RotationResult,
+} from './administration.js';
 export { parsePolicyDocument, parsePolicyText, PolicyDocumentError } from './policy-document.js';
 export { builtInPolicies, builtInPolicyArn, type BuiltInPolicy } from './builtin-policies.js';
 export type {
   AccessKeyStatus,
   AccessKeySummary,
+  AccountSummary,
   Actor,
   IssuedCredentials,
   ManagedPolicy,

@@ -53,6 +53,18 @@ export interface AccessKeySummary {
   lastUsedAt: Date | undefined;
 }
 
+/** An account with its keys, as `bulwark admin list-accounts` shows it. */
+export interface AccountSummary {
+  accountId: string;
+  createdAt: Date;
+  keys: AccessKeySummary[];
+  /**
+   * The key issued together with the first account (by the server's first start, or the first create-key on an
+   * empty database), while it exists.
+   */
+  bootstrapKeyId: string | undefined;
+}
+
 /** A policy a principal can have attached: a built-in (every account) or a customer-managed one (one account). */
 export interface ManagedPolicy {
   arn: string;

@@ -9,7 +9,7 @@
  */
 import { ApiError } from '../http/errors.js';
 import type { Db } from '../storage/database.js';
-import { AccessAdministration } from './administration.js';
+import { AccessAdministration, type AdministrationRecorder } from './administration.js';
 import type { Actor, IssuedCredentials } from './model.js';
 import type { SecretBox } from './secret-box.js';
 import type { AccessStore } from './store.js';
@@ -44,8 +44,16 @@ export class AccessService {
     private readonly db: Db,
     private readonly store: AccessStore,
     private readonly secrets: SecretBox,
+    /** Audits administration changes in their transaction (`bulwark admin`). */
+    recordChange?: AdministrationRecorder,
   ) {
-    this.administration = new AccessAdministration(db, store, secrets, () => this.forgetIdentities());
+    this.administration = new AccessAdministration(
+      db,
+      store,
+      secrets,
+      () => this.forgetIdentities(),
+      recordChange,
+    );
   }
 
   /** Creates the first account and its administrator key when the database has no account; else undefined. */

@@ -71,6 +71,17 @@ export class AccessStore {
     return Number(row.n);
   }
 
+  /** Every account, oldest first. */
+  async listAccounts(db: DbExecutor): Promise<{ accountId: string; createdAt: Date }[]> {
+    const rows = await db
+      .selectFrom('accounts')
+      .select(['account_id', 'created_at'])
+      .orderBy('created_at')
+      .orderBy('account_id')
+      .execute();
+    return rows.map((row) => ({ accountId: row.account_id, createdAt: new Date(Number(row.created_at)) }));
+  }
+
   async insertAccount(db: DbExecutor, accountId: string, now: Date): Promise<void> {
     await db.insertInto('accounts').values({ account_id: accountId, created_at: now.getTime() }).execute();
   }

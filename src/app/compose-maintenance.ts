@@ -1,8 +1,13 @@
 /** Maintenance windows on the SSM core and the controls: the API service and the scheduler's runner. */
-import { MaintenanceStore, MaintenanceWindowsService, WindowRunner } from '../maintenance/index.js';
+import {
+  MaintenanceStore,
+  MaintenanceWindowsService,
+  WindowRunner,
+  type WindowCommands,
+} from '../maintenance/index.js';
 import type { ControlsCore } from './compose-controls.js';
 import type { SsmCore } from './compose-ssm.js';
-import { serviceCtx } from './service-actor.js';
+import { auditServiceWrite, serviceCtx } from './service-actor.js';
 
 export interface MaintenanceCore {
   windows: MaintenanceWindowsService;
@@ -16,11 +21,7 @@ export function composeMaintenance(
   const store = new MaintenanceStore();
   const runner = new WindowRunner(
     store,
-    {
-      send: (ctx, input) => ssm.commands.send(ctx, input),
-      status: (ctx, commandId) => ssm.commands.command(ctx, commandId),
-      cancel: (ctx, commandId) => ssm.commands.cancel(ctx, commandId, undefined),
-    },
+    windowCommands(ssm),
     ssm.fleet,
     {
       // The built-in runbook: each node's missing-patch findings, then its controls (SSM.2 and the host checks).
@@ -38,4 +39,29 @@ export function composeMaintenance(
   );
   const windows = new MaintenanceWindowsService(store, ssm.documents, runner, ssm.ssmTagStore);
   return { windows, runner };
+}
+
+/** Run Command for maintenance-window tasks: each command sent or cancelled is audited in its transaction. */
+export function windowCommands(ssm: Pick<SsmCore, 'commands'>): WindowCommands {
+  return {
+    async send(ctx, input) {
+      const command = await ssm.commands.send(ctx, input);
+      await auditServiceWrite(ctx, {
+        eventSource: 'ssm.amazonaws.com',
+        eventName: 'SendCommand',
+        requestParameters: input,
+        responseElements: { commandId: command.commandId, status: command.status },
+      });
+      return command;
+    },
+    status: (ctx, commandId) => ssm.commands.command(ctx, commandId),
+    async cancel(ctx, commandId) {
+      await ssm.commands.cancel(ctx, commandId, undefined);
+      await auditServiceWrite(ctx, {
+        eventSource: 'ssm.amazonaws.com',
+        eventName: 'CancelCommand',
+        requestParameters: { commandId },
+      });
+    },
+  };
 }

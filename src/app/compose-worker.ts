@@ -2,7 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
-import { auditSealJob, auditSigningKeyFile, loadAuditSigningKey } from '../audit/index.js';
+import {
+  AuditAnchor,
+  auditAnchorFiles,
+  auditSealJob,
+  auditSigningKeyFile,
+  loadAuditSigningKey,
+} from '../audit/index.js';
 import { findingsRetentionJob } from '../findings/retention-job.js';
 import { CommandsStore, InvocationTransitions, commandTimeoutsJob } from '../operations/index.js';
 import type { Db } from '../storage/database.js';
@@ -67,7 +73,12 @@ export async function composeWorker(
   ];
   if (roles.has('worker') || roles.has('scheduler')) {
     // Every node that seals must hold the same key (like master.key); the first start creates it.
-    jobs.push(auditSealJob(loadAuditSigningKey(auditSigningKeyFile(config.dataDir), { create: true })));
+    jobs.push(
+      auditSealJob(
+        loadAuditSigningKey(auditSigningKeyFile(config.dataDir), { create: true }),
+        new AuditAnchor(auditAnchorFiles(config.dataDir)),
+      ),
+    );
   }
   if (e2eProbesEnabled(process.env)) {
     await createProbeTables(db);

@@ -5,7 +5,7 @@ import { AccessService, AccessStore, SecretBox, loadMasterKey } from '../access/
 import { standardsRoutes } from '../controls/index.js';
 import { composeControls } from './compose-controls.js';
 import { composeFindingsCore } from './compose-findings.js';
-import { AuditStore, auditRoutes } from '../audit/index.js';
+import { AuditAnchor, AuditStore, auditAnchorFiles, auditRoutes } from '../audit/index.js';
 import {
   InsightsService,
   InsightsStore,
@@ -143,7 +143,7 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
     associationCompliance,
     associationInstances,
   );
-  const audit = new AuditStore();
+  const audit = new AuditStore(new AuditAnchor(auditAnchorFiles(config.dataDir)));
   const pipeline = new RequestPipeline(db, access, audit, logger, clock);
   const tls = serverTlsFor(config);
   const http = createHttpServer({

@@ -7,7 +7,7 @@ import type { FindingsService, FindingsStore, HubStore } from '../findings/index
 import type { FleetStore, InventoryStore } from '../fleet/index.js';
 import { managedInstanceArn } from '../fleet/index.js';
 import type { ManagedInstance } from '../fleet/index.js';
-import { serviceCtx } from './service-actor.js';
+import { auditServiceWrite, serviceCtx } from './service-actor.js';
 
 const parseTime = (value: string | undefined): Date | undefined => {
   if (value === undefined || value === '') return undefined;
@@ -130,7 +130,17 @@ export function serviceFindingsSink(findings: FindingsService, store: FindingsSt
   return {
     async write(tx, scope, now, documents) {
       if (documents.length === 0) return;
-      await findings.importServiceFindings(serviceCtx(tx, scope, now), documents);
+      const ctx = serviceCtx(tx, scope, now);
+      await findings.importServiceFindings(ctx, documents);
+      await auditServiceWrite(ctx, {
+        eventSource: 'securityhub.amazonaws.com',
+        eventName: 'BatchImportFindings',
+        requestParameters: {
+          Findings: { count: documents.length },
+          FindingIds: documents.map((document) => (document as { Id?: unknown }).Id),
+        },
+        responseElements: { SuccessCount: documents.length, FailedCount: 0 },
+      });
     },
     async suppressed(db, scope, productArn, findingIds) {
       if (findingIds.length === 0) return new Set();

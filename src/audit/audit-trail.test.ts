@@ -12,6 +12,7 @@ import { toCloudTrailEvent } from './cloudtrail-event.js';
 import type { AuditEntry } from './model.js';
 import { compactParameters, hiddenValue, identityTypeOf, resourceOfArn, summarizeResponse } from './model.js';
 import { parseLookupEventsInput } from './lookup-events.js';
+import { UnauthenticatedFailureAggregator, failureSummaryEntry } from './failure-aggregator.js';
 import { sealAuditTrail } from './seal.js';
 import { loadAuditSigningKey, parseAuditPublicKey, type AuditSigningKey } from './signing-key.js';
 import { AuditStore } from './store.js';
@@ -21,7 +22,7 @@ function entry(overrides: Partial<AuditEntry> = {}): AuditEntry {
   return {
     eventId: randomUUID(),
     requestId: randomUUID(),
-    eventTime: new Date('2024-05-01T10:00:00Z'),
+    eventTime: new Date(),
     eventSource: 'securityhub.amazonaws.com',
     eventName: 'GetFindings',
     region: 'us-east-1',
@@ -110,6 +111,39 @@ describe('audit record shaping', () => {
   });
 });
 
+describe('unauthenticated failure aggregation', () => {
+  it('records the first failures of a window one by one and counts the rest into one summary', () => {
+    const aggregator = new UnauthenticatedFailureAggregator({
+      windowMs: 60_000,
+      recordedPerWindow: 3,
+      maxSources: 2,
+    });
+    const start = new Date('2024-05-01T10:00:00Z');
+    const at = (ms: number): Date => new Date(start.getTime() + ms);
+    const failure = { errorCode: 'InvalidSignatureException', eventName: 'GetFindings' };
+    const admitted = Array.from({ length: 1000 }, (_, i) => aggregator.admit('10.0.0.1', at(i), failure));
+    assert.equal(admitted.filter(Boolean).length, 3);
+    assert.deepEqual(aggregator.takeClosed(at(59_999)), []);
+    const [summary, ...rest] = aggregator.takeClosed(at(60_000));
+    assert.deepEqual(rest, []);
+    assert.equal(summary?.count, 997);
+    assert.equal(summary?.sourceIp, '10.0.0.1');
+    assert.deepEqual(summary?.errorCodes, { InvalidSignatureException: 997 });
+    assert.deepEqual(aggregator.takeClosed(at(120_000)), []);
+    const entry = failureSummaryEntry(summary);
+    assert.equal(entry.eventName, 'UnauthenticatedFailuresAggregated');
+    assert.equal((entry.requestParameters as { count: number }).count, 997);
+    // Beyond maxSources addresses, the oldest window closes early rather than growing memory.
+    for (const ip of ['a', 'b', 'c']) {
+      for (let i = 0; i < 5; i += 1) aggregator.admit(ip, at(200_000), failure);
+    }
+    assert.deepEqual(
+      aggregator.takeClosed(at(200_000)).map((s) => [s.sourceIp, s.count]),
+      [['a', 2]],
+    );
+  });
+});
+
 describe('audit hash chain, sealing and verification', () => {
   let db: Db;
   let keyDir: string;
@@ -152,9 +186,16 @@ describe('audit hash chain, sealing and verification', () => {
   it('chains appends (also concurrent ones) with consecutive sequence numbers and verifies', async () => {
     assert.deepEqual(await problems(), []);
     await store.append(db, entry());
-    await db
-      .transaction()
-      .execute((tx) => store.append(tx, entry({ eventName: 'BatchImportFindings', readOnly: false })));
+    await db.transaction().execute((tx) =>
+      store.append(
+        tx,
+        entry({
+          eventName: 'BatchImportFindings',
+          readOnly: false,
+          eventTime: new Date(Date.now() - 60_000),
+        }),
+      ),
+    );
     await Promise.all(
       Array.from({ length: 20 }, (_, i) => store.append(db, entry({ eventName: `Call${i}` }))),
     );
@@ -180,6 +221,66 @@ describe('audit hash chain, sealing and verification', () => {
     assert.deepEqual(await problems(), []);
   });
 
+  it('stores a failed call whose caller-controlled fields hold NUL bytes (PostgreSQL text refuses them)', async () => {
+    const failed = entry({
+      eventName: 'GetFindings',
+      userAgent: 'agent\u0000x',
+      errorCode: 'InvalidInputException',
+      errorMessage: 'bad value "a\u0000b"',
+      region: 'us\u0000east',
+      identity: {
+        type: 'Unknown',
+        principalId: undefined,
+        arn: undefined,
+        accountId: undefined,
+        accessKeyId: 'AKIA\u0000',
+        userName: undefined,
+      },
+      requestParameters: { Name: 'x\u0000y' },
+    });
+    await store.append(db, failed);
+    const row = await db
+      .selectFrom('audit_records')
+      .selectAll()
+      .where('event_id', '=', failed.eventId)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.user_agent, 'agent\\0x');
+    assert.equal(row.error_message, 'bad value "a\\0b"');
+    assert.equal(row.access_key_id, 'AKIA\\0');
+    assert.equal(row.region, 'us\\0east');
+    assert.deepEqual(await problems(), []);
+  });
+
+  it('cuts caller-controlled fields to bounded lengths', async () => {
+    const junk = entry({
+      userAgent: 'u'.repeat(20_000),
+      region: 'r'.repeat(5_000),
+      sourceIp: '1'.repeat(500),
+      errorCode: 'InvalidSignatureException',
+      errorMessage: 'm'.repeat(20_000),
+      identity: {
+        type: 'Unknown',
+        principalId: undefined,
+        arn: undefined,
+        accountId: undefined,
+        accessKeyId: 'K'.repeat(20_000),
+        userName: undefined,
+      },
+    });
+    await store.append(db, junk);
+    const row = await db
+      .selectFrom('audit_records')
+      .selectAll()
+      .where('event_id', '=', junk.eventId)
+      .executeTakeFirstOrThrow();
+    assert.ok(row.user_agent.length <= 256, `user agent ${row.user_agent.length}`);
+    assert.ok((row.region ?? '').length <= 32, `region ${row.region?.length}`);
+    assert.ok(row.source_ip.length <= 64, `source ip ${row.source_ip.length}`);
+    assert.ok((row.access_key_id ?? '').length <= 128, `key id ${row.access_key_id?.length}`);
+    assert.ok((row.error_message ?? '').length <= 1024);
+    assert.deepEqual(await problems(), []);
+  });
+
   it('renders CloudTrail events from the stored columns', async () => {
     const rows = await store.query(db, {
       accountId: '111122223333',
@@ -202,7 +303,7 @@ describe('audit hash chain, sealing and verification', () => {
       accessKeyId: 'AKIATEST',
       userName: 'admin',
     });
-    assert.equal(event['eventTime'], '2024-05-01T10:00:00Z');
+    assert.match(String(event['eventTime']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
   it('seals new records in signed, linked digests, and seals nothing twice', async () => {

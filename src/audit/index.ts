@@ -12,13 +12,29 @@ export { genesisHash, recordHash, type AuditRow } from './chain.js';
 export { toCloudTrailEvent, toExportLine, toLookupEvent } from './cloudtrail-event.js';
 export { auditRoutes, cloudTrailTargetPrefix, lookupEventsOperation } from './lookup-events.js';
 export { sealAuditTrail, type SealedDigest } from './seal.js';
-export { verifyAuditTrail, type VerifyReport } from './verify.js';
+export { verifyAuditTrail, type VerifyOptions, type VerifyReport } from './verify.js';
+export {
+  AuditAnchor,
+  auditAnchorFile,
+  auditAnchorFiles,
+  readAuditAnchor,
+  type AnchorContents,
+  type AnchoredHead,
+} from './anchor.js';
 export {
   auditSigningKeyFile,
   loadAuditSigningKey,
   parseAuditPublicKey,
+  trustedAuditPublicKey,
   type AuditPublicKey,
   type AuditSigningKey,
 } from './signing-key.js';
-export { auditSealJob, auditSealJobName } from './jobs.js';
+export { auditSealGraceMs, auditSealIntervalMs, auditSealJob, auditSealJobName } from './jobs.js';
 export type { DigestBody } from './digest.js';
+export {
+  UnauthenticatedFailureAggregator,
+  defaultFailureAggregationLimits,
+  failureSummaryEntry,
+  type FailureAggregationLimits,
+  type FailureSummary,
+} from './failure-aggregator.js';

@@ -1,7 +1,7 @@
 /** One API call as the audit trail records it, and the pure rules that shape what is recorded. */
 
 /** CloudTrail `userIdentity.type` values Bulwark produces. */
-export type IdentityType = 'IAMUser' | 'Root' | 'AssumedRole' | 'Unknown';
+export type IdentityType = 'IAMUser' | 'Root' | 'AssumedRole' | 'AWSService' | 'Unknown';
 
 /** Who made the call, as far as the server could tell (an unverified signature leaves only the key). */
 export interface AuditIdentity {
@@ -142,9 +142,4 @@ export function summarizeResponse(readOnly: boolean, result: unknown): unknown {
       summary[key] = member;
   }
   return Object.keys(summary).length === 0 ? undefined : summary;
-}
-
-/** Cuts a free-text field to CloudTrail's 1 KB. */
-export function truncateText(text: string | undefined): string | undefined {
-  return text === undefined || text.length <= maxString ? text : text.slice(0, maxString);
 }

@@ -1,5 +1,6 @@
 /** Sealing: signs a digest over the records appended since the last digest, after checking their chain. */
 import type { Db } from '../storage/database.js';
+import type { AuditAnchor } from './anchor.js';
 import { ChainWalker } from './chain-walker.js';
 import { digestHash, serializeDigest, signDigest, type DigestBody } from './digest.js';
 import type { AuditSigningKey } from './signing-key.js';
@@ -14,7 +15,7 @@ export interface SealedDigest {
 const batchSize = 2000;
 
 /**
- * Seals the records appended since the last digest with a digest signed by `key`. Returns undefined when
+ * Seals the records appended since the last digest with a digest signed by `key`, and appends it to `anchor`. Returns undefined when
  * there is nothing new (or another sealer sealed concurrently). Refuses (throws) to sign a segment whose chain
  * is broken, so a digest never vouches for tampered records. The chain is read and checked outside any
  * transaction; only the final compare-and-insert holds the digest head, briefly.
@@ -23,6 +24,7 @@ export async function sealAuditTrail(
   db: Db,
   key: AuditSigningKey,
   now: Date,
+  anchor?: AuditAnchor,
 ): Promise<SealedDigest | undefined> {
   const store = new AuditStore();
   const { records: recordsHead, digests: digestHead } = await store.heads(db);
@@ -89,7 +91,7 @@ export async function sealAuditTrail(
   };
   const text = serializeDigest(body);
   const signature = signDigest(text, key.privateKey);
-  return db.transaction().execute(async (tx) => {
+  const sealed = await db.transaction().execute(async (tx) => {
     // Compare-and-set on the digest head: a concurrent sealer that got there first leaves this one nothing to do.
     const moved = await tx
       .updateTable('audit_chain_heads')
@@ -112,4 +114,16 @@ export async function sealAuditTrail(
       .execute();
     return { body, signature };
   });
+  // Anchored only once committed: an anchored digest the database lacks means it was deleted or rolled back.
+  if (sealed !== undefined && anchor !== undefined) {
+    anchor.recordDigest({
+      digestSequence: body.digestSequence,
+      endSequence: body.endSequence,
+      lastRecordHash: body.lastRecordHash,
+      signature,
+      digestTime: body.digestTime,
+    });
+    anchor.recordHead({ sequence: body.endSequence, hash: body.lastRecordHash });
+  }
+  return sealed;
 }

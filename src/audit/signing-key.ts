@@ -64,3 +64,18 @@ export function loadAuditSigningKey(file: string, options: { create: boolean }):
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file} is not an Ed25519 private key`);
   return { privateKey, publicKey: toAuditPublicKey(createPublicKey(privateKey)) };
 }
+
+/**
+ * The key verification trusts, always from outside the database: the PEM file given (`--public-key`), else the
+ * public half of the local signing key file. Throws when there is neither.
+ */
+export function trustedAuditPublicKey(
+  publicKeyFile: string | undefined,
+  signingKeyFile: string,
+): AuditPublicKey {
+  if (publicKeyFile !== undefined) return parseAuditPublicKey(readFileSync(publicKeyFile, 'utf8'));
+  if (existsSync(signingKeyFile)) return loadAuditSigningKey(signingKeyFile, { create: false }).publicKey;
+  throw new Error(
+    `no trusted public key: ${signingKeyFile} does not exist; give --public-key <file> (the output of \`bulwark audit public-key\` on the server). The key stored in the database is never trusted.`,
+  );
+}

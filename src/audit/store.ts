@@ -2,8 +2,8 @@
 import type { Selectable } from 'kysely';
 import type { AuditDigestsTable, DbExecutor } from '../storage/database.js';
 import { recordHash, type AuditRow, type HashedFields } from './chain.js';
+import type { AnchoredHead, AuditAnchor } from './anchor.js';
 import type { AuditEntry } from './model.js';
-import { truncateText } from './model.js';
 
 /** The attributes LookupEvents (and `bulwark audit search`) filter on. */
 export type LookupAttributeKey =
@@ -44,49 +44,79 @@ const attributeColumns = {
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 
+/** Longest stored value of each free-text field a caller controls (an unauthenticated caller included). */
+const maxLengths = {
+  accessKeyId: 128,
+  region: 32,
+  sourceIp: 64,
+  userAgent: 256,
+  text: 1024,
+} as const;
+
+/**
+ * A caller-controlled string as stored: NUL written as the two characters `\0` (PostgreSQL text refuses NUL,
+ * which would lose the record), then cut to `max` characters.
+ */
+function storedText(value: string, max: number): string;
+function storedText(value: string | undefined, max: number): string | null;
+function storedText(value: string | undefined, max: number): string | null {
+  if (value === undefined) return null;
+  const escaped = value.includes('\u0000') ? value.replaceAll('\u0000', '\\0') : value;
+  return escaped.length <= max ? escaped : escaped.slice(0, max);
+}
+
 /** The row an entry becomes, without its chain position. */
 function toRowFields(entry: AuditEntry, prevHash: string): HashedFields {
   return {
     event_id: entry.eventId,
-    request_id: entry.requestId,
+    request_id: storedText(entry.requestId, maxLengths.text),
     event_time: entry.eventTime.getTime(),
     event_source: entry.eventSource,
     action: entry.eventName,
-    region: entry.region ?? null,
+    region: storedText(entry.region, maxLengths.region),
     account_id: entry.identity.accountId ?? null,
     identity_type: entry.identity.type,
     principal_id: entry.identity.principalId ?? null,
     principal_arn: entry.identity.arn ?? null,
     user_name: entry.identity.userName ?? null,
-    access_key_id: entry.identity.accessKeyId ?? null,
-    source_ip: entry.sourceIp,
-    user_agent: truncateText(entry.userAgent) ?? '',
+    access_key_id: storedText(entry.identity.accessKeyId, maxLengths.accessKeyId),
+    source_ip: storedText(entry.sourceIp, maxLengths.sourceIp),
+    user_agent: storedText(entry.userAgent, maxLengths.userAgent),
     outcome: entry.errorCode === undefined ? 'Success' : 'Failure',
-    error_code: truncateText(entry.errorCode) ?? null,
-    error_message: truncateText(entry.errorMessage) ?? null,
+    error_code: storedText(entry.errorCode, maxLengths.text),
+    error_message: storedText(entry.errorMessage, maxLengths.text),
     read_only: entry.readOnly ? 1 : 0,
     request_parameters: json(entry.requestParameters),
     response_elements: json(entry.responseElements),
-    resource_type: entry.resource?.type ?? null,
-    resource_name: entry.resource?.name ?? null,
+    resource_type: storedText(entry.resource?.type, maxLengths.text),
+    resource_name: storedText(entry.resource?.name, maxLengths.text),
     prev_hash: prevHash,
   };
 }
 
 /** Appends audit records to the chain and reads the trail back. */
 export class AuditStore {
+  /** `anchor`, when given, learns each committed record's position (see {@link AuditStore.committed}). */
+  constructor(private readonly anchor?: AuditAnchor) {}
+
   /**
    * Appends `entry` as the next record of the chain. Inside a transaction the record commits (or rolls back)
    * with the call; given the database itself, it runs in a transaction of its own. Taking the chain head with
    * an UPDATE locks it (a row lock on PostgreSQL, the write lock on SQLite) until commit, so concurrent
    * appenders on any number of nodes get consecutive sequence numbers in commit order, each linked to the
    * committed record before it. It is the transaction's last statement group, so the lock is held only
-   * through commit.
+   * through commit. Returns the record's position; a caller that passed its own transaction hands it to
+   * {@link AuditStore.committed} once that transaction has committed.
    */
-  async append(db: DbExecutor, entry: AuditEntry): Promise<void> {
+  async append(db: DbExecutor, entry: AuditEntry): Promise<AnchoredHead> {
     if (!db.isTransaction) {
-      await db.transaction().execute((tx) => this.append(tx, entry));
-      return;
+      const position = await db.transaction().execute((tx) => this.append(tx, entry));
+      try {
+        this.committed(position);
+      } catch {
+        // The record is committed; the anchor catches up with the next committed record.
+      }
+      return position;
     }
     const head = await db
       .updateTable('audit_chain_heads')
@@ -101,6 +131,12 @@ export class AuditStore {
       .values({ ...fields, seq: Number(head.seq), hash })
       .execute();
     await db.updateTable('audit_chain_heads').set({ hash }).where('name', '=', 'records').execute();
+    return { sequence: Number(head.seq), hash };
+  }
+
+  /** Anchors a committed record's position outside the database (nothing without an anchor). */
+  committed(position: AnchoredHead): void {
+    this.anchor?.recordHead(position);
   }
 
   /** Records matching `query`, newest first (event time, then sequence number). */

@@ -3,7 +3,9 @@ import type { Db } from '../storage/database.js';
 import { genesisHash } from './chain.js';
 import { ChainWalker } from './chain-walker.js';
 import { digestHash, parseDigest, verifyDigestSignature, type DigestBody } from './digest.js';
-import { parseAuditPublicKey, type AuditPublicKey } from './signing-key.js';
+import type { AnchorContents } from './anchor.js';
+import { auditSealGraceMs, auditSealIntervalMs } from './jobs.js';
+import type { AuditPublicKey } from './signing-key.js';
 import { AuditStore } from './store.js';
 
 /** What `bulwark audit verify` reports. */
@@ -20,32 +22,45 @@ export interface VerifyReport {
   sealedThrough: number;
 }
 
+/** What verification compares the database with, besides the trusted key. */
+export interface VerifyOptions {
+  /** The anchors read from outside the database (the data directory's, and any other copy). */
+  anchors?: readonly AnchorContents[];
+  /** The time unsealed records are judged against (default: now). */
+  now?: Date;
+  /** How old the oldest unsealed record may be (default: the seal interval plus grace). */
+  maxUnsealedAgeMs?: number;
+}
+
 const batchSize = 5000;
 
 /**
- * Verifies the trail. Digest signatures are checked with `trustedKey` (from outside the database); without it,
- * with the key stored beside each digest, which proves integrity only against accidental change — the report
- * says so.
+ * Verifies the trail: every record's hash and link, every digest's signature with `trustedKey` (which must come
+ * from outside the database: the public key stored beside each digest is never trusted), the digest chain
+ * against each anchor, and that the seal job keeps up. Throws when no trusted key is given.
  */
 export async function verifyAuditTrail(
   db: Db,
-  trustedKey: AuditPublicKey | undefined,
+  trustedKey: AuditPublicKey,
+  options: VerifyOptions = {},
 ): Promise<VerifyReport> {
+  if ((trustedKey as AuditPublicKey | undefined) === undefined) {
+    throw new Error(
+      'no trusted public key: give the key printed by `bulwark audit public-key` on the server (--public-key), or run where the signing key file is',
+    );
+  }
   const store = new AuditStore();
   const problems: string[] = [];
   const notes: string[] = [];
   const heads = await store.heads(db);
   const digests = await store.listDigests(db);
+  const now = options.now ?? new Date();
+  const maxUnsealedAgeMs = options.maxUnsealedAgeMs ?? auditSealIntervalMs + auditSealGraceMs;
 
   // Digests first: which record hashes they vouch for.
   const sealedHashes = new Map<number, { digest: number; hash: string }>();
   let previous: { seq: number; body: DigestBody; text: string; signature: string } | undefined;
   let sealedThrough = 0;
-  if (trustedKey === undefined && digests.length > 0) {
-    notes.push(
-      'no trusted public key given: digest signatures were checked against the keys stored in the database',
-    );
-  }
   for (const row of digests) {
     const seq = Number(row.digest_seq);
     const expectedSeq = (previous?.seq ?? 0) + 1;
@@ -57,12 +72,12 @@ export async function verifyAuditTrail(
       );
     }
     const body = parseDigest(row.body);
-    const key = trustedKey ?? safeParseKey(row.public_key);
+    const key = trustedKey;
     if (body === undefined) {
       problems.push(`digest ${seq} is not a valid digest (modified)`);
       continue;
     }
-    if (key === undefined || !verifyDigestSignature(row.body, row.signature, key)) {
+    if (!verifyDigestSignature(row.body, row.signature, key)) {
       problems.push(
         `digest ${seq}: signature verification failed (the digest was modified or signed by another key)`,
       );
@@ -112,11 +127,20 @@ export async function verifyAuditTrail(
 
   // Then every record in sequence order.
   const walker = new ChainWalker((hash) => store.findSeqByHash(db, hash));
+  const anchoredHeads = new Map<number, string | null>();
+  for (const anchor of options.anchors ?? []) {
+    if (anchor.head !== undefined) anchoredHeads.set(anchor.head.sequence, null);
+  }
+  let oldestUnsealed: { seq: number; time: number } | undefined;
   let cursor = Number.MIN_SAFE_INTEGER;
   for (;;) {
     const rows = await store.readChain(db, cursor, batchSize);
     for (const row of rows) {
       await walker.feed(row);
+      if (anchoredHeads.has(Number(row.seq))) anchoredHeads.set(Number(row.seq), row.hash);
+      if (oldestUnsealed === undefined && row.hash !== null && Number(row.seq) > sealedThrough) {
+        oldestUnsealed = { seq: Number(row.seq), time: Number(row.event_time) };
+      }
       const sealed = sealedHashes.get(Number(row.seq));
       if (sealed !== undefined) {
         if (row.hash !== sealed.hash) {
@@ -156,8 +180,17 @@ export async function verifyAuditTrail(
       problems.push(`the chain head does not match record seq ${endSeq}, the newest (modified)`);
     }
   }
+  checkAnchors(options.anchors ?? [], digests, endSeq, anchoredHeads, problems);
+  if (oldestUnsealed !== undefined && now.getTime() - oldestUnsealed.time > maxUnsealedAgeMs) {
+    problems.push(
+      `${lastDigest === undefined ? 'no digest exists' : `digest ${Number(lastDigest.digest_seq)}, the newest, is stale`}: record seq ${oldestUnsealed.seq} from ${new Date(oldestUnsealed.time).toISOString()} is still unsealed after the seal interval plus grace (${Math.round(maxUnsealedAgeMs / 60_000)} min): the seal job is not running, or newer digests were deleted`,
+    );
+  }
   if (endSeq > sealedThrough)
     notes.push(`${endSeq - sealedThrough} record(s) after seq ${sealedThrough} are not sealed yet`);
+  if ((options.anchors ?? []).length === 0) {
+    notes.push('no anchor was compared: a rollback of the database to an older copy cannot be detected');
+  }
   if (walker.legacy > 0)
     notes.push(`${walker.legacy} record(s) predate the audit chain and cannot be verified`);
   return {
@@ -171,10 +204,52 @@ export async function verifyAuditTrail(
   };
 }
 
-function safeParseKey(pem: string): AuditPublicKey | undefined {
-  try {
-    return parseAuditPublicKey(pem);
-  } catch {
-    return undefined;
+/** Compares the database with each anchor: every anchored digest and the anchored newest record must be there. */
+function checkAnchors(
+  anchors: readonly AnchorContents[],
+  digests: readonly { digest_seq: number; signature: string }[],
+  endSeq: number,
+  anchoredHeads: ReadonlyMap<number, string | null>,
+  problems: string[],
+): void {
+  const bySeq = new Map(digests.map((row) => [Number(row.digest_seq), row.signature]));
+  const newestDigest = Number(digests[digests.length - 1]?.digest_seq ?? 0);
+  for (const anchor of anchors) {
+    let newestAnchored = 0;
+    for (const anchored of anchor.digests) {
+      newestAnchored = Math.max(newestAnchored, anchored.digestSequence);
+      const signature = bySeq.get(anchored.digestSequence);
+      if (signature === undefined) {
+        problems.push(
+          `digest ${anchored.digestSequence} (sealing through seq ${anchored.endSequence}, anchored in ${anchor.source}) is missing from the database`,
+        );
+      } else if (signature !== anchored.signature) {
+        problems.push(
+          `digest ${anchored.digestSequence} differs from the one anchored in ${anchor.source} (replaced)`,
+        );
+      }
+    }
+    const head = anchor.head;
+    let rolledBackRecords = false;
+    if (head !== undefined) {
+      const hash = anchoredHeads.get(head.sequence);
+      if (hash === undefined || hash === null) {
+        rolledBackRecords = head.sequence > endSeq;
+        problems.push(
+          rolledBackRecords
+            ? `record seq ${head.sequence}, committed and anchored in ${anchor.source}, is missing: records after seq ${endSeq} were truncated or deleted`
+            : `record seq ${head.sequence}, committed and anchored in ${anchor.source}, is missing (deleted)`,
+        );
+      } else if (hash !== head.hash) {
+        problems.push(
+          `record seq ${head.sequence} does not match the hash anchored in ${anchor.source}: it or a record before it was modified and the chain rehashed`,
+        );
+      }
+    }
+    if (newestAnchored > newestDigest || rolledBackRecords) {
+      problems.push(
+        `the database was rolled back to an older copy (or its newest entries deleted): ${anchor.source} anchors digest ${newestAnchored} and record seq ${head?.sequence ?? 0}, the database ends at digest ${newestDigest} and record seq ${endSeq}`,
+      );
+    }
   }
 }

@@ -1,5 +1,7 @@
 /** Shared plumbing of `bulwark admin …`: the database flags, opening the access administration, printing. */
 import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import {
   AccessService,
@@ -7,7 +9,16 @@ import {
   SecretBox,
   loadMasterKey,
   type AccessAdministration,
+  type AdministrationRecorder,
 } from '../access/index.js';
+import {
+  AuditAnchor,
+  AuditStore,
+  auditAnchorFiles,
+  compactParameters,
+  resourceOfArn,
+  type AnchoredHead,
+} from '../audit/index.js';
 import { loadConfig, type ConfigInput } from '../app/config.js';
 import { openDatabase } from '../storage/open-database.js';
 
@@ -44,14 +55,76 @@ export async function withAdministration<T>(
   const config = loadConfig(input, process.env, flags.config);
   const { db } = await openDatabase(config.database);
   try {
+    const audit = new AuditStore(new AuditAnchor(auditAnchorFiles(config.dataDir)));
+    const recorder = auditAdministration(audit);
     const access = new AccessService(
       db,
       new AccessStore(),
       new SecretBox(loadMasterKey(config.masterKeyFile, process.env['BULWARK_MASTER_KEY'])),
+      recorder.record,
     );
-    return await body(access.administration);
+    const result = await body(access.administration);
+    // The change has committed: anchor its record outside the database, like an API call's.
+    try {
+      if (recorder.last !== undefined) audit.committed(recorder.last);
+    } catch (error) {
+      process.stderr.write(
+        `warning: the change is made, but its audit record was not anchored: ${String(error)}\n`,
+      );
+    }
+    return result;
   } finally {
     await db.destroy();
+  }
+}
+
+/**
+ * Records each `bulwark admin` change in the audit trail, in the change's transaction: IAM's event names, the
+ * account changed, and the operating-system user on this host as the (unauthenticated, local) caller.
+ */
+function auditAdministration(audit: AuditStore): {
+  record: AdministrationRecorder;
+  /** The position of the last record written (anchored once its change has committed). */
+  last: AnchoredHead | undefined;
+} {
+  const osUser = safeUserName();
+  const recorder: { record: AdministrationRecorder; last: AnchoredHead | undefined } = {
+    last: undefined,
+    record: async (tx, change) => {
+      recorder.last = await audit.append(tx, {
+        eventId: randomUUID(),
+        requestId: randomUUID(),
+        eventTime: new Date(),
+        eventSource: 'iam.amazonaws.com',
+        eventName: change.eventName,
+        region: undefined,
+        sourceIp: hostname(),
+        userAgent: 'bulwark-admin',
+        identity: {
+          type: 'Unknown',
+          principalId: `bulwark-admin:${osUser}`,
+          arn: undefined,
+          accountId: change.accountId,
+          accessKeyId: undefined,
+          userName: `bulwark-admin:${osUser}`,
+        },
+        readOnly: false,
+        errorCode: undefined,
+        errorMessage: undefined,
+        requestParameters: compactParameters(change.parameters),
+        responseElements: change.response,
+        resource: change.resourceArn === undefined ? undefined : resourceOfArn(change.resourceArn),
+      });
+    },
+  };
+  return recorder;
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? 'unknown');
   }
 }
 

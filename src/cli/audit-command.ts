@@ -1,17 +1,20 @@
 /** `bulwark audit …`: seal, verify, search and export the audit trail straight on the database. */
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import {
+  AuditAnchor,
   AuditStore,
+  auditAnchorFiles,
   auditSigningKeyFile,
   loadAuditSigningKey,
-  parseAuditPublicKey,
+  readAuditAnchor,
   sealAuditTrail,
   toCloudTrailEvent,
   toExportLine,
+  trustedAuditPublicKey,
   verifyAuditTrail,
-  type AuditPublicKey,
+  type AnchorContents,
   type LookupAttributeKey,
 } from '../audit/index.js';
 import { loadConfig, type Config, type ConfigInput } from '../app/config.js';
@@ -95,7 +98,8 @@ export function registerAuditCommands(program: Command): void {
     .action(async (flags: LocationFlags) => {
       const config = configOf(flags);
       const key = loadAuditSigningKey(auditSigningKeyFile(config.dataDir), { create: true });
-      const sealed = await withDatabase(config, (db) => sealAuditTrail(db, key, new Date()));
+      const anchor = new AuditAnchor(auditAnchorFiles(config.dataDir));
+      const sealed = await withDatabase(config, (db) => sealAuditTrail(db, key, new Date(), anchor));
       if (flags.json === true) {
         process.stdout.write(JSON.stringify(sealed === undefined ? null : sealed) + '\n');
       } else if (sealed === undefined) {
@@ -110,23 +114,28 @@ export function registerAuditCommands(program: Command): void {
 
   withLocation(audit.command('verify'))
     .description(
-      'recompute the hash chain and check every digest; exit 1 naming each broken record or digest',
+      'recompute the hash chain, check every digest with a key from outside the database and compare with the anchors; exit 1 naming each broken record or digest',
     )
     .option(
       '--public-key <file>',
-      'trusted PEM public key (default: derived from the local signing key file)',
+      'trusted PEM public key (default: derived from the local signing key file; required without it)',
+    )
+    .option(
+      '--anchor <file>',
+      'digest anchor file to compare with (repeatable; default: audit-anchor.jsonl in the data dir and BULWARK_AUDIT_ANCHOR_FILES)',
+      (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--json', 'print JSON')
-    .action(async (flags: LocationFlags & { publicKey?: string }) => {
+    .action(async (flags: LocationFlags & { publicKey?: string; anchor?: string[] }) => {
       const config = configOf(flags);
-      let trusted: AuditPublicKey | undefined;
-      if (flags.publicKey !== undefined) {
-        trusted = parseAuditPublicKey(readFileSync(flags.publicKey, 'utf8'));
-      } else {
-        const keyFile = auditSigningKeyFile(config.dataDir);
-        if (existsSync(keyFile)) trusted = loadAuditSigningKey(keyFile, { create: false }).publicKey;
+      const trusted = trustedAuditPublicKey(flags.publicKey, auditSigningKeyFile(config.dataDir));
+      const anchors: AnchorContents[] = [];
+      for (const file of flags.anchor ?? auditAnchorFiles(config.dataDir)) {
+        const contents = readAuditAnchor(file);
+        if (contents !== undefined) anchors.push(contents);
+        else if (flags.anchor !== undefined) throw new Error(`the anchor file ${file} does not exist`);
       }
-      const report = await withDatabase(config, (db) => verifyAuditTrail(db, trusted));
+      const report = await withDatabase(config, (db) => verifyAuditTrail(db, trusted, { anchors }));
       if (flags.json === true) {
         process.stdout.write(JSON.stringify(report) + '\n');
       } else {

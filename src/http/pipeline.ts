@@ -5,7 +5,9 @@ import type { AccessService, Actor } from '../access/index.js';
 import { authorize, requestContext } from '../access/index.js';
 import type { AuditEntry, AuditStore } from '../audit/index.js';
 import {
+  UnauthenticatedFailureAggregator,
   compactParameters,
+  failureSummaryEntry,
   identityTypeOf,
   isReadOnlyEventName,
   resourceOfArn,
@@ -38,6 +40,8 @@ export class RequestPipeline {
     private readonly audit: AuditStore,
     private readonly logger: Logger,
     private readonly clock: () => Date,
+    /** Bounds the records unauthenticated failures add (a flood from one address becomes one summary). */
+    private readonly failures = new UnauthenticatedFailureAggregator(),
   ) {}
 
   /**
@@ -50,6 +54,7 @@ export class RequestPipeline {
     readRequest: () => OperationRequest,
   ): Promise<unknown> {
     const now = this.clock();
+    await this.recordFailureSummaries(now);
     // What the audit record can name: the key's owner once the key is known (even if the signature then fails).
     const audit: AuditFacts = { operation, now, actor: undefined, region: undefined, accessKeyId: undefined };
     try {
@@ -84,7 +89,7 @@ export class RequestPipeline {
           }),
         );
       }
-      return await inRetryingTransaction(this.db, async (tx) => {
+      const { result, position } = await inRetryingTransaction(this.db, async (tx) => {
         const result = await call.run({
           actor: caller,
           accountId: caller.accountId,
@@ -93,9 +98,11 @@ export class RequestPipeline {
           now,
           tx,
         });
-        await this.audit.append(tx, this.entry(envelope, audit, undefined, result));
-        return result;
+        const position = await this.audit.append(tx, this.entry(envelope, audit, undefined, result));
+        return { result, position };
       });
+      this.anchor(position, envelope.requestId);
+      return result;
     } catch (error) {
       if (!(error instanceof ApiError)) {
         this.logger.error(
@@ -103,14 +110,24 @@ export class RequestPipeline {
           'request failed',
         );
       }
-      await this.audit
-        .append(this.db, this.entry(envelope, audit, error, undefined))
-        .catch((auditError: unknown) =>
-          this.logger.error(
-            { err: auditError, requestId: envelope.requestId },
-            'audit record of a failed call lost',
-          ),
-        );
+      const entry = this.entry(envelope, audit, error, undefined);
+      const unauthenticated = audit.verified !== true;
+      const recorded =
+        !unauthenticated ||
+        this.failures.admit(envelope.sourceIp, now, {
+          errorCode: entry.errorCode ?? 'InternalFailure',
+          eventName: entry.eventName,
+        });
+      if (recorded) {
+        await this.audit
+          .append(this.db, entry)
+          .catch((auditError: unknown) =>
+            this.logger.error(
+              { err: auditError, requestId: envelope.requestId },
+              'audit record of a failed call lost',
+            ),
+          );
+      }
       throw error;
     }
   }
@@ -189,7 +206,7 @@ export class RequestPipeline {
     audit.region = region;
     const resourceArn = call.resource({ accountId: actor.accountId, region });
     audit.resourceArn = resourceArn;
-    return inRetryingTransaction(this.db, async (tx) => {
+    const { result, position } = await inRetryingTransaction(this.db, async (tx) => {
       const result = await call.run({
         actor,
         accountId: actor.accountId,
@@ -199,9 +216,31 @@ export class RequestPipeline {
         tx,
       });
       audit.verified = true;
-      await this.audit.append(tx, this.entry(envelope, audit, undefined, result));
-      return result;
+      const position = await this.audit.append(tx, this.entry(envelope, audit, undefined, result));
+      return { result, position };
     });
+    this.anchor(position, envelope.requestId);
+    return result;
+  }
+
+  /** Writes one record for each closed window of counted unauthenticated failures. */
+  private async recordFailureSummaries(now: Date): Promise<void> {
+    for (const summary of this.failures.takeClosed(now)) {
+      await this.audit
+        .append(this.db, failureSummaryEntry(summary))
+        .catch((auditError: unknown) =>
+          this.logger.error({ err: auditError, summary }, 'audit summary of unauthenticated failures lost'),
+        );
+    }
+  }
+
+  /** Anchors a committed record outside the database; a failure to do so is logged, never the call's failure. */
+  private anchor(position: Awaited<ReturnType<AuditStore['append']>>, requestId: string): void {
+    try {
+      this.audit.committed(position);
+    } catch (error) {
+      this.logger.error({ err: error, requestId }, 'could not anchor the audit chain head');
+    }
   }
 
   private entry(envelope: CallEnvelope, facts: AuditFacts, error: unknown, result: unknown): AuditEntry {

@@ -237,6 +237,7 @@ export async function createKeyIn(
   const databaseUrl = env?.['BULWARK_DATABASE_URL'];
   if (databaseUrl !== undefined) args.push('--database', databaseUrl);
   if (account !== undefined) args.push('--account', account);
+  else args.push('--new-account');
   if (name !== undefined) args.push('--name', name);
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
