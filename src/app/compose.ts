@@ -84,7 +84,8 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
   metrics.registerGauge('bulwark_findings_stored', 'Findings stored', () => findings.countStored(db));
   registerDeadLetterGauge(metrics, db);
   const ssm = composeSsmCore(config, secrets, () => access.forgetIdentities());
-  const { ssmTagStore, fleet, documents, serviceSettings, associationsStore, commands } = ssm;
+  const { ssmTagStore, fleet, documents, serviceSettings, associationsStore, associationRuns, commands } =
+    ssm;
   const maintenance = composeMaintenance(ssm, controls);
   const ssmTags = new SsmTagsService(ssmTagStore).register('ManagedInstance', (tx, scope, id) =>
     fleet.instanceExists(tx, scope, id),
@@ -135,6 +136,7 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
     documents,
     associationCompliance,
     associationInstances,
+    associationRuns,
   );
   const audit = new AuditStore();
   const pipeline = new RequestPipeline(db, access, audit, logger, clock);

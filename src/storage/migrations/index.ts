@@ -17,6 +17,7 @@ import { commandTargetsSchema } from './0014-command-targets.js';
 import { commandRateControlSchema } from './0015-command-rate-control.js';
 import { maintenanceWindowsSchema } from './0016-maintenance-windows.js';
 import { outboxDeadLetterPayloadsSchema } from './0020-outbox-dead-letter-payloads.js';
+import { associationRunsSchema } from './0023-association-runs.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -36,5 +37,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0015-command-rate-control': commandRateControlSchema(traits),
     '0016-maintenance-windows': maintenanceWindowsSchema(traits),
     '0020-outbox-dead-letter-payloads': outboxDeadLetterPayloadsSchema(traits),
+    '0023-association-runs': associationRunsSchema(),
   };
 }
