@@ -27,7 +27,6 @@ import {
 } from './model.js';
 import {
   ScheduleExpressionError,
-  nextRun,
   parseAssociationSchedule,
   type ScheduleExpression,
 } from './schedule-expression.js';

@@ -85,7 +85,8 @@ export interface ListQuery {
 
 /** What the agent's poll hands back: invocations to run now, and running ones to cancel. */
 export interface AgentWork {
-  deliveries: InvocationOfCommand[];
+  /** Each with its document's content, which the agent runs step by step (any Command document). */
+  deliveries: (InvocationOfCommand & { content: string | undefined })[];
   cancellations: string[];
 }
 
@@ -396,9 +397,21 @@ export class CommandsService {
         startedAt: ctx.now,
       };
       const stored = await this.transitions.apply(ctx.tx, item, delivered, ctx.now);
-      work.deliveries.push({ command, invocation: stored });
+      work.deliveries.push({ command, invocation: stored, content: await this.contentOf(ctx, command) });
     }
     return work;
+  }
+
+  /** The content of the document version a command runs (undefined once the document is gone). */
+  private async contentOf(ctx: Ctx, command: Command): Promise<string | undefined> {
+    try {
+      const { version } = await this.documents.resolve(ctx, command.documentName, {
+        documentVersion: command.documentVersion,
+      });
+      return version.content;
+    } catch {
+      return undefined;
+    }
   }
 
   /**

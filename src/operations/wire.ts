@@ -214,7 +214,11 @@ export function toWireCommandInvocation(
 }
 
 /** One delivery in BulwarkGetPendingCommands' answer: what the agent needs to run the invocation. */
-export function toWirePendingCommand({ command, invocation }: InvocationOfCommand): Record<string, unknown> {
+export function toWirePendingCommand({
+  command,
+  invocation,
+  content,
+}: InvocationOfCommand & { content: string | undefined }): Record<string, unknown> {
   return {
     CommandId: command.commandId,
     DocumentName: command.documentName,
@@ -224,5 +228,6 @@ export function toWirePendingCommand({ command, invocation }: InvocationOfComman
     RequestedDateTime: toEpochSeconds(command.requestedAt),
     ExpiresAfter: toEpochSeconds(command.expiresAt),
     DeliveryCount: invocation.deliveryCount,
+    ...(content === undefined ? {} : { Content: content }),
   };
 }

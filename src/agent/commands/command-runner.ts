@@ -27,6 +27,8 @@ export interface PendingCommand {
   DocumentVersion?: string;
   Parameters?: Record<string, string[]>;
   ExecutionTimeoutSeconds?: number;
+  /** The document's content (JSON), for documents without an executor of their own. */
+  Content?: string;
 }
 
 interface PendingCommandsResponse {
@@ -109,6 +111,8 @@ export interface CommandRunnerOptions {
   reports: CommandReportSink;
   /** Executors by document name; default AWS-RunShellScript (add AWS-RunPatchBaseline with patchBaselineExecutor). */
   executors?: Record<string, CommandExecutor>;
+  /** Runs every other document from its delivered content (documentExecutor); without it they fail. */
+  documents?: CommandExecutor;
   /** Invocations running at once (the rest wait for the next poll); default 4. */
   maxConcurrent?: number;
   logger?: CommandLogger;
@@ -195,7 +199,9 @@ export class CommandRunner {
 
   private start(command: PendingCommand): void {
     const controller = new AbortController();
-    const executor = this.executors[command.DocumentName];
+    const executor =
+      this.executors[command.DocumentName] ??
+      (command.Content === undefined ? undefined : this.options.documents);
     const execute = async (): Promise<ExecutionResult> => {
       if (executor === undefined) {
         return {
@@ -210,6 +216,7 @@ export class CommandRunner {
           commandId: command.CommandId,
           documentName: command.DocumentName,
           parameters: command.Parameters ?? {},
+          content: command.Content,
           executionTimeoutSeconds: command.ExecutionTimeoutSeconds ?? 3600,
           signal: controller.signal,
         });
