@@ -30,5 +30,5 @@ export function buildDocumentServices() {
   );
   const runs = new AssociationRuns(associationsStore, fleetNodes(new FleetStore(), new SsmTagStore()));
   const associations = new AssociationsService(associationsStore, documents, compliance, undefined, runs);
-  return { documents, settings, associations, compliance, runs };
+  return { documents, settings, associations, associationsStore, compliance, runs };
 }
