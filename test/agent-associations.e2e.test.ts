@@ -21,6 +21,7 @@ import {
   DescribeAssociationExecutionsCommand,
   DescribeInstanceAssociationsStatusCommand,
   GetCommandInvocationCommand,
+  ListCommandInvocationsCommand,
   ListComplianceItemsCommand,
   SendCommandCommand,
   StartAssociationsOnceCommand,
@@ -344,6 +345,29 @@ describe('State Manager associations and customer documents with a real agent (e
     assert.match(out.StandardOutputContent ?? '', /Content downloaded to .*fetched\/Bulwark-Inner\.json/);
     assert.match(out.StandardOutputContent ?? '', /\n1\n/);
     assert.match(out.StandardOutputContent ?? '', /inner: inner default\n/);
+    // Each step's outcome, as AWS shows plugins.
+    const listed = await ssm.send(
+      new ListCommandInvocationsCommand({ CommandId: out.CommandId, Details: true }),
+    );
+    assert.deepEqual(
+      listed.CommandInvocations?.[0]?.CommandPlugins?.map((p) => [p.Name, p.Status, p.ResponseCode]),
+      [
+        ['fromHub', 'Success', 0],
+        ['download', 'Success', 0],
+        ['inspect', 'Success', 0],
+        ['fromFile', 'Success', 0],
+      ],
+    );
+    assert.equal(listed.CommandInvocations?.[0]?.CommandPlugins?.[0]?.Output, 'inner: nested\n');
+    const inspect = await ssm.send(
+      new GetCommandInvocationCommand({
+        CommandId: out.CommandId,
+        InstanceId: agent.instanceId,
+        PluginName: 'inspect',
+      }),
+    );
+    assert.equal(inspect.PluginName, 'inspect');
+    assert.equal(inspect.StandardOutputContent, '1\n');
   });
 
   it('a plugin the agent does not run fails its step with a clear error; the other steps still run', async () => {
@@ -362,6 +386,26 @@ describe('State Manager associations and customer documents with a real agent (e
       /Step powershell: plugin aws:runPowerShellScript is not supported by this agent on Linux/,
     );
     assert.match(out.StandardOutputContent ?? '', /still ran/);
+    const step = await ssm.send(
+      new GetCommandInvocationCommand({
+        CommandId: out.CommandId,
+        InstanceId: agent.instanceId,
+        PluginName: 'powershell',
+      }),
+    );
+    assert.equal(step.Status, 'Failed');
+    assert.equal(step.StandardOutputContent, '');
+    assert.match(step.StandardErrorContent ?? '', /plugin aws:runPowerShellScript is not supported/);
+    await assert.rejects(
+      ssm.send(
+        new GetCommandInvocationCommand({
+          CommandId: out.CommandId,
+          InstanceId: agent.instanceId,
+          PluginName: 'aws:runShellScript',
+        }),
+      ),
+      (error: Error) => error.name === 'InvalidPluginName',
+    );
 
     const associationId = await associate('Bulwark-Mixed');
     const status = await finished(associationId);

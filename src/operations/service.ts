@@ -32,6 +32,7 @@ import {
   type Command,
   type Invocation,
   type InvocationOfCommand,
+  type PluginOutcome,
   type ReportableStatus,
 } from './model.js';
 import type { CommandsStore, Scope } from './store.js';
@@ -98,6 +99,8 @@ export interface AgentReport {
   responseCode?: number | undefined;
   standardOutput?: string | undefined;
   standardError?: string | undefined;
+  /** Each step's outcome, for documents the agent ran step by step. */
+  plugins?: PluginOutcome[] | undefined;
 }
 
 const listPageSize = 50;
@@ -271,7 +274,8 @@ export class CommandsService {
         'InvocationDoesNotExist',
         'An invocation with that command id and instance id does not exist.',
       );
-    if (pluginName !== undefined && pluginName !== pluginNameOf(command.documentName))
+    const names = invocation.plugins?.map((p) => p.name) ?? [pluginNameOf(command.documentName)];
+    if (pluginName !== undefined && !names.includes(pluginName))
       throw ssmError('InvalidPluginName', `The document has no plugin ${pluginName}.`);
     return { command, invocation };
   }
@@ -458,6 +462,11 @@ export class CommandsService {
         responseCode: report.responseCode ?? invocation.responseCode,
         standardOutput: truncateOutput(report.standardOutput ?? '', outputLimits.standardOutput),
         standardError: truncateOutput(report.standardError ?? '', outputLimits.standardError),
+        plugins: report.plugins?.map((p) => ({
+          ...p,
+          standardOutput: truncateOutput(p.standardOutput, outputLimits.standardOutput),
+          standardError: truncateOutput(p.standardError, outputLimits.standardError),
+        })),
         leaseExpiresAt: undefined,
         startedAt: invocation.startedAt ?? ctx.now,
         endedAt: ctx.now,

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fullJitterDelay, type BackoffPolicy } from '../backoff.js';
 import { HubError, type HubClient } from '../hub-client.js';
 import type { ReportSpool } from '../report-spool.js';
+import type { DocumentResult, StepStatus } from './document-executor.js';
 import type { CommandExecutor, ExecutionResult } from './executor.js';
 import { shellScriptExecutor } from './shell-executor.js';
 
@@ -45,6 +46,16 @@ export interface CommandReportBody extends Record<string, unknown> {
   ResponseCode: number;
   StandardOutputContent: string;
   StandardErrorContent: string;
+  /** Each step's outcome, for documents run step by step. */
+  Plugins?: {
+    Name: string;
+    Status: StepStatus;
+    ResponseCode: number;
+    StandardOutputContent: string;
+    StandardErrorContent: string;
+    ResponseStartDateTime: number;
+    ResponseFinishDateTime: number;
+  }[];
 }
 
 /** Where reports go: durably into the spool, or straight to the hub. */
@@ -251,7 +262,21 @@ export class CommandRunner {
   }
 
   private report(commandId: string, result: ExecutionResult): Promise<void> {
+    const plugins = (result as Partial<DocumentResult>).plugins;
     return this.options.reports.report({
+      ...(plugins === undefined || plugins.length === 0
+        ? {}
+        : {
+            Plugins: plugins.map((p) => ({
+              Name: p.name,
+              Status: p.status,
+              ResponseCode: p.responseCode,
+              StandardOutputContent: p.standardOutput,
+              StandardErrorContent: p.standardError,
+              ResponseStartDateTime: p.startedAt.getTime() / 1000,
+              ResponseFinishDateTime: p.endedAt.getTime() / 1000,
+            })),
+          }),
       InstanceId: this.options.instanceId,
       CommandId: commandId,
       ReportId: randomUUID(),

@@ -1,7 +1,8 @@
 /**
  * Associations run: the run job finds due associations by `next_run_at`; an agent reads the documents an
  * association or command names in its steps (aws:runDocument, aws:downloadContent) with GetDocument, so every
- * existing instance policy gains the statement new instances get at registration.
+ * existing instance policy gains the statement new instances get at registration. Invocations keep each
+ * step's outcome (`plugin_results`) for CommandPlugins and GetCommandInvocation's PluginName.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 
@@ -25,6 +26,7 @@ export function associationRunsSchema(): Migration {
         .on('ssm_associations')
         .column('next_run_at')
         .execute();
+      await db.schema.alterTable('ssm_command_invocations').addColumn('plugin_results', 'text').execute();
       const { rows } =
         await sql<PolicyRow>`select policy_arn, document from managed_policies where name like ${'ManagedInstance-%'}`.execute(
           db,
@@ -48,6 +50,7 @@ export function associationRunsSchema(): Migration {
       }
     },
     async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('ssm_command_invocations').dropColumn('plugin_results').execute();
       await db.schema.dropIndex('ssm_associations_by_next_run').execute();
     },
   };
