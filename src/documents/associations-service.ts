@@ -1,7 +1,7 @@
 /** State Manager associations (ssm-api.md §8): versions, schedules, per-node status, aggregation and compliance. */
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../app/ctx.js';
-import { accessDenied } from '../http/errors.js';
+import { ApiError, accessDenied } from '../http/errors.js';
 import { instanceIdOfActor, ssmError } from '../fleet/index.js';
 import type { DbExecutor } from '../storage/index.js';
 import { appendEvent } from '../worker/index.js';
@@ -24,6 +24,7 @@ import {
   type AssociationRunStatus,
   type AssociationSpec,
   type AssociationTarget,
+  type DocumentVersion,
 } from './model.js';
 import {
   ScheduleExpressionError,
@@ -687,9 +688,15 @@ export class AssociationsService {
     const result: InstanceAssociation[] = [];
     for (const association of await this.store.list(ctx.tx, ctx.accountId, ctx.region)) {
       if (!targetsInstance(association.spec, instanceId, tags)) continue;
-      const { version } = await this.documents.resolve(ctx, association.spec.nameAsGiven, {
-        documentVersion: association.spec.documentVersion,
-      });
+      let version: DocumentVersion;
+      try {
+        ({ version } = await this.documents.resolve(ctx, association.spec.nameAsGiven, {
+          documentVersion: association.spec.documentVersion,
+        }));
+      } catch (error) {
+        if (error instanceof ApiError) continue; // a document no longer shared with the account: nothing to run
+        throw error;
+      }
       let status = statuses.get(association.associationId);
       const dueSoon = association.nextRunAt !== undefined && association.nextRunAt <= ctx.now;
       if (status === undefined && !association.spec.applyOnlyAtCronInterval && !dueSoon) {
@@ -774,14 +781,6 @@ export class AssociationsService {
     if (tags === undefined)
       throw ssmError('InvalidInstanceId', `Instance ${instanceId} is not a registered managed instance.`);
     return tags;
-  }
-
-  /** Every association of the account that targets `instanceId` (what the agent will ask for). */
-  async associationsFor(ctx: Ctx, instanceId: string): Promise<Association[]> {
-    const tags = this.instances === undefined ? undefined : await this.instances.tagsOf(ctx, instanceId);
-    return (await this.store.list(ctx.tx, ctx.accountId, ctx.region)).filter((a) =>
-      targetsInstance(a.spec, instanceId, tags),
-    );
   }
 }
 
