@@ -145,7 +145,8 @@ export class AssociationRunner {
         documentName: name,
         parameters: item.Parameters ?? {},
         content: item.Content,
-        executionTimeoutSeconds: 3600,
+        // Associations have no command-level timeout: each step's own timeoutSeconds (default 3600) governs.
+        executionTimeoutSeconds: 172_800,
         signal,
       });
     } catch (error) {
