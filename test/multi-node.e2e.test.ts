@@ -366,6 +366,7 @@ describe('many nodes on one PostgreSQL database (real processes)', suiteOptions,
     assert.deepEqual(
       schedules.map((s) => s.name),
       [
+        'association-runs',
         'audit-seal',
         'command-timeouts',
         'controls-sweep',

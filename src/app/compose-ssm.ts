@@ -4,11 +4,13 @@
  */
 import { AccessStore, type SecretBox } from '../access/index.js';
 import {
+  AssociationRuns,
   AssociationsStore,
   DocumentsService,
   DocumentsStore,
   ServiceSettingsService,
   deriveDocumentFields,
+  fleetNodes,
 } from '../documents/index.js';
 import { FleetService, FleetStore, InstanceCredentials, SsmTagStore } from '../fleet/index.js';
 import { CommandsService, CommandsStore, InvocationTransitions } from '../operations/index.js';
@@ -20,6 +22,8 @@ export interface SsmCore {
   documentsStore: DocumentsStore;
   serviceSettings: ServiceSettingsService;
   associationsStore: AssociationsStore;
+  /** When associations run: the API starts runs (StartAssociationsOnce), the worker's job the due ones. */
+  associationRuns: AssociationRuns;
   documents: DocumentsService;
   commands: CommandsService;
 }
@@ -41,6 +45,7 @@ export function composeSsmCore(
   const documentsStore = new DocumentsStore(deriveDocumentFields);
   const serviceSettings = new ServiceSettingsService(documentsStore);
   const associationsStore = new AssociationsStore();
+  const associationRuns = new AssociationRuns(associationsStore, fleetNodes(new FleetStore(), ssmTagStore));
   const documents = new DocumentsService(
     documentsStore,
     serviceSettings,
@@ -56,5 +61,14 @@ export function composeSsmCore(
     documents,
     fleet,
   );
-  return { ssmTagStore, fleet, documentsStore, serviceSettings, associationsStore, documents, commands };
+  return {
+    ssmTagStore,
+    fleet,
+    documentsStore,
+    serviceSettings,
+    associationsStore,
+    associationRuns,
+    documents,
+    commands,
+  };
 }

@@ -32,6 +32,7 @@ import { composeMaintenance } from './compose-maintenance.js';
 import { composeSsmCore } from './compose-ssm.js';
 import { SecretBox, loadMasterKey } from '../access/index.js';
 import { maintenanceWindowsJob } from '../maintenance/index.js';
+import { associationRunsJob } from '../documents/index.js';
 import { composeFindingsCore } from './compose-findings.js';
 
 /** The running background loops of a node. */
@@ -62,7 +63,8 @@ export async function composeWorker(
   ];
   // The maintenance window scheduler sends Run Command commands like the API does (the same master key).
   const secrets = new SecretBox(loadMasterKey(config.masterKeyFile, process.env['BULWARK_MASTER_KEY']));
-  const maintenance = composeMaintenance(composeSsmCore(config, secrets), controls);
+  const ssm = composeSsmCore(config, secrets);
+  const maintenance = composeMaintenance(ssm, controls);
   const roles = new Set(config.roles);
   const jobs: JobDefinition[] = [
     findingsRetentionJob(config.retentionDays),
@@ -70,6 +72,7 @@ export async function composeWorker(
     evaluateAccountJob(controls.evaluator),
     controlsSweepJob(controls.evaluator, controls.hubs, config.controlsSweepMs),
     maintenanceWindowsJob(maintenance.runner, config.maintenanceTickMs),
+    associationRunsJob(ssm.associationRuns, config.associationTickMs),
   ];
   if (roles.has('worker') || roles.has('scheduler')) {
     // Every node that seals must hold the same key (like master.key); the first start creates it.

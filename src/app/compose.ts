@@ -89,7 +89,8 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
   metrics.registerGauge('bulwark_findings_stored', 'Findings stored', () => findings.countStored(db));
   registerDeadLetterGauge(metrics, db);
   const ssm = composeSsmCore(config, secrets, () => access.forgetIdentities());
-  const { ssmTagStore, fleet, documents, serviceSettings, associationsStore, commands } = ssm;
+  const { ssmTagStore, fleet, documents, serviceSettings, associationsStore, associationRuns, commands } =
+    ssm;
   const maintenance = composeMaintenance(ssm, controls);
   const ssmTags = new SsmTagsService(ssmTagStore).register('ManagedInstance', (tx, scope, id) =>
     fleet.instanceExists(tx, scope, id),
@@ -142,6 +143,7 @@ export async function composeApp(config: Config, clock: () => Date = () => new D
     documents,
     associationCompliance,
     associationInstances,
+    associationRuns,
   );
   const audit = new AuditStore(new AuditAnchor(auditAnchorFiles(config.dataDir)));
   const pipeline = new RequestPipeline(db, access, audit, logger, clock);

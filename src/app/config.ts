@@ -34,6 +34,8 @@ const configSchema = z.strictObject({
   controlsSweepMs: z.number().int().min(1000),
   /** How often the maintenance window scheduler starts due windows and advances running ones (ms). */
   maintenanceTickMs: z.number().int().min(100),
+  /** How often due State Manager associations start their runs (ms). */
+  associationTickMs: z.number().int().min(100),
   /** The lowest patch compliance level whose missing patches become findings. */
   patchFindingsLevel: z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNSPECIFIED']),
   /** `self-signed`: HTTPS with a certificate made on first start and kept in the data dir. */
@@ -76,6 +78,7 @@ const environmentNames: Record<keyof Config, string> = {
   pingTimeoutSeconds: 'BULWARK_PING_TIMEOUT_SECONDS',
   controlsSweepMs: 'BULWARK_CONTROLS_SWEEP_MS',
   maintenanceTickMs: 'BULWARK_MAINTENANCE_TICK_MS',
+  associationTickMs: 'BULWARK_ASSOCIATION_TICK_MS',
   patchFindingsLevel: 'BULWARK_PATCH_FINDINGS_LEVEL',
   tls: 'BULWARK_TLS',
   tlsCert: 'BULWARK_TLS_CERT',
@@ -98,6 +101,7 @@ const numericKeys = new Set<keyof Config>([
   'pingTimeoutSeconds',
   'controlsSweepMs',
   'maintenanceTickMs',
+  'associationTickMs',
 ]);
 
 /** Roles given as `api,worker`, or repeated (`['api', 'worker']`, each possibly a comma list); `all` means every role. */
@@ -171,6 +175,7 @@ export function loadConfig(
     pingTimeoutSeconds: 660,
     controlsSweepMs: 600_000,
     maintenanceTickMs: 15_000,
+    associationTickMs: 10_000,
     patchFindingsLevel: 'UNSPECIFIED',
     insecureHttp: false,
     metricsListen: '127.0.0.1:9440',

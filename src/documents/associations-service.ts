@@ -1,10 +1,15 @@
 /** State Manager associations (ssm-api.md §8): versions, schedules, per-node status, aggregation and compliance. */
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../app/ctx.js';
-import { matchesTargets, rolloutPercentKey, ssmError } from '../fleet/index.js';
+import { ApiError, accessDenied } from '../http/errors.js';
+import { instanceIdOfActor, ssmError } from '../fleet/index.js';
 import type { DbExecutor } from '../storage/index.js';
 import { appendEvent } from '../worker/index.js';
 import type { AssociationsStore } from './associations-store.js';
+import { targetsInstance } from './association-targets.js';
+import { nextScheduledRun, type AssociationRuns } from './association-runs.js';
+
+export { targetsInstance };
 import { checkParameters } from './document-content.js';
 import { parseDocumentReference, type DocumentsService } from './documents-service.js';
 import {
@@ -19,10 +24,10 @@ import {
   type AssociationRunStatus,
   type AssociationSpec,
   type AssociationTarget,
+  type DocumentVersion,
 } from './model.js';
 import {
   ScheduleExpressionError,
-  nextRun,
   parseAssociationSchedule,
   type ScheduleExpression,
 } from './schedule-expression.js';
@@ -104,6 +109,20 @@ export interface AssociationResultDetail {
   executedAt?: Date | undefined;
 }
 
+/** One association of ListInstanceAssociations: the document content it runs and the node's run to do, if any. */
+export interface InstanceAssociation {
+  association: Association;
+  documentVersion: string;
+  content: string;
+  executionId: string | undefined;
+}
+
+/** One row of DescribeInstanceAssociationsStatus. */
+export interface InstanceAssociationStatus {
+  association: Association;
+  status: AssociationNodeStatus;
+}
+
 export interface AssociationFilter {
   key: string;
   value: string;
@@ -115,32 +134,7 @@ const finalStatuses: readonly AssociationRunStatus[] = ['Success', 'Failed', 'Ti
 const targetKeyPattern =
   /^(InstanceIds|tag:.{1,128}|tag-key|resource-groups:Name|resource-groups:ResourceTypeFilters|ParameterValues)$/;
 const instanceIdPattern = /^(\*|mi-\w{17}|i-(\w{8}|\w{17}))$/;
-
-/** Whether `spec` targets `instanceId`, given the node's tags (undefined: unknown, tag targets can't match). */
-export function targetsInstance(
-  spec: AssociationSpec,
-  instanceId: string,
-  tags: Record<string, string> | undefined,
-): boolean {
-  if (spec.instanceId !== undefined) return spec.instanceId === instanceId;
-  const targets = spec.targets ?? [];
-  // Several targets: the node must match every one (ssm-api.md §10.1); one target's values are alternatives.
-  return (
-    targets.length > 0 &&
-    targets.every((target) => {
-      if (target.key === rolloutPercentKey) return matchesTargets([target], instanceId, tags ?? {});
-      if (target.key === 'InstanceIds')
-        return target.values.includes('*') || target.values.includes(instanceId);
-      if (target.key === 'tag-key') return tags !== undefined && target.values.some((k) => k in tags);
-      if (target.key.startsWith('tag:')) {
-        const value = tags?.[target.key.slice(4)];
-        return value !== undefined && target.values.includes(value);
-      }
-      // Resource groups are not modeled yet: accept what the agent says runs.
-      return target.key.startsWith('resource-groups:');
-    })
-  );
-}
+const associationIdPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export class AssociationsService {
   constructor(
@@ -148,6 +142,7 @@ export class AssociationsService {
     private readonly documents: DocumentsService,
     private readonly compliance: ComplianceWriter,
     private readonly instances: InstanceDirectory | undefined,
+    private readonly runs: AssociationRuns,
   ) {}
 
   /** Tells DocumentsService whether a document still has associations. */
@@ -338,11 +333,12 @@ export class AssociationsService {
   }
 
   private nextScheduled(spec: AssociationSpec, after: Date, anchor: Date): Date | undefined {
-    if (spec.scheduleExpression === undefined) return undefined;
-    const schedule = this.parseSchedule(spec.scheduleExpression, after);
-    const next = nextRun(schedule, after, anchor);
-    if (next === undefined || spec.scheduleOffset === undefined) return next;
-    return new Date(next.getTime() + spec.scheduleOffset * 24 * 3600 * 1000);
+    try {
+      return nextScheduledRun(spec, after, anchor);
+    } catch (error) {
+      if (error instanceof ScheduleExpressionError) throw ssmError('InvalidSchedule', error.message);
+      throw error;
+    }
   }
 
   /** The association's next scheduled run after `after` (what Run Command will dispatch on). */
@@ -669,12 +665,127 @@ export class AssociationsService {
     });
   }
 
-  /** Every association of the account that targets `instanceId` (what the agent will ask for). */
-  async associationsFor(ctx: Ctx, instanceId: string): Promise<Association[]> {
-    const tags = this.instances === undefined ? undefined : await this.instances.tagsOf(ctx, instanceId);
-    return (await this.store.list(ctx.tx, ctx.accountId, ctx.region)).filter((a) =>
-      targetsInstance(a.spec, instanceId, tags),
+  /** StartAssociationsOnce: a run of each association now over the nodes it targets now; schedules are unchanged. */
+  async startOnce(ctx: Ctx, associationIds: readonly string[]): Promise<void> {
+    const found: Association[] = [];
+    for (const associationId of associationIds) {
+      if (!associationIdPattern.test(associationId))
+        throw ssmError('InvalidAssociation', `${associationId} is not an association id.`);
+      const association = await this.store.find(ctx.tx, ctx.accountId, ctx.region, associationId);
+      if (association === undefined)
+        throw ssmError('AssociationDoesNotExist', `Association ${associationId} does not exist.`);
+      found.push(association);
+    }
+    for (const association of found) await this.runs.start(ctx.tx, association, ctx.now);
+  }
+
+  /**
+   * ListInstanceAssociations: every association targeting the node, with the content of the document version it
+   * runs and — when the node has a run to do (Pending, or InProgress and perhaps lost with a restarted agent) —
+   * that run's execution id. A node new to an association (not ApplyOnlyAtCronInterval) joins its latest run,
+   * unless the run job is about to start one anyway.
+   */
+  async instanceAssociations(ctx: Ctx, instanceId: string): Promise<InstanceAssociation[]> {
+    const tags = await this.requireInstance(ctx, instanceId);
+    const statuses = new Map(
+      (await this.store.statusesOfInstance(ctx.tx, ctx, instanceId)).map((s) => [s.associationId, s]),
     );
+    const result: InstanceAssociation[] = [];
+    for (const association of await this.store.list(ctx.tx, ctx.accountId, ctx.region)) {
+      if (!targetsInstance(association.spec, instanceId, tags)) continue;
+      let version: DocumentVersion;
+      try {
+        ({ version } = await this.documents.resolve(ctx, association.spec.nameAsGiven, {
+          documentVersion: association.spec.documentVersion,
+        }));
+      } catch (error) {
+        if (error instanceof ApiError) continue; // a document no longer shared with the account: nothing to run
+        throw error;
+      }
+      let status = statuses.get(association.associationId);
+      const dueSoon = association.nextRunAt !== undefined && association.nextRunAt <= ctx.now;
+      if (status === undefined && !association.spec.applyOnlyAtCronInterval && !dueSoon) {
+        const latest = (await this.store.executions(ctx.tx, association.associationId)).find(
+          (e) => e.associationVersion === association.version,
+        );
+        if (latest === undefined) await this.runs.start(ctx.tx, association, ctx.now, [instanceId]);
+        else await this.runs.markPending(ctx.tx, association, latest, instanceId, ctx.now);
+        status = (await this.store.statusesOfInstance(ctx.tx, ctx, instanceId)).find(
+          (s) => s.associationId === association.associationId,
+        );
+      }
+      const toRun = status !== undefined && (status.status === 'Pending' || status.status === 'InProgress');
+      result.push({
+        association,
+        documentVersion: String(version.version),
+        content: version.content,
+        executionId: toRun ? status?.executionId : undefined,
+      });
+    }
+    return result;
+  }
+
+  /**
+   * UpdateInstanceAssociationStatus, what the agent reports about its run: recorded against the node's run in
+   * progress. A repeated report of a finished run (same status and execution date) changes nothing.
+   */
+  async updateInstanceStatus(
+    ctx: Ctx,
+    associationId: string,
+    instanceId: string,
+    result: {
+      status: AssociationRunStatus;
+      errorCode?: string | undefined;
+      executionSummary?: string | undefined;
+      executionDate: Date;
+    },
+  ): Promise<InstanceAssociationStatus> {
+    await this.requireInstance(ctx, instanceId);
+    const previous = (await this.store.nodeStatuses(ctx.tx, [associationId])).find(
+      (s) => s.instanceId === instanceId,
+    );
+    const repeated =
+      previous !== undefined &&
+      finalStatuses.includes(previous.status) &&
+      previous.status === result.status &&
+      previous.executedAt.getTime() === result.executionDate.getTime();
+    if (!repeated) {
+      const running = previous !== undefined && !finalStatuses.includes(previous.status);
+      await this.reportResult(ctx, associationId, instanceId, result.status, {
+        executionId: running ? previous.executionId : undefined,
+        errorCode: result.errorCode,
+        executionSummary: result.executionSummary,
+        executedAt: result.executionDate,
+      });
+    }
+    const statuses = await this.instanceStatuses(ctx, instanceId);
+    const status = statuses.find((s) => s.status.associationId === associationId);
+    if (status === undefined) throw doesNotExist();
+    return status;
+  }
+
+  /** DescribeInstanceAssociationsStatus: the node's last status for each association that reported or ran there. */
+  async instanceStatuses(ctx: Ctx, instanceId: string): Promise<InstanceAssociationStatus[]> {
+    await this.requireInstance(ctx, instanceId);
+    const result: InstanceAssociationStatus[] = [];
+    for (const status of await this.store.statusesOfInstance(ctx.tx, ctx, instanceId)) {
+      const association = await this.store.find(ctx.tx, ctx.accountId, ctx.region, status.associationId);
+      if (association !== undefined) result.push({ association, status });
+    }
+    return result;
+  }
+
+  /** The node's tags; InvalidInstanceId for a node the account doesn't have, AccessDenied for another node's key. */
+  private async requireInstance(ctx: Ctx, instanceId: string): Promise<Record<string, string> | undefined> {
+    const caller = instanceIdOfActor(ctx.actor);
+    if (caller !== undefined && caller !== instanceId) {
+      throw accessDenied(`Instance ${caller} may only read and report about itself.`);
+    }
+    if (this.instances === undefined) return undefined;
+    const tags = await this.instances.tagsOf(ctx, instanceId);
+    if (tags === undefined)
+      throw ssmError('InvalidInstanceId', `Instance ${instanceId} is not a registered managed instance.`);
+    return tags;
   }
 }
 

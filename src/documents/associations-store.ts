@@ -145,6 +145,36 @@ export class AssociationsStore {
     return rows.map(toAssociation);
   }
 
+  /** Associations of every account whose next run is at or before `now`, soonest first. */
+  async due(db: DbExecutor, now: Date, limit: number): Promise<Association[]> {
+    const rows = await db
+      .selectFrom('ssm_associations')
+      .selectAll()
+      .where('next_run_at', '<=', now.getTime())
+      .orderBy('next_run_at')
+      .orderBy('association_id')
+      .limit(limit)
+      .execute();
+    return rows.map(toAssociation);
+  }
+
+  /** Moves the association's next run from `expected` to `next`; false when another worker moved it first. */
+  async claimRun(
+    db: DbExecutor,
+    associationId: string,
+    expected: Date | undefined,
+    next: Date | undefined,
+  ): Promise<boolean> {
+    if (expected === undefined) return false;
+    const result = await db
+      .updateTable('ssm_associations')
+      .set({ next_run_at: next?.getTime() ?? null })
+      .where('association_id', '=', associationId)
+      .where('next_run_at', '=', expected.getTime())
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async count(db: DbExecutor, accountId: string, region: string): Promise<number> {
     const row = await db
       .selectFrom('ssm_associations')
@@ -177,6 +207,8 @@ export class AssociationsStore {
   async save(db: DbExecutor, association: Association, newVersion: boolean): Promise<void> {
     const row: Partial<SsmAssociationsTable> = toRow(association);
     delete row.association_id;
+    // Only a new version reschedules; otherwise the run job owns next_run_at (its compare-and-set).
+    if (!newVersion) delete row.next_run_at;
     await db
       .updateTable('ssm_associations')
       .set(row)

@@ -7,6 +7,8 @@ export {
   type InstanceDirectory,
 } from './associations-service.js';
 export { AssociationsStore } from './associations-store.js';
+export { AssociationRuns, fleetNodes, type AssociationFleet } from './association-runs.js';
+export { associationRunsJob, associationRunsJobName } from './jobs.js';
 export { DocumentsService, documentArn, type DocumentTags, type DocumentUsage } from './documents-service.js';
 export { DocumentsStore } from './documents-store.js';
 export { ServiceSettingsService, publicSharingSettingId } from './service-settings-service.js';

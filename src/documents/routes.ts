@@ -1,7 +1,7 @@
 /** The awsJson1_1 routes of SSM documents, service settings and State Manager associations. */
 import { awsJsonRoute } from '../http/aws-json-operation.js';
 import type { AwsJsonRoute } from '../http/aws-json-router.js';
-import { ssmError, ssmService } from '../fleet/index.js';
+import { managedInstanceArn, ssmError, ssmService } from '../fleet/index.js';
 import type { AssociationInput, AssociationsService } from './associations-service.js';
 import {
   documentArn,
@@ -16,6 +16,12 @@ import {
   associationLocatorSchema,
   createAssociationSchema,
   createDocumentSchema,
+  describeInstanceAssociationsStatusSchema,
+  listInstanceAssociationsSchema,
+  startAssociationsOnceSchema,
+  toInstanceAssociation,
+  toInstanceAssociationStatusInfo,
+  updateInstanceAssociationStatusSchema,
   deleteDocumentSchema,
   describeAssociationExecutionTargetsSchema,
   describeAssociationExecutionsSchema,
@@ -54,6 +60,11 @@ const associationResource = (
   input.AssociationId === undefined
     ? '*'
     : `arn:aws:ssm:${scope.region}:${scope.accountId}:association/${input.AssociationId}`;
+
+const instanceResource = (
+  scope: { accountId: string; region: string },
+  input: { InstanceId: string },
+): string => managedInstanceArn(scope.region, scope.accountId, input.InstanceId);
 
 const requireShare = (permissionType: string): void => {
   if (permissionType !== 'Share')
@@ -464,6 +475,54 @@ export function documentsRoutes(
           additionalInfo: input.AssociationStatus.AdditionalInfo,
         });
         return { AssociationDescription: toAssociationDescription(view) };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'StartAssociationsOnce',
+      schema: startAssociationsOnceSchema,
+      handle: async (ctx, input) => {
+        await associations.startOnce(ctx, input.AssociationIds);
+        return {};
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'ListInstanceAssociations',
+      schema: listInstanceAssociationsSchema,
+      resource: instanceResource,
+      handle: async (ctx, input) => {
+        const all = await associations.instanceAssociations(ctx, input.InstanceId);
+        const { items, nextToken } = page(all, input.MaxResults ?? 50, input.NextToken);
+        return {
+          Associations: items.map((item) => toInstanceAssociation(input.InstanceId, item)),
+          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+        };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'DescribeInstanceAssociationsStatus',
+      schema: describeInstanceAssociationsStatusSchema,
+      resource: instanceResource,
+      handle: async (ctx, input) => {
+        const all = await associations.instanceStatuses(ctx, input.InstanceId);
+        const { items, nextToken } = page(all, input.MaxResults ?? 50, input.NextToken);
+        return {
+          InstanceAssociationStatusInfos: items.map(toInstanceAssociationStatusInfo),
+          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+        };
+      },
+    }),
+    awsJsonRoute(ssmService, {
+      name: 'UpdateInstanceAssociationStatus',
+      schema: updateInstanceAssociationStatusSchema,
+      resource: instanceResource,
+      handle: async (ctx, input) => {
+        const status = await associations.updateInstanceStatus(ctx, input.AssociationId, input.InstanceId, {
+          status: input.ExecutionResult.Status,
+          errorCode: input.ExecutionResult.ErrorCode,
+          executionSummary: input.ExecutionResult.ExecutionSummary,
+          executionDate: new Date(input.ExecutionResult.ExecutionDate * 1000),
+        });
+        return { InstanceAssociationStatusInfo: toInstanceAssociationStatusInfo(status) };
       },
     }),
   ];

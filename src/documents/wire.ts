@@ -1,7 +1,11 @@
 /** The AWS shapes of documents, service settings and associations: zod input schemas and output mappers. */
 import { z } from 'zod';
 import { maxConcurrencyPattern, maxErrorsPattern, ssmPageOf, toEpochSeconds } from '../fleet/index.js';
-import type { AssociationView } from './associations-service.js';
+import type {
+  AssociationView,
+  InstanceAssociation,
+  InstanceAssociationStatus,
+} from './associations-service.js';
 import type { VisibleDocument } from './documents-service.js';
 import {
   amazonOwner,
@@ -462,5 +466,75 @@ export function toAssociationExecutionTarget(target: AssociationExecutionTarget)
     Status: target.status,
     DetailedStatus: target.detailedStatus,
     LastExecutionDate: toEpochSeconds(target.executedAt),
+  };
+}
+
+const managedInstanceId = z.string().regex(/^(mi-\w{17}|i-(\w{8}|\w{17}))$/);
+
+export const startAssociationsOnceSchema = z.object({
+  AssociationIds: z.array(z.string()).min(1).max(10),
+});
+
+export const listInstanceAssociationsSchema = z.object({
+  InstanceId: managedInstanceId,
+  MaxResults: z.number().int().min(1).max(50).optional(),
+  NextToken: nextToken.optional(),
+});
+
+export const describeInstanceAssociationsStatusSchema = listInstanceAssociationsSchema;
+
+export const updateInstanceAssociationStatusSchema = z.object({
+  AssociationId: z.string().uuid(),
+  InstanceId: managedInstanceId,
+  ExecutionResult: z.object({
+    Status: z.enum(associationStatuses),
+    ErrorCode: z.string().max(10).optional(),
+    ExecutionDate: z.number(),
+    ExecutionSummary: z.string().min(1).max(512),
+    OutputUrl: z.unknown().optional(),
+  }),
+});
+
+/**
+ * One `InstanceAssociation` of ListInstanceAssociations: AWS's AssociationId, InstanceId, Content (the
+ * document) and AssociationVersion, plus what Bulwark's agent runs it with — Name, DocumentVersion,
+ * Parameters and, when the node has a run to do, ExecutionId (SDK clients ignore the extra members).
+ */
+export function toInstanceAssociation(
+  instanceId: string,
+  item: InstanceAssociation,
+): Record<string, unknown> {
+  const { association } = item;
+  return {
+    AssociationId: association.associationId,
+    InstanceId: instanceId,
+    Content: item.content,
+    AssociationVersion: String(association.version),
+    Name: association.spec.nameAsGiven,
+    DocumentVersion: item.documentVersion,
+    Parameters: association.spec.parameters ?? {},
+    ...(item.executionId === undefined ? {} : { ExecutionId: item.executionId }),
+  };
+}
+
+/** `InstanceAssociationStatusInfo` of DescribeInstanceAssociationsStatus and UpdateInstanceAssociationStatus. */
+export function toInstanceAssociationStatusInfo({
+  association,
+  status,
+}: InstanceAssociationStatus): Record<string, unknown> {
+  return {
+    AssociationId: status.associationId,
+    Name: association.spec.nameAsGiven,
+    DocumentVersion: status.documentVersion,
+    AssociationVersion: String(status.associationVersion),
+    InstanceId: status.instanceId,
+    ExecutionDate: toEpochSeconds(status.executedAt),
+    Status: status.status,
+    DetailedStatus: status.detailedStatus,
+    ...(status.executionSummary === undefined ? {} : { ExecutionSummary: status.executionSummary }),
+    ...(status.errorCode === undefined ? {} : { ErrorCode: status.errorCode }),
+    ...(association.spec.associationName === undefined
+      ? {}
+      : { AssociationName: association.spec.associationName }),
   };
 }

@@ -201,6 +201,13 @@ export function instancePolicyDocument(region: string, accountId: string, instan
         Action: [...agentActions],
         Resource: managedInstanceArn(region, accountId, instanceId),
       },
+      {
+        // The documents a step names (aws:runDocument, aws:downloadContent); GetDocument still checks sharing.
+        Sid: 'ManagedInstanceDocuments',
+        Effect: 'Allow',
+        Action: ['ssm:GetDocument'],
+        Resource: `arn:aws:ssm:${region}:*:document/*`,
+      },
     ],
   };
 }

@@ -88,6 +88,20 @@ export interface Command {
   deliveryTimedOutCount: number;
 }
 
+/** How one step (plugin) of a document ended on a node, as its agent reported it. */
+export const pluginStatuses = ['Success', 'Failed', 'TimedOut', 'Cancelled', 'Skipped'] as const;
+
+/** One step's outcome: what CommandPlugins and GetCommandInvocation with a PluginName show. */
+export interface PluginOutcome {
+  name: string;
+  status: (typeof pluginStatuses)[number];
+  responseCode: number;
+  standardOutput: string;
+  standardError: string;
+  startedAt: Date | undefined;
+  endedAt: Date | undefined;
+}
+
 /** One command on one managed node. */
 export interface Invocation {
   commandId: string;
@@ -111,6 +125,8 @@ export interface Invocation {
   updatedAt: Date;
   /** Bumped on every stored change (optimistic concurrency). */
   revision: number;
+  /** Each step's outcome, when the agent reported them (documents run step by step). */
+  plugins?: PluginOutcome[] | undefined;
 }
 
 /** An invocation with the command it belongs to (what reads and deliveries show). */

@@ -11,6 +11,7 @@ import { managedInstanceArn, ssmService, withNextToken } from '../fleet/index.js
 import type { CommandsService } from './service.js';
 import {
   cancelCommandSchema,
+  fromWirePlugins,
   getCommandInvocationSchema,
   getPendingCommandsSchema,
   listCommandInvocationsSchema,
@@ -68,6 +69,7 @@ export function commandsRoutes(commands: CommandsService): AwsJsonRoute[] {
       async handle(ctx, input) {
         return toWireGetCommandInvocation(
           await commands.getInvocation(ctx, input.CommandId, input.InstanceId, input.PluginName),
+          input.PluginName,
         );
       },
     }),
@@ -142,6 +144,7 @@ export function commandsRoutes(commands: CommandsService): AwsJsonRoute[] {
           responseCode: input.ResponseCode,
           standardOutput: input.StandardOutputContent,
           standardError: input.StandardErrorContent,
+          plugins: fromWirePlugins(input.Plugins),
         });
         return { Status: invocation.status, StatusDetails: invocation.statusDetails };
       },

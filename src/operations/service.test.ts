@@ -570,4 +570,63 @@ describe('CommandsService', () => {
     );
     assert.deepEqual([done.invocation.status, done.command.status], ['Success', 'Success']);
   });
+
+  it('delivers the document content and keeps each reported step for CommandPlugins and PluginName', async () => {
+    const agent = byInstanceId()[4] ?? assert.fail('no agent');
+    const base = seconds(20_000);
+    const at = (n: number) => new Date(base.getTime() + n * 1000);
+    const command = await admin(at(0), (ctx) =>
+      commands.send(ctx, {
+        documentName: 'AWS-RunShellScript',
+        instanceIds: [agent.instanceId],
+        parameters: shell(['echo one']),
+      }),
+    );
+    const work = await as(agent.actor, at(1), (ctx) => commands.poll(ctx, agent.instanceId, [], 10));
+    const delivery = work.deliveries.find((d) => d.command.commandId === command.commandId);
+    assert.match(delivery?.content ?? '', /aws:runShellScript/);
+    const step = (name: string, status: 'Success' | 'Failed' | 'Skipped', out: string) => ({
+      name,
+      status,
+      responseCode: status === 'Failed' ? 2 : 0,
+      standardOutput: out,
+      standardError: status === 'Failed' ? 'boom\n' : '',
+      startedAt: at(2),
+      endedAt: at(3),
+    });
+    await as(agent.actor, at(3), (ctx) =>
+      commands.report(ctx, {
+        instanceId: agent.instanceId,
+        commandId: command.commandId,
+        reportId: 'plugins-1',
+        status: 'Failed',
+        responseCode: 2,
+        standardOutput: 'one\n',
+        standardError: 'boom\n',
+        plugins: [
+          step('first', 'Success', 'one\n'),
+          step('second', 'Failed', ''),
+          step('third', 'Skipped', ''),
+        ],
+      }),
+    );
+    const second = await admin(at(4), (ctx) =>
+      commands.getInvocation(ctx, command.commandId, agent.instanceId, 'second'),
+    );
+    assert.deepEqual(
+      second.invocation.plugins?.map((p) => [p.name, p.status, p.responseCode, p.standardError]),
+      [
+        ['first', 'Success', 0, ''],
+        ['second', 'Failed', 2, 'boom\n'],
+        ['third', 'Skipped', 0, ''],
+      ],
+    );
+    assert.deepEqual(second.invocation.plugins?.[1]?.endedAt, at(3));
+    await rejectsWith(
+      admin(at(4), (ctx) =>
+        commands.getInvocation(ctx, command.commandId, agent.instanceId, 'aws:runShellScript'),
+      ),
+      'InvalidPluginName',
+    );
+  });
 });

@@ -32,6 +32,7 @@ import {
   type Command,
   type Invocation,
   type InvocationOfCommand,
+  type PluginOutcome,
   type ReportableStatus,
 } from './model.js';
 import type { CommandsStore, Scope } from './store.js';
@@ -85,7 +86,8 @@ export interface ListQuery {
 
 /** What the agent's poll hands back: invocations to run now, and running ones to cancel. */
 export interface AgentWork {
-  deliveries: InvocationOfCommand[];
+  /** Each with its document's content, which the agent runs step by step (any Command document). */
+  deliveries: (InvocationOfCommand & { content: string | undefined })[];
   cancellations: string[];
 }
 
@@ -97,6 +99,8 @@ export interface AgentReport {
   responseCode?: number | undefined;
   standardOutput?: string | undefined;
   standardError?: string | undefined;
+  /** Each step's outcome, for documents the agent ran step by step. */
+  plugins?: PluginOutcome[] | undefined;
 }
 
 const listPageSize = 50;
@@ -272,7 +276,8 @@ export class CommandsService {
         'InvocationDoesNotExist',
         'An invocation with that command id and instance id does not exist.',
       );
-    if (pluginName !== undefined && pluginName !== pluginNameOf(command.documentName))
+    const names = invocation.plugins?.map((p) => p.name) ?? [pluginNameOf(command.documentName)];
+    if (pluginName !== undefined && !names.includes(pluginName))
       throw ssmError('InvalidPluginName', `The document has no plugin ${pluginName}.`);
     return { command, invocation };
   }
@@ -398,9 +403,21 @@ export class CommandsService {
         startedAt: ctx.now,
       };
       const stored = await this.transitions.apply(ctx.tx, item, delivered, ctx.now);
-      work.deliveries.push({ command, invocation: stored });
+      work.deliveries.push({ command, invocation: stored, content: await this.contentOf(ctx, command) });
     }
     return work;
+  }
+
+  /** The content of the document version a command runs (undefined once the document is gone). */
+  private async contentOf(ctx: Ctx, command: Command): Promise<string | undefined> {
+    try {
+      const { version } = await this.documents.resolve(ctx, command.documentName, {
+        documentVersion: command.documentVersion,
+      });
+      return version.content;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -447,6 +464,11 @@ export class CommandsService {
         responseCode: report.responseCode ?? invocation.responseCode,
         standardOutput: truncateOutput(report.standardOutput ?? '', outputLimits.standardOutput),
         standardError: truncateOutput(report.standardError ?? '', outputLimits.standardError),
+        plugins: report.plugins?.map((p) => ({
+          ...p,
+          standardOutput: truncateOutput(p.standardOutput, outputLimits.standardOutput),
+          standardError: truncateOutput(p.standardError, outputLimits.standardError),
+        })),
         leaseExpiresAt: undefined,
         startedAt: invocation.startedAt ?? ctx.now,
         endedAt: ctx.now,

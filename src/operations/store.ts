@@ -10,6 +10,7 @@ import type {
   InvocationOfCommand,
   InvocationStatus,
   InvocationTally,
+  PluginOutcome,
 } from './model.js';
 
 /** An account and Region. */
@@ -91,7 +92,22 @@ function toInvocation(row: SsmCommandInvocationsTable): Invocation {
     endedAt: dateOrUndefined(row.ended_at),
     updatedAt: new Date(Number(row.updated_at)),
     revision: Number(row.revision),
+    plugins: pluginsOf(row.plugin_results ?? null),
   };
+}
+
+/** The stored step outcomes (dates as epoch milliseconds). */
+function pluginsOf(text: string | null): PluginOutcome[] | undefined {
+  if (text === null) return undefined;
+  const stored = JSON.parse(text) as (Omit<PluginOutcome, 'startedAt' | 'endedAt'> & {
+    startedAt: number | null;
+    endedAt: number | null;
+  })[];
+  return stored.map((p) => ({
+    ...p,
+    startedAt: p.startedAt === null ? undefined : new Date(p.startedAt),
+    endedAt: p.endedAt === null ? undefined : new Date(p.endedAt),
+  }));
 }
 
 function invocationRow(invocation: Invocation): SsmCommandInvocationsTable {
@@ -113,6 +129,16 @@ function invocationRow(invocation: Invocation): SsmCommandInvocationsTable {
     ended_at: invocation.endedAt?.getTime() ?? null,
     updated_at: invocation.updatedAt.getTime(),
     revision: invocation.revision,
+    plugin_results:
+      invocation.plugins === undefined
+        ? null
+        : JSON.stringify(
+            invocation.plugins.map((p) => ({
+              ...p,
+              startedAt: p.startedAt?.getTime() ?? null,
+              endedAt: p.endedAt?.getTime() ?? null,
+            })),
+          ),
   };
 }
 

@@ -6,11 +6,14 @@ import {
   outputLimits,
   pluginNameOf,
   pluginOutput,
+  pluginStatuses,
   reportableStatuses,
   sendCommandLimits,
   truncateOutput,
   type Command,
+  type Invocation,
   type InvocationOfCommand,
+  type PluginOutcome,
 } from './model.js';
 
 const commandId = z.string().length(36);
@@ -106,7 +109,50 @@ export const reportCommandResultSchema = z.object({
   // Agents cap output already; the hub keeps the head within SSM's limits whatever it is sent.
   StandardOutputContent: z.string().max(1_000_000).optional(),
   StandardErrorContent: z.string().max(1_000_000).optional(),
+  /** Each step's outcome, for documents the agent ran step by step (epoch seconds for the times). */
+  Plugins: z
+    .array(
+      z.object({
+        Name: z.string().min(1).max(100),
+        Status: z.enum(pluginStatuses),
+        ResponseCode: z.number().int(),
+        StandardOutputContent: z.string().max(1_000_000),
+        StandardErrorContent: z.string().max(1_000_000),
+        ResponseStartDateTime: z.number().optional(),
+        ResponseFinishDateTime: z.number().optional(),
+      }),
+    )
+    .max(100)
+    .optional(),
 });
+
+/** The reported step outcomes in domain form. */
+export function fromWirePlugins(
+  plugins: z.infer<typeof reportCommandResultSchema>['Plugins'],
+): PluginOutcome[] | undefined {
+  return plugins?.map((p) => ({
+    name: p.Name,
+    status: p.Status,
+    responseCode: p.ResponseCode,
+    standardOutput: p.StandardOutputContent,
+    standardError: p.StandardErrorContent,
+    startedAt: p.ResponseStartDateTime === undefined ? undefined : new Date(p.ResponseStartDateTime * 1000),
+    endedAt: p.ResponseFinishDateTime === undefined ? undefined : new Date(p.ResponseFinishDateTime * 1000),
+  }));
+}
+
+/** A step's CommandPlugin Status: a skipped step shows Success with StatusDetails Skipped. */
+function pluginState(
+  invocation: Invocation,
+  plugin: PluginOutcome,
+): { Status: string; StatusDetails: string } {
+  if (plugin.status === 'Skipped') return { Status: 'Success', StatusDetails: 'Skipped' };
+  const details = plugin.status === invocation.status ? invocation.statusDetails : plugin.status;
+  return {
+    Status: plugin.status,
+    StatusDetails: plugin.status === 'TimedOut' ? 'Execution Timed Out' : details,
+  };
+}
 
 const iso = (date: Date | undefined): string => (date === undefined ? '' : date.toISOString());
 
@@ -142,10 +188,31 @@ export function toWireCommand(command: Command): Record<string, unknown> {
 }
 
 /** GetCommandInvocation's output. */
-export function toWireGetCommandInvocation({
-  command,
-  invocation,
-}: InvocationOfCommand): Record<string, unknown> {
+export function toWireGetCommandInvocation(
+  { command, invocation }: InvocationOfCommand,
+  pluginName?: string,
+): Record<string, unknown> {
+  const plugin = invocation.plugins?.find((p) => p.name === pluginName);
+  if (plugin !== undefined) {
+    return {
+      CommandId: command.commandId,
+      InstanceId: invocation.instanceId,
+      Comment: command.comment ?? '',
+      DocumentName: command.documentName,
+      DocumentVersion: command.documentVersion,
+      PluginName: plugin.name,
+      ResponseCode: plugin.responseCode,
+      ExecutionStartDateTime: iso(plugin.startedAt),
+      ExecutionElapsedTime: elapsedTime(plugin.startedAt, plugin.endedAt),
+      ExecutionEndDateTime: iso(plugin.endedAt),
+      ...pluginState(invocation, plugin),
+      StandardOutputContent: plugin.standardOutput,
+      StandardOutputUrl: '',
+      StandardErrorContent: plugin.standardError,
+      StandardErrorUrl: '',
+      CloudWatchOutputConfig: { CloudWatchLogGroupName: '', CloudWatchOutputEnabled: false },
+    };
+  }
   return {
     CommandId: command.commandId,
     InstanceId: invocation.instanceId,
@@ -185,28 +252,46 @@ export function toWireCommandInvocation(
     TraceOutput: '',
     StandardOutputUrl: '',
     StandardErrorUrl: '',
-    CommandPlugins: details
-      ? [
-          {
-            Name: pluginNameOf(command.documentName),
-            Status: invocation.status === 'Cancelling' ? 'InProgress' : invocation.status,
-            StatusDetails: invocation.statusDetails,
-            ResponseCode: invocation.responseCode,
-            ...(invocation.startedAt === undefined
+    CommandPlugins: !details
+      ? []
+      : invocation.plugins !== undefined
+        ? invocation.plugins.map((plugin) => ({
+            Name: plugin.name,
+            ...pluginState(invocation, plugin),
+            ResponseCode: plugin.responseCode,
+            ...(plugin.startedAt === undefined
               ? {}
-              : { ResponseStartDateTime: toEpochSeconds(invocation.startedAt) }),
-            ...(invocation.endedAt === undefined
+              : { ResponseStartDateTime: toEpochSeconds(plugin.startedAt) }),
+            ...(plugin.endedAt === undefined
               ? {}
-              : { ResponseFinishDateTime: toEpochSeconds(invocation.endedAt) }),
-            Output: pluginOutput(invocation.standardOutput, invocation.standardError),
+              : { ResponseFinishDateTime: toEpochSeconds(plugin.endedAt) }),
+            Output: pluginOutput(plugin.standardOutput, plugin.standardError),
             StandardOutputUrl: '',
             StandardErrorUrl: '',
             OutputS3Region: command.region,
             OutputS3BucketName: '',
             OutputS3KeyPrefix: '',
-          },
-        ]
-      : [],
+          }))
+        : [
+            {
+              Name: pluginNameOf(command.documentName),
+              Status: invocation.status === 'Cancelling' ? 'InProgress' : invocation.status,
+              StatusDetails: invocation.statusDetails,
+              ResponseCode: invocation.responseCode,
+              ...(invocation.startedAt === undefined
+                ? {}
+                : { ResponseStartDateTime: toEpochSeconds(invocation.startedAt) }),
+              ...(invocation.endedAt === undefined
+                ? {}
+                : { ResponseFinishDateTime: toEpochSeconds(invocation.endedAt) }),
+              Output: pluginOutput(invocation.standardOutput, invocation.standardError),
+              StandardOutputUrl: '',
+              StandardErrorUrl: '',
+              OutputS3Region: command.region,
+              OutputS3BucketName: '',
+              OutputS3KeyPrefix: '',
+            },
+          ],
     ServiceRole: '',
     NotificationConfig: { NotificationArn: '', NotificationEvents: [], NotificationType: '' },
     CloudWatchOutputConfig: { CloudWatchLogGroupName: '', CloudWatchOutputEnabled: false },
@@ -214,7 +299,11 @@ export function toWireCommandInvocation(
 }
 
 /** One delivery in BulwarkGetPendingCommands' answer: what the agent needs to run the invocation. */
-export function toWirePendingCommand({ command, invocation }: InvocationOfCommand): Record<string, unknown> {
+export function toWirePendingCommand({
+  command,
+  invocation,
+  content,
+}: InvocationOfCommand & { content: string | undefined }): Record<string, unknown> {
   return {
     CommandId: command.commandId,
     DocumentName: command.documentName,
@@ -224,5 +313,6 @@ export function toWirePendingCommand({ command, invocation }: InvocationOfComman
     RequestedDateTime: toEpochSeconds(command.requestedAt),
     ExpiresAfter: toEpochSeconds(command.expiresAt),
     DeliveryCount: invocation.deliveryCount,
+    ...(content === undefined ? {} : { Content: content }),
   };
 }

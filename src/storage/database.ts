@@ -630,6 +630,8 @@ export interface SsmCommandInvocationsTable {
   updated_at: number;
   /** Bumped on every change: conditional updates on it keep concurrent polls and reports from clobbering. */
   revision: number;
+  /** JSON list of each step's outcome (name, status, response code, output, times), when reported. */
+  plugin_results: string | null;
 }
 
 export interface SsmCommandReportsTable {

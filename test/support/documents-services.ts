@@ -1,14 +1,16 @@
 /** Service-test support: the documents capability wired like compose.ts, with the real compliance capability. */
 import { ComplianceService, ComplianceStore } from '../../src/compliance/index.js';
 import {
+  AssociationRuns,
   AssociationsService,
   AssociationsStore,
   DocumentsService,
   DocumentsStore,
   ServiceSettingsService,
   deriveDocumentFields,
+  fleetNodes,
 } from '../../src/documents/index.js';
-import { SsmTagStore } from '../../src/fleet/index.js';
+import { FleetStore, SsmTagStore } from '../../src/fleet/index.js';
 
 /** Services wired like compose.ts (the real compliance capability included). */
 export function buildDocumentServices() {
@@ -26,6 +28,7 @@ export function buildDocumentServices() {
     { instanceInformation: () => Promise.resolve(new Map()) },
     () => undefined,
   );
-  const associations = new AssociationsService(associationsStore, documents, compliance, undefined);
-  return { documents, settings, associations, compliance };
+  const runs = new AssociationRuns(associationsStore, fleetNodes(new FleetStore(), new SsmTagStore()));
+  const associations = new AssociationsService(associationsStore, documents, compliance, undefined, runs);
+  return { documents, settings, associations, associationsStore, compliance, runs };
 }

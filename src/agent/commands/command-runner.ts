@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fullJitterDelay, type BackoffPolicy } from '../backoff.js';
 import { HubError, type HubClient } from '../hub-client.js';
 import type { ReportSpool } from '../report-spool.js';
+import type { DocumentResult, StepStatus } from './document-executor.js';
 import type { CommandExecutor, ExecutionResult } from './executor.js';
 import { shellScriptExecutor } from './shell-executor.js';
 
@@ -27,6 +28,8 @@ export interface PendingCommand {
   DocumentVersion?: string;
   Parameters?: Record<string, string[]>;
   ExecutionTimeoutSeconds?: number;
+  /** The document's content (JSON), for documents without an executor of their own. */
+  Content?: string;
 }
 
 interface PendingCommandsResponse {
@@ -43,6 +46,16 @@ export interface CommandReportBody extends Record<string, unknown> {
   ResponseCode: number;
   StandardOutputContent: string;
   StandardErrorContent: string;
+  /** Each step's outcome, for documents run step by step. */
+  Plugins?: {
+    Name: string;
+    Status: StepStatus;
+    ResponseCode: number;
+    StandardOutputContent: string;
+    StandardErrorContent: string;
+    ResponseStartDateTime: number;
+    ResponseFinishDateTime: number;
+  }[];
 }
 
 /** Where reports go: durably into the spool, or straight to the hub. */
@@ -109,6 +122,8 @@ export interface CommandRunnerOptions {
   reports: CommandReportSink;
   /** Executors by document name; default AWS-RunShellScript (add AWS-RunPatchBaseline with patchBaselineExecutor). */
   executors?: Record<string, CommandExecutor>;
+  /** Runs every other document from its delivered content (documentExecutor); without it they fail. */
+  documents?: CommandExecutor;
   /** Invocations running at once (the rest wait for the next poll); default 4. */
   maxConcurrent?: number;
   logger?: CommandLogger;
@@ -195,7 +210,9 @@ export class CommandRunner {
 
   private start(command: PendingCommand): void {
     const controller = new AbortController();
-    const executor = this.executors[command.DocumentName];
+    const executor =
+      this.executors[command.DocumentName] ??
+      (command.Content === undefined ? undefined : this.options.documents);
     const execute = async (): Promise<ExecutionResult> => {
       if (executor === undefined) {
         return {
@@ -210,6 +227,7 @@ export class CommandRunner {
           commandId: command.CommandId,
           documentName: command.DocumentName,
           parameters: command.Parameters ?? {},
+          content: command.Content,
           executionTimeoutSeconds: command.ExecutionTimeoutSeconds ?? 3600,
           signal: controller.signal,
         });
@@ -244,7 +262,21 @@ export class CommandRunner {
   }
 
   private report(commandId: string, result: ExecutionResult): Promise<void> {
+    const plugins = (result as Partial<DocumentResult>).plugins;
     return this.options.reports.report({
+      ...(plugins === undefined || plugins.length === 0
+        ? {}
+        : {
+            Plugins: plugins.map((p) => ({
+              Name: p.name,
+              Status: p.status,
+              ResponseCode: p.responseCode,
+              StandardOutputContent: p.standardOutput,
+              StandardErrorContent: p.standardError,
+              ResponseStartDateTime: p.startedAt.getTime() / 1000,
+              ResponseFinishDateTime: p.endedAt.getTime() / 1000,
+            })),
+          }),
       InstanceId: this.options.instanceId,
       CommandId: commandId,
       ReportId: randomUUID(),

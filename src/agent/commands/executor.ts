@@ -10,6 +10,8 @@ export interface CommandExecution {
   parameters: Readonly<Record<string, readonly string[]>>;
   /** The hub's execution timeout for the document (a document parameter may say less). */
   executionTimeoutSeconds: number;
+  /** The document's content as the hub sent it (JSON), for documents run step by step. */
+  content?: string | undefined;
   /** Aborted when the hub cancels the command or the agent stops. */
   signal: AbortSignal;
 }

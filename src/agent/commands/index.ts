@@ -25,4 +25,25 @@ export {
   type PatchBaselineRunner,
   type PatchRunOutcome,
 } from './patch-baseline-executor.js';
-export { createCommandSource, type CommandSourceContext } from './command-source.js';
+export {
+  createCommandSource,
+  hubDocuments,
+  type CommandSource,
+  type CommandSourceContext,
+} from './command-source.js';
+export {
+  AssociationRunner,
+  associationTargets,
+  type AssociationReportBody,
+  type AssociationRunnerOptions,
+  type InstanceAssociationItem,
+} from './association-runner.js';
+export {
+  DocumentRunner,
+  documentExecutor,
+  executionSummary,
+  supportedPlugins,
+  type DocumentResult,
+  type PluginResult,
+  type StepStatus,
+} from './document-executor.js';

@@ -19,6 +19,7 @@ import { maintenanceWindowsSchema } from './0016-maintenance-windows.js';
 import { outboxDeadLetterPayloadsSchema } from './0020-outbox-dead-letter-payloads.js';
 import { findingIdentityByAccountSchema } from './0021-finding-identity-by-account.js';
 import { findingRetentionSchema } from './0022-finding-retention.js';
+import { associationRunsSchema } from './0023-association-runs.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -40,5 +41,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0020-outbox-dead-letter-payloads': outboxDeadLetterPayloadsSchema(traits),
     '0021-finding-identity-by-account': findingIdentityByAccountSchema(traits),
     '0022-finding-retention': findingRetentionSchema(traits),
+    '0023-association-runs': associationRunsSchema(),
   };
 }
