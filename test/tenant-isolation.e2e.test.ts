@@ -81,6 +81,7 @@ import {
   DescribeActivationsCommand,
   DescribeAssociationCommand,
   DescribeAssociationExecutionsCommand,
+  DescribeInstanceAssociationsStatusCommand,
   DescribeAssociationExecutionTargetsCommand,
   DescribeDocumentCommand,
   DescribeDocumentPermissionCommand,
@@ -122,6 +123,7 @@ import {
   ListTagsForResourceCommand as ListSsmTagsCommand,
   ModifyDocumentPermissionCommand,
   PutComplianceItemsCommand,
+  StartAssociationsOnceCommand,
   PutInventoryCommand,
   RegisterDefaultPatchBaselineCommand,
   RegisterPatchBaselineForPatchGroupCommand,
@@ -1463,6 +1465,31 @@ describe('tenant isolation: another account and a non-Enabled member never reach
     },
     {
       service: 'ssm',
+      op: 'StartAssociationsOnce',
+      touches: ['associations'],
+      attempt: async (c) => {
+        const out = await c.ssm
+          .send(new StartAssociationsOnceCommand({ AssociationIds: [owned.associationId] }))
+          .catch((error: unknown) => error);
+        assert.ok(out instanceof Error, 'A’s association must not be started');
+        assert.match(out.name, /^(InvalidAssociation|AssociationDoesNotExist)$/);
+      },
+    },
+    {
+      service: 'ssm',
+      op: 'DescribeInstanceAssociationsStatus (A’s instance)',
+      touches: [],
+      attempt: async (c) => {
+        const out = await c.ssm
+          .send(new DescribeInstanceAssociationsStatusCommand({ InstanceId: owned.node.instanceId }))
+          .then((result) => result.InstanceAssociationStatusInfos ?? [])
+          .catch((error: unknown) => error);
+        if (out instanceof Error) assert.match(out.name, /^(InvalidInstanceId|AccessDeniedException)$/);
+        else assert.deepEqual(out, []);
+      },
+    },
+    {
+      service: 'ssm',
       op: 'DeleteAssociation',
       touches: ['associations'],
       attempt: (c) =>
@@ -2079,6 +2106,21 @@ describe('tenant isolation: another account and a non-Enabled member never reach
           () => ({ InstanceId: owned.node.instanceId, SnapshotId: '11111111-2222-3333-4444-555555555555' }),
           [],
         ],
+        ['ListInstanceAssociations', () => ({ InstanceId: owned.node.instanceId }), []],
+        [
+          'UpdateInstanceAssociationStatus',
+          () => ({
+            AssociationId: owned.associationId,
+            InstanceId: owned.node.instanceId,
+            ExecutionResult: {
+              Status: 'Failed',
+              ExecutionDate: Date.now() / 1000,
+              ErrorCode: 'taken',
+              ExecutionSummary: 'taken',
+            },
+          }),
+          ['associations'],
+        ],
         [
           'PutInventory',
           () => ({
@@ -2116,8 +2158,8 @@ describe('tenant isolation: another account and a non-Enabled member never reach
           assert.equal(out.status, 400, `${as}: ${out.type}`);
           assert.match(
             out.type,
-            /^(InvalidInstanceId|InvalidResourceId|AccessDeniedException|InvalidCommandId)$/,
-            as,
+            /^(InvalidInstanceId|InvalidResourceId|AccessDeniedException|InvalidCommandId|AssociationDoesNotExist)$/,
+            `${as}: ${out.type}`,
           );
         }
       },
