@@ -228,7 +228,7 @@ describe('findings import and update (e2e)', () => {
     assert.equal((await getFinding(account.client, String(finding.Id))).Title, 'newer copy');
   });
 
-  it('rejects a request over 6 MB with InvalidInputException', async () => {
+  it('rejects a request over 6 MB with 413 RequestEntityTooLargeException', async () => {
     const generator = `oversized-${uniqueFindingId()}`;
     const bulk = Object.fromEntries(
       Array.from({ length: 34 }, (_, i) => [`evidence/${i}`, 'x'.repeat(2000)]),
@@ -239,8 +239,8 @@ describe('findings import and update (e2e)', () => {
     assert.ok(JSON.stringify({ Findings: findings }).length > 6_500_000);
     await expectAwsError(
       account.client.send(new BatchImportFindingsCommand({ Findings: findings })),
-      'InvalidInputException',
-      400,
+      'RequestEntityTooLargeException',
+      413,
     );
     const stored = await account.client.send(
       new GetFindingsCommand({ Filters: { GeneratorId: [{ Value: generator, Comparison: 'EQUALS' }] } }),
