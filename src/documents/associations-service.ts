@@ -1,7 +1,7 @@
 /** State Manager associations (ssm-api.md §8): versions, schedules, per-node status, aggregation and compliance. */
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
-import { ApiError, accessDenied } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { ApiError, accessDenied } from '../kernel/index.js';
 import { instanceIdOfActor, ssmError } from '../fleet/index.js';
 import type { DbExecutor } from '../storage/index.js';
 import { appendEvent } from '../worker/index.js';

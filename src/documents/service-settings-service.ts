@@ -1,5 +1,5 @@
 /** SSM service settings per account and Region (ssm-api.md §9.3): Get, Update, Reset of the known settings. */
-import type { Ctx } from '../app/ctx.js';
+import type { Ctx } from '../kernel/index.js';
 import { ssmError } from '../fleet/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvent } from '../worker/index.js';

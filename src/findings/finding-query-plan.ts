@@ -4,7 +4,7 @@
  * so GetFindings narrows with SQL and re-checks in memory, and group-by runs in SQL only when every key is exact.
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
-import { invalidInput } from '../http/errors.js';
+import { invalidInput } from '../kernel/index.js';
 import type { DateFilter, FindingFilters, NumberFilter, StringFilter } from './filters/index.js';
 import type { SortTerm } from './findings-store.js';
 

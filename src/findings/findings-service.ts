@@ -1,7 +1,7 @@
 /** The findings rules: import with field ownership, filtered paginated reads, customer updates and history. */
 import { createHash } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
-import { accessDenied, invalidInput } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { accessDenied, invalidInput } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvents, type BulwarkEvent, type FindingRef } from '../worker/index.js';
 import { validateFinding } from './asff/validate-finding.js';

@@ -1,7 +1,7 @@
 /** SSM inventory: PutInventory with the content-hash protocol, ListInventoryEntries, GetInventory, GetInventorySchema. */
 import type { Actor } from '../access/index.js';
-import type { Ctx } from '../app/ctx.js';
-import { accessDenied } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { accessDenied } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvent } from '../worker/index.js';
 import { ssmPageOf, type SsmPage } from './inventory-page.js';

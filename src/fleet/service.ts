@@ -3,8 +3,8 @@
  * DescribeInstanceInformation and deregistration. Every change writes its events in the caller's transaction.
  */
 import type { Actor } from '../access/index.js';
-import type { Ctx } from '../app/ctx.js';
-import { accessDenied } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { accessDenied } from '../kernel/index.js';
 import { matchesTargets, type Target } from './targets.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvent } from '../worker/index.js';

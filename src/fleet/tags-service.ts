@@ -3,7 +3,7 @@
  * type: each capability registers how to tell whether one of its resources exists (managed instances here;
  * documents, patch baselines, associations and maintenance windows by their owners).
  */
-import type { Ctx } from '../app/ctx.js';
+import type { Ctx } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { maxTagsPerResource, type SsmResourceType, type Tag } from './model.js';
 import { ssmError } from './ssm-service.js';

@@ -3,7 +3,7 @@
  * The scheduler (runner.ts) starts and advances executions; this class answers and validates requests.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
+import type { Ctx } from '../kernel/index.js';
 import { checkParameters, type DocumentAtVersion } from '../documents/index.js';
 import { ScheduleExpressionError } from '../documents/index.js';
 import {

@@ -4,7 +4,7 @@
  * their outcome (Bulwark's stand-in for ec2messages GetMessages / AcknowledgeMessage / SendReply).
  */
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
+import type { Ctx } from '../kernel/index.js';
 import type { DocumentAtVersion } from '../documents/index.js';
 import { checkParameters } from '../documents/index.js';
 import {
