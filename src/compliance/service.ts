@@ -2,7 +2,7 @@
 import type { Actor } from '../access/index.js';
 import type { Ctx } from '../kernel/index.js';
 import { ApiError } from '../kernel/index.js';
-import { ssmError, ssmPageOf, type SsmPage } from '../fleet/index.js';
+import { ssmError, ssmPageOf, type SsmPage } from '../protocols/ssm/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvent } from '../worker/index.js';
 import {

@@ -6,7 +6,7 @@
 import type { Ctx } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { maxTagsPerResource, type SsmResourceType, type Tag } from './model.js';
-import { ssmError } from './ssm-service.js';
+import { ssmError } from '../protocols/ssm/index.js';
 import type { SsmTagStore, TaggedResource } from './tag-store.js';
 
 /** Whether a resource of one type exists in the account and Region. */

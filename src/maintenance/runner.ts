@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Ctx } from '../kernel/index.js';
-import type { Target } from '../fleet/index.js';
+import type { Target } from '../protocols/ssm/index.js';
 import { ApiError } from '../kernel/index.js';
 import type { Database, Db, DbExecutor } from '../storage/database.js';
 import { inRetryingTransaction } from '../storage/index.js';

@@ -15,7 +15,7 @@ import {
   targetsProblem,
   type SsmPage,
   type Target,
-} from '../fleet/index.js';
+} from '../protocols/ssm/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import {
   defaultLeaseSeconds,
