@@ -16,7 +16,8 @@ import {
   type FindingFilters,
 } from './filters/index.js';
 import { planFindingQuery, planGroupBy, planSort } from './finding-query-plan.js';
-import { identityKey, type FindingWrite, type FindingsStore, type SortTerm } from './findings-store.js';
+import type { SortTerm } from './finding-query-plan.js';
+import { identityKey, type FindingWrite, type FindingsStore } from './findings-store.js';
 import {
   applyFieldsUpdate,
   createFinding,
