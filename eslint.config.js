@@ -46,17 +46,15 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: [
-                '../*/*',
-                '!../*/index.js',
-                '!../http/*',
-                '!../storage/database.js',
-                '!../app/ctx.js',
-                '!../*/*/',
-              ],
+              group: ['../*/*', '!../*/index.js', '!../http/*', '!../storage/database.js', '!../*/*/'],
               message: 'Capabilities meet only through each other’s index.ts.',
             },
             { group: ['**/storage/dialects/**'], message: 'Only src/storage/ opens a dialect.' },
+            {
+              group: ['**/app', '**/app/**'],
+              message:
+                'Only src/cli/ imports the composition root (src/app/); the kernel (src/kernel/) holds what capabilities share.',
+            },
           ],
         },
       ],

@@ -27,7 +27,7 @@ import {
   type Actor,
 } from '../src/access/index.js';
 import { composeSsmCore } from '../src/app/compose-ssm.js';
-import type { Ctx } from '../src/app/ctx.js';
+import type { Ctx } from '../src/kernel/index.js';
 import { FleetStore, InstanceCredentials } from '../src/fleet/index.js';
 import type { Command } from '../src/operations/index.js';
 import { isPostgresUrl, openDatabase } from '../src/storage/open-database.js';

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CompiledQuery, type LogEvent } from 'kysely';
 import { administratorAccessPolicy } from '../src/access/index.js';
-import type { Ctx } from '../src/app/ctx.js';
+import type { Ctx } from '../src/kernel/index.js';
 import { FindingsService, FindingsStore, ownAccountOnly } from '../src/findings/index.js';
 import type { FindingFilters } from '../src/findings/filters/index.js';
 import { openDatabase } from '../src/storage/open-database.js';

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { AccessService, AccessStore, SecretBox, type Actor } from '../src/access/index.js';
 import { windowCommands } from '../src/app/compose-maintenance.js';
 import { composeSsmCore, type SsmCore } from '../src/app/compose-ssm.js';
-import type { Ctx } from '../src/app/ctx.js';
+import type { Ctx } from '../src/kernel/index.js';
 import { serviceCtx } from '../src/app/service-actor.js';
 import type { Db } from '../src/storage/database.js';
 import { inCtx, openTestDatabase } from './support/service-context.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { openTestDatabase } from '../../test/support/service-context.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
 import { authorize } from './policy.js';
 import { SecretBox } from './secret-box.js';

@@ -7,7 +7,7 @@
  * cannot be created, changed or deleted; a customer policy cannot be deleted while attached. Every change
  * bumps the access generation in its transaction and then calls `changed` (this node's cache).
  */
-import { ApiError, conflict, invalidInput, limitExceeded, notFound } from '../http/errors.js';
+import { ApiError, conflict, invalidInput, limitExceeded, notFound } from '../kernel/index.js';
 import type { Db, DbExecutor } from '../storage/database.js';
 import {
   administratorAccess,

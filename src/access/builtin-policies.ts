@@ -2,7 +2,8 @@
  * The ready-made least-privilege policies every account can attach. They are code, not rows: read-only, the
  * same in every account, and updated with Bulwark itself. ARNs follow AWS managed policies (`arn:aws:iam::aws:policy/…`).
  */
-import { parsePolicyDocument, type PolicyDocument } from './policy-document.js';
+import type { PolicyDocument } from '../kernel/index.js';
+import { parsePolicyDocument } from './policy-document.js';
 
 /** A built-in policy: its name, one-line purpose and document. */
 export interface BuiltInPolicy {

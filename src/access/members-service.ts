@@ -1,7 +1,7 @@
 /** Administrator/member aggregation: the invitation state machine and who may see whose data. */
 import { randomBytes } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
-import { invalidInput, notFound } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { invalidInput, notFound } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { grantsAccess, isPendingInvitation, type Membership } from './members-model.js';
 import type { MembersStore } from './members-store.js';

@@ -1,23 +1,8 @@
 /** Who is calling: accounts, principals, their access keys and the policies that bound them. */
 import { administratorAccess } from './builtin-policies.js';
-import type { PolicyDocument } from './policy-document.js';
+import type { PolicyDocument, PrincipalKind } from '../kernel/index.js';
 
-export type { PolicyDocument, PolicyStatement } from './policy-document.js';
-
-/** A user (a person or a tool with keys), a role (agents: one key per instance), or the account root. */
-export type PrincipalKind = 'user' | 'role' | 'root';
-
-/** The authenticated caller of one request. */
-export interface Actor {
-  accountId: string;
-  principalId: string;
-  principalArn: string;
-  principalName: string;
-  principalType: PrincipalKind;
-  accessKeyId: string;
-  /** Every policy attached to the principal; evaluated together (explicit deny wins, default deny). */
-  policies: readonly PolicyDocument[];
-}
+export type { Actor, PolicyDocument, PolicyStatement, PrincipalKind } from '../kernel/index.js';
 
 /** A principal: an identity in an account that holds access keys and has policies attached. */
 export interface Principal {

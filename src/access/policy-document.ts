@@ -4,26 +4,8 @@
  * evaluator reads (every string-or-list element as a list).
  */
 import { z } from 'zod';
+import type { PolicyDocument } from '../kernel/index.js';
 import { checkConditionValue, parseConditionOperator } from './condition-operators.js';
-
-/** One statement, normalized: Action/NotAction and Resource/NotResource as lists, condition values as strings. */
-export interface PolicyStatement {
-  Sid?: string | undefined;
-  Effect: 'Allow' | 'Deny';
-  Action?: string[] | undefined;
-  NotAction?: string[] | undefined;
-  Resource?: string[] | undefined;
-  NotResource?: string[] | undefined;
-  /** operator → condition key → values (ORed). */
-  Condition?: Record<string, Record<string, string[]>> | undefined;
-}
-
-/** A validated, normalized identity-based policy document. */
-export interface PolicyDocument {
-  Version: '2012-10-17' | '2008-10-17';
-  Id?: string | undefined;
-  Statement: PolicyStatement[];
-}
 
 /** The longest policy document IAM accepts for a managed policy (characters, whitespace excluded). */
 export const maxPolicyCharacters = 6144;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { builtInPolicies } from './builtin-policies.js';
-import { parsePolicyDocument, type PolicyDocument } from './policy-document.js';
+import type { PolicyDocument } from '../kernel/index.js';
+import { parsePolicyDocument } from './policy-document.js';
 import { evaluatePolicies, type PolicyDecision } from './policy-evaluation.js';
 import type { ConditionContext } from './request-context.js';
 

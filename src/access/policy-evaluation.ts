@@ -8,7 +8,7 @@ import {
   parseConditionOperator,
   type ConditionOperator,
 } from './condition-operators.js';
-import type { PolicyDocument, PolicyStatement } from './policy-document.js';
+import type { PolicyDocument, PolicyStatement } from '../kernel/index.js';
 import type { ConditionContext } from './request-context.js';
 import { matchesWildcard, type VariableLookup } from './wildcard.js';
 

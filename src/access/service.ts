@@ -7,7 +7,7 @@
  * path, so a deactivated key or a detached policy stops working everywhere within about 2 s (30 s at worst
  * if that read fails).
  */
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
 import { AccessAdministration, type AdministrationRecorder } from './administration.js';
 import type { Actor, IssuedCredentials } from './model.js';

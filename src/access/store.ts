@@ -9,7 +9,8 @@ import type {
   Principal,
   PrincipalKind,
 } from './model.js';
-import { parsePolicyDocument, type PolicyDocument } from './policy-document.js';
+import type { PolicyDocument } from '../kernel/index.js';
+import { parsePolicyDocument } from './policy-document.js';
 
 interface PrincipalRow {
   principal_id: string;

@@ -4,7 +4,7 @@ import type { Transaction } from 'kysely';
 import type { Actor } from '../access/index.js';
 import { AuditStore, compactParameters, resourceOfArn } from '../audit/index.js';
 import type { Database } from '../storage/database.js';
-import type { Ctx } from './ctx.js';
+import type { Ctx } from '../kernel/index.js';
 
 /** The service principal of an account: `AWSServiceRoleForSecurityHub`, holding no keys and no policies. */
 export function serviceActor(accountId: string): Actor {

@@ -1,7 +1,7 @@
 /** CloudTrail LookupEvents (§B.2) over the audit trail: the caller's own account, newest first. */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../kernel/index.js';
 import type { Operation } from '../http/operation.js';
 import type { AwsJsonRoute } from '../http/aws-json-router.js';
 import { toLookupEvent } from './cloudtrail-event.js';

@@ -1,5 +1,5 @@
 /** ComplianceStringFilter (spec §4.6): the key spellings callers use, resolved once, and in-memory matching. */
-import { ssmError } from '../fleet/index.js';
+import { ssmError } from '../protocols/ssm/index.js';
 import type { ComplianceItem, ComplianceSet } from './model.js';
 
 export const complianceFilterTypes = [

@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Actor } from '../access/index.js';
-import type { Ctx } from '../app/ctx.js';
-import { ApiError } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { ApiError } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
 import { openTestDatabase, testActor } from '../../test/support/service-context.js';
 import { parseComplianceFilters, type WireComplianceFilter } from './filters.js';

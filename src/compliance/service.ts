@@ -1,8 +1,8 @@
 /** SSM Compliance: one store of compliance sets with several writers (the wire, inventory, State Manager). */
 import type { Actor } from '../access/index.js';
-import type { Ctx } from '../app/ctx.js';
-import { ApiError } from '../http/errors.js';
-import { ssmError, ssmPageOf, type SsmPage } from '../fleet/index.js';
+import type { Ctx } from '../kernel/index.js';
+import { ApiError } from '../kernel/index.js';
+import { ssmError, ssmPageOf, type SsmPage } from '../protocols/ssm/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvent } from '../worker/index.js';
 import {

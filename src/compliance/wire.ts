@@ -1,6 +1,6 @@
 /** The SSM Compliance wire: zod schemas of the four operations and the mappers to AWS shapes. */
 import { z } from 'zod';
-import { toEpochSeconds } from '../fleet/index.js';
+import { toEpochSeconds } from '../protocols/ssm/index.js';
 import type { ComplianceTypeSummary } from './service.js';
 import {
   complianceSeverities,

@@ -2,8 +2,8 @@
  * The standards and security-control operations (securityhub-api.md §7.2–7.3). A change that alters which
  * controls run, or how, queues a re-evaluation of the account, which also archives disabled controls' findings.
  */
-import type { Ctx } from '../app/ctx.js';
-import { invalidInput, notFound } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { invalidInput, notFound } from '../kernel/index.js';
 import { enqueue } from '../worker/index.js';
 import { controlCatalogue, findControl, type ControlDefinition } from './catalogue.js';
 import type { ControlEnablement } from './enablement.js';

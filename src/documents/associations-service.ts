@@ -1,8 +1,9 @@
 /** State Manager associations (ssm-api.md §8): versions, schedules, per-node status, aggregation and compliance. */
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
-import { ApiError, accessDenied } from '../http/errors.js';
-import { instanceIdOfActor, ssmError } from '../fleet/index.js';
+import type { Ctx } from '../kernel/index.js';
+import { ApiError, accessDenied } from '../kernel/index.js';
+import { instanceIdOfActor } from '../fleet/index.js';
+import { ssmError } from '../protocols/ssm/index.js';
 import type { DbExecutor } from '../storage/index.js';
 import { appendEvent } from '../worker/index.js';
 import type { AssociationsStore } from './associations-store.js';
@@ -30,7 +31,7 @@ import {
   ScheduleExpressionError,
   parseAssociationSchedule,
   type ScheduleExpression,
-} from './schedule-expression.js';
+} from '../protocols/ssm/index.js';
 
 /** Active associations per account and Region, and versions per association (§11). */
 export const maxAssociations = 2000;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ApiError } from '../http/errors.js';
+import type { ApiError } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 import { buildDocumentServices } from '../../test/support/documents-services.js';

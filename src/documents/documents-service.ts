@@ -1,6 +1,6 @@
 /** SSM documents: versions, visibility across accounts, sharing and the public-sharing block (ssm-api.md §9). */
-import type { Ctx } from '../app/ctx.js';
-import { ssmError } from '../fleet/index.js';
+import type { Ctx } from '../kernel/index.js';
+import { ssmError } from '../protocols/ssm/index.js';
 import type { DbExecutor } from '../storage/index.js';
 import { appendEvent } from '../worker/index.js';
 import { builtinDocument, builtinDocuments } from './builtin-documents.js';

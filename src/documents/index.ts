@@ -15,11 +15,4 @@ export { ServiceSettingsService, publicSharingSettingId } from './service-settin
 export { documentsRoutes } from './routes.js';
 export { checkParameters, deriveDocumentFields } from './document-content.js';
 export { builtinDocument } from './builtin-documents.js';
-export {
-  nextRun,
-  parseScheduleExpression,
-  parseAssociationSchedule,
-  ScheduleExpressionError,
-  type ScheduleExpression,
-} from './schedule-expression.js';
 export type { Association, AssociationRunStatus, DocumentAtVersion, SsmDocument } from './model.js';

@@ -1,7 +1,8 @@
 /** The awsJson1_1 routes of SSM documents, service settings and State Manager associations. */
 import { awsJsonRoute } from '../http/aws-json-operation.js';
 import type { AwsJsonRoute } from '../http/aws-json-router.js';
-import { managedInstanceArn, ssmError, ssmService } from '../fleet/index.js';
+import { managedInstanceArn } from '../fleet/index.js';
+import { ssmError, ssmService } from '../protocols/ssm/index.js';
 import type { AssociationInput, AssociationsService } from './associations-service.js';
 import {
   documentArn,

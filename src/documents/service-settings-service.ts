@@ -1,6 +1,6 @@
 /** SSM service settings per account and Region (ssm-api.md §9.3): Get, Update, Reset of the known settings. */
-import type { Ctx } from '../app/ctx.js';
-import { ssmError } from '../fleet/index.js';
+import type { Ctx } from '../kernel/index.js';
+import { ssmError } from '../protocols/ssm/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvent } from '../worker/index.js';
 import type { DocumentsStore } from './documents-store.js';

@@ -1,6 +1,11 @@
 /** The AWS shapes of documents, service settings and associations: zod input schemas and output mappers. */
 import { z } from 'zod';
-import { maxConcurrencyPattern, maxErrorsPattern, ssmPageOf, toEpochSeconds } from '../fleet/index.js';
+import {
+  maxConcurrencyPattern,
+  maxErrorsPattern,
+  ssmPageOf,
+  toEpochSeconds,
+} from '../protocols/ssm/index.js';
 import type {
   AssociationView,
   InstanceAssociation,

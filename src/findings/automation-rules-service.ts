@@ -1,7 +1,7 @@
 /** Automation rules (V1): CRUD with the quota, and the rule source that applies them as findings are imported. */
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
-import { limitExceeded } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { limitExceeded } from '../kernel/index.js';
 import type { AutomationRule, AutomationRuleAction, AutomationRulesStore } from './automation-rules-store.js';
 import { compileFilters, type AutomationRuleCriteria } from './filters/index.js';
 import type { IngestRule } from './findings-service.js';

@@ -1,7 +1,7 @@
 /** Cross-Region aggregation: which Regions' findings the aggregation Region shows, and the aggregator lifecycle. */
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
-import { invalidInput, notFound } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { invalidInput, notFound } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import type {
   FindingAggregator,

@@ -4,12 +4,18 @@
  * so GetFindings narrows with SQL and re-checks in memory, and group-by runs in SQL only when every key is exact.
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
-import { invalidInput } from '../http/errors.js';
+import { invalidInput } from '../kernel/index.js';
 import type { DateFilter, FindingFilters, NumberFilter, StringFilter } from './filters/index.js';
-import type { SortTerm } from './findings-store.js';
 
 /** A WHERE condition over the findings table aliased `f`. */
 export type SqlCondition = Expression<SqlBool>;
+
+/** An ORDER BY term over findings columns (already mapped from SortCriteria). */
+export interface SortTerm {
+  /** SQL expression text over alias `f` (a fixed, trusted column expression). */
+  expression: string;
+  direction: 'asc' | 'desc';
+}
 
 /** The SQL part of a filter: conditions, and whether they alone decide the whole filter. */
 export interface FindingQueryPlan {

@@ -1,7 +1,7 @@
 /** The findings rules: import with field ownership, filtered paginated reads, customer updates and history. */
 import { createHash } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
-import { accessDenied, invalidInput } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { accessDenied, invalidInput } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvents, type BulwarkEvent, type FindingRef } from '../worker/index.js';
 import { validateFinding } from './asff/validate-finding.js';
@@ -16,7 +16,8 @@ import {
   type FindingFilters,
 } from './filters/index.js';
 import { planFindingQuery, planGroupBy, planSort } from './finding-query-plan.js';
-import { identityKey, type FindingWrite, type FindingsStore, type SortTerm } from './findings-store.js';
+import type { SortTerm } from './finding-query-plan.js';
+import { identityKey, type FindingWrite, type FindingsStore } from './findings-store.js';
 import {
   applyFieldsUpdate,
   createFinding,

@@ -16,7 +16,7 @@ import {
   type FindingDocument,
   type StoredFinding,
 } from './model.js';
-import type { SqlCondition } from './finding-query-plan.js';
+import type { SortTerm, SqlCondition } from './finding-query-plan.js';
 
 /** A row change to write: a new finding (no pk) or a new version of an existing one. */
 export interface FindingWrite {
@@ -55,13 +55,6 @@ export interface CandidateRow {
   pk: number;
   sortValues: (string | number)[];
   finding: StoredFinding;
-}
-
-/** An ORDER BY term over findings columns (already mapped from SortCriteria). */
-export interface SortTerm {
-  /** SQL expression text over alias `f` (a fixed, trusted column expression). */
-  expression: string;
-  direction: 'asc' | 'desc';
 }
 
 function columnsOf(

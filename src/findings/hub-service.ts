@@ -1,6 +1,6 @@
 /** The hub lifecycle: enabling, describing and disabling Security Hub per account and Region. */
-import type { Ctx } from '../app/ctx.js';
-import { ApiError, conflict, invalidInput, notFound } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { ApiError, conflict, invalidInput, notFound } from '../kernel/index.js';
 import type { Hub, HubStore } from './hub-store.js';
 import { startHeldFindingsRetention } from './retention-store.js';
 

@@ -1,7 +1,7 @@
 /** Insights: custom saved queries grouped by one attribute, plus the read-only managed insights. */
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
-import { invalidInput, limitExceeded, notFound } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { invalidInput, limitExceeded, notFound } from '../kernel/index.js';
 import type { FindingFilters } from './filters/index.js';
 import type { FindingsService } from './findings-service.js';
 import type { HubStore } from './hub-store.js';

@@ -1,5 +1,5 @@
 /** Security Hub's paging of short lists (insights, rules, products, members): absent, '' and 'NULL' start over. */
-import { invalidInput } from '../http/errors.js';
+import { invalidInput } from '../kernel/index.js';
 import { offsetPage, type OffsetPage } from '../http/offset-page.js';
 
 export { withNextToken } from '../http/offset-page.js';

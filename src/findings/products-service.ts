@@ -1,6 +1,6 @@
 /** Product integrations: the catalogue and which products may import findings into an account. */
-import type { Ctx } from '../app/ctx.js';
-import { conflict, invalidInput, notFound } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { conflict, invalidInput, notFound } from '../kernel/index.js';
 import { pageOf, type Page } from './offset-page.js';
 import { isDefaultProduct, parseProductArn } from './product-arn.js';
 import {

@@ -1,6 +1,6 @@
 /** Builds Security Hub operations: the IAM action, the audit source and the "hub must be enabled" rule in one place. */
 import type { z } from 'zod';
-import type { Ctx } from '../app/ctx.js';
+import type { Ctx } from '../kernel/index.js';
 import { parseWith, type Operation, type OperationRequest } from '../http/operation.js';
 import { hubArnOf, type HubService } from './hub-service.js';
 

@@ -1,6 +1,6 @@
 /** Tags on Security Hub resources the caller owns: its hub, custom insights and automation rules. */
-import type { Ctx } from '../app/ctx.js';
-import { invalidInput, notFound } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { invalidInput, notFound } from '../kernel/index.js';
 import type { AutomationRulesService } from './automation-rules-service.js';
 import { hubArnOf } from './hub-service.js';
 import type { HubStore } from './hub-store.js';

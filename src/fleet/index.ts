@@ -1,5 +1,4 @@
-/** The fleet capability's public door (SSM managed instances, activations, SSM tags) and the shared SSM service. */
-export { ssmError, ssmService, ssmValidationError, toEpochSeconds } from './ssm-service.js';
+/** The fleet capability's public door: SSM managed instances, activations, SSM tags and inventory. */
 export { FleetService, type InstanceInformation, type RegisteredInstance } from './service.js';
 export { FleetStore } from './store.js';
 export { InstanceCredentials } from './instance-credentials.js';
@@ -17,7 +16,6 @@ export {
   type SsmResourceType,
   type Tag,
 } from './model.js';
-export { ssmPageOf, withNextToken, type SsmPage } from './inventory-page.js';
 export {
   InventoryService,
   type InstanceDirectory,
@@ -37,19 +35,3 @@ export {
   type StoredInventoryItem,
 } from './inventory-model.js';
 export { inventoryPurgeOnDeregistration } from './inventory-purge-subscriber.js';
-export {
-  matchesTargets,
-  rolloutPercentKey,
-  rolloutPosition,
-  targetLimits,
-  targetsProblem,
-  type Target,
-} from './targets.js';
-export {
-  concurrencyLimit,
-  defaultMaxConcurrency,
-  defaultMaxErrors,
-  errorLimit,
-  maxConcurrencyPattern,
-  maxErrorsPattern,
-} from './rate-control.js';

@@ -3,7 +3,7 @@
  * `tag:<key>`) or the legacy `InstanceInformationFilterList`. Keys AND, values OR; tag filters can't be combined
  * with other kinds.
  */
-import { ssmError } from './ssm-service.js';
+import { ssmError } from '../protocols/ssm/index.js';
 import { pingStatuses, platformTypes, type ManagedInstance, type PingStatus, type Tag } from './model.js';
 
 /** One filter after validation. */

@@ -1,6 +1,6 @@
 /** SSM inventory: built-in type schemas (spec §3.2), limits, and the pure rules for items, entries and filters. */
 import { createHash } from 'node:crypto';
-import { ssmError } from './ssm-service.js';
+import { ssmError } from '../protocols/ssm/index.js';
 
 /** One inventory entry: attribute name → string value (numbers too are strings on the wire). */
 export type InventoryEntry = Readonly<Record<string, string>>;

@@ -1,7 +1,7 @@
 /** The SSM inventory operations over awsJson1_1 (`AmazonSSM.*`, IAM `ssm:*`). */
 import { awsJsonRoute } from '../http/aws-json-operation.js';
 import type { AwsJsonRoute } from '../http/aws-json-router.js';
-import { withNextToken } from './inventory-page.js';
+import { withNextToken } from '../protocols/ssm/index.js';
 import type { InventoryService } from './inventory-service.js';
 import {
   fromWireEntityFilters,
@@ -14,7 +14,7 @@ import {
   toWireEntity,
   toWireSchema,
 } from './inventory-wire.js';
-import { ssmError, ssmService } from './ssm-service.js';
+import { ssmError, ssmService } from '../protocols/ssm/index.js';
 
 /** PutInventory, ListInventoryEntries, GetInventory, GetInventorySchema. */
 export function inventoryRoutes(inventory: InventoryService): AwsJsonRoute[] {

@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Actor } from '../access/index.js';
-import type { Ctx } from '../app/ctx.js';
+import type { Ctx } from '../kernel/index.js';
 import { ComplianceService, ComplianceStore } from '../compliance/index.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
 import { openTestDatabase, testActor } from '../../test/support/service-context.js';
 import { inventoryLimits, type InventoryItemInput } from './inventory-model.js';

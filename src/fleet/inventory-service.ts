@@ -1,10 +1,10 @@
 /** SSM inventory: PutInventory with the content-hash protocol, ListInventoryEntries, GetInventory, GetInventorySchema. */
 import type { Actor } from '../access/index.js';
-import type { Ctx } from '../app/ctx.js';
-import { accessDenied } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import { accessDenied } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvent } from '../worker/index.js';
-import { ssmPageOf, type SsmPage } from './inventory-page.js';
+import { ssmPageOf, type SsmPage } from '../protocols/ssm/index.js';
 import {
   attributeNamesOf,
   builtInSchemaOf,
@@ -24,7 +24,7 @@ import {
   type StoredInventoryItem,
 } from './inventory-model.js';
 import type { InventoryScope, InventoryStore } from './inventory-store.js';
-import { ssmError } from './ssm-service.js';
+import { ssmError } from '../protocols/ssm/index.js';
 
 /**
  * The account's registered (live) managed instances and their AWS:InstanceInformation attributes: all of them,

@@ -9,7 +9,7 @@ import {
   type InventorySchema,
 } from './inventory-model.js';
 import type { InventoryEntity, InventoryEntityFilter } from './inventory-service.js';
-import { ssmError } from './ssm-service.js';
+import { ssmError } from '../protocols/ssm/index.js';
 
 const instanceId = z.string().regex(/(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)/);
 const attributeMap = z

@@ -3,7 +3,7 @@ import type { AwsJsonRoute } from '../http/aws-json-router.js';
 import { awsJsonRoute } from '../http/aws-json-operation.js';
 import { activationArn, managedInstanceArn, ssmResourceArn } from './model.js';
 import type { FleetService } from './service.js';
-import { ssmService } from './ssm-service.js';
+import { ssmService } from '../protocols/ssm/index.js';
 import type { SsmTagsService } from './tags-service.js';
 import {
   addTagsToResourceInput,

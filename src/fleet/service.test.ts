@@ -2,7 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AccessService, AccessStore, SecretBox, authorize, type Actor } from '../access/index.js';
-import type { Ctx } from '../app/ctx.js';
+import type { Ctx } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 import { InstanceCredentials } from './instance-credentials.js';

@@ -3,9 +3,9 @@
  * DescribeInstanceInformation and deregistration. Every change writes its events in the caller's transaction.
  */
 import type { Actor } from '../access/index.js';
-import type { Ctx } from '../app/ctx.js';
-import { accessDenied } from '../http/errors.js';
-import { matchesTargets, type Target } from './targets.js';
+import type { Ctx } from '../kernel/index.js';
+import { accessDenied } from '../kernel/index.js';
+import { matchesTargets, type Target } from '../protocols/ssm/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvent } from '../worker/index.js';
 import type { InstanceCredentials } from './instance-credentials.js';
@@ -32,7 +32,7 @@ import {
   type PingStatus,
   type Tag,
 } from './model.js';
-import { ssmError } from './ssm-service.js';
+import { ssmError } from '../protocols/ssm/index.js';
 import type { FleetStore } from './store.js';
 import type { SsmTagStore } from './tag-store.js';
 

@@ -3,10 +3,10 @@
  * type: each capability registers how to tell whether one of its resources exists (managed instances here;
  * documents, patch baselines, associations and maintenance windows by their owners).
  */
-import type { Ctx } from '../app/ctx.js';
+import type { Ctx } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { maxTagsPerResource, type SsmResourceType, type Tag } from './model.js';
-import { ssmError } from './ssm-service.js';
+import { ssmError } from '../protocols/ssm/index.js';
 import type { SsmTagStore, TaggedResource } from './tag-store.js';
 
 /** Whether a resource of one type exists in the account and Region. */

@@ -11,7 +11,7 @@ import {
   type Tag,
 } from './model.js';
 import type { InstanceInformation } from './service.js';
-import { ssmError, toEpochSeconds } from './ssm-service.js';
+import { ssmError, toEpochSeconds } from '../protocols/ssm/index.js';
 
 const tagCharacters = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
 

@@ -2,7 +2,7 @@
  * awsJson1_1 routing: `POST /` with `X-Amz-Target: <TargetPrefix>.<Operation>` to an operation. Serves any
  * awsJson service (CloudTrail now, SSM and SSM Contacts later): routes name their full target.
  */
-import { ApiError } from './errors.js';
+import { ApiError } from '../kernel/index.js';
 import type { Operation } from './operation.js';
 
 /** One row of an awsJson route table. */

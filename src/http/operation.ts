@@ -1,9 +1,9 @@
 /** The contract between a protocol adapter and a capability: one typed operation with its IAM action. */
 import type { z } from 'zod';
 import type { Actor } from '../access/index.js';
-import type { Ctx } from '../app/ctx.js';
+import type { Ctx } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
-import { invalidInput } from './errors.js';
+import { invalidInput } from '../kernel/index.js';
 
 /** What a protocol adapter extracted from the wire, before validation. */
 export interface OperationRequest {

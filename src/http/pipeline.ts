@@ -14,7 +14,8 @@ import {
   summarizeResponse,
 } from '../audit/index.js';
 import type { Db } from '../storage/database.js';
-import { ApiError, toWireError } from './errors.js';
+import { ApiError } from '../kernel/index.js';
+import { toWireError } from './errors.js';
 import type { Operation, OperationRequest, PreparedCall } from './operation.js';
 import {
   parseSignature,

@@ -2,7 +2,8 @@
  * The AWS query protocol (STS, IAM): `POST /` with a form-encoded body `Action=…&Version=…&…`, answered in XML
  * (`<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>…` or `<ErrorResponse>`).
  */
-import { ApiError, toWireError, type ErrorKind } from './errors.js';
+import { ApiError, type ErrorKind } from '../kernel/index.js';
+import { toWireError } from './errors.js';
 import type { Operation } from './operation.js';
 
 /** One query-protocol operation: its Action, API version and response namespace. */

@@ -3,7 +3,7 @@
  * decoded strictly (UTF-8, JSON nesting depth, no NUL characters) before any handler sees them.
  */
 import type { IncomingMessage } from 'node:http';
-import { ApiError, invalidInput } from './errors.js';
+import { ApiError, invalidInput } from '../kernel/index.js';
 
 /** The server-wide budget of body bytes held in memory by requests in flight. */
 export class InFlightBodyBudget {

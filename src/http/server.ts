@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { Logger } from 'pino';
 import { awsJson11ContentType, type AwsJsonRouter } from './aws-json-router.js';
-import { ApiError, toWireError, type WireProtocol } from './errors.js';
+import { ApiError } from '../kernel/index.js';
+import { toWireError, type WireProtocol } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { Operation } from './operation.js';
 import type { CallEnvelope, RequestPipeline } from './pipeline.js';

@@ -11,7 +11,7 @@ import {
   SecurityHubClient,
   UntagResourceCommand,
 } from '@aws-sdk/client-securityhub';
-import { ApiError, type ErrorKind } from './errors.js';
+import { ApiError, type ErrorKind } from '../kernel/index.js';
 import { parseSignature, verifySignature, type ParsedSignature, type SignedRequest } from './sigv4.js';
 import {
   buildCanonicalRequest,

@@ -1,7 +1,7 @@
 /** Server-side AWS Signature Version 4 verification, for the Authorization header and presigned URLs. */
 
 import { timingSafeEqual } from 'node:crypto';
-import { ApiError } from './errors.js';
+import { ApiError } from '../kernel/index.js';
 import {
   SIGV4_ALGORITHM,
   buildCanonicalRequest,

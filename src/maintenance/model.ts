@@ -1,5 +1,5 @@
 /** Maintenance windows (ssm-api.md §10.3–10.4): windows, their targets and tasks, and what a run records. */
-import type { Target } from '../fleet/index.js';
+import type { Target } from '../protocols/ssm/index.js';
 
 /** Window, task and invocation statuses of an execution. */
 export const executionStatuses = [

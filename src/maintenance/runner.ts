@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import type { Ctx } from '../app/ctx.js';
-import type { Target } from '../fleet/index.js';
-import { ApiError } from '../http/errors.js';
+import type { Ctx } from '../kernel/index.js';
+import type { Target } from '../protocols/ssm/index.js';
+import { ApiError } from '../kernel/index.js';
 import type { Database, Db, DbExecutor } from '../storage/database.js';
 import { inRetryingTransaction } from '../storage/index.js';
 import {

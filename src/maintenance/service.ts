@@ -3,16 +3,16 @@
  * The scheduler (runner.ts) starts and advances executions; this class answers and validates requests.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
+import type { Ctx } from '../kernel/index.js';
 import { checkParameters, type DocumentAtVersion } from '../documents/index.js';
-import { ScheduleExpressionError } from '../documents/index.js';
+import { ScheduleExpressionError } from '../protocols/ssm/index.js';
 import {
   maxConcurrencyPattern,
   maxErrorsPattern,
   ssmError,
   targetsProblem,
   type Target,
-} from '../fleet/index.js';
+} from '../protocols/ssm/index.js';
 import {
   exportPatchFindingsRunbook,
   isFinished,

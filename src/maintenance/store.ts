@@ -1,5 +1,5 @@
 /** Persistence of maintenance windows, their targets, tasks and executions; reads are scoped by account. */
-import type { Target } from '../fleet/index.js';
+import type { Target } from '../protocols/ssm/index.js';
 import { dateOrUndefined } from '../storage/index.js';
 import type {
   DbExecutor,

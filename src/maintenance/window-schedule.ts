@@ -7,7 +7,7 @@ import {
   parseScheduleExpression,
   ScheduleExpressionError,
   type ScheduleExpression,
-} from '../documents/index.js';
+} from '../protocols/ssm/index.js';
 
 /** What decides a window's run times. */
 export interface WindowTiming {

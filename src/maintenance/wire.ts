@@ -6,7 +6,7 @@ import {
   ssmError,
   toEpochSeconds,
   type Target,
-} from '../fleet/index.js';
+} from '../protocols/ssm/index.js';
 import {
   executionStatuses,
   taskTypes,

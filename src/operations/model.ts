@@ -1,5 +1,5 @@
 /** Run Command: commands, invocations, their statuses and the pure rules (ssm-api.md §10.1–10.2). */
-import { concurrencyLimit, errorLimit, type Target } from '../fleet/index.js';
+import { concurrencyLimit, errorLimit, type Target } from '../protocols/ssm/index.js';
 
 export const commandStatuses = [
   'Pending',

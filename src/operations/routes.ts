@@ -7,7 +7,8 @@
  */
 import { awsJsonRoute } from '../http/aws-json-operation.js';
 import type { AwsJsonRoute } from '../http/aws-json-router.js';
-import { managedInstanceArn, ssmService, withNextToken } from '../fleet/index.js';
+import { managedInstanceArn } from '../fleet/index.js';
+import { ssmService, withNextToken } from '../protocols/ssm/index.js';
 import type { CommandsService } from './service.js';
 import {
   cancelCommandSchema,

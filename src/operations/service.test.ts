@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, after, describe, it } from 'node:test';
 import { AccessService, AccessStore, SecretBox, type Actor } from '../access/index.js';
-import type { Ctx } from '../app/ctx.js';
+import type { Ctx } from '../kernel/index.js';
 import { FleetService, FleetStore, InstanceCredentials, SsmTagStore } from '../fleet/index.js';
 import type { Db } from '../storage/database.js';
 import { WriteConflictError } from '../storage/index.js';

@@ -4,7 +4,7 @@
  * their outcome (Bulwark's stand-in for ec2messages GetMessages / AcknowledgeMessage / SendReply).
  */
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
+import type { Ctx } from '../kernel/index.js';
 import type { DocumentAtVersion } from '../documents/index.js';
 import { checkParameters } from '../documents/index.js';
 import {
@@ -15,7 +15,7 @@ import {
   targetsProblem,
   type SsmPage,
   type Target,
-} from '../fleet/index.js';
+} from '../protocols/ssm/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import {
   defaultLeaseSeconds,

@@ -1,5 +1,5 @@
 /** Persistence of commands, invocations and agent report ids. */
-import type { Target } from '../fleet/index.js';
+import type { Target } from '../protocols/ssm/index.js';
 import { sql } from 'kysely';
 import type { DbExecutor, SsmCommandInvocationsTable, SsmCommandsTable } from '../storage/database.js';
 import { dateOrUndefined } from '../storage/index.js';

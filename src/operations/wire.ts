@@ -1,6 +1,11 @@
 /** The AWS shapes of Run Command and of Bulwark's agent delivery operations: zod inputs and output mappers. */
 import { z } from 'zod';
-import { maxConcurrencyPattern, maxErrorsPattern, targetLimits, toEpochSeconds } from '../fleet/index.js';
+import {
+  maxConcurrencyPattern,
+  maxErrorsPattern,
+  targetLimits,
+  toEpochSeconds,
+} from '../protocols/ssm/index.js';
 import {
   elapsedTime,
   outputLimits,

@@ -1,7 +1,7 @@
 /** Patch baselines, defaults, patch groups and deployable snapshots: the rules of Patch Manager's configuration. */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Ctx } from '../app/ctx.js';
-import { ssmError } from '../fleet/index.js';
+import type { Ctx } from '../kernel/index.js';
+import { ssmError } from '../protocols/ssm/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import {
   baselineFilterKeys,

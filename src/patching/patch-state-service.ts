@@ -1,6 +1,6 @@
 /** Patch state read APIs over what agents report (§6): summaries per node, rows per patch, group counts. */
-import type { Ctx } from '../app/ctx.js';
-import { ssmError } from '../fleet/index.js';
+import type { Ctx } from '../kernel/index.js';
+import { ssmError } from '../protocols/ssm/index.js';
 import {
   availablePatchesOf,
   matchesAvailablePatchFilters,

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { awsJsonRoute } from '../http/aws-json-operation.js';
 import type { AwsJsonRoute } from '../http/aws-json-router.js';
-import { managedInstanceArn, ssmError, ssmService } from '../fleet/index.js';
+import { managedInstanceArn } from '../fleet/index.js';
+import { ssmError, ssmService } from '../protocols/ssm/index.js';
 import type { BaselineOwner, PatchBaselineService } from './baseline-service.js';
 import { baselineArnOf } from './resolve-baseline.js';
 import { availablePatchFilterKeys } from './available-patches.js';

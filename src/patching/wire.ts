@@ -1,6 +1,6 @@
 /** Patch Manager's AWS shapes: zod schemas of the requests and mappers to and from the domain. */
 import { z } from 'zod';
-import { ssmPageOf, toEpochSeconds } from '../fleet/index.js';
+import { ssmPageOf, toEpochSeconds } from '../protocols/ssm/index.js';
 import {
   complianceLevels,
   operatingSystems,

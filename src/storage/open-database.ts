@@ -3,10 +3,13 @@ import { sql, type LogConfig, type LogEvent } from 'kysely';
 import type { Db } from './database.js';
 import type { DialectTraits } from './dialect-traits.js';
 import type { FindingsWriter } from './findings-writer.js';
+import type { WorkQueueSql } from './work-queue-sql.js';
 import { KyselyFindingsWriter } from './kysely-findings-writer.js';
 import { migrateToLatest } from './migrate.js';
 import { openPostgres, postgresTraits } from './dialects/postgres/open-postgres.js';
+import { postgresWorkQueueSql } from './dialects/postgres/postgres-work-queue.js';
 import { openSqlite, sqliteTraits } from './dialects/sqlite/open-sqlite.js';
+import { sqliteWorkQueueSql } from './dialects/sqlite/sqlite-work-queue.js';
 import { SqliteFindingsWriter } from './dialects/sqlite/sqlite-findings-writer.js';
 
 /** An open, migrated database and what kind of engine it is. */
@@ -69,4 +72,14 @@ export async function openDatabase(
   const { db, connection } = openSqlite(file, log);
   await migrateToLatest(db, sqliteTraits);
   return { db, traits: sqliteTraits, findingsWriter: new SqliteFindingsWriter(connection) };
+}
+
+/** The queue statements of `traits.engine`. */
+export function workQueueSqlFor(traits: DialectTraits): WorkQueueSql {
+  switch (traits.engine) {
+    case 'postgres':
+      return postgresWorkQueueSql;
+    case 'sqlite':
+      return sqliteWorkQueueSql;
+  }
 }

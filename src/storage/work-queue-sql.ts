@@ -1,9 +1,6 @@
-/** The engine seam of background work: the few queue statements PostgreSQL and SQLite must write differently. */
+/** The engine seam of background work: the few queue statements PostgreSQL and SQLite must write differently (each dialect implements it; `workQueueSqlFor` in open-database.ts picks one). */
 import type { RawBuilder, Selectable } from 'kysely';
 import type { Db, JobsTable } from './database.js';
-import type { DialectTraits } from './dialect-traits.js';
-import { postgresWorkQueueSql } from './dialects/postgres/postgres-work-queue.js';
-import { sqliteWorkQueueSql } from './dialects/sqlite/sqlite-work-queue.js';
 
 /** A `jobs` row as stored. */
 export type JobRow = Selectable<JobsTable>;
@@ -25,14 +22,4 @@ export interface WorkQueueSql {
   claimJob(db: Db, claim: JobClaim): Promise<JobRow | undefined>;
   /** SQL for a transaction id below which every transaction has finished (outbox rows below it are final). */
   finishedTxidHorizon(): RawBuilder<number>;
-}
-
-/** The queue statements of `traits.engine`. */
-export function workQueueSqlFor(traits: DialectTraits): WorkQueueSql {
-  switch (traits.engine) {
-    case 'postgres':
-      return postgresWorkQueueSql;
-    case 'sqlite':
-      return sqliteWorkQueueSql;
-  }
 }

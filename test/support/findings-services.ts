@@ -16,7 +16,7 @@ import { InsightsStore } from '../../src/findings/insights-store.js';
 import { ProductSubscriptionsStore } from '../../src/findings/product-subscriptions-store.js';
 import { ProductsService } from '../../src/findings/products-service.js';
 import { TagsService } from '../../src/findings/tags-service.js';
-import { ApiError, type ErrorKind } from '../../src/http/errors.js';
+import { ApiError, type ErrorKind } from '../../src/kernel/index.js';
 
 /** Every findings service, sharing stores the way the composition root shares them. */
 export interface FindingsServices {

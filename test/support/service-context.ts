@@ -1,6 +1,6 @@
 /** Service-test support: a real (in-memory SQLite) database and a Ctx for calling services directly. */
 import { administratorAccessPolicy, type Actor } from '../../src/access/index.js';
-import type { Ctx } from '../../src/app/ctx.js';
+import type { Ctx } from '../../src/kernel/index.js';
 import type { Db } from '../../src/storage/database.js';
 import { openDatabase } from '../../src/storage/open-database.js';
 import { testRunId } from './test-run-id.js';

@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import { pino, type Logger } from 'pino';
 import type { Db } from '../../src/storage/database.js';
 import type { DialectTraits } from '../../src/storage/dialect-traits.js';
-import { dialectTraitsFor } from '../../src/storage/open-database.js';
-import { workQueueSqlFor, type WorkQueueSql } from '../../src/storage/work-queue-sql.js';
+import { dialectTraitsFor, workQueueSqlFor } from '../../src/storage/open-database.js';
+import type { WorkQueueSql } from '../../src/storage/work-queue-sql.js';
 import { openTestDatabase } from './service-context.js';
 
 /** A test database and how its engine claims jobs. */

@@ -1,6 +1,6 @@
 /** Every AwsSecurityFindingFilters key, its filter type and where its values live in an ASFF document (spec §4.2). */
 
-import { invalidInput } from '../../http/errors.js';
+import { invalidInput } from '../../kernel/index.js';
 
 /** An ASFF finding as the wire JSON object (AWS PascalCase shape). */
 export type AsffDocument = Readonly<Record<string, unknown>>;

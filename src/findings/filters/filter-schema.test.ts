@@ -4,8 +4,8 @@ import {
   automationRuleCriteriaKeys,
   automationRuleCriteriaSchema,
   findingFiltersSchema,
-  type FindingFilters,
 } from './filter-schema.js';
+import type { FindingFilters } from './filter-value-schemas.js';
 import { filterKeys, filterKeysOfType, type FilterKey } from './filter-keys.js';
 
 function firstIssue(result: {

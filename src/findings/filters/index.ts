@@ -20,15 +20,17 @@ export {
   automationRuleCriteriaSchema,
   findingFiltersSchema,
   type AutomationRuleCriteria,
-  type BooleanFilter,
-  type DateFilter,
-  type FindingFilters,
-  type IpFilter,
-  type KeywordFilter,
-  type MapFilter,
-  type NumberFilter,
-  type StringFilter,
 } from './filter-schema.js';
+export type {
+  BooleanFilter,
+  DateFilter,
+  FindingFilters,
+  IpFilter,
+  KeywordFilter,
+  MapFilter,
+  NumberFilter,
+  StringFilter,
+} from './filter-value-schemas.js';
 export { compileFilters, matchesFilters, type FindingPredicate } from './match-filters.js';
 export {
   automationRuleCriteriaLimits,

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { AsffDocument } from './filter-keys.js';
-import { findingFiltersSchema, type FindingFilters, type StringFilter } from './filter-schema.js';
+import { findingFiltersSchema } from './filter-schema.js';
+import type { FindingFilters, StringFilter } from './filter-value-schemas.js';
 import { compileFilters, matchesFilters } from './match-filters.js';
 import { asffSamplesDir } from '../../../test/support/samples-dir.js';
 

@@ -11,7 +11,7 @@ import type {
   MapFilter,
   NumberFilter,
   StringFilter,
-} from './filter-schema.js';
+} from './filter-value-schemas.js';
 import { cidrContains, parseCidr, parseIpAddress, type Cidr } from './ip-cidr.js';
 
 /** A compiled filter set: true when the finding matches. */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FindingFilters, StringFilter } from './filter-schema.js';
+import type { FindingFilters, StringFilter } from './filter-value-schemas.js';
 import { filterKeysOfType } from './filter-keys.js';
 import {
   automationRuleCriteriaLimits,

@@ -1,9 +1,9 @@
 /** The semantic checks on a parsed filter set that a schema cannot express (spec §4.1, §10). */
 
-import { invalidInput } from '../../http/errors.js';
+import { invalidInput } from '../../kernel/index.js';
 import { parseAsffTimestamp } from './asff-timestamp.js';
 import { filterKeys, filterKeysOfType, type FilterKey } from './filter-keys.js';
-import type { DateFilter, FindingFilters, MapFilter, StringFilter } from './filter-schema.js';
+import type { DateFilter, FindingFilters, MapFilter, StringFilter } from './filter-value-schemas.js';
 import { parseCidr } from './ip-cidr.js';
 
 /** How many attributes and values a filter set may hold. */

@@ -1,7 +1,7 @@
 /** The AWS Systems Manager (SSM) awsJson1_1 service: its target prefix, validation errors and wire helpers. */
 import type { z } from 'zod';
-import type { AwsJsonService } from '../http/aws-json-operation.js';
-import { ApiError } from '../http/errors.js';
+import type { AwsJsonService } from '../../http/aws-json-operation.js';
+import { ApiError } from '../../kernel/index.js';
 
 const lowerCamel = (segment: string | number): string =>
   typeof segment === 'number' ? `${segment + 1}` : segment.charAt(0).toLowerCase() + segment.slice(1);

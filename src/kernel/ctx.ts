@@ -1,6 +1,6 @@
 /** The explicit request context every mutating service call receives first. */
 import type { Transaction } from 'kysely';
-import type { Actor } from '../access/index.js';
+import type { Actor } from './actor.js';
 import type { Database } from '../storage/database.js';
 
 /** Who calls, for which account and Region, under which request id, at what time, inside which transaction. */

@@ -1,0 +1,12 @@
+/** The kernel's one door: the request context, the caller, and the closed set of errors every capability raises. */
+export type { Ctx } from './ctx.js';
+export type { Actor, PolicyDocument, PolicyStatement, PrincipalKind } from './actor.js';
+export {
+  ApiError,
+  accessDenied,
+  conflict,
+  invalidInput,
+  limitExceeded,
+  notFound,
+  type ErrorKind,
+} from './api-error.js';

@@ -1,0 +1,26 @@
+/** The SSM protocol's one door: the awsJson1_1 service description, error wording, paging, targets, rate control and schedule expressions every SSM capability shares. */
+export { ssmError, ssmService, ssmValidationError, toEpochSeconds } from './ssm-service.js';
+export { ssmPageOf, withNextToken, type SsmPage } from './ssm-page.js';
+export {
+  matchesTargets,
+  rolloutPercentKey,
+  rolloutPosition,
+  targetLimits,
+  targetsProblem,
+  type Target,
+} from './targets.js';
+export {
+  concurrencyLimit,
+  defaultMaxConcurrency,
+  defaultMaxErrors,
+  errorLimit,
+  maxConcurrencyPattern,
+  maxErrorsPattern,
+} from './rate-control.js';
+export {
+  nextRun,
+  parseScheduleExpression,
+  parseAssociationSchedule,
+  ScheduleExpressionError,
+  type ScheduleExpression,
+} from './schedule-expression.js';
