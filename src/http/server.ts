@@ -274,6 +274,8 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
 /**
  * After an error answered a request whose body is still arriving, the rest is read and dropped for a short while
  * (closing at once could reset the connection before the client reads the error); then the connection closes.
+ * Up to four times the body limit is drained, so a client that sent a body just over the limit finishes sending
+ * and reads the error; the timer bounds how long anyone may keep sending.
  */
 function drainRefusedBody(request: IncomingMessage, limit: number): void {
   if (request.complete || request.destroyed) return;
@@ -282,7 +284,7 @@ function drainRefusedBody(request: IncomingMessage, limit: number): void {
   timer.unref();
   request.on('data', (chunk: Buffer) => {
     drainedBytes += chunk.length;
-    if (drainedBytes > limit) request.socket.destroy();
+    if (drainedBytes > 4 * limit) request.socket.destroy();
   });
   request.once('end', () => clearTimeout(timer));
   request.once('close', () => clearTimeout(timer));
