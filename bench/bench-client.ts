@@ -75,7 +75,7 @@ const targetEnv = (target: BenchTarget): NodeJS.ProcessEnv =>
 export function createKey(target: BenchTarget): BenchKey {
   const result = spawnSync(
     process.execPath,
-    [binPath, 'admin', 'create-key', ...targetArgs(target), '--json'],
+    [binPath, 'admin', 'create-key', ...targetArgs(target), '--new-account', '--json'],
     {
       encoding: 'utf8',
       env: targetEnv(target),
