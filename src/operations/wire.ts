@@ -239,6 +239,35 @@ export function toWireGetCommandInvocation(
   };
 }
 
+/** One `CommandPlugin` of ListCommandInvocations with `Details`: a step's outcome, or the whole invocation's. */
+function toWireCommandPlugin(
+  region: string,
+  plugin: {
+    name: string;
+    Status: string;
+    StatusDetails: string;
+    responseCode: number | undefined;
+    startedAt: Date | undefined;
+    endedAt: Date | undefined;
+    output: string;
+  },
+): Record<string, unknown> {
+  return {
+    Name: plugin.name,
+    Status: plugin.Status,
+    StatusDetails: plugin.StatusDetails,
+    ResponseCode: plugin.responseCode,
+    ...(plugin.startedAt === undefined ? {} : { ResponseStartDateTime: toEpochSeconds(plugin.startedAt) }),
+    ...(plugin.endedAt === undefined ? {} : { ResponseFinishDateTime: toEpochSeconds(plugin.endedAt) }),
+    Output: plugin.output,
+    StandardOutputUrl: '',
+    StandardErrorUrl: '',
+    OutputS3Region: region,
+    OutputS3BucketName: '',
+    OutputS3KeyPrefix: '',
+  };
+}
+
 /** One `CommandInvocation` of ListCommandInvocations; `details` adds `CommandPlugins` with the output head. */
 export function toWireCommandInvocation(
   { command, invocation }: InvocationOfCommand,
@@ -260,42 +289,26 @@ export function toWireCommandInvocation(
     CommandPlugins: !details
       ? []
       : invocation.plugins !== undefined
-        ? invocation.plugins.map((plugin) => ({
-            Name: plugin.name,
-            ...pluginState(invocation, plugin),
-            ResponseCode: plugin.responseCode,
-            ...(plugin.startedAt === undefined
-              ? {}
-              : { ResponseStartDateTime: toEpochSeconds(plugin.startedAt) }),
-            ...(plugin.endedAt === undefined
-              ? {}
-              : { ResponseFinishDateTime: toEpochSeconds(plugin.endedAt) }),
-            Output: pluginOutput(plugin.standardOutput, plugin.standardError),
-            StandardOutputUrl: '',
-            StandardErrorUrl: '',
-            OutputS3Region: command.region,
-            OutputS3BucketName: '',
-            OutputS3KeyPrefix: '',
-          }))
+        ? invocation.plugins.map((plugin) =>
+            toWireCommandPlugin(command.region, {
+              name: plugin.name,
+              ...pluginState(invocation, plugin),
+              responseCode: plugin.responseCode,
+              startedAt: plugin.startedAt,
+              endedAt: plugin.endedAt,
+              output: pluginOutput(plugin.standardOutput, plugin.standardError),
+            }),
+          )
         : [
-            {
-              Name: pluginNameOf(command.documentName),
+            toWireCommandPlugin(command.region, {
+              name: pluginNameOf(command.documentName),
               Status: invocation.status === 'Cancelling' ? 'InProgress' : invocation.status,
               StatusDetails: invocation.statusDetails,
-              ResponseCode: invocation.responseCode,
-              ...(invocation.startedAt === undefined
-                ? {}
-                : { ResponseStartDateTime: toEpochSeconds(invocation.startedAt) }),
-              ...(invocation.endedAt === undefined
-                ? {}
-                : { ResponseFinishDateTime: toEpochSeconds(invocation.endedAt) }),
-              Output: pluginOutput(invocation.standardOutput, invocation.standardError),
-              StandardOutputUrl: '',
-              StandardErrorUrl: '',
-              OutputS3Region: command.region,
-              OutputS3BucketName: '',
-              OutputS3KeyPrefix: '',
-            },
+              responseCode: invocation.responseCode,
+              startedAt: invocation.startedAt,
+              endedAt: invocation.endedAt,
+              output: pluginOutput(invocation.standardOutput, invocation.standardError),
+            }),
           ],
     ServiceRole: '',
     NotificationConfig: { NotificationArn: '', NotificationEvents: [], NotificationType: '' },
