@@ -112,6 +112,24 @@ describe('audit record shaping', () => {
 });
 
 describe('unauthenticated failure aggregation', () => {
+  it('counts caller-chosen names such as constructor and __proto__ like any other name', () => {
+    const aggregator = new UnauthenticatedFailureAggregator({
+      windowMs: 60_000,
+      recordedPerWindow: 0,
+      maxSources: 2,
+    });
+    const start = new Date('2024-05-01T10:00:00Z');
+    for (const eventName of ['constructor', '__proto__', 'constructor', 'toString']) {
+      aggregator.admit('10.0.0.9', start, { errorCode: 'UnknownOperation', eventName });
+    }
+    const [summary] = aggregator.takeClosed(new Date(start.getTime() + 60_000));
+    assert.equal(summary?.count, 4);
+    assert.deepEqual(Object.entries(summary?.eventNames ?? {}).sort(), [
+      ['__proto__', 1],
+      ['constructor', 2],
+      ['toString', 1],
+    ]);
+  });
   it('records the first failures of a window one by one and counts the rest into one summary', () => {
     const aggregator = new UnauthenticatedFailureAggregator({
       windowMs: 60_000,

@@ -40,13 +40,14 @@ interface FailureWindow {
   start: number;
   recorded: number;
   count: number;
-  errorCodes: Record<string, number>;
-  eventNames: Record<string, number>;
+  /** Maps, not objects: the names come from the caller (`constructor`, `__proto__` are names like any other). */
+  errorCodes: Map<string, number>;
+  eventNames: Map<string, number>;
 }
 
-function tally(counts: Record<string, number>, key: string): void {
-  const name = key in counts || Object.keys(counts).length < maxDistinctTallies ? key : '(other)';
-  counts[name] = (counts[name] ?? 0) + 1;
+function tally(counts: Map<string, number>, key: string): void {
+  const name = counts.has(key) || counts.size < maxDistinctTallies ? key : '(other)';
+  counts.set(name, (counts.get(name) ?? 0) + 1);
 }
 
 /** Per-process aggregation of unauthenticated failures (each node bounds its own share). */
@@ -69,7 +70,14 @@ export class UnauthenticatedFailureAggregator {
         const oldest = this.open.values().next().value;
         if (oldest !== undefined) this.close(oldest);
       }
-      window = { sourceIp, start: now.getTime(), recorded: 0, count: 0, errorCodes: {}, eventNames: {} };
+      window = {
+        sourceIp,
+        start: now.getTime(),
+        recorded: 0,
+        count: 0,
+        errorCodes: new Map(),
+        eventNames: new Map(),
+      };
       this.open.set(sourceIp, window);
     }
     if (window.recorded < this.limits.recordedPerWindow) {
@@ -99,8 +107,8 @@ export class UnauthenticatedFailureAggregator {
       windowStart: new Date(window.start),
       windowEnd: new Date(window.start + this.limits.windowMs),
       count: window.count,
-      errorCodes: window.errorCodes,
-      eventNames: window.eventNames,
+      errorCodes: Object.fromEntries(window.errorCodes),
+      eventNames: Object.fromEntries(window.eventNames),
     });
   }
 }
