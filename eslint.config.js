@@ -39,17 +39,22 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/storage/**', 'src/app/**', 'src/cli/**'],
+    ignores: ['src/storage/**', 'src/app/**', 'src/cli/**', 'src/http/**', 'src/agent/sigv4-signer.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['../*/*', '!../*/index.js', '!../http/*', '!../storage/database.js', '!../*/*/'],
+              group: ['../*/*', '!../*/index.js', '!../storage/database.js', '!../*/*/'],
               message: 'Capabilities meet only through each other’s index.ts.',
             },
             { group: ['**/storage/dialects/**'], message: 'Only src/storage/ opens a dialect.' },
+            {
+              group: ['**/http', '**/http/**'],
+              message:
+                'Capabilities never import the transport (src/http/); operation contracts live in src/protocols/, shared helpers in src/kernel/.',
+            },
             {
               group: ['**/app', '**/app/**'],
               message:

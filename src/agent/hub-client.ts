@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { isLoopbackHost } from '../http/loopback.js';
+import { isLoopbackHost } from '../kernel/index.js';
 import { signRequest } from './sigv4-signer.js';
 
 /** Who the agent is on the hub: issued by RegisterManagedInstance and kept by the identity store. */

@@ -1,7 +1,7 @@
 /** How a node's API listener is secured: the operator's certificate files, a self-signed one, or plain HTTP. */
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { isLoopbackHost } from '../http/loopback.js';
+import { isLoopbackHost } from '../kernel/index.js';
 import {
   ensureSelfSignedCertificate,
   readTlsCredentials,

@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ApiError } from '../kernel/index.js';
-import type { Operation } from '../http/operation.js';
-import type { AwsJsonRoute } from '../http/aws-json-router.js';
+import type { Operation } from '../protocols/index.js';
+import type { AwsJsonRoute } from '../protocols/index.js';
 import { toLookupEvent } from './cloudtrail-event.js';
 import type { AuditStore, LookupAttributeKey } from './store.js';
 

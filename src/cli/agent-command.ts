@@ -1,6 +1,6 @@
 /**
  * `bulwark agent register|run|status`: the host agent. Imports only src/agent/ (and the dependency-free
- * http/loopback.ts; no server modules), so the agent process stays small; main.ts loads this file alone when
+ * kernel/loopback.ts; no server modules), so the agent process stays small; main.ts loads this file alone when
  * the first argument is `agent`.
  */
 import path from 'node:path';
@@ -21,7 +21,7 @@ import {
   trustOf,
   type AgentIdentity,
 } from '../agent/hub-client.js';
-import { isLoopbackHost } from '../http/loopback.js';
+import { isLoopbackHost } from '../kernel/index.js';
 import { DEFAULT_STATE_DIR, identityPath, loadIdentity, saveIdentity } from '../agent/identity-store.js';
 import { ReportSpool } from '../agent/report-spool.js';
 import { createCommandSource } from '../agent/commands/index.js';

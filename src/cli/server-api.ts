@@ -5,7 +5,7 @@
 import type { App } from '../app/compose.js';
 import { parseListenAddress, type Config } from '../app/config.js';
 import { listenOn } from '../http/listen.js';
-import { isLoopbackHost } from '../http/loopback.js';
+import { isLoopbackHost } from '../kernel/index.js';
 import { createMetricsServer } from '../http/metrics-server.js';
 
 /** A listening API node: what to print, and how to stop the metrics listener. */

@@ -8,7 +8,7 @@ import {
   withNextToken,
   type HubService,
 } from '../findings/index.js';
-import type { RestRoute } from '../http/rest-json-router.js';
+import type { RestRoute } from '../protocols/index.js';
 import type { StandardsService } from './standards-service.js';
 import { securityControlArnOf } from './standards.js';
 import {

@@ -3,7 +3,7 @@
  * documents (schemaVersion 1.2, 2.0, 2.2) and the lighter shape checks of the other types.
  */
 import { createHash } from 'node:crypto';
-import { jsonNestingExceeds, maxJsonDepth } from '../http/request-body.js';
+import { jsonNestingExceeds, maxJsonDepth } from '../kernel/index.js';
 import type {
   DocumentFormat,
   DocumentParameter,

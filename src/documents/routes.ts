@@ -1,6 +1,6 @@
 /** The awsJson1_1 routes of SSM documents, service settings and State Manager associations. */
-import { awsJsonRoute } from '../http/aws-json-operation.js';
-import type { AwsJsonRoute } from '../http/aws-json-router.js';
+import { awsJsonRoute } from '../protocols/index.js';
+import type { AwsJsonRoute } from '../protocols/index.js';
 import { managedInstanceArn } from '../fleet/index.js';
 import { ssmError, ssmService } from '../protocols/ssm/index.js';
 import type { AssociationInput, AssociationsService } from './associations-service.js';

@@ -1,5 +1,5 @@
 /** The restJson1 routes of the automation rule operations. */
-import type { RestRoute } from '../http/rest-json-router.js';
+import type { RestRoute } from '../protocols/index.js';
 import type { AutomationRulesService, RuleBatchResult } from './automation-rules-service.js';
 import {
   automationRuleArnsSchema,

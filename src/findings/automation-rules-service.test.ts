@@ -4,7 +4,7 @@ import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { buildFinding } from '../../test/factories.js';
 import { findingsServices, rejectsWith } from '../../test/support/findings-services.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
-import { parseWith } from '../http/operation.js';
+import { parseWith } from '../protocols/index.js';
 import type { Db } from '../storage/database.js';
 import { maxAutomationRules, type AutomationRuleFields } from './automation-rules-service.js';
 import {

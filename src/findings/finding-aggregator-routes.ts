@@ -1,6 +1,6 @@
 /** The restJson1 routes of CreateFindingAggregator … DeleteFindingAggregator. */
 import { z } from 'zod';
-import type { RestRoute } from '../http/rest-json-router.js';
+import type { RestRoute } from '../protocols/index.js';
 import type { FindingAggregator } from './finding-aggregator-store.js';
 import type { FindingAggregatorService } from './finding-aggregator-service.js';
 import type { HubService } from './hub-service.js';

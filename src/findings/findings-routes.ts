@@ -1,5 +1,5 @@
 /** The restJson1 routes of the hub and findings operations. */
-import type { RestRoute } from '../http/rest-json-router.js';
+import type { RestRoute } from '../protocols/index.js';
 import type { FindingsService } from './findings-service.js';
 import type { HubService } from './hub-service.js';
 import { queryString, securityHubOperation } from './security-hub-operation.js';

@@ -1,5 +1,5 @@
 /** The restJson1 routes of the insight operations. */
-import type { RestRoute } from '../http/rest-json-router.js';
+import type { RestRoute } from '../protocols/index.js';
 import { hubArnOf, type HubService } from './hub-service.js';
 import type { InsightsService } from './insights-service.js';
 import {

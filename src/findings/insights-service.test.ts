@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { buildFinding } from '../../test/factories.js';
 import { findingsServices, rejectsWith } from '../../test/support/findings-services.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
-import { parseWith } from '../http/operation.js';
+import { parseWith } from '../protocols/index.js';
 import type { Db } from '../storage/database.js';
 import { maxCustomInsights } from './insights-service.js';
 import { createInsightSchema, updateInsightSchema } from './insights-wire.js';

@@ -1,7 +1,7 @@
 /** The restJson1 routes of Security Hub's administrator/member operations, including the deprecated `master` aliases. */
 import { z } from 'zod';
 import type { Membership, MembersService } from '../access/index.js';
-import type { RestRoute } from '../http/rest-json-router.js';
+import type { RestRoute } from '../protocols/index.js';
 import type { HubService } from './hub-service.js';
 import { pageOf } from './offset-page.js';
 import { queryInteger, queryString, securityHubOperation } from './security-hub-operation.js';

@@ -1,8 +1,8 @@
 /** Security Hub's paging of short lists (insights, rules, products, members): absent, '' and 'NULL' start over. */
 import { invalidInput } from '../kernel/index.js';
-import { offsetPage, type OffsetPage } from '../http/offset-page.js';
+import { offsetPage, type OffsetPage } from '../kernel/index.js';
 
-export { withNextToken } from '../http/offset-page.js';
+export { withNextToken } from '../kernel/index.js';
 
 /** One page of a Security Hub list. */
 export type Page<T> = OffsetPage<T>;

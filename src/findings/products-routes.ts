@@ -1,5 +1,5 @@
 /** The restJson1 routes of the product integration operations. */
-import type { RestRoute } from '../http/rest-json-router.js';
+import type { RestRoute } from '../protocols/index.js';
 import type { HubService } from './hub-service.js';
 import { withNextToken } from './offset-page.js';
 import type { ProductsService } from './products-service.js';

@@ -1,7 +1,7 @@
 /** Builds Security Hub operations: the IAM action, the audit source and the "hub must be enabled" rule in one place. */
 import type { z } from 'zod';
 import type { Ctx } from '../kernel/index.js';
-import { parseWith, type Operation, type OperationRequest } from '../http/operation.js';
+import { parseWith, type Operation, type OperationRequest } from '../protocols/index.js';
 import { hubArnOf, type HubService } from './hub-service.js';
 
 /** How one Security Hub operation reads its input and what it does. */

@@ -1,5 +1,5 @@
 /** The restJson1 routes of TagResource, UntagResource and ListTagsForResource. */
-import type { RestRoute } from '../http/rest-json-router.js';
+import type { RestRoute } from '../protocols/index.js';
 import type { HubService } from './hub-service.js';
 import { bodyWithLabels, securityHubOperation } from './security-hub-operation.js';
 import type { TagsService } from './tags-service.js';

@@ -2,7 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { findingsServices, rejectsWith } from '../../test/support/findings-services.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
-import { parseWith } from '../http/operation.js';
+import { parseWith } from '../protocols/index.js';
 import type { Db } from '../storage/database.js';
 import { tagResourceSchema, untagResourceSchema } from './tags-wire.js';
 

@@ -1,6 +1,6 @@
 /** The SSM inventory operations over awsJson1_1 (`AmazonSSM.*`, IAM `ssm:*`). */
-import { awsJsonRoute } from '../http/aws-json-operation.js';
-import type { AwsJsonRoute } from '../http/aws-json-router.js';
+import { awsJsonRoute } from '../protocols/index.js';
+import type { AwsJsonRoute } from '../protocols/index.js';
 import { withNextToken } from '../protocols/ssm/index.js';
 import type { InventoryService } from './inventory-service.js';
 import {

@@ -1,6 +1,6 @@
 /** The SSM fleet operations (awsJson1_1, `AmazonSSM.<name>`, IAM action `ssm:<name>`). */
-import type { AwsJsonRoute } from '../http/aws-json-router.js';
-import { awsJsonRoute } from '../http/aws-json-operation.js';
+import type { AwsJsonRoute } from '../protocols/index.js';
+import { awsJsonRoute } from '../protocols/index.js';
 import { activationArn, managedInstanceArn, ssmResourceArn } from './model.js';
 import type { FleetService } from './service.js';
 import { ssmService } from '../protocols/ssm/index.js';

@@ -3,17 +3,8 @@
  * awsJson service (CloudTrail now, SSM and SSM Contacts later): routes name their full target.
  */
 import { ApiError } from '../kernel/index.js';
-import type { Operation } from './operation.js';
-
-/** One row of an awsJson route table. */
-export interface AwsJsonRoute {
-  /** e.g. `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents`. */
-  target: string;
-  operation: Operation;
-}
-
-/** The content type of awsJson1_1 requests and responses. */
-export const awsJson11ContentType = 'application/x-amz-json-1.1';
+import type { Operation } from '../protocols/operation.js';
+import type { AwsJsonRoute } from '../protocols/aws-json-route.js';
 
 /** Maps X-Amz-Target values to operations. */
 export class AwsJsonRouter {

@@ -16,7 +16,7 @@ import {
 import type { Db } from '../storage/database.js';
 import { ApiError } from '../kernel/index.js';
 import { toWireError } from './errors.js';
-import type { Operation, OperationRequest, PreparedCall } from './operation.js';
+import type { Operation, OperationRequest, PreparedCall } from '../protocols/operation.js';
 import {
   parseSignature,
   verifySignature,

@@ -4,16 +4,7 @@
  */
 import { ApiError, type ErrorKind } from '../kernel/index.js';
 import { toWireError } from './errors.js';
-import type { Operation } from './operation.js';
-
-/** One query-protocol operation: its Action, API version and response namespace. */
-export interface QueryRoute {
-  action: string;
-  version: string;
-  /** e.g. `https://sts.amazonaws.com/doc/2011-06-15/`. */
-  xmlNamespace: string;
-  operation: Operation;
-}
+import type { QueryRoute } from '../protocols/query-route.js';
 
 /** The content type of query requests. */
 export const queryContentType = 'application/x-www-form-urlencoded';

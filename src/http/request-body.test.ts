@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from '../kernel/index.js';
-import {
-  decodePathLabel,
-  decodeUtf8,
-  InFlightBodyBudget,
-  jsonNestingExceeds,
-  parseForm,
-  parseJsonBody,
-} from './request-body.js';
+import { decodePathLabel, decodeUtf8, InFlightBodyBudget, parseForm, parseJsonBody } from './request-body.js';
+import { jsonNestingExceeds } from '../kernel/json-text.js';
 
 const rejects = (run: () => unknown, message: RegExp): void => {
   assert.throws(run, (error: unknown) => {

@@ -1,13 +1,7 @@
 /** restJson1 routing: method + path template (with `{Label}` and greedy `{Label+}`) to an operation. */
-import type { Operation } from './operation.js';
+import type { Operation } from '../protocols/operation.js';
+import type { RestRoute } from '../protocols/rest-json-route.js';
 import { decodePathLabel } from './request-body.js';
-
-/** One row of a restJson1 route table. */
-export interface RestRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: string;
-  operation: Operation;
-}
 
 interface CompiledRoute {
   route: RestRoute;

@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { Logger } from 'pino';
-import { awsJson11ContentType, type AwsJsonRouter } from './aws-json-router.js';
+import type { AwsJsonRouter } from './aws-json-router.js';
+import { awsJson11ContentType } from '../protocols/aws-json-route.js';
 import { ApiError } from '../kernel/index.js';
 import { toWireError, type WireProtocol } from './errors.js';
 import type { Metrics } from './metrics.js';
-import type { Operation } from './operation.js';
+import type { Operation } from '../protocols/operation.js';
 import type { CallEnvelope, RequestPipeline } from './pipeline.js';
 import { isQueryRequest, QueryRouter } from './query-router.js';
 import {

@@ -10,3 +10,6 @@ export {
   notFound,
   type ErrorKind,
 } from './api-error.js';
+export { offsetPage, withNextToken, type OffsetPage, type OffsetPaging } from './offset-page.js';
+export { decodeUtf8, jsonNestingExceeds, maxJsonDepth, parseJsonBody, rejectNul } from './json-text.js';
+export { isLoopbackHost } from './loopback.js';

@@ -1,6 +1,6 @@
 /** The awsJson1_1 routes of maintenance windows (AmazonSSM.*MaintenanceWindow*). */
-import { awsJsonRoute } from '../http/aws-json-operation.js';
-import type { AwsJsonRoute } from '../http/aws-json-router.js';
+import { awsJsonRoute } from '../protocols/index.js';
+import type { AwsJsonRoute } from '../protocols/index.js';
 import { ssmResourceArn } from '../fleet/index.js';
 import { ssmPageOf, ssmService, withNextToken } from '../protocols/ssm/index.js';
 import type { MaintenanceWindowsService, TaskUpdate } from './service.js';

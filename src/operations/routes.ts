@@ -5,8 +5,8 @@
  * prefix can never clash with an SSM operation. The IAM actions (`ssm:Bulwark…`) are in every instance's
  * policy on its own instance ARN; the service also checks the caller is that instance.
  */
-import { awsJsonRoute } from '../http/aws-json-operation.js';
-import type { AwsJsonRoute } from '../http/aws-json-router.js';
+import { awsJsonRoute } from '../protocols/index.js';
+import type { AwsJsonRoute } from '../protocols/index.js';
 import { managedInstanceArn } from '../fleet/index.js';
 import { ssmService, withNextToken } from '../protocols/ssm/index.js';
 import type { CommandsService } from './service.js';

@@ -1,7 +1,7 @@
 /** Patch Manager's awsJson1_1 operations (AmazonSSM.*): baselines, defaults, patch groups, snapshots, patch state. */
 import { z } from 'zod';
-import { awsJsonRoute } from '../http/aws-json-operation.js';
-import type { AwsJsonRoute } from '../http/aws-json-router.js';
+import { awsJsonRoute } from '../protocols/index.js';
+import type { AwsJsonRoute } from '../protocols/index.js';
 import { managedInstanceArn } from '../fleet/index.js';
 import { ssmError, ssmService } from '../protocols/ssm/index.js';
 import type { BaselineOwner, PatchBaselineService } from './baseline-service.js';

@@ -3,7 +3,7 @@
  * get-caller-identity` shows which account and principal a key — a user's or a managed instance's — acts as.
  */
 import type { Actor } from '../access/index.js';
-import type { QueryRoute } from '../http/query-router.js';
+import type { QueryRoute } from '../protocols/index.js';
 
 /** STS's API version and XML namespace. */
 const stsVersion = '2011-06-15';

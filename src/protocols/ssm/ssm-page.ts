@@ -1,8 +1,8 @@
 /** SSM's paging of in-memory lists: an absent or empty token starts over, anything else unknown is InvalidNextToken. */
-import { offsetPage, type OffsetPage } from '../../http/offset-page.js';
+import { offsetPage, type OffsetPage } from '../../kernel/index.js';
 import { ssmError } from './ssm-service.js';
 
-export { withNextToken } from '../../http/offset-page.js';
+export { withNextToken } from '../../kernel/index.js';
 
 /** One page of an SSM list. */
 export type SsmPage<T> = OffsetPage<T>;

@@ -1,6 +1,6 @@
 /** The AWS Systems Manager (SSM) awsJson1_1 service: its target prefix, validation errors and wire helpers. */
 import type { z } from 'zod';
-import type { AwsJsonService } from '../../http/aws-json-operation.js';
+import type { AwsJsonService } from '../../protocols/index.js';
 import { ApiError } from '../../kernel/index.js';
 
 const lowerCamel = (segment: string | number): string =>

@@ -1,6 +1,6 @@
 /** Paging of short, fully loaded lists: an opaque offset token bound to the request that produced it. */
 import { createHash } from 'node:crypto';
-import type { ApiError } from '../kernel/index.js';
+import type { ApiError } from './api-error.js';
 
 /** One page of a list and the token of the next one (undefined on the last page). */
 export interface OffsetPage<T> {

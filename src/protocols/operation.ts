@@ -1,6 +1,6 @@
 /** The contract between a protocol adapter and a capability: one typed operation with its IAM action. */
 import type { z } from 'zod';
-import type { Actor } from '../access/index.js';
+import type { Actor } from '../kernel/index.js';
 import type { Ctx } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { invalidInput } from '../kernel/index.js';

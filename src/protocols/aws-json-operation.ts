@@ -1,9 +1,9 @@
 /** Builds awsJson1_1 operations: target, IAM action and audit source derived from one service description. */
 import type { z } from 'zod';
-import type { Actor } from '../access/index.js';
+import type { Actor } from '../kernel/index.js';
 import type { Ctx } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
-import type { AwsJsonRoute } from './aws-json-router.js';
+import type { AwsJsonRoute } from './aws-json-route.js';
 import type { ApiError } from '../kernel/index.js';
 
 /** An awsJson1_1 service: its X-Amz-Target prefix and its SigV4 signing name (= IAM action prefix). */
