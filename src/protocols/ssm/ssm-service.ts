@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { AwsJsonService } from '../../protocols/index.js';
 import { ApiError } from '../../kernel/index.js';
+import type { SsmExceptionName } from './ssm-errors.js';
 
 const lowerCamel = (segment: string | number): string =>
   typeof segment === 'number' ? `${segment + 1}` : segment.charAt(0).toLowerCase() + segment.slice(1);
@@ -66,7 +67,7 @@ export const ssmService: AwsJsonService = {
 };
 
 /** An SSM-modeled error (always 400 on the wire), e.g. `ssmError('InvalidInstanceId', '…')`. */
-export function ssmError(exceptionName: string, message: string): ApiError {
+export function ssmError(exceptionName: SsmExceptionName, message: string): ApiError {
   return new ApiError('InvalidInput', message, exceptionName);
 }
 
