@@ -13,3 +13,4 @@ export {
 export { offsetPage, withNextToken, type OffsetPage, type OffsetPaging } from './offset-page.js';
 export { decodeUtf8, jsonNestingExceeds, maxJsonDepth, parseJsonBody, rejectNul } from './json-text.js';
 export { isLoopbackHost } from './loopback.js';
+export { inAccount, inScope, type Scope } from './scope.js';
