@@ -14,3 +14,13 @@ export { offsetPage, withNextToken, type OffsetPage, type OffsetPaging } from '.
 export { decodeUtf8, jsonNestingExceeds, maxJsonDepth, parseJsonBody, rejectNul } from './json-text.js';
 export { isLoopbackHost } from './loopback.js';
 export { inAccount, inScope, type Scope } from './scope.js';
+export {
+  afterKey,
+  decodeKeysetToken,
+  encodeKeysetToken,
+  keysetPageOf,
+  keysetSlice,
+  type KeysetPage,
+  type KeysetPaging,
+  type SortKey,
+} from './keyset.js';
