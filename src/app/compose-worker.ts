@@ -12,8 +12,8 @@ import {
 import { findingsRetentionJob } from '../findings/retention-job.js';
 import { CommandsStore, InvocationTransitions, commandTimeoutsJob } from '../operations/index.js';
 import type { Db } from '../storage/database.js';
-import type { DialectTraits } from '../storage/dialect-traits.js';
-import { openDatabase, workQueueSqlFor } from '../storage/open-database.js';
+import { storageEngineOf } from '../storage/index.js';
+import { openDatabase } from '../storage/open-database.js';
 import type { EventSubscriber, JobDefinition } from '../worker/index.js';
 import { EventDispatcher } from '../worker/event-dispatcher.js';
 import { housekeepingJob } from '../worker/housekeeping-job.js';
@@ -46,7 +46,6 @@ export interface BackgroundWork {
 /** Builds the loops `config.roles` asks for (none for an api-only node) on an open database. */
 export async function composeWorker(
   db: Db,
-  traits: DialectTraits,
   config: Config,
   logger: Logger,
   findingsWriter: FindingsWriter,
@@ -89,7 +88,7 @@ export async function composeWorker(
   }
   jobs.push(housekeepingJob(subscribers.map((s) => s.name)));
 
-  const queueSql = workQueueSqlFor(traits);
+  const queueSql = storageEngineOf(db).workQueue;
   const loop = new WorkerLoop({
     db,
     owner: workerId,

@@ -7,7 +7,6 @@ import { composeApp } from '../app/compose.js';
 import { composeWorker, openBackgroundNode } from '../app/compose-worker.js';
 import { loadConfig, type ConfigInput } from '../app/config.js';
 import { assertTransportAllowed } from '../app/server-transport.js';
-import { dialectTraitsFor } from '../storage/open-database.js';
 import { startApi } from './server-api.js';
 
 interface ServerFlags {
@@ -77,13 +76,7 @@ export function registerServerCommand(program: Command): void {
       // The api role composes the HTTP node; the background loops share its database (SQLite: one writer).
       const app = roles.has('api') ? await composeApp(config) : undefined;
       const node = app ?? (await openBackgroundNode(config));
-      const background = await composeWorker(
-        node.db,
-        dialectTraitsFor(config.database),
-        config,
-        node.logger,
-        node.findingsWriter,
-      );
+      const background = await composeWorker(node.db, config, node.logger, node.findingsWriter);
       const out: string[] = [];
       const api = app === undefined ? undefined : await startApi(app, config, node);
       out.push(...(api?.banner ?? []));

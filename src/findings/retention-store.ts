@@ -1,6 +1,6 @@
 /** Finding retention's SQL: delete the findings stored longest ago, with their child rows, one bounded batch at a time. */
-import { PostgresAdapter, sql } from 'kysely';
 import type { Db, DbExecutor } from '../storage/database.js';
+import { storageEngineOf } from '../storage/index.js';
 
 /**
  * Deletes up to `limit` findings Bulwark last stored before `cutoffMs`, with their documents, types, resources
@@ -105,12 +105,11 @@ export async function startHeldFindingsRetention(
 }
 
 /**
- * PostgreSQL: refreshes the findings tables' planner statistics (ANALYZE samples ~30k rows per table, takes
+ * Refreshes the findings tables' planner statistics where the engine samples them (PostgreSQL's ANALYZE takes
  * well under a second at 1M findings and does not block writes). Autovacuum normally does this, but it may be
  * off or lag behind a bulk import, and with stale statistics (rows=1) PostgreSQL walks every ACTIVE finding of
  * the account to sort them by pk. SQLite's statistics are pinned by migration 0001 instead.
  */
 export async function refreshFindingsStatistics(db: Db): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
-  await sql`analyze findings, finding_types, finding_resources`.execute(db);
+  await storageEngineOf(db).refreshStatistics(db, ['findings', 'finding_types', 'finding_resources']);
 }

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { openTestDatabase } from '../../test/support/service-context.js';
 import { migrateToLatest } from './migrate.js';
-import { postgresTraits } from './dialects/postgres/open-postgres.js';
-import { sqliteTraits } from './dialects/sqlite/open-sqlite.js';
+import { postgresEngine } from './dialects/postgres/index.js';
+import { sqliteEngine } from './dialects/sqlite/index.js';
 
-const traits = (process.env['BULWARK_TEST_DATABASE_URL'] ?? '') === '' ? sqliteTraits : postgresTraits;
+const traits =
+  (process.env['BULWARK_TEST_DATABASE_URL'] ?? '') === '' ? sqliteEngine.traits : postgresEngine.traits;
 
 describe('migrations', () => {
   it('are idempotent: a migrated database migrates again without change', async () => {

@@ -1,33 +1,32 @@
-/** Opens the configured engine and migrates it; the only place that chooses a dialect. */
-import { sql, type LogConfig, type LogEvent } from 'kysely';
+/** Opens the configured database and migrates it; the only place that chooses an engine. */
+import type { LogConfig, LogEvent } from 'kysely';
 import type { Db } from './database.js';
 import type { DialectTraits } from './dialect-traits.js';
 import type { FindingsWriter } from './findings-writer.js';
-import type { WorkQueueSql } from './work-queue-sql.js';
-import { KyselyFindingsWriter } from './kysely-findings-writer.js';
 import { migrateToLatest } from './migrate.js';
-import { openPostgres, postgresTraits } from './dialects/postgres/open-postgres.js';
-import { postgresWorkQueueSql } from './dialects/postgres/postgres-work-queue.js';
-import { openSqlite, sqliteTraits } from './dialects/sqlite/open-sqlite.js';
-import { sqliteWorkQueueSql } from './dialects/sqlite/sqlite-work-queue.js';
-import { SqliteFindingsWriter } from './dialects/sqlite/sqlite-findings-writer.js';
+import { postgresEngine } from './dialects/postgres/index.js';
+import { sqliteEngine } from './dialects/sqlite/index.js';
+import { recordStorageEngine, type StorageEngine } from './storage-engine.js';
 
-/** An open, migrated database and what kind of engine it is. */
+/** An open, migrated database and its engine. */
 export interface OpenDatabase {
   db: Db;
+  engine: StorageEngine;
   traits: DialectTraits;
   /** The engine's fastest findings writer (for the findings store). */
   findingsWriter: FindingsWriter;
 }
 
-/** Whether `url` names a PostgreSQL database rather than a SQLite file. */
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//.test(url);
+/** The engines in the order they are offered a URL; SQLite takes any URL PostgreSQL does not. */
+const engines: readonly StorageEngine[] = [postgresEngine, sqliteEngine];
+
+function engineFor(url: string): StorageEngine {
+  return engines.find((engine) => engine.accepts(url)) ?? sqliteEngine;
 }
 
-/** The engine traits `url` will open with (for wiring that receives an already open database). */
-export function dialectTraitsFor(url: string): DialectTraits {
-  return isPostgresUrl(url) ? postgresTraits : sqliteTraits;
+/** Whether `url` names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(url: string): boolean {
+  return engineFor(url) === postgresEngine;
 }
 
 /**
@@ -53,33 +52,12 @@ export async function openDatabase(
   options: { schema?: string; log?: LogConfig } = {},
 ): Promise<OpenDatabase> {
   const log = options.log ?? sqlLogFromEnvironment();
-  if (isPostgresUrl(url)) {
-    if (options.schema !== undefined) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(options.schema))
-        throw new Error(`invalid schema name ${options.schema}`);
-      const bootstrap = openPostgres(url, { maxConnections: 1 });
-      await sql`create schema if not exists ${sql.id(options.schema)}`.execute(bootstrap);
-      await bootstrap.destroy();
-    }
-    const db = openPostgres(url, {
-      ...(options.schema === undefined ? {} : { schema: options.schema }),
-      ...(log === undefined ? {} : { log }),
-    });
-    await migrateToLatest(db, postgresTraits, options.schema);
-    return { db, traits: postgresTraits, findingsWriter: new KyselyFindingsWriter() };
-  }
-  const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
-  const { db, connection } = openSqlite(file, log);
-  await migrateToLatest(db, sqliteTraits);
-  return { db, traits: sqliteTraits, findingsWriter: new SqliteFindingsWriter(connection) };
-}
-
-/** The queue statements of `traits.engine`. */
-export function workQueueSqlFor(traits: DialectTraits): WorkQueueSql {
-  switch (traits.engine) {
-    case 'postgres':
-      return postgresWorkQueueSql;
-    case 'sqlite':
-      return sqliteWorkQueueSql;
-  }
+  const engine = engineFor(url);
+  const { db, findingsWriter } = await engine.open(url, {
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
+    ...(log === undefined ? {} : { log }),
+  });
+  recordStorageEngine(db, engine);
+  await migrateToLatest(db, engine.traits, options.schema);
+  return { db, engine, traits: engine.traits, findingsWriter };
 }

@@ -1,8 +1,7 @@
 /** Runs a unit of work in a transaction, again from the start when a concurrent writer made it conflict. */
 import type { Transaction } from 'kysely';
 import type { Database, Db } from './database.js';
-import { isPostgresRetryableConflict } from './dialects/postgres/postgres-conflicts.js';
-import { isSqliteBusy } from './dialects/sqlite/sqlite-conflicts.js';
+import { storageEngineOf } from './storage-engine.js';
 import { WriteConflictError } from './write-conflict.js';
 
 const maxAttempts = 5;
@@ -17,12 +16,12 @@ export async function inRetryingTransaction<T>(
   db: Db,
   body: (tx: Transaction<Database>) => Promise<T>,
 ): Promise<T> {
+  const engine = storageEngineOf(db);
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await db.transaction().execute(body);
     } catch (error) {
-      const conflict =
-        error instanceof WriteConflictError || isPostgresRetryableConflict(error) || isSqliteBusy(error);
+      const conflict = error instanceof WriteConflictError || engine.isRetryableConflict(error);
       if (attempt >= maxAttempts || !conflict) throw error;
       await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
     }

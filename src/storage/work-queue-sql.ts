@@ -1,4 +1,4 @@
-/** The engine seam of background work: the few queue statements PostgreSQL and SQLite must write differently (each dialect implements it; `workQueueSqlFor` in open-database.ts picks one). */
+/** The engine seam of background work: the few queue statements PostgreSQL and SQLite must write differently (each engine's StorageEngine carries its own). */
 import type { RawBuilder, Selectable } from 'kysely';
 import type { Db, JobsTable } from './database.js';
 

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { pino, type Logger } from 'pino';
 import type { Db } from '../../src/storage/database.js';
 import type { DialectTraits } from '../../src/storage/dialect-traits.js';
-import { dialectTraitsFor, workQueueSqlFor } from '../../src/storage/open-database.js';
+import { storageEngineOf } from '../../src/storage/storage-engine.js';
 import type { WorkQueueSql } from '../../src/storage/work-queue-sql.js';
 import { openTestDatabase } from './service-context.js';
 
@@ -18,8 +18,8 @@ export interface TestWorkQueue {
 /** openTestDatabase() plus the work-queue statements of the engine it chose. */
 export async function openTestWorkQueue(): Promise<TestWorkQueue> {
   const db = await openTestDatabase();
-  const traits = dialectTraitsFor(process.env['BULWARK_TEST_DATABASE_URL'] || ':memory:');
-  return { db, queueSql: workQueueSqlFor(traits), engine: traits.engine, traits };
+  const { workQueue, traits } = storageEngineOf(db);
+  return { db, queueSql: workQueue, engine: traits.engine, traits };
 }
 
 /** A logger that prints nothing. */

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import type { DialectTraits } from '../dialect-traits.js';
+import { sqliteEngine } from '../dialects/sqlite/index.js';
 import { initialSchema } from './0001-initial.js';
 import { principalsAndPoliciesSchema } from './0004-principals-and-policies.js';
 
-const traits: DialectTraits = { engine: 'sqlite', autoIncrementKey: 'integer', bigInteger: 'integer' };
+const traits = sqliteEngine.traits;
 
 describe('migration 0004-principals-and-policies', () => {
   it('keeps every existing principal’s rights: admin documents become AdministratorAccess, others customer policies', async () => {

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import { openTestDatabase } from '../../../test/support/service-context.js';
-import { postgresTraits } from '../dialects/postgres/open-postgres.js';
-import { sqliteTraits } from '../dialects/sqlite/open-sqlite.js';
+import { postgresEngine } from '../dialects/postgres/index.js';
+import { sqliteEngine } from '../dialects/sqlite/index.js';
 import { findingIdentityByAccountSchema } from './0021-finding-identity-by-account.js';
 
-const traits = (process.env['BULWARK_TEST_DATABASE_URL'] ?? '') === '' ? sqliteTraits : postgresTraits;
+const traits =
+  (process.env['BULWARK_TEST_DATABASE_URL'] ?? '') === '' ? sqliteEngine.traits : postgresEngine.traits;
 const productArn = 'arn:aws:securityhub:us-east-1::product/prowler/prowler';
 
 function findingRow(accountId: string, findingId: string): Record<string, unknown> {

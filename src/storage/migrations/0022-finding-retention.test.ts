@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import { openTestDatabase } from '../../../test/support/service-context.js';
-import { postgresTraits } from '../dialects/postgres/open-postgres.js';
-import { sqliteTraits } from '../dialects/sqlite/open-sqlite.js';
+import { postgresEngine } from '../dialects/postgres/index.js';
+import { sqliteEngine } from '../dialects/sqlite/index.js';
 import { findingRetentionSchema } from './0022-finding-retention.js';
 
-const traits = (process.env['BULWARK_TEST_DATABASE_URL'] ?? '') === '' ? sqliteTraits : postgresTraits;
+const traits =
+  (process.env['BULWARK_TEST_DATABASE_URL'] ?? '') === '' ? sqliteEngine.traits : postgresEngine.traits;
 const serviceRole =
   'arn:aws:iam::111122223333:role/aws-service-role/securityhub.amazonaws.com/AWSServiceRoleForSecurityHub';
 

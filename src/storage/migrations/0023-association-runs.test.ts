@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import type { DialectTraits } from '../dialect-traits.js';
+import { sqliteEngine } from '../dialects/sqlite/index.js';
 import { allMigrations } from './index.js';
 
-const traits: DialectTraits = { engine: 'sqlite', autoIncrementKey: 'integer', bigInteger: 'integer' };
+const traits = sqliteEngine.traits;
 
 describe('migration 0023-association-runs', () => {
   it('gives every existing instance policy the GetDocument statement and leaves other policies alone', async () => {

@@ -2,13 +2,6 @@
 import { Kysely, PostgresDialect, type LogConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../database.js';
-import type { DialectTraits } from '../../dialect-traits.js';
-
-export const postgresTraits: DialectTraits = {
-  engine: 'postgres',
-  autoIncrementKey: 'bigserial',
-  bigInteger: 'bigint',
-};
 
 const int8Oid = 20;
 const numericOid = 1700;

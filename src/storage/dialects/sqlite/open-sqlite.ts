@@ -4,13 +4,6 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type LogConfig } from 'kysely';
 import type { Database } from '../../database.js';
-import type { DialectTraits } from '../../dialect-traits.js';
-
-export const sqliteTraits: DialectTraits = {
-  engine: 'sqlite',
-  autoIncrementKey: 'integer',
-  bigInteger: 'integer',
-};
 
 /** An open SQLite file: the Kysely handle and the one connection behind it (for the engine's own writers). */
 export interface OpenSqlite {
