@@ -15,7 +15,7 @@ import {
 } from '../audit/index.js';
 import type { Db } from '../storage/database.js';
 import { ApiError } from '../kernel/index.js';
-import { toWireError } from './errors.js';
+import { wireErrorOf } from './wire-errors.js';
 import type { Operation, OperationRequest, PreparedCall } from '../protocols/operation.js';
 import {
   parseSignature,
@@ -245,7 +245,7 @@ export class RequestPipeline {
   }
 
   private entry(envelope: CallEnvelope, facts: AuditFacts, error: unknown, result: unknown): AuditEntry {
-    const wire = error === undefined ? undefined : toWireError(error);
+    const wire = error === undefined ? undefined : wireErrorOf(error);
     const actor = facts.actor;
     const verified = facts.verified === true && actor !== undefined;
     const readOnly = isReadOnlyEventName(facts.operation.name);
@@ -269,7 +269,7 @@ export class RequestPipeline {
       },
       readOnly,
       errorCode: wire?.exceptionName,
-      errorMessage: error instanceof ApiError ? error.message : wire?.body['Message'],
+      errorMessage: wire?.message,
       requestParameters: compactParameters(facts.call?.requestParameters?.()),
       responseElements: error === undefined ? summarizeResponse(readOnly, result) : undefined,
       resource: facts.resourceArn === undefined ? undefined : resourceOfArn(facts.resourceArn),

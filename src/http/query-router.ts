@@ -2,8 +2,8 @@
  * The AWS query protocol (STS, IAM): `POST /` with a form-encoded body `Action=…&Version=…&…`, answered in XML
  * (`<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>…` or `<ErrorResponse>`).
  */
-import { ApiError, type ErrorKind } from '../kernel/index.js';
-import { toWireError } from './errors.js';
+import { ApiError } from '../kernel/index.js';
+import { escapeXml } from './wire-errors.js';
 import type { QueryRoute } from '../protocols/query-route.js';
 
 /** The content type of query requests. */
@@ -13,9 +13,6 @@ export const queryContentType = 'application/x-www-form-urlencoded';
 export function isQueryRequest(method: string, path: string, contentType: string | undefined): boolean {
   return method === 'POST' && path === '/' && (contentType ?? '').toLowerCase().startsWith(queryContentType);
 }
-
-const escapeXml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Scalars become elements, nested objects nested elements; lists are not needed by any route yet. */
 function toXml(value: unknown): string {
@@ -28,20 +25,6 @@ function toXml(value: unknown): string {
     .map(([key, member]) => `<${key}>${toXml(member)}</${key}>`)
     .join('');
 }
-
-/** The query protocol's names of Bulwark's errors (STS/IAM wording). */
-const queryCodes: Partial<Record<ErrorKind, string>> = {
-  InvalidInput: 'ValidationError',
-  AccessDenied: 'AccessDenied',
-  UnknownOperation: 'InvalidAction',
-  MissingAuthenticationToken: 'MissingAuthenticationToken',
-  UnrecognizedClient: 'InvalidClientTokenId',
-  InvalidSignature: 'SignatureDoesNotMatch',
-  IncompleteSignature: 'IncompleteSignature',
-  RequestTooLarge: 'RequestEntityTooLarge',
-  Throttled: 'Throttling',
-  Internal: 'InternalFailure',
-};
 
 /** Maps `Action` (and `Version`) to operations and writes XML responses. */
 export class QueryRouter {
@@ -73,24 +56,5 @@ export class QueryRouter {
       `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>` +
       `</${name}Response>`
     );
-  }
-
-  /** Status and XML of a failed call (`Sender` faults for client errors, `Receiver` for server ones). */
-  static error(
-    error: unknown,
-    requestId: string,
-    xmlNamespace = 'https://sts.amazonaws.com/doc/2011-06-15/',
-  ): { status: number; code: string; body: string } {
-    const wire = toWireError(error);
-    const kindCode =
-      error instanceof ApiError && error.exceptionName === undefined ? queryCodes[error.kind] : undefined;
-    const code = kindCode ?? (error instanceof ApiError ? wire.exceptionName : 'InternalFailure');
-    const status = error instanceof ApiError && error.kind === 'UnknownOperation' ? 400 : wire.status;
-    const message = wire.body['Message'] ?? '';
-    const body =
-      `<ErrorResponse xmlns="${xmlNamespace}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type>` +
-      `<Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error>` +
-      `<RequestId>${requestId}</RequestId></ErrorResponse>`;
-    return { status, code, body };
   }
 }

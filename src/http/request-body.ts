@@ -44,7 +44,8 @@ export interface BodyLease {
   release(): void;
 }
 
-const tooLarge = (limit: number, declared?: number): ApiError =>
+/** RequestTooLarge for a body over `limit` (naming the declared size when the client declared one). */
+export const tooLarge = (limit: number, declared?: number): ApiError =>
   new ApiError(
     'RequestTooLarge',
     declared === undefined
