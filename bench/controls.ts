@@ -8,12 +8,13 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { composeControls } from '../src/app/compose-controls.js';
+import { composeControls, controlsFacades } from '../src/app/compose-controls.js';
 import { composeFindingsCore } from '../src/app/compose-findings.js';
 import { ComplianceStore, summarizeItems, type ComplianceSeverity } from '../src/compliance/index.js';
 import { ControlsStore, standardCatalogue, standardsArnOf } from '../src/controls/index.js';
 import { HubStore, hubArnOf } from '../src/findings/index.js';
-import { FleetStore, InventoryStore } from '../src/fleet/index.js';
+import { DocumentsStore, ServiceSettingsService, deriveDocumentFields } from '../src/documents/index.js';
+import { FleetStore, InventoryStore, SsmTagStore } from '../src/fleet/index.js';
 import type { Db } from '../src/storage/database.js';
 import { openDatabase } from '../src/storage/open-database.js';
 import { parseFlags, rssMiB } from './bench-client.js';
@@ -123,9 +124,19 @@ async function writeCompliance(
 const seedStart = performance.now();
 await seed(db);
 const seedMs = performance.now() - seedStart;
+const findingsCore = composeFindingsCore(findingsWriter);
+const documentsStore = new DocumentsStore(deriveDocumentFields);
 const { evaluator } = composeControls(
-  { pingTimeoutSeconds: 660, patchFindingsLevel: 'UNSPECIFIED' },
-  composeFindingsCore(findingsWriter),
+  { patchFindingsLevel: 'UNSPECIFIED' },
+  findingsCore,
+  controlsFacades({ pingTimeoutSeconds: 660 }, findingsCore, {
+    fleetStore: new FleetStore(),
+    ssmTagStore: new SsmTagStore(),
+    inventoryStore: new InventoryStore(),
+    complianceStore: new ComplianceStore(),
+    documentsStore,
+    serviceSettings: new ServiceSettingsService(documentsStore),
+  }),
 );
 
 async function sweep(label: string, at: Date): Promise<void> {

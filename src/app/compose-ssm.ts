@@ -17,6 +17,7 @@ import { CommandsService, CommandsStore, InvocationTransitions } from '../operat
 import type { Config } from './config.js';
 
 export interface SsmCore {
+  fleetStore: FleetStore;
   ssmTagStore: SsmTagStore;
   fleet: FleetService;
   documentsStore: DocumentsStore;
@@ -26,17 +27,24 @@ export interface SsmCore {
   associationRuns: AssociationRuns;
   documents: DocumentsService;
   commands: CommandsService;
+  /** Invocation status changes (the command-timeouts job times out overdue ones). */
+  invocationTransitions: InvocationTransitions;
 }
 
 export function composeSsmCore(
   config: Pick<Config, 'pingTimeoutSeconds'>,
   secrets: SecretBox,
-  /** Called when instance credentials change (the API forgets cached identities). */
+  /**
+   * Called when instance credentials change, inside the registering or deregistering call: it clears this
+   * node's in-memory identity cache, which no outbox subscriber can reach (a subscriber runs on one node of
+   * the cluster; other nodes follow the access generation within seconds).
+   */
   onCredentialsChanged: () => void = () => {},
 ): SsmCore {
+  const fleetStore = new FleetStore();
   const ssmTagStore = new SsmTagStore();
   const fleet = new FleetService(
-    new FleetStore(),
+    fleetStore,
     ssmTagStore,
     new InstanceCredentials(new AccessStore(), secrets, onCredentialsChanged),
     { pingTimeoutSeconds: config.pingTimeoutSeconds },
@@ -45,7 +53,7 @@ export function composeSsmCore(
   const documentsStore = new DocumentsStore(deriveDocumentFields);
   const serviceSettings = new ServiceSettingsService(documentsStore);
   const associationsStore = new AssociationsStore();
-  const associationRuns = new AssociationRuns(associationsStore, fleetNodes(new FleetStore(), ssmTagStore));
+  const associationRuns = new AssociationRuns(associationsStore, fleetNodes(fleetStore, ssmTagStore));
   const documents = new DocumentsService(
     documentsStore,
     serviceSettings,
@@ -55,13 +63,10 @@ export function composeSsmCore(
   // Run Command: documents resolve and validate what is sent; instances are the fleet's, and an instance key
   // takes and reports only its own invocations.
   const commandsStore = new CommandsStore();
-  const commands = new CommandsService(
-    commandsStore,
-    new InvocationTransitions(commandsStore),
-    documents,
-    fleet,
-  );
+  const invocationTransitions = new InvocationTransitions(commandsStore);
+  const commands = new CommandsService(commandsStore, invocationTransitions, documents, fleet);
   return {
+    fleetStore,
     ssmTagStore,
     fleet,
     documentsStore,
@@ -70,5 +75,6 @@ export function composeSsmCore(
     associationRuns,
     documents,
     commands,
+    invocationTransitions,
   };
 }

@@ -3,8 +3,8 @@
  * listens, so a start that cannot listen leaves them to the next start).
  */
 import type { Command } from 'commander';
-import { composeApp } from '../app/compose.js';
-import { composeWorker, openBackgroundNode } from '../app/compose-worker.js';
+import { composeApp, openNode } from '../app/compose.js';
+import { composeWorker } from '../app/compose-worker.js';
 import { loadConfig, type ConfigInput } from '../app/config.js';
 import { assertTransportAllowed } from '../app/server-transport.js';
 import { startApi } from './server-api.js';
@@ -73,12 +73,14 @@ export function registerServerCommand(program: Command): void {
       const config = loadConfig(input, process.env, flags.config);
       const roles = new Set(config.roles);
       if (roles.has('api')) assertTransportAllowed(config);
-      // The api role composes the HTTP node; the background loops share its database (SQLite: one writer).
-      const app = roles.has('api') ? await composeApp(config) : undefined;
-      const node = app ?? (await openBackgroundNode(config));
-      const background = await composeWorker(node.db, config, node.logger, node.findingsWriter);
+      // One service graph per node: the api role routes HTTP to it, the background loops run its jobs and
+      // subscribers, on the one database (SQLite: one writer).
+      const node = await openNode(config);
+      const app = roles.has('api') ? composeApp(node, config) : undefined;
+      const background = await composeWorker(node, config);
+      const closeNode = (): Promise<void> => (app ?? node).close();
       const out: string[] = [];
-      const api = app === undefined ? undefined : await startApi(app, config, node);
+      const api = app === undefined ? undefined : await startApi(app, config, app);
       out.push(...(api?.banner ?? []));
       await background.start();
       const backgroundRoles = config.roles.filter((role) => role !== 'api');
@@ -96,7 +98,7 @@ export function registerServerCommand(program: Command): void {
         api?.closeMetrics();
         background
           .stop()
-          .then(() => node.close())
+          .then(closeNode)
           .then(
             () => process.exit(0),
             (error: unknown) => {

@@ -30,3 +30,4 @@ export {
 } from './model.js';
 export { parseComplianceFilters, type ComplianceFilter, type WireComplianceFilter } from './filters.js';
 export { compliancePurgeOnDeregistration } from './purge-subscriber.js';
+export { complianceFacts, type ComplianceFacts, type NodeComplianceQuery } from './compliance-facade.js';

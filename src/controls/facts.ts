@@ -1,6 +1,6 @@
 /**
  * What controls evaluate: facts about managed nodes, documents and the account, read in bulk from the fleet,
- * compliance, inventory and documents capabilities (the adapters live in app/control-sources.ts).
+ * compliance, inventory and documents capabilities (through the ports in control-sources.ts).
  */
 import type { ComplianceItem, ComplianceSet } from '../compliance/index.js';
 import type { DbExecutor } from '../storage/database.js';

@@ -21,3 +21,11 @@ export { StandardsService } from './standards-service.js';
 export { standardsRoutes } from './routes.js';
 export { controlEvaluationSubscriber, controlsSweepJob, evaluateAccountJob } from './jobs.js';
 export { controlFindingIdOf, securityHubProductArnOf } from './control-finding.js';
+export {
+  controlFactsFrom,
+  hubDirectoryFrom,
+  type ControlCompliancePort,
+  type ControlDocumentsPort,
+  type ControlFleetPort,
+  type ControlHubsPort,
+} from './control-sources.js';

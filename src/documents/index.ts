@@ -16,3 +16,4 @@ export { documentsRoutes } from './routes.js';
 export { checkParameters, deriveDocumentFields } from './document-content.js';
 export { builtinDocument } from './builtin-documents.js';
 export type { Association, AssociationRunStatus, DocumentAtVersion, SsmDocument } from './model.js';
+export { documentFacts, type DocumentFacts, type OwnedDocument } from './documents-facade.js';

@@ -24,3 +24,4 @@ export { FindingAggregatorStore } from './finding-aggregator-store.js';
 export { findingScope } from './finding-scope.js';
 export { bodyWithLabels, queryInteger, queryString, securityHubOperation } from './security-hub-operation.js';
 export { pageOf, withNextToken } from './offset-page.js';
+export { hubFacts, type HubFacts, type HubSettings } from './findings-facade.js';

@@ -35,3 +35,4 @@ export {
   type StoredInventoryItem,
 } from './inventory-model.js';
 export { inventoryPurgeOnDeregistration } from './inventory-purge-subscriber.js';
+export { fleetFacts, type FleetFacts } from './fleet-facade.js';

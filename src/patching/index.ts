@@ -47,3 +47,9 @@ export {
 export { PatchingStore, type PatchScope } from './store.js';
 export { snapshotDocumentOf, snapshotDownloadUrlOf } from './snapshot-document.js';
 export { patchBaselineRoutes, patchStateRoutes } from './routes.js';
+export {
+  patchInstancesFrom,
+  patchStateFrom,
+  type PatchingCompliancePort,
+  type PatchingFleetPort,
+} from './patching-sources.js';

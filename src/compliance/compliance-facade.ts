@@ -1,0 +1,47 @@
+/** The reads other capabilities make of compliance: managed nodes' compliance sets and their items. */
+import type { DbExecutor } from '../storage/database.js';
+import type { ComplianceItem, ComplianceSet } from './model.js';
+import type { ComplianceStore } from './store.js';
+
+type Scope = { accountId: string; region: string };
+
+/** Which managed nodes' compliance to read: all of the scope's when `instanceIds` is undefined. */
+export interface NodeComplianceQuery {
+  instanceIds?: readonly string[] | undefined;
+  complianceTypes: readonly string[];
+}
+
+/** Read-only queries over the compliance of managed nodes (resource type ManagedInstance). */
+export interface ComplianceFacts {
+  nodeSets(db: DbExecutor, scope: Scope, query: NodeComplianceQuery): Promise<ComplianceSet[]>;
+  nodeItems(db: DbExecutor, scope: Scope, query: NodeComplianceQuery): Promise<ComplianceItem[]>;
+  /** The items of one resource's sets of the given types, whatever the resource type. */
+  resourceItems(
+    db: DbExecutor,
+    scope: Scope,
+    resourceId: string,
+    complianceTypes: readonly string[],
+  ): Promise<ComplianceItem[]>;
+}
+
+/** Compliance's queries over its store. */
+export function complianceFacts(store: ComplianceStore): ComplianceFacts {
+  const nodeQuery = (scope: Scope, query: NodeComplianceQuery) => ({
+    accountId: scope.accountId,
+    region: scope.region,
+    resourceIds: query.instanceIds,
+    resourceTypes: ['ManagedInstance'],
+    complianceTypes: query.complianceTypes,
+  });
+  return {
+    nodeSets: (db, scope, query) => store.listSets(db, nodeQuery(scope, query)),
+    nodeItems: (db, scope, query) => store.listItems(db, nodeQuery(scope, query)),
+    resourceItems: (db, scope, resourceId, complianceTypes) =>
+      store.listItems(db, {
+        accountId: scope.accountId,
+        region: scope.region,
+        resourceIds: [resourceId],
+        complianceTypes,
+      }),
+  };
+}

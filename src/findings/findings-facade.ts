@@ -1,0 +1,56 @@
+/** The reads other capabilities make of Security Hub: which hubs are enabled, their settings, suppressed findings. */
+import type { DbExecutor } from '../storage/database.js';
+import type { FindingsStore } from './findings-store.js';
+import type { HubStore } from './hub-store.js';
+
+type Scope = { accountId: string; region: string };
+
+/** The hub settings other capabilities act on. */
+export interface HubSettings {
+  controlFindingGenerator: 'STANDARD_CONTROL' | 'SECURITY_CONTROL';
+  autoEnableControls: boolean;
+}
+
+/** Read-only queries over hubs and stored findings, for other capabilities. */
+export interface HubFacts {
+  /** The scope's hub settings; undefined when Security Hub is not enabled there. */
+  hubSettings(db: DbExecutor, scope: Scope): Promise<HubSettings | undefined>;
+  /** Every account and Region with Security Hub enabled. */
+  enabledScopes(db: DbExecutor): Promise<Scope[]>;
+  /** Which of a product's findings (by Id) are stored with workflow status SUPPRESSED. */
+  suppressedFindingIds(
+    db: DbExecutor,
+    scope: Scope,
+    productArn: string,
+    findingIds: readonly string[],
+  ): Promise<Set<string>>;
+}
+
+/** Security Hub's queries over its stores. */
+export function hubFacts(hubs: HubStore, findings: FindingsStore): HubFacts {
+  return {
+    async hubSettings(db, scope) {
+      const hub = await hubs.find(db, scope.accountId, scope.region);
+      return hub === undefined
+        ? undefined
+        : {
+            controlFindingGenerator: hub.controlFindingGenerator,
+            autoEnableControls: hub.autoEnableControls,
+          };
+    },
+    enabledScopes: (db) => hubs.list(db),
+    async suppressedFindingIds(db, scope, productArn, findingIds) {
+      if (findingIds.length === 0) return new Set();
+      const stored = await findings.findByIdentities(
+        db,
+        { accountIds: [scope.accountId], regions: [scope.region] },
+        findingIds.map((id) => ({ productArn, id })),
+      );
+      const ids = new Set<string>();
+      for (const finding of stored) {
+        if (finding.document.Workflow?.Status === 'SUPPRESSED') ids.add(finding.document.Id);
+      }
+      return ids;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The ports patching reads other capabilities through (managed nodes and their inventory from the fleet, Patch
+ * compliance rows), and the patch instance and patch state sources built on them. The composition root plugs
+ * each capability's facade in.
+ */
+import type { ComplianceItem } from '../compliance/index.js';
+import type { ManagedInstance } from '../fleet/index.js';
+import type { DbExecutor } from '../storage/database.js';
+import type { PatchInstanceSource } from './baseline-service.js';
+import { nodePlatformOf, patchGroupOfTags } from './model.js';
+import type { PatchStateSource, PatchSummaryReport } from './patch-state.js';
+import type { PatchScope } from './store.js';
+
+/** Managed nodes, their SSM tags and inventory. */
+export interface PatchingFleetPort {
+  liveInstance(db: DbExecutor, scope: PatchScope, instanceId: string): Promise<ManagedInstance | undefined>;
+  listInstances(db: DbExecutor, scope: PatchScope, includeDeregistered: boolean): Promise<ManagedInstance[]>;
+  liveInstanceTags(
+    db: DbExecutor,
+    scope: PatchScope,
+    instanceId: string,
+  ): Promise<Record<string, string> | undefined>;
+  inventoryItems(
+    db: DbExecutor,
+    scope: PatchScope,
+    typeName: string,
+    instanceIds?: readonly string[],
+  ): Promise<{ instanceId: string; content: readonly Readonly<Record<string, string>>[] }[]>;
+}
+
+/** Managed nodes' Patch compliance items. */
+export interface PatchingCompliancePort {
+  nodeItems(
+    db: DbExecutor,
+    scope: PatchScope,
+    query: { instanceIds?: readonly string[] | undefined; complianceTypes: readonly string[] },
+  ): Promise<ComplianceItem[]>;
+  resourceItems(
+    db: DbExecutor,
+    scope: PatchScope,
+    resourceId: string,
+    complianceTypes: readonly string[],
+  ): Promise<ComplianceItem[]>;
+}
+
+/** Managed nodes for snapshots: platform from the agent's facts, patch group from the node's tags. */
+export function patchInstancesFrom(fleet: PatchingFleetPort): PatchInstanceSource {
+  return {
+    async findInstance(db, scope, instanceId) {
+      const instance = await fleet.liveInstance(db, scope, instanceId);
+      if (instance === undefined) return undefined;
+      const tags = (await fleet.liveInstanceTags(db, scope, instanceId)) ?? {};
+      return {
+        platform: nodePlatformOf(instance.platformName ?? '', instance.platformVersion ?? ''),
+        patchGroup: patchGroupOfTags(tags),
+      };
+    },
+  };
+}
+
+/** Patch state: each node's latest AWS:PatchSummary from inventory, per-patch rows from its Patch compliance set. */
+export function patchStateFrom(ports: {
+  fleet: PatchingFleetPort;
+  compliance: PatchingCompliancePort;
+}): PatchStateSource {
+  const { fleet, compliance } = ports;
+  return {
+    async patchSummaries(db, scope, instanceIds) {
+      const items = await fleet.inventoryItems(db, scope, 'AWS:PatchSummary', instanceIds);
+      const reports: PatchSummaryReport[] = [];
+      for (const item of items) {
+        const first = item.content[0];
+        if (first !== undefined) reports.push({ instanceId: item.instanceId, attributes: first });
+      }
+      return reports;
+    },
+    async patchRows(db, scope, instanceId) {
+      if ((await fleet.liveInstance(db, scope, instanceId)) === undefined) return undefined;
+      const items = await compliance.resourceItems(db, scope, instanceId, ['Patch']);
+      return items.map((item) => ({
+        ...item.details,
+        ...(item.id === undefined ? {} : { Id: item.id }),
+        Title: item.title,
+        Status: item.status,
+        Severity: item.severity,
+      }));
+    },
+    async fleetPatchRows(db, scope) {
+      const products = new Map<string, string>();
+      for (const instance of await fleet.listInstances(db, scope, false)) {
+        const platform = nodePlatformOf(instance.platformName ?? '', instance.platformVersion ?? '');
+        if (platform !== undefined) products.set(instance.instanceId, platform.product);
+      }
+      if (products.size === 0) return [];
+      const items = await compliance.nodeItems(db, scope, { complianceTypes: ['Patch'] });
+      return items.flatMap((item) => {
+        const product = products.get(item.resourceId);
+        return product === undefined
+          ? []
+          : [
+              {
+                product,
+                row: {
+                  ...item.details,
+                  ...(item.id === undefined ? {} : { Id: item.id }),
+                  Title: item.title,
+                },
+              },
+            ];
+      });
+    },
+  };
+}
