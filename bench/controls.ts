@@ -12,7 +12,8 @@ import { composeControls, controlsFacades } from '../src/app/compose-controls.js
 import { composeFindingsCore } from '../src/app/compose-findings.js';
 import { ComplianceStore, summarizeItems, type ComplianceSeverity } from '../src/compliance/index.js';
 import { ControlsStore, standardCatalogue, standardsArnOf } from '../src/controls/index.js';
-import { HubStore, hubArnOf } from '../src/findings/index.js';
+import { HubStore } from '../src/findings/index.js';
+import { hubArnOf } from '../src/protocols/securityhub/index.js';
 import { DocumentsStore, ServiceSettingsService, deriveDocumentFields } from '../src/documents/index.js';
 import { FleetStore, InventoryStore, SsmTagStore } from '../src/fleet/index.js';
 import type { Db } from '../src/storage/database.js';

@@ -29,3 +29,4 @@ export { administratorAccessPolicy } from './model.js';
 export { MembersService, type UnprocessedAccount } from './members-service.js';
 export { MembersStore } from './members-store.js';
 export type { Membership, MemberStatus } from './members-model.js';
+export { userIdOf } from './user-id.js';

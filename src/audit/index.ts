@@ -10,7 +10,7 @@ export {
 } from './model.js';
 export { genesisHash, recordHash, type AuditRow } from './chain.js';
 export { toCloudTrailEvent, toExportLine, toLookupEvent } from './cloudtrail-event.js';
-export { auditRoutes, cloudTrailTargetPrefix, lookupEventsOperation } from './lookup-events.js';
+export { auditRoutes, lookupEventsOperation } from './lookup-events.js';
 export { sealAuditTrail, type SealedDigest } from './seal.js';
 export { verifyAuditTrail, type VerifyOptions, type VerifyReport } from './verify.js';
 export {

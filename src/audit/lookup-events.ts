@@ -1,14 +1,10 @@
 /** CloudTrail LookupEvents (§B.2) over the audit trail: the caller's own account, newest first. */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ApiError } from '../kernel/index.js';
-import type { Operation } from '../protocols/index.js';
-import type { AwsJsonRoute } from '../protocols/index.js';
+import type { AwsJsonRoute, Operation } from '../protocols/index.js';
+import { cloudTrailError, cloudTrailOperationName, cloudTrailRoutes } from '../protocols/cloudtrail/index.js';
 import { toLookupEvent } from './cloudtrail-event.js';
 import type { AuditStore, LookupAttributeKey } from './store.js';
-
-/** The CloudTrail awsJson1_1 target prefix. */
-export const cloudTrailTargetPrefix = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101';
 
 const lookupKeys = [
   'EventId',
@@ -20,9 +16,6 @@ const lookupKeys = [
   'EventSource',
   'AccessKeyId',
 ] as const satisfies readonly LookupAttributeKey[];
-
-const invalid = (exceptionName: string, message: string): ApiError =>
-  new ApiError('InvalidInput', message, exceptionName);
 
 /** awsJson timestamps are epoch seconds; ISO-8601 strings are accepted too. */
 const timestamp = z.union([z.number(), z.string()]).transform((value, context) => {
@@ -77,40 +70,46 @@ export function parseLookupEventsInput(body: unknown): LookupEventsInput {
         : path.startsWith('LookupAttributes')
           ? 'InvalidLookupAttributesException'
           : 'InvalidParameterException';
-    throw invalid(exception, `${path === '' ? 'Request' : path}: ${issue?.message ?? 'is invalid'}`);
+    throw cloudTrailError(exception, `${path === '' ? 'Request' : path}: ${issue?.message ?? 'is invalid'}`);
   }
   const input = parsed.data;
   const attributes = input.LookupAttributes ?? [];
   if (attributes.length > 1) {
-    throw invalid('InvalidLookupAttributesException', 'You cannot specify more than one lookup attribute.');
+    throw cloudTrailError(
+      'InvalidLookupAttributesException',
+      'You cannot specify more than one lookup attribute.',
+    );
   }
   let attribute: LookupEventsInput['attribute'];
   const only = attributes[0];
   if (only !== undefined) {
     const key = lookupKeys.find((k) => k === only.AttributeKey);
     if (key === undefined) {
-      throw invalid(
+      throw cloudTrailError(
         'InvalidLookupAttributesException',
         `Invalid AttributeKey: ${only.AttributeKey}. Valid keys: ${lookupKeys.join(', ')}`,
       );
     }
     if (only.AttributeValue.length < 1 || only.AttributeValue.length > 2000) {
-      throw invalid('InvalidLookupAttributesException', 'AttributeValue must be 1 to 2000 characters.');
+      throw cloudTrailError(
+        'InvalidLookupAttributesException',
+        'AttributeValue must be 1 to 2000 characters.',
+      );
     }
     attribute = { key, value: only.AttributeValue };
   }
   if (input.EventCategory !== undefined) {
-    throw invalid(
+    throw cloudTrailError(
       'InvalidEventCategoryException',
       `Event category ${input.EventCategory} is not supported: Bulwark records no Insights events.`,
     );
   }
   const maxResults = input.MaxResults ?? 50;
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50) {
-    throw invalid('InvalidMaxResultsException', 'MaxResults must be an integer from 1 to 50.');
+    throw cloudTrailError('InvalidMaxResultsException', 'MaxResults must be an integer from 1 to 50.');
   }
   if (input.StartTime !== undefined && input.EndTime !== undefined && input.StartTime > input.EndTime) {
-    throw invalid('InvalidTimeRangeException', 'StartTime must not be after EndTime.');
+    throw cloudTrailError('InvalidTimeRangeException', 'StartTime must not be after EndTime.');
   }
   const fingerprint = createHash('sha256')
     .update(
@@ -133,7 +132,7 @@ export function parseLookupEventsInput(body: unknown): LookupEventsInput {
     }
     // Any JSON may decode from a caller's token (null, a number, a list): only a well-formed one is a page.
     if (!isPageToken(token) || token.q !== fingerprint) {
-      throw invalid(
+      throw cloudTrailError(
         'InvalidNextTokenException',
         'Invalid NextToken: it is malformed or was issued for different parameters.',
       );
@@ -146,9 +145,7 @@ export function parseLookupEventsInput(body: unknown): LookupEventsInput {
 /** The LookupEvents operation. */
 export function lookupEventsOperation(store: AuditStore): Operation {
   return {
-    name: 'LookupEvents',
-    action: 'cloudtrail:LookupEvents',
-    eventSource: 'cloudtrail.amazonaws.com',
+    ...cloudTrailOperationName('LookupEvents'),
     prepare(request) {
       const input = parseLookupEventsInput(request.body);
       return {
@@ -192,14 +189,7 @@ export function lookupEventsOperation(store: AuditStore): Operation {
   };
 }
 
-/**
- * The audit capability's awsJson1_1 routes. CloudTrail answers both target forms: the aws CLI sends the full
- * `com.amazonaws…` prefix, the JavaScript SDK the short `CloudTrail_20131101` one.
- */
+/** The audit capability's CloudTrail routes (LookupEvents). */
 export function auditRoutes(store: AuditStore): AwsJsonRoute[] {
-  const operation = lookupEventsOperation(store);
-  return [
-    { target: `${cloudTrailTargetPrefix}.LookupEvents`, operation },
-    { target: 'CloudTrail_20131101.LookupEvents', operation },
-  ];
+  return cloudTrailRoutes([lookupEventsOperation(store)]);
 }

@@ -1,13 +1,13 @@
 /** The restJson1 routes of the standards and security control operations, and Bulwark's GetSecurityScore. */
+import type { HubService } from '../findings/index.js';
 import {
   bodyWithLabels,
-  pageOf,
   queryInteger,
   queryString,
   securityHubOperation,
+  securityHubPageOf,
   withNextToken,
-  type HubService,
-} from '../findings/index.js';
+} from '../protocols/securityhub/index.js';
 import type { RestRoute } from '../protocols/index.js';
 import type { StandardsService } from './standards-service.js';
 import { securityControlArnOf } from './standards.js';
@@ -50,7 +50,7 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         schema: describeStandardsSchema,
         input: paging,
         handle: (ctx, input) => {
-          const page = pageOf(standards.describeStandards(ctx), {
+          const page = securityHubPageOf(standards.describeStandards(ctx), {
             nextToken: input.NextToken,
             maxResults: input.MaxResults,
           });
@@ -101,7 +101,7 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         schema: getEnabledStandardsSchema,
         handle: async (ctx, input) => {
           const views = await standards.enabledStandards(ctx, input.StandardsSubscriptionArns);
-          const page = pageOf(
+          const page = securityHubPageOf(
             views,
             { nextToken: input.NextToken, maxResults: input.MaxResults },
             input.StandardsSubscriptionArns ?? null,
@@ -123,7 +123,7 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         resource: (_scope, input) => input.StandardsSubscriptionArn,
         handle: async (ctx, input) => {
           const controls = await standards.standardsControls(ctx, input.StandardsSubscriptionArn);
-          const page = pageOf(
+          const page = securityHubPageOf(
             controls,
             { nextToken: input.NextToken, maxResults: input.MaxResults },
             input.StandardsSubscriptionArn,
@@ -163,7 +163,7 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         }),
         handle: (ctx, input) => {
           const definitions = standards.controlDefinitions(ctx, input.StandardsArn);
-          const page = pageOf(
+          const page = securityHubPageOf(
             definitions,
             { nextToken: input.NextToken, maxResults: input.MaxResults },
             input.StandardsArn ?? null,
@@ -244,7 +244,7 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         }),
         handle: async (ctx, input) => {
           const views = await standards.controlAssociations(ctx, input.SecurityControlId);
-          const page = pageOf(
+          const page = securityHubPageOf(
             views,
             { nextToken: input.NextToken, maxResults: input.MaxResults },
             input.SecurityControlId,

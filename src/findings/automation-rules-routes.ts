@@ -1,4 +1,10 @@
 /** The restJson1 routes of the automation rule operations. */
+import {
+  queryInteger,
+  queryString,
+  securityHubOperation,
+  withNextToken,
+} from '../protocols/securityhub/index.js';
 import type { RestRoute } from '../protocols/index.js';
 import type { AutomationRulesService, RuleBatchResult } from './automation-rules-service.js';
 import {
@@ -11,8 +17,6 @@ import {
   toWireUnprocessed,
 } from './automation-rules-wire.js';
 import type { HubService } from './hub-service.js';
-import { withNextToken } from './offset-page.js';
-import { queryInteger, queryString, securityHubOperation } from './security-hub-operation.js';
 
 // Batch calls name many rules; the IAM resource is every rule of the caller.
 const anyRule = (scope: { accountId: string; region: string }): string =>

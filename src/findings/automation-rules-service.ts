@@ -1,4 +1,5 @@
 /** Automation rules (V1): CRUD with the quota, and the rule source that applies them as findings are imported. */
+import { type SecurityHubPage, securityHubPageOf } from '../protocols/securityhub/index.js';
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../kernel/index.js';
 import { limitExceeded } from '../kernel/index.js';
@@ -7,7 +8,6 @@ import { compileFilters, type AutomationRuleCriteria } from './filters/index.js'
 import type { IngestRule } from './findings-service.js';
 import type { HubStore } from './hub-store.js';
 import type { IngestRuleSource } from './ingest-policy.js';
-import { pageOf, type Page } from './offset-page.js';
 
 /** Automation rules per account and Region (AWS quota). */
 export const maxAutomationRules = 100;
@@ -94,8 +94,8 @@ export class AutomationRulesService implements IngestRuleSource {
   async list(
     ctx: Ctx,
     input: { nextToken: string | undefined; maxResults: number | undefined },
-  ): Promise<Page<AutomationRule>> {
-    return pageOf(await this.store.list(ctx.tx, ctx.accountId, ctx.region), input);
+  ): Promise<SecurityHubPage<AutomationRule>> {
+    return securityHubPageOf(await this.store.list(ctx.tx, ctx.accountId, ctx.region), input);
   }
 
   async batchUpdate(

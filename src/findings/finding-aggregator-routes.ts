@@ -1,11 +1,16 @@
 /** The restJson1 routes of CreateFindingAggregator … DeleteFindingAggregator. */
+import {
+  bodyWithLabels,
+  queryInteger,
+  queryString,
+  securityHubOperation,
+  securityHubPageOf,
+} from '../protocols/securityhub/index.js';
 import { z } from 'zod';
 import type { RestRoute } from '../protocols/index.js';
 import type { FindingAggregator } from './finding-aggregator-store.js';
 import type { FindingAggregatorService } from './finding-aggregator-service.js';
 import type { HubService } from './hub-service.js';
-import { pageOf } from './offset-page.js';
-import { bodyWithLabels, queryInteger, queryString, securityHubOperation } from './security-hub-operation.js';
 import { nextTokenSchema } from './wire.js';
 
 const linkingMode = z.enum([
@@ -88,7 +93,7 @@ export function findingAggregatorRoutes(hub: HubService, aggregators: FindingAgg
           NextToken: queryString(request.query, 'NextToken'),
         }),
         handle: async (ctx, input) => {
-          const page = pageOf(await aggregators.list(ctx), {
+          const page = securityHubPageOf(await aggregators.list(ctx), {
             nextToken: input.NextToken,
             maxResults: input.MaxResults,
           });

@@ -1,8 +1,8 @@
 /** The restJson1 routes of the hub and findings operations. */
+import { queryString, securityHubOperation } from '../protocols/securityhub/index.js';
 import type { RestRoute } from '../protocols/index.js';
 import type { FindingsService } from './findings-service.js';
 import type { HubService } from './hub-service.js';
-import { queryString, securityHubOperation } from './security-hub-operation.js';
 import {
   batchImportFindingsSchema,
   batchUpdateFindingsSchema,

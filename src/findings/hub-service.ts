@@ -1,13 +1,9 @@
 /** The hub lifecycle: enabling, describing and disabling Security Hub per account and Region. */
 import type { Ctx } from '../kernel/index.js';
 import { ApiError, conflict, invalidInput, notFound } from '../kernel/index.js';
+import { hubArnOf } from '../protocols/securityhub/index.js';
 import type { Hub, HubStore } from './hub-store.js';
 import { startHeldFindingsRetention } from './retention-store.js';
-
-/** The hub ARN of an account in a Region. */
-export function hubArnOf(region: string, accountId: string): string {
-  return `arn:aws:securityhub:${region}:${accountId}:hub/default`;
-}
 
 /** Whether an account still administers members (it may not disable its hub then). */
 export interface MembershipCheck {

@@ -1,6 +1,12 @@
 /** The restJson1 routes of the insight operations. */
+import {
+  bodyWithLabels,
+  hubArnOf,
+  securityHubOperation,
+  withNextToken,
+} from '../protocols/securityhub/index.js';
 import type { RestRoute } from '../protocols/index.js';
-import { hubArnOf, type HubService } from './hub-service.js';
+import type { HubService } from './hub-service.js';
 import type { InsightsService } from './insights-service.js';
 import {
   createInsightSchema,
@@ -11,8 +17,6 @@ import {
   updateInsightSchema,
 } from './insights-wire.js';
 import { isManagedInsightArn, managedInsightResource } from './managed-insights.js';
-import { withNextToken } from './offset-page.js';
-import { bodyWithLabels, securityHubOperation } from './security-hub-operation.js';
 
 // The IAM resource of an insight call: the insight itself, managed ones placed in the caller's account.
 const insightResource = (

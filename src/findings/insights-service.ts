@@ -1,4 +1,5 @@
 /** Insights: custom saved queries grouped by one attribute, plus the read-only managed insights. */
+import { type SecurityHubPage, securityHubPageOf } from '../protocols/securityhub/index.js';
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../kernel/index.js';
 import { invalidInput, limitExceeded, notFound } from '../kernel/index.js';
@@ -7,7 +8,6 @@ import type { FindingsService } from './findings-service.js';
 import type { HubStore } from './hub-store.js';
 import type { CustomInsight, InsightsStore } from './insights-store.js';
 import { findManagedInsight, isManagedInsightArn, type ManagedInsight } from './managed-insights.js';
-import { pageOf, type Page } from './offset-page.js';
 
 /** Custom insights per account and Region (AWS hard quota). */
 export const maxCustomInsights = 100;
@@ -80,14 +80,14 @@ export class InsightsService {
       nextToken: string | undefined;
       maxResults: number | undefined;
     },
-  ): Promise<Page<Insight>> {
+  ): Promise<SecurityHubPage<Insight>> {
     if (input.insightArns === undefined || input.insightArns.length === 0) {
       const all = await this.store.list(ctx.tx, ctx.accountId, ctx.region);
-      return pageOf(all.map(describe), input);
+      return securityHubPageOf(all.map(describe), input);
     }
     const named: Insight[] = [];
     for (const arn of new Set(input.insightArns)) named.push(describe(await this.resolve(ctx, arn)));
-    return pageOf(named, input, input.insightArns);
+    return securityHubPageOf(named, input, input.insightArns);
   }
 
   async results(ctx: Ctx, insightArn: string): Promise<InsightResults> {

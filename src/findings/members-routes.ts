@@ -1,10 +1,14 @@
 /** The restJson1 routes of Security Hub's administrator/member operations, including the deprecated `master` aliases. */
+import {
+  queryInteger,
+  queryString,
+  securityHubOperation,
+  securityHubPageOf,
+} from '../protocols/securityhub/index.js';
 import { z } from 'zod';
 import type { Membership, MembersService } from '../access/index.js';
 import type { RestRoute } from '../protocols/index.js';
 import type { HubService } from './hub-service.js';
-import { pageOf } from './offset-page.js';
-import { queryInteger, queryString, securityHubOperation } from './security-hub-operation.js';
 import { nextTokenSchema } from './wire.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
@@ -117,7 +121,7 @@ export function membersRoutes(hub: HubService, members: MembersService): RestRou
         }),
         handle: async (ctx, input) => {
           const all = await members.listMembers(ctx, input.OnlyAssociated ?? true);
-          const page = pageOf(
+          const page = securityHubPageOf(
             all,
             { nextToken: input.NextToken, maxResults: input.MaxResults },
             input.OnlyAssociated ?? true,
@@ -173,7 +177,7 @@ export function membersRoutes(hub: HubService, members: MembersService): RestRou
           NextToken: queryString(request.query, 'NextToken'),
         }),
         handle: async (ctx, input) => {
-          const page = pageOf(
+          const page = securityHubPageOf(
             await members.listInvitations(ctx),
             { nextToken: input.NextToken, maxResults: input.MaxResults },
             'invitations',

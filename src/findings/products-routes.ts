@@ -1,7 +1,12 @@
 /** The restJson1 routes of the product integration operations. */
+import {
+  queryInteger,
+  queryString,
+  securityHubOperation,
+  withNextToken,
+} from '../protocols/securityhub/index.js';
 import type { RestRoute } from '../protocols/index.js';
 import type { HubService } from './hub-service.js';
-import { withNextToken } from './offset-page.js';
 import type { ProductsService } from './products-service.js';
 import {
   describeProductsSchema,
@@ -10,7 +15,6 @@ import {
   listEnabledProductsForImportSchema,
   toWireProduct,
 } from './products-wire.js';
-import { queryInteger, queryString, securityHubOperation } from './security-hub-operation.js';
 
 /** Routes for DescribeProducts, Enable/DisableImportFindingsForProduct and ListEnabledProductsForImport. */
 export function productsRoutes(hub: HubService, products: ProductsService): RestRoute[] {

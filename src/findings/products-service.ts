@@ -1,7 +1,7 @@
 /** Product integrations: the catalogue and which products may import findings into an account. */
+import { type SecurityHubPage, securityHubPageOf } from '../protocols/securityhub/index.js';
 import type { Ctx } from '../kernel/index.js';
 import { conflict, invalidInput, notFound } from '../kernel/index.js';
-import { pageOf, type Page } from './offset-page.js';
 import { isDefaultProduct, parseProductArn } from './product-arn.js';
 import {
   catalogProductArn,
@@ -29,11 +29,11 @@ export class ProductsService {
   describe(
     ctx: Ctx,
     input: { productArn: string | undefined; nextToken: string | undefined; maxResults: number | undefined },
-  ): Page<Product> {
+  ): SecurityHubPage<Product> {
     const products = productCatalog
       .map((product) => ({ ...product, productArn: catalogProductArn(product, ctx.region) }))
       .filter((product) => input.productArn === undefined || product.productArn === input.productArn);
-    return pageOf(products, input, input.productArn ?? null);
+    return securityHubPageOf(products, input, input.productArn ?? null);
   }
 
   /** EnableImportFindingsForProduct: returns the new subscription ARN. */
@@ -75,9 +75,9 @@ export class ProductsService {
   async listEnabled(
     ctx: Ctx,
     input: { nextToken: string | undefined; maxResults: number | undefined },
-  ): Promise<Page<string>> {
+  ): Promise<SecurityHubPage<string>> {
     const all = await this.subscriptions.list(ctx.tx, ctx.accountId, ctx.region);
-    return pageOf(
+    return securityHubPageOf(
       all.map((s) => s.subscriptionArn),
       input,
     );

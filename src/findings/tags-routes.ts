@@ -1,7 +1,7 @@
 /** The restJson1 routes of TagResource, UntagResource and ListTagsForResource. */
+import { bodyWithLabels, securityHubOperation } from '../protocols/securityhub/index.js';
 import type { RestRoute } from '../protocols/index.js';
 import type { HubService } from './hub-service.js';
-import { bodyWithLabels, securityHubOperation } from './security-hub-operation.js';
 import type { TagsService } from './tags-service.js';
 import { listTagsForResourceSchema, tagResourceSchema, untagResourceSchema } from './tags-wire.js';
 

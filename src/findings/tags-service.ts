@@ -2,7 +2,7 @@
 import type { Ctx } from '../kernel/index.js';
 import { invalidInput, notFound } from '../kernel/index.js';
 import type { AutomationRulesService } from './automation-rules-service.js';
-import { hubArnOf } from './hub-service.js';
+import { hubArnOf } from '../protocols/securityhub/index.js';
 import type { HubStore } from './hub-store.js';
 import type { InsightsService } from './insights-service.js';
 

@@ -1,2 +1,2 @@
 /** The STS capability's public door: GetCallerIdentity over the query protocol. */
-export { stsRoutes, userIdOf } from './routes.js';
+export { stsRoutes } from './sts-routes.js';

@@ -1,8 +1,14 @@
-/** Builds Security Hub operations: the IAM action, the audit source and the "hub must be enabled" rule in one place. */
+/** Builds Security Hub restJson1 operations: the IAM action, the audit source and the "hub must be enabled" rule in one place. */
 import type { z } from 'zod';
-import type { Ctx } from '../kernel/index.js';
-import { parseWith, type Operation, type OperationRequest } from '../protocols/index.js';
-import { hubArnOf, type HubService } from './hub-service.js';
+import type { Ctx } from '../../kernel/index.js';
+import { parseWith, type Operation, type OperationRequest } from '../index.js';
+import { hubArnOf } from './security-hub-arn.js';
+
+/** The "hub must be enabled in the Region" rule, supplied by the capability that owns hub enablement. */
+export interface HubGate {
+  /** InvalidAccess unless the caller's account has Security Hub enabled in the caller's Region. */
+  require(ctx: Ctx): Promise<unknown>;
+}
 
 /** How one Security Hub operation reads its input and what it does. */
 export interface SecurityHubOperationSpec<S extends z.ZodType, O> {
@@ -10,36 +16,18 @@ export interface SecurityHubOperationSpec<S extends z.ZodType, O> {
   schema: S;
   /** Gathers the raw input from labels, query and body; defaults to the JSON body. */
   input?: (request: OperationRequest) => unknown;
-  /** False only for EnableSecurityHub; every other call needs the hub enabled in the Region. */
+  /** False only for EnableSecurityHub and the tagging calls; every other call needs the hub enabled in the Region. */
   requiresHub?: boolean;
+  /** The resource ARN for authorize(); defaults to the caller's hub. */
   resource?: (scope: { accountId: string; region: string }, input: z.output<S>) => string;
   handle: (ctx: Ctx, input: z.output<S>) => Promise<O>;
   /** What the audit record keeps of the input; default the validated input (compacted by the audit trail). */
   auditParameters?: (input: z.output<S>) => unknown;
 }
 
-/** Reads an integer query parameter, leaving a non-number for the schema to reject. */
-export function queryInteger(query: URLSearchParams, name: string): number | string | undefined {
-  const text = query.get(name);
-  if (text === null) return undefined;
-  return /^-?\d+$/.test(text) ? Number(text) : text;
-}
-
-/** Reads an optional string query parameter. */
-export function queryString(query: URLSearchParams, name: string): string | undefined {
-  return query.get(name) ?? undefined;
-}
-
-/** The JSON body with the path labels added as members (a non-object body is left for the schema to reject). */
-export function bodyWithLabels(request: OperationRequest): unknown {
-  const body = request.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
-  return { ...body, ...request.labels };
-}
-
 /** Creates a Security Hub operation bound to the hub rule. */
 export function securityHubOperation<S extends z.ZodType, O>(
-  hub: HubService,
+  hub: HubGate,
   spec: SecurityHubOperationSpec<S, O>,
 ): Operation {
   const requiresHub = spec.requiresHub ?? true;

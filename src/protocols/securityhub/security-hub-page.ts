@@ -1,19 +1,18 @@
 /** Security Hub's paging of short lists (insights, rules, products, members): absent, '' and 'NULL' start over. */
-import { invalidInput } from '../kernel/index.js';
-import { offsetPage, type OffsetPage } from '../kernel/index.js';
+import { invalidInput, offsetPage, type OffsetPage } from '../../kernel/index.js';
 
-export { withNextToken } from '../kernel/index.js';
+export { withNextToken } from '../../kernel/index.js';
 
 /** One page of a Security Hub list. */
-export type Page<T> = OffsetPage<T>;
+export type SecurityHubPage<T> = OffsetPage<T>;
 
 /** The page of `items` that `nextToken` points at; a token only works with the request (`requestKey`) that made it. */
-export function pageOf<T>(
+export function securityHubPageOf<T>(
   items: readonly T[],
   request: { nextToken?: string | undefined; maxResults?: number | undefined },
   requestKey: unknown = null,
   defaultSize = 100,
-): OffsetPage<T> {
+): SecurityHubPage<T> {
   return offsetPage(items, request, {
     requestKey,
     defaultSize,
