@@ -4,7 +4,7 @@
  * with other kinds.
  */
 import { ssmError } from '../protocols/ssm/index.js';
-import { pingStatuses, platformTypes, type ManagedInstance, type PingStatus, type Tag } from './model.js';
+import { pingStatuses, platformTypes, type ManagedInstance, type PingStatus, type Tag } from './fleet-model.js';
 
 /** One filter after validation. */
 export interface InstanceFilter {

@@ -1,8 +1,8 @@
 /** The SSM fleet operations (awsJson1_1, `AmazonSSM.<name>`, IAM action `ssm:<name>`). */
 import type { AwsJsonRoute } from '../protocols/index.js';
 import { awsJsonRoute } from '../protocols/index.js';
-import { activationArn, managedInstanceArn, ssmResourceArn } from './model.js';
-import type { FleetService } from './service.js';
+import { activationArn, managedInstanceArn, ssmResourceArn } from './fleet-model.js';
+import type { FleetService } from './fleet-service.js';
 import { ssmService } from '../protocols/ssm/index.js';
 import type { SsmTagsService } from './tags-service.js';
 import {
@@ -24,7 +24,7 @@ import {
   toWireInstanceInformation,
   toWireTags,
   updateInstanceInformationInput,
-} from './wire.js';
+} from './fleet-wire.js';
 
 /** What the fleet routes need to know beyond the services. */
 export interface FleetRouteOptions {

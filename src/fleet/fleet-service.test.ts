@@ -6,9 +6,9 @@ import type { Ctx } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 import { InstanceCredentials } from './instance-credentials.js';
-import { managedInstanceArn } from './model.js';
-import { FleetService, type RegisteredInstance } from './service.js';
-import { FleetStore } from './store.js';
+import { managedInstanceArn } from './fleet-model.js';
+import { FleetService, type RegisteredInstance } from './fleet-service.js';
+import { FleetStore } from './fleet-store.js';
 import { SsmTagStore } from './tag-store.js';
 import { SsmTagsService } from './tags-service.js';
 

@@ -31,9 +31,9 @@ import {
   type ManagedInstance,
   type PingStatus,
   type Tag,
-} from './model.js';
+} from './fleet-model.js';
 import { ssmError } from '../protocols/ssm/index.js';
-import type { FleetStore } from './store.js';
+import type { FleetStore } from './fleet-store.js';
 import type { SsmTagStore } from './tag-store.js';
 
 /** CreateActivation's input. */

@@ -2,8 +2,8 @@
 import type { Selectable } from 'kysely';
 import { chunk } from '../storage/index.js';
 import type { DbExecutor, SsmActivationsTable, SsmManagedInstancesTable } from '../storage/database.js';
-import type { Activation, InstanceFacts, ManagedInstance, PlatformType, Tag } from './model.js';
-import { platformTypes } from './model.js';
+import type { Activation, InstanceFacts, ManagedInstance, PlatformType, Tag } from './fleet-model.js';
+import { platformTypes } from './fleet-model.js';
 
 const toDate = (ms: number | string | null): Date | undefined =>
   ms === null ? undefined : new Date(Number(ms));
