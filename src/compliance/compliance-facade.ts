@@ -1,7 +1,7 @@
 /** The reads other capabilities make of compliance: managed nodes' compliance sets and their items. */
 import type { DbExecutor } from '../storage/database.js';
-import type { ComplianceItem, ComplianceSet } from './model.js';
-import type { ComplianceStore } from './store.js';
+import type { ComplianceItem, ComplianceSet } from './compliance-model.js';
+import type { ComplianceStore } from './compliance-store.js';
 
 type Scope = { accountId: string; region: string };
 

@@ -6,9 +6,9 @@ export {
   type ComplianceTypeSummary,
   type InstanceAttributes,
   type InventoryComplianceUpload,
-} from './service.js';
-export { ComplianceStore, type ComplianceExecution, type SetKey } from './store.js';
-export { complianceRoutes } from './routes.js';
+} from './compliance-service.js';
+export { ComplianceStore, type ComplianceExecution, type SetKey } from './compliance-store.js';
+export { complianceRoutes } from './compliance-routes.js';
 export {
   complianceLimits,
   complianceSeverities,
@@ -27,7 +27,7 @@ export {
   type PutComplianceRequest,
   type SetCounts,
   type SeverityCounts,
-} from './model.js';
-export { parseComplianceFilters, type ComplianceFilter, type WireComplianceFilter } from './filters.js';
-export { compliancePurgeOnDeregistration } from './purge-subscriber.js';
+} from './compliance-model.js';
+export { parseComplianceFilters, type ComplianceFilter, type WireComplianceFilter } from './compliance-filters.js';
+export { compliancePurgeOnDeregistration } from './compliance-purge-subscriber.js';
 export { complianceFacts, type ComplianceFacts, type NodeComplianceQuery } from './compliance-facade.js';

@@ -5,8 +5,8 @@
 import type { DbExecutor } from '../storage/database.js';
 import type { StoredInventoryItem } from './inventory-model.js';
 import type { InventoryStore } from './inventory-store.js';
-import { pingStatusOf, type ManagedInstance, type PingStatus } from './model.js';
-import type { FleetStore } from './store.js';
+import { pingStatusOf, type ManagedInstance, type PingStatus } from './fleet-model.js';
+import type { FleetStore } from './fleet-store.js';
 import type { SsmTagStore } from './tag-store.js';
 
 type Scope = { accountId: string; region: string };

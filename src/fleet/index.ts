@@ -1,10 +1,10 @@
 /** The fleet capability's public door: SSM managed instances, activations, SSM tags and inventory. */
-export { FleetService, type InstanceInformation, type RegisteredInstance } from './service.js';
-export { FleetStore } from './store.js';
+export { FleetService, type InstanceInformation, type RegisteredInstance } from './fleet-service.js';
+export { FleetStore } from './fleet-store.js';
 export { InstanceCredentials } from './instance-credentials.js';
 export { SsmTagStore, type TaggedResource } from './tag-store.js';
 export { SsmTagsService, type ResourceExists } from './tags-service.js';
-export { fleetRoutes, type FleetRouteOptions } from './routes.js';
+export { fleetRoutes, type FleetRouteOptions } from './fleet-routes.js';
 export {
   defaultPingTimeoutSeconds,
   instanceIdOfActor,
@@ -15,7 +15,7 @@ export {
   type PingStatus,
   type SsmResourceType,
   type Tag,
-} from './model.js';
+} from './fleet-model.js';
 export {
   InventoryService,
   type InstanceDirectory,

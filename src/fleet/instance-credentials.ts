@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { parsePolicyDocument, type AccessStore, type SecretBox } from '../access/index.js';
 import type { DbExecutor } from '../storage/database.js';
-import { instancePolicyDocument, instancePolicyName } from './model.js';
+import { instancePolicyDocument, instancePolicyName } from './fleet-model.js';
 
 const keyAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 

@@ -3,8 +3,10 @@
  * `tag:<key>`) or the legacy `InstanceInformationFilterList`. Keys AND, values OR; tag filters can't be combined
  * with other kinds.
  */
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { ssmError } from '../protocols/ssm/index.js';
-import { pingStatuses, platformTypes, type ManagedInstance, type PingStatus, type Tag } from './model.js';
+import type { Database } from '../storage/database.js';
+import { pingStatuses, platformTypes } from './fleet-model.js';
 
 /** One filter after validation. */
 export interface InstanceFilter {
@@ -65,41 +67,61 @@ export function wantsInactive(filters: readonly InstanceFilter[]): boolean {
   return filters.some((filter) => filter.key === 'PingStatus' && filter.values.includes('Inactive'));
 }
 
-/** Whether `instance` (with its derived PingStatus and tags) passes every filter. */
-export function matchesInstanceFilters(
-  instance: ManagedInstance,
-  pingStatus: PingStatus,
-  tags: readonly Tag[],
+/** Rows of `ssm_managed_instances` that pass every filter; PingStatus Online means a ping at or after `onlineSince`. */
+export function instanceFiltersWhere(
+  eb: ExpressionBuilder<Database, 'ssm_managed_instances'>,
   filters: readonly InstanceFilter[],
-): boolean {
-  return filters.every((filter) => {
-    const any = (value: string | undefined): boolean => value !== undefined && filter.values.includes(value);
-    switch (filter.key) {
-      case 'InstanceIds':
-      case 'SourceIds':
-        return any(instance.instanceId);
-      case 'AgentVersion':
-        return any(instance.agentVersion);
-      case 'PingStatus':
-        return any(pingStatus);
-      case 'PlatformTypes':
-        return any(instance.platformType);
-      case 'ActivationIds':
-        return any(instance.activationId);
-      case 'IamRole':
-        return any(instance.iamRole);
-      case 'ResourceType':
-        return any('ManagedInstance');
-      case 'SourceTypes':
-        return any('AWS::SSM::ManagedInstance');
-      case 'AssociationStatus':
-        return any(instance.associationStatus);
-      case 'tag-key':
-        return tags.some((tag) => filter.values.includes(tag.key));
-      default: {
-        const key = filter.key.slice('tag:'.length);
-        return tags.some((tag) => tag.key === key && filter.values.includes(tag.value));
+  onlineSince: number,
+): Expression<SqlBool> {
+  const tagged = (key: string | undefined, values: readonly string[]) =>
+    eb.exists(
+      eb
+        .selectFrom('ssm_resource_tags as tag')
+        .select('tag.tag_key')
+        .whereRef('tag.account_id', '=', 'ssm_managed_instances.account_id')
+        .whereRef('tag.region', '=', 'ssm_managed_instances.region')
+        .where('tag.resource_type', '=', 'ManagedInstance')
+        .whereRef('tag.resource_id', '=', 'ssm_managed_instances.instance_id')
+        .where((tag) =>
+          key === undefined
+            ? tag('tag.tag_key', 'in', values)
+            : tag.and([tag('tag.tag_key', '=', key), tag('tag.tag_value', 'in', values)]),
+        ),
+    );
+  const live = eb('deregistered_at', 'is', null);
+  const pingIs = (status: string): Expression<SqlBool> =>
+    status === 'Inactive'
+      ? eb('deregistered_at', 'is not', null)
+      : eb.and([live, eb('last_ping_at', status === 'Online' ? '>=' : '<', onlineSince)]);
+  const constant = (value: boolean) => sql<SqlBool>`${sql.lit(value ? 1 : 0)} = 1`;
+  return eb.and(
+    filters.map((filter): Expression<SqlBool> => {
+      const values = filter.values;
+      switch (filter.key) {
+        case 'InstanceIds':
+        case 'SourceIds':
+          return eb('instance_id', 'in', values);
+        case 'AgentVersion':
+          return eb('agent_version', 'in', values);
+        case 'PingStatus':
+          return eb.or(values.map(pingIs));
+        case 'PlatformTypes':
+          return eb('platform_type', 'in', values);
+        case 'ActivationIds':
+          return eb('activation_id', 'in', values);
+        case 'IamRole':
+          return eb('iam_role', 'in', values);
+        case 'ResourceType':
+          return constant(values.includes('ManagedInstance'));
+        case 'SourceTypes':
+          return constant(values.includes('AWS::SSM::ManagedInstance'));
+        case 'AssociationStatus':
+          return eb('association_status', 'in', values);
+        case 'tag-key':
+          return tagged(undefined, values);
+        default:
+          return tagged(filter.key.slice('tag:'.length), values);
       }
-    }
-  });
+    }),
+  );
 }

@@ -1,8 +1,8 @@
 /** The fleet's registered instances as inventory and compliance see them: AWS:InstanceInformation attributes. */
 import type { DbExecutor } from '../storage/database.js';
 import type { InstanceDirectory } from './inventory-service.js';
-import type { ManagedInstance, PingStatus } from './model.js';
-import type { FleetStore } from './store.js';
+import type { ManagedInstance, PingStatus } from './fleet-model.js';
+import type { FleetStore } from './fleet-store.js';
 
 /** The AWS:InstanceInformation content of a managed instance (spec §3.2); absent facts are left out. */
 export function instanceInformationAttributes(

@@ -1,6 +1,6 @@
 /** Persistence of SSM resource tags, generic on (resource type, resource id) within an account and Region. */
 import type { DbExecutor } from '../storage/database.js';
-import type { SsmResourceType, Tag } from './model.js';
+import type { SsmResourceType, Tag } from './fleet-model.js';
 
 /** Which resource: its account, Region, type and id. */
 export interface TaggedResource {

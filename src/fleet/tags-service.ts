@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
-import { maxTagsPerResource, type SsmResourceType, type Tag } from './model.js';
+import { maxTagsPerResource, type SsmResourceType, type Tag } from './fleet-model.js';
 import { ssmError } from '../protocols/ssm/index.js';
 import type { SsmTagStore, TaggedResource } from './tag-store.js';
 

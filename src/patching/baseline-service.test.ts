@@ -3,11 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 import type { Db } from '../storage/database.js';
 import { PatchBaselineService, maxCustomBaselines, type PatchInstance } from './baseline-service.js';
-import type { BaselineDefinition } from './model.js';
+import type { BaselineDefinition } from './patching-model.js';
 import { PatchStateService } from './patch-state-service.js';
 import type { PatchStateSource } from './patch-state.js';
 import { predefinedBaselineId } from './predefined-baselines.js';
-import { PatchingStore } from './store.js';
+import { PatchingStore } from './patching-store.js';
 
 function definition(name: string, overrides: Partial<BaselineDefinition> = {}): BaselineDefinition {
   return {

@@ -12,11 +12,11 @@ import {
   type OperatingSystem,
   type PatchBaseline,
   type PatchGroupRegistration,
-} from './model.js';
+} from './patching-model.js';
 import { findPredefinedBaseline, predefinedBaseline, predefinedBaselines } from './predefined-baselines.js';
 import { resolveBaselineForInstance, type BaselineRegistrations } from './resolve-baseline.js';
 import { snapshotDocumentOf } from './snapshot-document.js';
-import type { PatchingStore, PatchScope } from './store.js';
+import type { PatchingStore, PatchScope } from './patching-store.js';
 
 /** Custom baselines per account and Region (§11 [U]; the brief's number). */
 export const maxCustomBaselines = 50;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluatePatch, matchesPatchName, packageSpellings, type PatchCandidate } from './evaluate-patch.js';
-import type { BaselineRules, PatchRule } from './model.js';
+import type { BaselineRules, PatchRule } from './patching-model.js';
 import { predefinedBaseline, predefinedBaselineId, predefinedBaselines } from './predefined-baselines.js';
 import { resolveBaselineForInstance } from './resolve-baseline.js';
 

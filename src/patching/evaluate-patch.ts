@@ -7,7 +7,7 @@ import {
   type PatchFilter,
   type PatchFilterKey,
   type PatchRule,
-} from './model.js';
+} from './patching-model.js';
 
 /** One candidate package version as the agent sees it on the node. */
 export interface PatchCandidate {

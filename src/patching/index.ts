@@ -1,5 +1,5 @@
 /** The patching capability's public door: baselines, patch groups, snapshots, patch state, and the pure rules the agent uses. */
-export * from './model.js';
+export * from './patching-model.js';
 export {
   evaluatePatch,
   isSecurityCandidate,
@@ -44,9 +44,9 @@ export {
   type PatchStateSource,
   type PatchSummaryReport,
 } from './patch-state.js';
-export { PatchingStore, type PatchScope } from './store.js';
+export { PatchingStore, type PatchScope } from './patching-store.js';
 export { snapshotDocumentOf, snapshotDownloadUrlOf } from './snapshot-document.js';
-export { patchBaselineRoutes, patchStateRoutes } from './routes.js';
+export { patchBaselineRoutes, patchStateRoutes } from './patching-routes.js';
 export {
   patchInstancesFrom,
   patchStateFrom,

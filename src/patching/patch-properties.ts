@@ -1,5 +1,5 @@
 /** Static DescribePatchProperties tables per OS and property (§5.2, §5.8). */
-import type { OperatingSystem } from './model.js';
+import type { OperatingSystem } from './patching-model.js';
 
 /** The properties DescribePatchProperties accepts. */
 export const patchProperties = [

@@ -1,7 +1,7 @@
 /** Patch state per node (§6): read from what agents report (AWS:PatchSummary, Patch compliance rows). Pure. */
 import type { DbExecutor } from '../storage/database.js';
 import type { ReportedPatchRow } from './available-patches.js';
-import type { PatchScope } from './store.js';
+import type { PatchScope } from './patching-store.js';
 
 /** A node's latest `AWS:PatchSummary` content row (all values strings, as uploaded). */
 export interface PatchSummaryReport {

@@ -7,9 +7,9 @@ import type { ComplianceItem } from '../compliance/index.js';
 import type { ManagedInstance } from '../fleet/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import type { PatchInstanceSource } from './baseline-service.js';
-import { nodePlatformOf, patchGroupOfTags } from './model.js';
+import { nodePlatformOf, patchGroupOfTags } from './patching-model.js';
 import type { PatchStateSource, PatchSummaryReport } from './patch-state.js';
-import type { PatchScope } from './store.js';
+import type { PatchScope } from './patching-store.js';
 
 /** Managed nodes, their SSM tags and inventory. */
 export interface PatchingFleetPort {

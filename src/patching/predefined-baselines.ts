@@ -1,6 +1,6 @@
 /** The AWS-owned (predefined) patch baselines, one default per OS and Region (§5.4), addressed by their ARN. */
 import { createHash } from 'node:crypto';
-import type { OperatingSystem, PatchBaseline, PatchFilter, PatchRule } from './model.js';
+import type { OperatingSystem, PatchBaseline, PatchFilter, PatchRule } from './patching-model.js';
 
 /** Owner account and baseline id per OS of the Regions whose real ids are known (as AWS publishes them). */
 const knownRegions = new Map<string, { owner: string; ids: Record<OperatingSystem, string> }>(

@@ -1,5 +1,5 @@
 /** The baseline snapshot document the agent runs with (§5.7: camelCase keys, as AWS's payload reads them). */
-import type { BaselineRules, PatchFilter } from './model.js';
+import type { BaselineRules, PatchFilter } from './patching-model.js';
 
 /** What goes into one snapshot. */
 export interface SnapshotInput {

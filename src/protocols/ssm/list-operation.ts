@@ -37,7 +37,9 @@ export interface SsmListSpec<S extends z.ZodType, F, Row> {
   load: (ctx: Ctx, query: ListQuery<z.output<S>, F>) => Promise<Row[]>;
   /** The sort key of a row: the values of the columns `load` orders by. */
   keyOf: (row: Row) => SortKey;
-  toWire: (row: Row, input: z.output<S>) => unknown;
+  toWire: (row: Row, input: z.output<S>, ctx: Ctx) => unknown;
+  /** Tokens that mean "first page" besides an absent one; default the empty string. */
+  firstPageTokens?: readonly string[];
   /** Response members besides the list and NextToken. */
   extra?: (input: z.output<S>) => Record<string, unknown>;
   resource?: (scope: { accountId: string; region: string }, input: z.output<S>) => string;
@@ -60,6 +62,7 @@ export function ssmListOperation<S extends z.ZodType, F = undefined, Row = unkno
       const { MaxResults, NextToken, ...requestKey } = input as PagedInput & Record<string, unknown>;
       const after = decodeKeysetToken(NextToken, {
         requestKey,
+        ...(spec.firstPageTokens === undefined ? {} : { firstPageTokens: spec.firstPageTokens }),
         invalidToken: () => ssmError('InvalidNextToken', 'The specified token is not valid.'),
       });
       const filters = (spec.filters?.(input) ?? undefined) as F;
@@ -68,7 +71,7 @@ export function ssmListOperation<S extends z.ZodType, F = undefined, Row = unkno
       const page = keysetPageOf(rows, pageSize, spec.keyOf);
       return {
         ...spec.extra?.(input),
-        [spec.resultKey]: page.items.map((row) => spec.toWire(row, input)),
+        [spec.resultKey]: page.items.map((row) => spec.toWire(row, input, ctx)),
         ...(page.lastKey === undefined ? {} : { NextToken: encodeKeysetToken(page.lastKey, requestKey) }),
       };
     },

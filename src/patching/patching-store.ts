@@ -6,7 +6,7 @@ import type {
   OperatingSystem,
   PatchBaseline,
   PatchGroupRegistration,
-} from './model.js';
+} from './patching-model.js';
 
 /** One account in one Region. */
 export interface PatchScope {

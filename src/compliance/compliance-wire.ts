@@ -1,7 +1,7 @@
 /** The SSM Compliance wire: zod schemas of the four operations and the mappers to AWS shapes. */
 import { z } from 'zod';
 import { toEpochSeconds } from '../protocols/ssm/index.js';
-import type { ComplianceTypeSummary } from './service.js';
+import type { ComplianceTypeSummary } from './compliance-service.js';
 import {
   complianceSeverities,
   complianceStatuses,
@@ -11,7 +11,7 @@ import {
   type ExecutionSummary,
   type PutComplianceRequest,
   type SeverityCounts,
-} from './model.js';
+} from './compliance-model.js';
 
 /** An SSM timestamp: epoch seconds (what botocore and the JS SDK send); ISO-8601 strings are accepted too. */
 const timestamp = z.union([z.number(), z.string()]).transform((value, context) => {

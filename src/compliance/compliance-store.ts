@@ -11,7 +11,7 @@ import {
   type ExecutionSummary,
   type SetCounts,
   type SetSummary,
-} from './model.js';
+} from './compliance-model.js';
 
 /** Where a set lives: account, Region and the set's identity. */
 export interface SetKey {

@@ -1,9 +1,9 @@
 /** The SSM fleet operations (awsJson1_1, `AmazonSSM.<name>`, IAM action `ssm:<name>`). */
 import type { AwsJsonRoute } from '../protocols/index.js';
 import { awsJsonRoute } from '../protocols/index.js';
-import { activationArn, managedInstanceArn, ssmResourceArn } from './model.js';
-import type { FleetService } from './service.js';
-import { ssmService } from '../protocols/ssm/index.js';
+import { activationArn, managedInstanceArn, ssmResourceArn } from './fleet-model.js';
+import type { FleetService } from './fleet-service.js';
+import { ssmListOperation, ssmService } from '../protocols/ssm/index.js';
 import type { SsmTagsService } from './tags-service.js';
 import {
   addTagsToResourceInput,
@@ -24,7 +24,7 @@ import {
   toWireInstanceInformation,
   toWireTags,
   updateInstanceInformationInput,
-} from './wire.js';
+} from './fleet-wire.js';
 
 /** What the fleet routes need to know beyond the services. */
 export interface FleetRouteOptions {
@@ -38,8 +38,14 @@ export function fleetRoutes(
   tags: SsmTagsService,
   options: FleetRouteOptions = {},
 ): AwsJsonRoute[] {
-  const instanceResource = (scope: { accountId: string; region: string }, input: { InstanceId: string }) =>
-    managedInstanceArn(scope.region, scope.accountId, input.InstanceId);
+  return [...activationRoutes(fleet), ...instanceRoutes(fleet, options), ...tagRoutes(tags)];
+}
+
+const instanceResource = (scope: { accountId: string; region: string }, input: { InstanceId: string }) =>
+  managedInstanceArn(scope.region, scope.accountId, input.InstanceId);
+
+/** CreateActivation, DescribeActivations, DeleteActivation and RegisterManagedInstance. */
+function activationRoutes(fleet: FleetService): AwsJsonRoute[] {
   return [
     awsJsonRoute(ssmService, {
       name: 'CreateActivation',
@@ -49,23 +55,16 @@ export function fleetRoutes(
         return { ActivationId: created.activationId, ActivationCode: created.activationCode };
       },
     }),
-    awsJsonRoute(ssmService, {
+    ssmListOperation({
       name: 'DescribeActivations',
       schema: describeActivationsInput,
-      handle: async (ctx, input) => {
-        const page = await fleet.describeActivations(ctx, {
-          filters: (input.Filters ?? []).map((filter) => ({
-            key: filter.FilterKey,
-            values: filter.FilterValues,
-          })),
-          maxResults: input.MaxResults ?? 50,
-          nextToken: input.NextToken,
-        });
-        return {
-          ActivationList: page.items.map((activation) => toWireActivation(activation, ctx.now)),
-          ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }),
-        };
-      },
+      resultKey: 'ActivationList',
+      defaultMaxResults: 50,
+      filters: (input) =>
+        (input.Filters ?? []).map((filter) => ({ key: filter.FilterKey, values: filter.FilterValues })),
+      load: (ctx, { filters, after, limit }) => fleet.describeActivations(ctx, { filters, after, limit }),
+      keyOf: (activation) => [activation.createdAt.getTime(), activation.activationId],
+      toWire: (activation, _input, ctx) => toWireActivation(activation, ctx.now),
     }),
     awsJsonRoute(ssmService, {
       name: 'DeleteActivation',
@@ -93,6 +92,12 @@ export function fleetRoutes(
         };
       },
     }),
+  ];
+}
+
+/** The instance's own operations and the operator's view of instances. */
+function instanceRoutes(fleet: FleetService, options: FleetRouteOptions): AwsJsonRoute[] {
+  return [
     awsJsonRoute(ssmService, {
       name: 'UpdateInstanceInformation',
       schema: updateInstanceInformationInput,
@@ -102,22 +107,20 @@ export function fleetRoutes(
         return {};
       },
     }),
-    awsJsonRoute(ssmService, {
+    ssmListOperation({
       name: 'DescribeInstanceInformation',
       schema: describeInstanceInformationInput,
-      handle: async (ctx, input) => {
-        const page = await fleet.describeInstanceInformation(ctx, {
-          filters: instanceFiltersOf(input),
-          maxResults: input.MaxResults ?? 10,
-          nextToken: input.NextToken,
-        });
-        return {
-          InstanceInformationList: page.items.map((info) =>
-            toWireInstanceInformation(info, options.latestAgentVersion),
-          ),
-          ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }),
-        };
-      },
+      resultKey: 'InstanceInformationList',
+      defaultMaxResults: 10,
+      filters: instanceFiltersOf,
+      load: async (ctx, { filters, after, limit }) =>
+        fleet.describeInstanceInformation(ctx, {
+          filters: await fleet.checkInstanceFilters(ctx, filters),
+          after,
+          limit,
+        }),
+      keyOf: (info) => [info.instance.instanceId],
+      toWire: (info) => toWireInstanceInformation(info, options.latestAgentVersion),
     }),
     awsJsonRoute(ssmService, {
       name: 'DeregisterManagedInstance',
@@ -128,6 +131,12 @@ export function fleetRoutes(
         return {};
       },
     }),
+  ];
+}
+
+/** AddTagsToResource, RemoveTagsFromResource and ListTagsForResource. */
+function tagRoutes(tags: SsmTagsService): AwsJsonRoute[] {
+  return [
     awsJsonRoute(ssmService, {
       name: 'AddTagsToResource',
       schema: addTagsToResourceInput,

@@ -9,8 +9,8 @@ import {
   type InstanceFacts,
   type PlatformType,
   type Tag,
-} from './model.js';
-import type { InstanceInformation } from './service.js';
+} from './fleet-model.js';
+import type { InstanceInformation } from './fleet-service.js';
 import { ssmError, toEpochSeconds } from '../protocols/ssm/index.js';
 
 const tagCharacters = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;

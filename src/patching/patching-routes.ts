@@ -30,7 +30,7 @@ import {
   toWirePatchComplianceData,
   toWirePatchGroupState,
   updatePatchBaselineSchema,
-} from './wire.js';
+} from './patching-wire.js';
 
 const baselineResource = (
   scope: { accountId: string; region: string },

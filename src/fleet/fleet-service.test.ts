@@ -6,9 +6,11 @@ import type { Ctx } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 import { InstanceCredentials } from './instance-credentials.js';
-import { managedInstanceArn } from './model.js';
-import { FleetService, type RegisteredInstance } from './service.js';
-import { FleetStore } from './store.js';
+import { managedInstanceArn } from './fleet-model.js';
+import { FleetService, type RegisteredInstance } from './fleet-service.js';
+import { FleetStore } from './fleet-store.js';
+import { fleetRoutes } from './fleet-routes.js';
+import type { AwsJsonRoute } from '../protocols/index.js';
 import { SsmTagStore } from './tag-store.js';
 import { SsmTagsService } from './tags-service.js';
 
@@ -33,6 +35,26 @@ function inCtxAs<T>(db: Db, actor: Actor, now: Date, body: (ctx: Ctx) => Promise
     .execute((tx) => body({ actor, accountId: actor.accountId, region, requestId: 'test', now, tx }));
 }
 
+type WireItem = Record<string, unknown>;
+
+/** The wire response of a list operation of `routes`, as its items and NextToken. */
+async function listVia(
+  routes: readonly AwsJsonRoute[],
+  name: string,
+  resultKey: string,
+  ctx: Ctx,
+  body: Record<string, unknown>,
+): Promise<{ items: WireItem[]; nextToken: string | undefined }> {
+  const route = routes.find((candidate) => candidate.operation.name === name);
+  if (route === undefined) throw new Error(`No route ${name}`);
+  const call = route.operation.prepare({ labels: {}, query: new URLSearchParams(), body });
+  const response = (await call.run(ctx)) as Record<string, unknown>;
+  return { items: response[resultKey] as WireItem[], nextToken: response['NextToken'] as string | undefined };
+}
+
+const wireFilters = (filters: readonly { key: string; values: string[] }[]) =>
+  filters.map((filter) => ({ Key: filter.key, Values: filter.values }));
+
 async function outboxTypes(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('outbox').select(['type', 'payload']).orderBy('seq').execute();
   return rows.map((row) => row.type);
@@ -44,6 +66,10 @@ describe('FleetService', () => {
   let fleet: FleetService;
   let tags: SsmTagsService;
   const as = (accountId: string, now = t0) => ({ accountId, region, now });
+  const activations = (ctx: Ctx, body: Record<string, unknown>) =>
+    listVia(fleetRoutes(fleet, tags), 'DescribeActivations', 'ActivationList', ctx, body);
+  const instanceInformation = (ctx: Ctx, body: Record<string, unknown>) =>
+    listVia(fleetRoutes(fleet, tags), 'DescribeInstanceInformation', 'InstanceInformationList', ctx, body);
 
   before(async () => {
     db = await openTestDatabase();
@@ -126,10 +152,9 @@ describe('FleetService', () => {
     const web = await inCtx(
       db,
       (ctx) =>
-        fleet.describeActivations(ctx, {
-          filters: [{ key: 'DefaultInstanceName', values: ['web'] }],
-          maxResults: 1,
-          nextToken: undefined,
+        activations(ctx, {
+          Filters: [{ FilterKey: 'DefaultInstanceName', FilterValues: ['web'] }],
+          MaxResults: 1,
         }),
       as(account),
     );
@@ -138,29 +163,21 @@ describe('FleetService', () => {
     const rest = await inCtx(
       db,
       (ctx) =>
-        fleet.describeActivations(ctx, {
-          filters: [{ key: 'DefaultInstanceName', values: ['web'] }],
-          maxResults: 1,
-          nextToken: web.nextToken,
+        activations(ctx, {
+          Filters: [{ FilterKey: 'DefaultInstanceName', FilterValues: ['web'] }],
+          MaxResults: 1,
+          NextToken: web.nextToken,
         }),
       as(account),
     );
     assert.equal(rest.items.length, 1);
     assert.equal(rest.nextToken, undefined);
-    assert.notEqual(rest.items[0]?.activationId, web.items[0]?.activationId);
+    assert.notEqual(rest.items[0]?.['ActivationId'], web.items[0]?.['ActivationId']);
     await rejectsWith(
-      inCtx(
-        db,
-        (ctx) => fleet.describeActivations(ctx, { filters: [], maxResults: 5, nextToken: 'bogus' }),
-        as(account),
-      ),
+      inCtx(db, (ctx) => activations(ctx, { MaxResults: 5, NextToken: 'bogus' }), as(account)),
       'InvalidNextToken',
     );
-    const theirs = await inCtx(
-      db,
-      (ctx) => fleet.describeActivations(ctx, { filters: [], maxResults: 50, nextToken: undefined }),
-      as(other),
-    );
+    const theirs = await inCtx(db, (ctx) => activations(ctx, {}), as(other));
     assert.equal(theirs.items.length, 0);
   });
 
@@ -203,15 +220,10 @@ describe('FleetService', () => {
 
     const listed = await inCtx(
       db,
-      (ctx) =>
-        fleet.describeActivations(ctx, {
-          filters: [{ key: 'ActivationIds', values: [activationId] }],
-          maxResults: 50,
-          nextToken: undefined,
-        }),
+      (ctx) => activations(ctx, { Filters: [{ FilterKey: 'ActivationIds', FilterValues: [activationId] }] }),
       as(account),
     );
-    assert.equal(listed.items[0]?.registrationsCount, 1);
+    assert.equal(listed.items[0]?.['RegistrationsCount'], 1);
     assert.deepEqual(
       await inCtx(db, (ctx) => tags.listTags(ctx, 'ManagedInstance', registered.instanceId), as(account)),
       [{ key: 'env', value: 'prod' }],
@@ -270,13 +282,9 @@ describe('FleetService', () => {
     await rejectsWith(heartbeat('mi-0123456789abcdef0', minutes(3)), 'InvalidInstanceId');
 
     const describe = (now: Date, filters: { key: string; values: string[] }[]) =>
-      inCtx(
-        db,
-        (ctx) => fleet.describeInstanceInformation(ctx, { filters, maxResults: 50, nextToken: undefined }),
-        as(account, now),
-      );
+      inCtx(db, (ctx) => instanceInformation(ctx, { Filters: wireFilters(filters) }), as(account, now));
     const status = async (now: Date, id: string) =>
-      (await describe(now, [{ key: 'InstanceIds', values: [id] }])).items[0]?.pingStatus;
+      (await describe(now, [{ key: 'InstanceIds', values: [id] }])).items[0]?.['PingStatus'];
     assert.equal(await status(minutes(3 + 11), first.instanceId), 'Online');
     assert.equal(await status(minutes(3 + 12), first.instanceId), 'ConnectionLost');
     const online = await describe(minutes(12), [
@@ -284,13 +292,13 @@ describe('FleetService', () => {
       { key: 'IamRole', values: ['HeartbeatRole'] },
     ]);
     assert.deepEqual(
-      online.items.map((info) => info.instance.instanceId),
+      online.items.map((info) => info['InstanceId']),
       [first.instanceId],
     );
-    const info = online.items[0]?.instance;
-    assert.equal(info?.agentVersion, '1.2.3');
-    assert.equal(info?.ipAddress, '10.0.0.6');
-    assert.equal(info?.platformName, 'Ubuntu');
+    const info = online.items[0];
+    assert.equal(info?.['AgentVersion'], '1.2.3');
+    assert.equal(info?.['IPAddress'], '10.0.0.6');
+    assert.equal(info?.['PlatformName'], 'Ubuntu');
   });
 
   it('filters by tags, validates filters and pages by instance id', async () => {
@@ -315,16 +323,21 @@ describe('FleetService', () => {
     const describe = (filters: { key: string; values: string[] }[], maxResults = 50, nextToken?: string) =>
       inCtx(
         db,
-        (ctx) => fleet.describeInstanceInformation(ctx, { filters, maxResults, nextToken }),
+        (ctx) =>
+          instanceInformation(ctx, {
+            Filters: wireFilters(filters),
+            MaxResults: maxResults,
+            NextToken: nextToken,
+          }),
         as(account),
       );
     assert.deepEqual(
-      (await describe([{ key: 'tag:Patch Group', values: ['web'] }])).items.map((i) => i.instance.instanceId),
+      (await describe([{ key: 'tag:Patch Group', values: ['web'] }])).items.map((i) => i['InstanceId']),
       [a],
     );
     assert.deepEqual(
       (await describe([{ key: 'tag-key', values: ['Patch Group'] }])).items
-        .map((i) => i.instance.instanceId)
+        .map((i) => i['InstanceId'])
         .sort(),
       [a, b].sort(),
     );
@@ -351,7 +364,7 @@ describe('FleetService', () => {
     assert.equal(page2.items.length, 1);
     assert.equal(page2.nextToken, undefined);
     assert.deepEqual(
-      [...page1.items, ...page2.items].map((i) => i.instance.instanceId),
+      [...page1.items, ...page2.items].map((i) => i['InstanceId']),
       [...ids].sort(),
     );
 
@@ -374,11 +387,7 @@ describe('FleetService', () => {
       inCtx(db, (ctx) => tags.listTags(ctx, 'OpsItem', 'oi-1'), as(account)),
       'InvalidResourceType',
     );
-    const theirs = await inCtx(
-      db,
-      (ctx) => fleet.describeInstanceInformation(ctx, { filters: [], maxResults: 50, nextToken: undefined }),
-      as(other),
-    );
+    const theirs = await inCtx(db, (ctx) => instanceInformation(ctx, {}), as(other));
     assert.equal(theirs.items.length, 0);
   });
 
@@ -401,18 +410,14 @@ describe('FleetService', () => {
       'InvalidInstanceId',
     );
     const describe = (filters: { key: string; values: string[] }[]) =>
-      inCtx(
-        db,
-        (ctx) => fleet.describeInstanceInformation(ctx, { filters, maxResults: 50, nextToken: undefined }),
-        as(account),
-      );
+      inCtx(db, (ctx) => instanceInformation(ctx, { Filters: wireFilters(filters) }), as(account));
     await rejectsWith(describe([{ key: 'InstanceIds', values: [gone.instanceId] }]), 'InvalidInstanceId');
     const inactive = await describe([
       { key: 'PingStatus', values: ['Inactive'] },
       { key: 'IamRole', values: ['GoneRole'] },
     ]);
     assert.deepEqual(
-      inactive.items.map((info) => [info.instance.instanceId, info.pingStatus]),
+      inactive.items.map((info) => [info['InstanceId'], info['PingStatus']]),
       [[gone.instanceId, 'Inactive']],
     );
     assert.ok((await outboxTypes(db)).includes('InstanceDeregistered'));

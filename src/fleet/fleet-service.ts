@@ -3,18 +3,13 @@
  * DescribeInstanceInformation and deregistration. Every change writes its events in the caller's transaction.
  */
 import type { Actor } from '../access/index.js';
-import type { Ctx } from '../kernel/index.js';
+import type { Ctx, SortKey } from '../kernel/index.js';
 import { accessDenied } from '../kernel/index.js';
 import { matchesTargets, type Target } from '../protocols/ssm/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvent } from '../worker/index.js';
 import type { InstanceCredentials } from './instance-credentials.js';
-import {
-  checkInstanceFilters,
-  matchesInstanceFilters,
-  wantsInactive,
-  type InstanceFilter,
-} from './instance-filters.js';
+import { checkInstanceFilters, wantsInactive, type InstanceFilter } from './instance-filters.js';
 import {
   activationArn,
   activationCodeMatches,
@@ -27,13 +22,14 @@ import {
   newManagedInstanceId,
   pingStatusOf,
   type Activation,
+  type ActivationFilter,
   type InstanceFacts,
   type ManagedInstance,
   type PingStatus,
   type Tag,
-} from './model.js';
+} from './fleet-model.js';
 import { ssmError } from '../protocols/ssm/index.js';
-import type { FleetStore } from './store.js';
+import type { FleetStore } from './fleet-store.js';
 import type { SsmTagStore } from './tag-store.js';
 
 /** CreateActivation's input. */
@@ -46,10 +42,18 @@ export interface NewActivation {
   tags?: Tag[] | undefined;
 }
 
-/** DescribeActivations' filter. */
-export interface ActivationFilter {
-  key: 'ActivationIds' | 'DefaultInstanceName' | 'IamRole';
-  values: string[];
+/** A page of DescribeActivations: its filters, the sort key it starts after and how many rows to read. */
+export interface ActivationQuery {
+  filters: readonly ActivationFilter[];
+  after: SortKey | undefined;
+  limit: number;
+}
+
+/** A page of DescribeInstanceInformation, with filters already checked by `checkInstanceFilters`. */
+export interface InstanceQuery {
+  filters: readonly InstanceFilter[];
+  after: SortKey | undefined;
+  limit: number;
 }
 
 /** What the agent sends to register. */
@@ -74,44 +78,6 @@ export interface RegisteredInstance {
 export interface InstanceInformation {
   instance: ManagedInstance;
   pingStatus: PingStatus;
-}
-
-/** One page of a listing. */
-export interface Page<T> {
-  items: T[];
-  nextToken: string | undefined;
-}
-
-function encodeToken(position: string): string {
-  return Buffer.from(JSON.stringify({ after: position }), 'utf8').toString('base64url');
-}
-
-function decodeToken(token: string | undefined): string | undefined {
-  if (token === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof parsed.after === 'string') return parsed.after;
-  } catch {
-    // fall through: any token we did not make is invalid
-  }
-  throw ssmError('InvalidNextToken', 'The specified token is not valid.');
-}
-
-/** Keyset paging over items sorted by `positionOf`. */
-function pageOf<T>(
-  items: readonly T[],
-  positionOf: (item: T) => string,
-  token: string | undefined,
-  size: number,
-): Page<T> {
-  const after = decodeToken(token);
-  const rest = after === undefined ? items : items.filter((item) => positionOf(item) > after);
-  const page = rest.slice(0, size);
-  const last = page[page.length - 1];
-  return {
-    items: page,
-    nextToken: rest.length > size && last !== undefined ? encodeToken(positionOf(last)) : undefined,
-  };
 }
 
 const factNames: Record<keyof InstanceFacts, string> = {
@@ -174,26 +140,9 @@ export class FleetService {
     return { activationId: activation.activationId, activationCode };
   }
 
-  /** The account's activations in the Region, filtered (values OR, filters AND), oldest first. */
-  async describeActivations(
-    ctx: Ctx,
-    query: { filters: ActivationFilter[]; maxResults: number; nextToken: string | undefined },
-  ): Promise<Page<Activation>> {
-    const all = await this.store.listActivations(ctx.tx, ctx.accountId, ctx.region);
-    const matching = all.filter((activation) =>
-      query.filters.every((filter) => {
-        const value =
-          filter.key === 'ActivationIds'
-            ? activation.activationId
-            : filter.key === 'IamRole'
-              ? activation.iamRole
-              : activation.defaultInstanceName;
-        return value !== undefined && filter.values.includes(value);
-      }),
-    );
-    const position = (activation: Activation): string =>
-      `${String(activation.createdAt.getTime()).padStart(15, '0')}/${activation.activationId}`;
-    return pageOf(matching, position, query.nextToken, query.maxResults);
+  /** A page of the account's activations in the Region, filtered (values OR, filters AND), oldest first. */
+  async describeActivations(ctx: Ctx, query: ActivationQuery): Promise<Activation[]> {
+    return this.store.pageActivations(ctx.tx, ctx, query);
   }
 
   /** Deletes an activation: no more registrations with it; instances it registered stay. */
@@ -337,35 +286,34 @@ export class FleetService {
     }
   }
 
-  /** DescribeInstanceInformation: filtered instances with their PingStatus and tags, by instance id. */
-  async describeInstanceInformation(
-    ctx: Ctx,
-    query: { filters: InstanceFilter[]; maxResults: number; nextToken: string | undefined },
-  ): Promise<Page<InstanceInformation>> {
-    const filters = checkInstanceFilters(query.filters);
-    const includeInactive = wantsInactive(filters);
-    const instances = await this.store.listInstances(ctx.tx, ctx.accountId, ctx.region, includeInactive);
-    const known = new Set(instances.map((instance) => instance.instanceId));
-    const unknown = filters
-      .filter((filter) => filter.key === 'InstanceIds')
-      .flatMap((filter) => filter.values)
-      .find((id) => !known.has(id));
-    if (unknown !== undefined) {
-      throw ssmError('InvalidInstanceId', `Instance ${unknown} is not a registered managed instance.`);
-    }
-    const tags = filters.some((filter) => filter.key === 'tag-key' || filter.key.startsWith('tag:'))
-      ? await this.tags.listByType(ctx.tx, {
-          accountId: ctx.accountId,
-          region: ctx.region,
-          resourceType: 'ManagedInstance',
-        })
-      : new Map<string, Tag[]>();
-    const matching = instances
-      .map((instance) => ({ instance, pingStatus: this.pingStatus(instance, ctx.now) }))
-      .filter(({ instance, pingStatus }) =>
-        matchesInstanceFilters(instance, pingStatus, tags.get(instance.instanceId) ?? [], filters),
+  /** Checks DescribeInstanceInformation's filters: a named instance must exist (Inactive ones only when asked for). */
+  async checkInstanceFilters(ctx: Ctx, filters: readonly InstanceFilter[]): Promise<InstanceFilter[]> {
+    const checked = checkInstanceFilters(filters);
+    const includeInactive = wantsInactive(checked);
+    const named = checked.filter((filter) => filter.key === 'InstanceIds').flatMap((filter) => filter.values);
+    if (named.length > 0) {
+      const found = await this.store.findInstances(ctx.tx, ctx.accountId, ctx.region, named);
+      const known = new Set(
+        found
+          .filter((instance) => includeInactive || instance.deregisteredAt === undefined)
+          .map((instance) => instance.instanceId),
       );
-    return pageOf(matching, (info) => info.instance.instanceId, query.nextToken, query.maxResults);
+      const unknown = named.find((id) => !known.has(id));
+      if (unknown !== undefined) {
+        throw ssmError('InvalidInstanceId', `Instance ${unknown} is not a registered managed instance.`);
+      }
+    }
+    return checked;
+  }
+
+  /** DescribeInstanceInformation: a page of instances passing checked filters, with their PingStatus, by id. */
+  async describeInstanceInformation(ctx: Ctx, query: InstanceQuery): Promise<InstanceInformation[]> {
+    const instances = await this.store.pageInstances(ctx.tx, ctx, {
+      ...query,
+      includeDeregistered: wantsInactive(query.filters),
+      onlineSince: ctx.now.getTime() - this.options.pingTimeoutSeconds * 1000,
+    });
+    return instances.map((instance) => ({ instance, pingStatus: this.pingStatus(instance, ctx.now) }));
   }
 
   /** Deregisters an instance: hidden from listings, its key, policy and tags deleted at once. */

@@ -1,6 +1,6 @@
 /** Forgets a deregistered instance's compliance, from the outbox event its deregistration raised. */
 import type { EventSubscriber } from '../worker/index.js';
-import type { ComplianceStore } from './store.js';
+import type { ComplianceStore } from './compliance-store.js';
 
 /** Deletes every compliance set, item and execution of the instance in its account and Region. */
 export function compliancePurgeOnDeregistration(store: ComplianceStore): EventSubscriber {

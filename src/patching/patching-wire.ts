@@ -12,7 +12,7 @@ import {
   type PatchFilter,
   type PatchRule,
   type PatchSource,
-} from './model.js';
+} from './patching-model.js';
 import type { AvailablePatch } from './available-patches.js';
 import type { InstancePatchState, PatchComplianceData, PatchGroupState } from './patch-state.js';
 

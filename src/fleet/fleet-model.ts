@@ -78,6 +78,12 @@ export function pingStatusOf(instance: ManagedInstance, now: Date, timeoutSecond
   return now.getTime() - instance.lastPingAt.getTime() <= timeoutSeconds * 1000 ? 'Online' : 'ConnectionLost';
 }
 
+/** DescribeActivations' filter. */
+export interface ActivationFilter {
+  key: 'ActivationIds' | 'DefaultInstanceName' | 'IamRole';
+  values: string[];
+}
+
 /** Activation limits (spec §2.1, §11). */
 export const activationLimits = {
   defaultRegistrationLimit: 1,

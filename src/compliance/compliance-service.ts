@@ -12,7 +12,7 @@ import {
   setMatches,
   type ComplianceFilter,
   type InstanceInformationByResource,
-} from './filters.js';
+} from './compliance-filters.js';
 import {
   complianceLimits,
   complianceSeverities,
@@ -31,8 +31,8 @@ import {
   type PutComplianceOutcome,
   type PutComplianceRequest,
   type SeverityCounts,
-} from './model.js';
-import type { ComplianceStore, SetKey, StoredItemInput } from './store.js';
+} from './compliance-model.js';
+import type { ComplianceStore, SetKey, StoredItemInput } from './compliance-store.js';
 
 /** The AWS:InstanceInformation attributes of the account's registered managed instances (fleet; wired by compose). */
 export interface InstanceAttributes {

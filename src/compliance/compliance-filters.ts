@@ -1,6 +1,6 @@
 /** ComplianceStringFilter (spec §4.6): the key spellings callers use, resolved once, and in-memory matching. */
 import { ssmError } from '../protocols/ssm/index.js';
-import type { ComplianceItem, ComplianceSet } from './model.js';
+import type { ComplianceItem, ComplianceSet } from './compliance-model.js';
 
 export const complianceFilterTypes = [
   'EQUAL',

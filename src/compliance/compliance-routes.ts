@@ -2,8 +2,8 @@
 import { awsJsonRoute } from '../protocols/index.js';
 import type { AwsJsonRoute } from '../protocols/index.js';
 import { ssmService, withNextToken } from '../protocols/ssm/index.js';
-import { parseComplianceFilters } from './filters.js';
-import type { ComplianceService } from './service.js';
+import { parseComplianceFilters } from './compliance-filters.js';
+import type { ComplianceService } from './compliance-service.js';
 import {
   fromWirePutComplianceItems,
   listComplianceItemsSchema,
@@ -12,7 +12,7 @@ import {
   toWireComplianceItem,
   toWireComplianceSummary,
   toWireResourceSummary,
-} from './wire.js';
+} from './compliance-wire.js';
 
 /** PutComplianceItems, ListComplianceItems, ListComplianceSummaries, ListResourceComplianceSummaries. */
 export function complianceRoutes(compliance: ComplianceService): AwsJsonRoute[] {

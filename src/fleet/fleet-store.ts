@@ -1,9 +1,18 @@
 /** Persistence of activations and managed instances. */
 import type { Selectable } from 'kysely';
+import { afterKey, inScope, type Scope, type SortKey } from '../kernel/index.js';
 import { chunk } from '../storage/index.js';
 import type { DbExecutor, SsmActivationsTable, SsmManagedInstancesTable } from '../storage/database.js';
-import type { Activation, InstanceFacts, ManagedInstance, PlatformType, Tag } from './model.js';
-import { platformTypes } from './model.js';
+import type {
+  Activation,
+  ActivationFilter,
+  InstanceFacts,
+  ManagedInstance,
+  PlatformType,
+  Tag,
+} from './fleet-model.js';
+import { platformTypes } from './fleet-model.js';
+import { instanceFiltersWhere, type InstanceFilter } from './instance-filters.js';
 
 const toDate = (ms: number | string | null): Date | undefined =>
   ms === null ? undefined : new Date(Number(ms));
@@ -106,16 +115,30 @@ export class FleetStore {
     return row === undefined ? undefined : { activation: toActivation(row), codeHash: row.code_hash };
   }
 
-  /** The activations of an account in a Region, oldest first. */
-  async listActivations(db: DbExecutor, accountId: string, region: string): Promise<Activation[]> {
-    const rows = await db
-      .selectFrom('ssm_activations')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
-      .orderBy('created_at')
-      .orderBy('activation_id')
-      .execute();
+  /**
+   * A page of the scope's activations, oldest first (by creation time, then id), after `after`: values of one
+   * filter OR, filters AND.
+   */
+  async pageActivations(
+    db: DbExecutor,
+    scope: Scope,
+    query: { filters: readonly ActivationFilter[]; after: SortKey | undefined; limit: number },
+  ): Promise<Activation[]> {
+    const columns = {
+      ActivationIds: 'activation_id',
+      IamRole: 'iam_role',
+      DefaultInstanceName: 'default_instance_name',
+    } as const;
+    let select = db.selectFrom('ssm_activations').selectAll().where(inScope(scope));
+    for (const filter of query.filters) {
+      select =
+        filter.values.length === 0
+          ? select.where((eb) => eb.lit(false))
+          : select.where(columns[filter.key], 'in', filter.values);
+    }
+    if (query.after !== undefined)
+      select = select.where(afterKey(['created_at', 'activation_id'], query.after));
+    const rows = await select.orderBy('created_at').orderBy('activation_id').limit(query.limit).execute();
     return rows.map(toActivation);
   }
 
@@ -129,8 +152,7 @@ export class FleetStore {
     const result = await db
       .deleteFrom('ssm_activations')
       .where('activation_id', '=', activationId)
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
+      .where(inScope({ accountId, region }))
       .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
@@ -190,8 +212,7 @@ export class FleetStore {
       .selectFrom('ssm_managed_instances')
       .selectAll()
       .where('instance_id', '=', instanceId)
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
+      .where(inScope({ accountId, region }))
       .executeTakeFirst();
     return row === undefined ? undefined : toInstance(row);
   }
@@ -219,8 +240,7 @@ export class FleetStore {
       const rows = await db
         .selectFrom('ssm_managed_instances')
         .selectAll()
-        .where('account_id', '=', accountId)
-        .where('region', '=', region)
+        .where(inScope({ accountId, region }))
         .where('instance_id', 'in', slice)
         .orderBy('instance_id')
         .execute();
@@ -236,13 +256,35 @@ export class FleetStore {
     region: string,
     includeDeregistered: boolean,
   ): Promise<ManagedInstance[]> {
-    let query = db
-      .selectFrom('ssm_managed_instances')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region);
+    let query = db.selectFrom('ssm_managed_instances').selectAll().where(inScope({ accountId, region }));
     if (!includeDeregistered) query = query.where('deregistered_at', 'is', null);
     const rows = await query.orderBy('instance_id').execute();
+    return rows.map(toInstance);
+  }
+
+  /**
+   * A page of the scope's instances by id after `after`, passing every filter (deregistered ones only when
+   * `includeDeregistered`); PingStatus Online means a ping at or after `onlineSince` (ms).
+   */
+  async pageInstances(
+    db: DbExecutor,
+    scope: Scope,
+    query: {
+      filters: readonly InstanceFilter[];
+      includeDeregistered: boolean;
+      onlineSince: number;
+      after: SortKey | undefined;
+      limit: number;
+    },
+  ): Promise<ManagedInstance[]> {
+    let select = db
+      .selectFrom('ssm_managed_instances')
+      .selectAll()
+      .where(inScope(scope))
+      .where((eb) => instanceFiltersWhere(eb, query.filters, query.onlineSince));
+    if (!query.includeDeregistered) select = select.where('deregistered_at', 'is', null);
+    if (query.after !== undefined) select = select.where(afterKey(['instance_id'], query.after));
+    const rows = await select.orderBy('instance_id').limit(query.limit).execute();
     return rows.map(toInstance);
   }
 
@@ -250,8 +292,7 @@ export class FleetStore {
     const row = await db
       .selectFrom('ssm_managed_instances')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
+      .where(inScope({ accountId, region }))
       .where('deregistered_at', 'is', null)
       .executeTakeFirstOrThrow();
     return Number(row.n);

@@ -5,11 +5,11 @@ import type { Ctx } from '../kernel/index.js';
 import { ApiError } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
 import { openTestDatabase, testActor } from '../../test/support/service-context.js';
-import { parseComplianceFilters, type WireComplianceFilter } from './filters.js';
-import { complianceLimits, type ComplianceItemInput, type PutComplianceRequest } from './model.js';
-import { ComplianceService, type InstanceAttributes } from './service.js';
-import { ComplianceStore } from './store.js';
-import { fromWirePutComplianceItems, putComplianceItemsSchema, toWireResourceSummary } from './wire.js';
+import { parseComplianceFilters, type WireComplianceFilter } from './compliance-filters.js';
+import { complianceLimits, type ComplianceItemInput, type PutComplianceRequest } from './compliance-model.js';
+import { ComplianceService, type InstanceAttributes } from './compliance-service.js';
+import { ComplianceStore } from './compliance-store.js';
+import { fromWirePutComplianceItems, putComplianceItemsSchema, toWireResourceSummary } from './compliance-wire.js';
 
 const account = '111122223333';
 const other = '444455556666';
