@@ -4,28 +4,15 @@
  */
 import { createHash } from 'node:crypto';
 import { jsonNestingExceeds, maxJsonDepth } from '../kernel/index.js';
-import type {
-  DocumentFormat,
-  DocumentParameter,
-  DocumentType,
-  ParameterType,
-  PlatformType,
-} from './model.js';
+import { DocumentContentError, invalidContent as invalid } from './document-content-error.js';
+import { checkParameterReferences, parseParameters } from './document-parameters.js';
+import type { DocumentFormat, DocumentParameter, DocumentType, PlatformType } from './model.js';
+
+export { DocumentContentError } from './document-content-error.js';
+export { checkParameterValue, checkParameters } from './document-parameters.js';
 
 /** Content larger than this is refused (64 KB, ssm-api.md §11). */
 export const maxDocumentContentBytes = 64 * 1024;
-
-/** Why content was refused, and as which SSM exception. */
-export class DocumentContentError extends Error {
-  override readonly name = 'DocumentContentError';
-  constructor(
-    readonly exceptionName:
-      'InvalidDocumentContent' | 'InvalidDocumentSchemaVersion' | 'MaxDocumentSizeExceeded',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** What the service keeps of valid content. */
 export interface ParsedDocument {
@@ -36,10 +23,6 @@ export interface ParsedDocument {
   /** The parsed content, for parameter validation and (later) execution. */
   body: Record<string, unknown>;
 }
-
-const invalid = (message: string): never => {
-  throw new DocumentContentError('InvalidDocumentContent', message);
-};
 
 /** SHA-256 hex of the content as stored (DocumentDescription.Hash, HashType Sha256). */
 export function documentHash(content: string): string {
@@ -116,152 +99,6 @@ function validateDocument(body: Record<string, unknown>, type: DocumentType): Pa
     platformTypes,
     body,
   };
-}
-
-const parameterTypes: readonly ParameterType[] = [
-  'String',
-  'StringList',
-  'Boolean',
-  'Integer',
-  'MapList',
-  'StringMap',
-];
-const parameterKeys = new Set([
-  'type',
-  'description',
-  'default',
-  'allowedValues',
-  'allowedPattern',
-  'displayType',
-  'minItems',
-  'maxItems',
-  'minChars',
-  'maxChars',
-]);
-
-function parseParameters(raw: unknown): DocumentParameter[] {
-  if (raw === undefined) return [];
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    return invalid('parameters must be an object.');
-  const parameters: DocumentParameter[] = [];
-  for (const [name, definition] of Object.entries(raw)) {
-    if (!/^[a-zA-Z0-9_]{1,50}$/.test(name)) invalid(`Parameter name ${name} must match [a-zA-Z0-9_]{1,50}.`);
-    if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
-      return invalid(`Parameter ${name} must be an object.`);
-    }
-    const def = definition as Record<string, unknown>;
-    for (const key of Object.keys(def)) {
-      if (!parameterKeys.has(key)) invalid(`Parameter ${name} has an unknown attribute ${key}.`);
-    }
-    const type = parameterTypes.find((t) => t === def['type']);
-    if (type === undefined) {
-      return invalid(`Parameter ${name} type must be one of ${parameterTypes.join(', ')}.`);
-    }
-    const allowedValues = def['allowedValues'];
-    if (
-      allowedValues !== undefined &&
-      (!Array.isArray(allowedValues) || allowedValues.some((v) => typeof v !== 'string'))
-    ) {
-      invalid(`Parameter ${name} allowedValues must be a list of strings.`);
-    }
-    const allowedPattern = def['allowedPattern'];
-    if (allowedPattern !== undefined) {
-      if (typeof allowedPattern !== 'string') invalid(`Parameter ${name} allowedPattern must be a string.`);
-      try {
-        new RegExp(allowedPattern as string);
-      } catch {
-        invalid(`Parameter ${name} allowedPattern is not a valid regular expression.`);
-      }
-    }
-    if (def['description'] !== undefined && typeof def['description'] !== 'string') {
-      invalid(`Parameter ${name} description must be a string.`);
-    }
-    const parameter: DocumentParameter = {
-      name,
-      type,
-      ...(typeof def['description'] === 'string' ? { description: def['description'] } : {}),
-      ...('default' in def ? { defaultValue: def['default'] } : {}),
-      ...(allowedValues !== undefined ? { allowedValues: allowedValues as string[] } : {}),
-      ...(typeof allowedPattern === 'string' ? { allowedPattern } : {}),
-    };
-    if (parameter.defaultValue !== undefined) {
-      const problem = checkParameterValue(parameter, parameter.defaultValue, true);
-      if (problem !== undefined) invalid(`Parameter ${name} default: ${problem}`);
-    }
-    parameters.push(parameter);
-  }
-  return parameters;
-}
-
-/**
- * Why `value` is not acceptable for `parameter` (undefined when it is). Defaults are typed JSON; runtime values
- * arrive as the wire's list of strings (`fromWire`).
- */
-export function checkParameterValue(
-  parameter: DocumentParameter,
-  value: unknown,
-  isDefault = false,
-): string | undefined {
-  const values = isDefault ? defaultAsStrings(parameter, value) : (value as string[]);
-  if (values === undefined) return `must be a ${parameter.type}`;
-  switch (parameter.type) {
-    case 'String':
-      if (!isDefault && values.length !== 1) return 'must be a single value';
-      break;
-    case 'Boolean':
-      if (values.length !== 1 || !/^(true|false)$/i.test(values[0] ?? '')) return 'must be true or false';
-      break;
-    case 'Integer':
-      if (values.length !== 1 || !/^-?\d+$/.test(values[0] ?? '')) return 'must be an integer';
-      break;
-    case 'MapList':
-    case 'StringMap':
-      for (const item of values) {
-        if (isDefault) break;
-        try {
-          const parsed: unknown = JSON.parse(item);
-          if (typeof parsed !== 'object' || parsed === null) return `must be a ${parameter.type} (JSON)`;
-        } catch {
-          return `must be a ${parameter.type} (JSON)`;
-        }
-      }
-      return undefined;
-    case 'StringList':
-      break;
-  }
-  for (const item of values) {
-    if (parameter.allowedValues !== undefined && !parameter.allowedValues.includes(item)) {
-      return `value '${item}' is not one of the allowed values [${parameter.allowedValues.join(', ')}]`;
-    }
-    // An empty default is how AWS documents say "optional" even with a pattern (e.g. AWS-RunPatchBaseline SnapshotId).
-    if (parameter.allowedPattern !== undefined && !(isDefault && item === '')) {
-      if (!new RegExp(parameter.allowedPattern).test(item)) {
-        return `value '${item}' does not match the allowed pattern ${parameter.allowedPattern}`;
-      }
-    }
-  }
-  return undefined;
-}
-
-function defaultAsStrings(parameter: DocumentParameter, value: unknown): string[] | undefined {
-  switch (parameter.type) {
-    case 'String':
-      return typeof value === 'string' ? [value] : undefined;
-    case 'StringList':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
-    case 'Boolean':
-      return typeof value === 'boolean' ? [String(value)] : typeof value === 'string' ? [value] : undefined;
-    case 'Integer':
-      return typeof value === 'number' && Number.isInteger(value)
-        ? [String(value)]
-        : typeof value === 'string'
-          ? [value]
-          : undefined;
-    case 'MapList':
-      return Array.isArray(value) ? [] : undefined;
-    case 'StringMap':
-      return typeof value === 'object' && value !== null && !Array.isArray(value) ? [] : undefined;
-  }
 }
 
 /** The plugins of schemaVersion 2.x documents and the platforms they run on. */
@@ -377,58 +214,6 @@ function validateRuntimeConfig(
   }
   checkParameterReferences(config, parameters);
   return (['Windows', 'Linux', 'MacOS'] as const).filter((p) => platforms.has(p));
-}
-
-/** `{{ name }}` in step inputs must name a declared parameter (`{{ssm:…}}` parameter-store references excepted). */
-function checkParameterReferences(value: unknown, parameters: DocumentParameter[]): void {
-  const declared = new Set(parameters.map((p) => p.name));
-  // An explicit stack: content nested thousands deep must not exhaust the call stack.
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const node = pending.pop();
-    if (typeof node === 'string') {
-      for (const match of node.matchAll(/\{\{\s*([^}\s]+)\s*\}\}/g)) {
-        const reference = match[1] ?? '';
-        if (
-          reference.startsWith('ssm:') ||
-          reference.startsWith('global:') ||
-          reference.startsWith('automation:')
-        )
-          continue;
-        if (!declared.has(reference))
-          invalid(`The document references undeclared parameter {{ ${reference} }}.`);
-      }
-    } else if (Array.isArray(node)) {
-      pending.push(...(node as unknown[]).slice().reverse());
-    } else if (typeof node === 'object' && node !== null) {
-      pending.push(...(Object.values(node) as unknown[]).reverse());
-    }
-  }
-}
-
-/**
- * Checks runtime `values` (the wire's name → list of strings) against the document's parameters: no unknown
- * names, every parameter without a default present, each value valid. Returns the first problem.
- */
-export function checkParameters(
-  parameters: readonly DocumentParameter[],
-  values: Readonly<Record<string, readonly string[]>>,
-): string | undefined {
-  // Own names only: a parameter called `constructor` must not find Object.prototype's.
-  const given = new Map(Object.entries(values));
-  for (const name of given.keys()) {
-    if (!parameters.some((p) => p.name === name)) return `Parameter ${name} is not defined by the document.`;
-  }
-  for (const parameter of parameters) {
-    const value = given.get(parameter.name);
-    if (value === undefined) {
-      if (parameter.defaultValue === undefined) return `Parameter ${parameter.name} is required.`;
-      continue;
-    }
-    const problem = checkParameterValue(parameter, value);
-    if (problem !== undefined) return `Parameter ${parameter.name} ${problem}.`;
-  }
-  return undefined;
 }
 
 /** Re-derives what a stored version's content declares (content was valid when stored). */
