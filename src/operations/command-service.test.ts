@@ -8,9 +8,9 @@ import type { Db } from '../storage/database.js';
 import { WriteConflictError } from '../storage/index.js';
 import { buildDocumentServices } from '../../test/support/documents-services.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
-import { CommandsService } from './service.js';
-import { CommandsStore } from './store.js';
-import { InvocationTransitions } from './transitions.js';
+import { CommandsService } from './command-service.js';
+import { CommandsStore } from './command-store.js';
+import { InvocationTransitions } from './invocation-transitions.js';
 
 const account = '111122223333';
 const region = 'us-east-1';

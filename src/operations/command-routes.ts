@@ -9,7 +9,7 @@ import { awsJsonRoute } from '../protocols/index.js';
 import type { AwsJsonRoute } from '../protocols/index.js';
 import { managedInstanceArn } from '../fleet/index.js';
 import { ssmService, withNextToken } from '../protocols/ssm/index.js';
-import type { CommandsService } from './service.js';
+import type { CommandsService } from './command-service.js';
 import {
   cancelCommandSchema,
   fromWirePlugins,
@@ -23,7 +23,7 @@ import {
   toWireCommandInvocation,
   toWireGetCommandInvocation,
   toWirePendingCommand,
-} from './wire.js';
+} from './command-wire.js';
 
 /** X-Amz-Target operation names of the agent-facing operations (the agent names them too). */
 export const agentOperationNames = {

@@ -11,7 +11,7 @@ import type {
   InvocationStatus,
   InvocationTally,
   PluginOutcome,
-} from './model.js';
+} from './command-model.js';
 
 /** An account and Region. */
 export interface Scope {

@@ -34,9 +34,9 @@ import {
   type InvocationOfCommand,
   type PluginOutcome,
   type ReportableStatus,
-} from './model.js';
-import type { CommandsStore, Scope } from './store.js';
-import type { InvocationTransitions } from './transitions.js';
+} from './command-model.js';
+import type { CommandsStore, Scope } from './command-store.js';
+import type { InvocationTransitions } from './invocation-transitions.js';
 
 /** The documents a command may run (DocumentsService.resolve). */
 export interface CommandDocuments {
