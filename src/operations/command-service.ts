@@ -4,57 +4,38 @@
  * their outcome (Bulwark's stand-in for ec2messages GetMessages / AcknowledgeMessage / SendReply).
  */
 import { randomUUID } from 'node:crypto';
-import type { Ctx } from '../kernel/index.js';
-import type { DocumentAtVersion } from '../documents/index.js';
+import type { Ctx, SortKey } from '../kernel/index.js';
 import { checkParameters } from '../documents/index.js';
 import {
   defaultMaxConcurrency,
   defaultMaxErrors,
   ssmError,
-  ssmPageOf,
   targetsProblem,
-  type SsmPage,
   type Target,
 } from '../protocols/ssm/index.js';
-import type { DbExecutor } from '../storage/database.js';
+import {
+  checkFilters,
+  commandFilterPredicates,
+  invocationFilterPredicates,
+  type CommandFilter,
+} from './command-filters.js';
 import {
   defaultLeaseSeconds,
-  defaultStatusDetails,
   executionTimeoutOf,
   isTerminal,
-  maxDeliveries,
-  outputLimits,
   pluginNameOf,
   sendCommandLimits,
   summarizeCommand,
   tallyInvocations,
-  truncateOutput,
   type Command,
   type Invocation,
   type InvocationOfCommand,
-  type PluginOutcome,
-  type ReportableStatus,
 } from './command-model.js';
-import type { CommandsStore, Scope } from './command-store.js';
+import { CommandDispatch, type AgentWork } from './command-dispatch.js';
+import type { CommandDocuments, CommandInstances } from './command-ports.js';
+import type { CommandsStore } from './command-store.js';
+import { InvocationReports, type AgentReport } from './invocation-reports.js';
 import type { InvocationTransitions } from './invocation-transitions.js';
-
-/** The documents a command may run (DocumentsService.resolve). */
-export interface CommandDocuments {
-  resolve(
-    ctx: Ctx,
-    reference: string,
-    selector: { documentVersion?: string | undefined },
-  ): Promise<DocumentAtVersion>;
-}
-
-/** The managed instances commands go to (FleetService). */
-export interface CommandInstances {
-  instanceExists(db: DbExecutor, scope: Scope, instanceId: string): Promise<boolean>;
-  /** The live instances that match every target. */
-  resolveTargets(db: DbExecutor, scope: Scope, targets: readonly Target[]): Promise<string[]>;
-  /** AccessDenied unless the caller signs as `instanceId` itself. */
-  requireCallerInstance(ctx: Ctx, instanceId: string): Promise<unknown>;
-}
 
 export interface SendCommandInput {
   documentName: string;
@@ -70,104 +51,35 @@ export interface SendCommandInput {
   maxErrors?: string | undefined;
 }
 
-/** One ListCommands / ListCommandInvocations filter. */
-export interface CommandFilter {
-  key: 'InvokedAfter' | 'InvokedBefore' | 'Status' | 'ExecutionStage' | 'DocumentName';
-  value: string;
-}
-
-export interface ListQuery {
+/** What ListCommands and ListCommandInvocations ask for: whose rows, filtered, and which page of them. */
+export interface CommandListQuery {
   commandId?: string | undefined;
   instanceId?: string | undefined;
-  filters: CommandFilter[];
-  maxResults?: number | undefined;
-  nextToken?: string | undefined;
+  filters: readonly CommandFilter[];
+  /** The sort key the page starts after (undefined: the first page). */
+  after?: SortKey | undefined;
+  /** How many rows to read; the page size when omitted. */
+  limit?: number | undefined;
 }
 
-/** What the agent's poll hands back: invocations to run now, and running ones to cancel. */
-export interface AgentWork {
-  /** Each with its document's content, which the agent runs step by step (any Command document). */
-  deliveries: (InvocationOfCommand & { content: string | undefined })[];
-  cancellations: string[];
-}
-
-export interface AgentReport {
-  instanceId: string;
-  commandId: string;
-  reportId: string;
-  status: ReportableStatus;
-  responseCode?: number | undefined;
-  standardOutput?: string | undefined;
-  standardError?: string | undefined;
-  /** Each step's outcome, for documents the agent ran step by step. */
-  plugins?: PluginOutcome[] | undefined;
-}
-
-const listPageSize = 50;
-
-/** The Status filter values of §10.2 that name a StatusDetails rather than a Status. */
-const detailFilters = new Map<string, string>(
-  Object.entries({
-    DeliveryTimedOut: 'Delivery Timed Out',
-    ExecutionTimedOut: 'Execution Timed Out',
-    Undeliverable: 'Undeliverable',
-    Terminated: 'Terminated',
-    InvalidPlatform: 'Invalid Platform',
-    AccessDenied: 'Access Denied',
-    Incomplete: 'Incomplete',
-    NoInstancesInTag: 'No Instances In Tag',
-    LimitExceeded: 'Rate Exceeded',
-  }),
-);
-
-function matchesFilters(
-  filters: readonly CommandFilter[],
-  item: { requestedAt: Date; status: string; statusDetails: string; documentName: string; terminal: boolean },
-): boolean {
-  return filters.every((filter) => {
-    switch (filter.key) {
-      case 'InvokedAfter':
-        return item.requestedAt.getTime() >= Date.parse(filter.value);
-      case 'InvokedBefore':
-        return item.requestedAt.getTime() <= Date.parse(filter.value);
-      case 'Status': {
-        const detail = detailFilters.get(filter.value);
-        return detail === undefined ? item.status === filter.value : item.statusDetails === detail;
-      }
-      case 'ExecutionStage':
-        return filter.value === 'Complete' ? item.terminal : !item.terminal;
-      case 'DocumentName':
-        return item.documentName === filter.value;
-    }
-  });
-}
-
-function checkFilters(filters: readonly CommandFilter[], allowExecutionStage: boolean): void {
-  for (const filter of filters) {
-    if (filter.key === 'ExecutionStage' && !allowExecutionStage)
-      throw ssmError('InvalidFilterKey', 'ExecutionStage is not a ListCommandInvocations filter.');
-    if (
-      (filter.key === 'InvokedAfter' || filter.key === 'InvokedBefore') &&
-      Number.isNaN(Date.parse(filter.value))
-    )
-      throw ssmError(
-        'InvalidFilterValue',
-        `Filter ${filter.key} needs an ISO-8601 date, got ${filter.value}.`,
-      );
-    if (filter.key === 'ExecutionStage' && !['Executing', 'Complete'].includes(filter.value))
-      throw ssmError('InvalidFilterValue', 'ExecutionStage is Executing or Complete.');
-  }
-}
+/** Rows a listing reads when the caller names no limit (ListCommands' largest page). */
+const defaultListLimit = 50;
 
 /** The Run Command rules: who may send, what an invocation may become, and when. */
 export class CommandsService {
+  private readonly dispatch: CommandDispatch;
+  private readonly reports: InvocationReports;
+
   constructor(
     private readonly store: CommandsStore,
     private readonly transitions: InvocationTransitions,
     private readonly documents: CommandDocuments,
     private readonly instances: CommandInstances,
-    private readonly options: { leaseSeconds: number } = { leaseSeconds: defaultLeaseSeconds },
-  ) {}
+    options: { leaseSeconds: number } = { leaseSeconds: defaultLeaseSeconds },
+  ) {
+    this.dispatch = new CommandDispatch(store, transitions, documents, instances, options.leaseSeconds);
+    this.reports = new InvocationReports(store, transitions, instances, options.leaseSeconds);
+  }
 
   /** SendCommand: one Pending invocation per instance; the instances' agents pick them up when they poll. */
   async send(ctx: Ctx, input: SendCommandInput): Promise<Command> {
@@ -282,50 +194,44 @@ export class CommandsService {
     return { command, invocation };
   }
 
-  /** ListCommands, newest first. */
-  async listCommands(ctx: Ctx, query: ListQuery): Promise<SsmPage<Command>> {
+  /** ListCommands: a page of the account's commands, newest first. */
+  async listCommands(ctx: Ctx, query: CommandListQuery): Promise<Command[]> {
     checkFilters(query.filters, true);
-    const commands = await this.store.listCommands(ctx.tx, ctx, query);
-    if (query.commandId !== undefined && commands.length === 0)
+    if (query.commandId !== undefined && !(await this.isListed(ctx, query.commandId, query.instanceId)))
       throw ssmError('InvalidCommandId', `Command ${query.commandId} does not exist.`);
-    const matching = commands.filter((command) =>
-      matchesFilters(query.filters, {
-        ...command,
-        terminal: command.completedCount === command.targetCount,
-      }),
-    );
-    return ssmPageOf(
-      matching,
-      query,
-      ['ListCommands', query.commandId, query.instanceId, query.filters],
-      listPageSize,
+    return this.store.pageCommands(ctx.tx, ctx, {
+      commandId: query.commandId,
+      instanceId: query.instanceId,
+      filters: commandFilterPredicates(query.filters),
+      after: query.after,
+      limit: query.limit ?? defaultListLimit,
+    });
+  }
+
+  /** Whether the account has the command (sent to `instanceId`, when one is named). */
+  private async isListed(ctx: Ctx, commandId: string, instanceId: string | undefined): Promise<boolean> {
+    if ((await this.store.findCommand(ctx.tx, ctx, commandId)) === undefined) return false;
+    return (
+      instanceId === undefined ||
+      (await this.store.findInvocation(ctx.tx, ctx, commandId, instanceId)) !== undefined
     );
   }
 
-  /** ListCommandInvocations, newest command first. */
-  async listInvocations(ctx: Ctx, query: ListQuery): Promise<SsmPage<InvocationOfCommand>> {
+  /** ListCommandInvocations: a page of the account's invocations, newest first. */
+  async listInvocations(ctx: Ctx, query: CommandListQuery): Promise<InvocationOfCommand[]> {
     checkFilters(query.filters, false);
     if (
       query.commandId !== undefined &&
       (await this.store.findCommand(ctx.tx, ctx, query.commandId)) === undefined
     )
       throw ssmError('InvalidCommandId', `Command ${query.commandId} does not exist.`);
-    const items = await this.store.listInvocations(ctx.tx, ctx, query);
-    const matching = items.filter(({ command, invocation }) =>
-      matchesFilters(query.filters, {
-        requestedAt: invocation.requestedAt,
-        status: invocation.status,
-        statusDetails: invocation.statusDetails,
-        documentName: command.documentName,
-        terminal: isTerminal(invocation.status),
-      }),
-    );
-    return ssmPageOf(
-      matching,
-      query,
-      ['ListCommandInvocations', query.commandId, query.instanceId, query.filters],
-      listPageSize,
-    );
+    return this.store.pageInvocations(ctx.tx, ctx, {
+      commandId: query.commandId,
+      instanceId: query.instanceId,
+      filters: invocationFilterPredicates(query.filters),
+      after: query.after,
+      limit: query.limit ?? defaultListLimit,
+    });
   }
 
   /**
@@ -357,123 +263,13 @@ export class CommandsService {
     await this.transitions.summarize(ctx.tx, marked, ctx.now);
   }
 
-  /**
-   * The agent's poll (`BulwarkGetPendingCommands`), for the caller's own instance only: renews the leases of
-   * the invocations the agent still holds (`held`), returns the Cancelling ones among them, finishes
-   * Cancelling ones it no longer holds as Cancelled, and delivers up to `max` Pending (or lapsed) ones —
-   * InProgress with a lease of `leaseSeconds`.
-   */
-  async poll(ctx: Ctx, instanceId: string, held: readonly string[], max: number): Promise<AgentWork> {
-    await this.instances.requireCallerInstance(ctx, instanceId);
-    const holding = new Set(held);
-    const lease = new Date(ctx.now.getTime() + this.options.leaseSeconds * 1000);
-    const work: AgentWork = { deliveries: [], cancellations: [] };
-    for (const item of await this.store.unfinishedOfInstance(ctx.tx, ctx, instanceId)) {
-      const { command, invocation } = item;
-      if (this.transitions.overdueOutcome(item, ctx.now) !== undefined) continue; // the timeout job's
-      if (holding.has(command.commandId)) {
-        if (invocation.status === 'Pending') continue;
-        await this.transitions.apply(ctx.tx, item, { ...invocation, leaseExpiresAt: lease }, ctx.now);
-        if (invocation.status === 'Cancelling') work.cancellations.push(command.commandId);
-        continue;
-      }
-      if (invocation.status === 'Cancelling') {
-        const next: Invocation = {
-          ...invocation,
-          status: 'Cancelled',
-          statusDetails: 'Canceled',
-          leaseExpiresAt: undefined,
-          endedAt: ctx.now,
-        };
-        await this.transitions.apply(ctx.tx, item, next, ctx.now);
-        continue;
-      }
-      const lapsed =
-        invocation.status === 'InProgress' &&
-        invocation.leaseExpiresAt !== undefined &&
-        invocation.leaseExpiresAt.getTime() <= ctx.now.getTime();
-      if (invocation.status !== 'Pending' && !lapsed) continue;
-      if (work.deliveries.length >= max || invocation.deliveryCount >= maxDeliveries) continue;
-      const delivered: Invocation = {
-        ...invocation,
-        status: 'InProgress',
-        statusDetails: 'In Progress',
-        deliveryCount: invocation.deliveryCount + 1,
-        leaseExpiresAt: lease,
-        startedAt: ctx.now,
-      };
-      const stored = await this.transitions.apply(ctx.tx, item, delivered, ctx.now);
-      work.deliveries.push({ command, invocation: stored, content: await this.contentOf(ctx, command) });
-    }
-    return work;
+  /** The agent's poll (`BulwarkGetPendingCommands`): see CommandDispatch. */
+  poll(ctx: Ctx, instanceId: string, held: readonly string[], max: number): Promise<AgentWork> {
+    return this.dispatch.poll(ctx, instanceId, held, max);
   }
 
-  /** The content of the document version a command runs (undefined once the document is gone). */
-  private async contentOf(ctx: Ctx, command: Command): Promise<string | undefined> {
-    try {
-      const { version } = await this.documents.resolve(ctx, command.documentName, {
-        documentVersion: command.documentVersion,
-      });
-      return version.content;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /**
-   * The agent's report (`BulwarkReportCommandResult`) about its own invocation. Idempotent: a report id seen
-   * before changes nothing; a report about a finished invocation changes nothing either (the hub may have
-   * timed it out first). InProgress renews the lease; a final status records exit code and bounded output.
-   */
-  async report(ctx: Ctx, report: AgentReport): Promise<Invocation> {
-    await this.instances.requireCallerInstance(ctx, report.instanceId);
-    const command = await this.store.findCommand(ctx.tx, ctx, report.commandId);
-    const invocation =
-      command === undefined
-        ? undefined
-        : await this.store.findInvocation(ctx.tx, ctx, report.commandId, report.instanceId);
-    if (command === undefined || invocation === undefined)
-      throw ssmError(
-        'InvocationDoesNotExist',
-        'An invocation with that command id and instance id does not exist.',
-      );
-    const fresh = await this.store.recordReport(ctx.tx, report, ctx.now);
-    if (!fresh || isTerminal(invocation.status)) return invocation;
-    const item = { command, invocation };
-    if (report.status === 'InProgress') {
-      const lease = new Date(ctx.now.getTime() + this.options.leaseSeconds * 1000);
-      return this.transitions.apply(
-        ctx.tx,
-        item,
-        {
-          ...invocation,
-          ...(invocation.status === 'Pending' ? { status: 'InProgress', statusDetails: 'In Progress' } : {}),
-          leaseExpiresAt: lease,
-          startedAt: invocation.startedAt ?? ctx.now,
-        },
-        ctx.now,
-      );
-    }
-    return this.transitions.apply(
-      ctx.tx,
-      item,
-      {
-        ...invocation,
-        status: report.status,
-        statusDetails: defaultStatusDetails(report.status),
-        responseCode: report.responseCode ?? invocation.responseCode,
-        standardOutput: truncateOutput(report.standardOutput ?? '', outputLimits.standardOutput),
-        standardError: truncateOutput(report.standardError ?? '', outputLimits.standardError),
-        plugins: report.plugins?.map((p) => ({
-          ...p,
-          standardOutput: truncateOutput(p.standardOutput, outputLimits.standardOutput),
-          standardError: truncateOutput(p.standardError, outputLimits.standardError),
-        })),
-        leaseExpiresAt: undefined,
-        startedAt: invocation.startedAt ?? ctx.now,
-        endedAt: ctx.now,
-      },
-      ctx.now,
-    );
+  /** The agent's report (`BulwarkReportCommandResult`): see InvocationReports. */
+  report(ctx: Ctx, report: AgentReport): Promise<Invocation> {
+    return this.reports.report(ctx, report);
   }
 }
