@@ -9,10 +9,14 @@ import type { Ctx } from '../src/kernel/index.js';
 import { serviceCtx } from '../src/app/service-actor.js';
 import type { Db } from '../src/storage/database.js';
 import { inCtx, openTestDatabase } from './support/service-context.js';
-import { exportPatchFindingsRunbook } from '../src/maintenance/model.js';
-import { WindowRunner } from '../src/maintenance/runner.js';
-import { MaintenanceWindowsService, type TaskInput, type WindowInput } from '../src/maintenance/service.js';
-import { MaintenanceStore } from '../src/maintenance/store.js';
+import {
+  exportPatchFindingsRunbook,
+  MaintenanceStore,
+  MaintenanceWindowsService,
+  WindowRunner,
+  type TaskInput,
+  type WindowInput,
+} from '../src/maintenance/index.js';
 
 const account = '111122223333';
 const region = 'us-east-1';

@@ -8,9 +8,9 @@ import type { Db } from '../storage/database.js';
 import { WriteConflictError } from '../storage/index.js';
 import { buildDocumentServices } from '../../test/support/documents-services.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
-import { CommandsService } from './service.js';
-import { CommandsStore } from './store.js';
-import { InvocationTransitions } from './transitions.js';
+import { CommandsService } from './command-service.js';
+import { CommandsStore } from './command-store.js';
+import { InvocationTransitions } from './invocation-transitions.js';
 
 const account = '111122223333';
 const region = 'us-east-1';
@@ -143,11 +143,11 @@ describe('CommandsService', () => {
     const listed = await admin(seconds(6), (ctx) =>
       commands.listCommands(ctx, { filters: [{ key: 'Status', value: 'Failed' }] }),
     );
-    assert.ok(listed.items.some((c) => c.commandId === command.commandId));
+    assert.ok(listed.some((c) => c.commandId === command.commandId));
     const invocations = await admin(seconds(6), (ctx) =>
       commands.listInvocations(ctx, { commandId: command.commandId, filters: [] }),
     );
-    assert.equal(invocations.items.length, 1);
+    assert.equal(invocations.length, 1);
   });
 
   it('sends to Targets: tags and ids must all match; nothing matched ends the command at once', async () => {
@@ -172,7 +172,7 @@ describe('CommandsService', () => {
       commands.listInvocations(ctx, { commandId: byTag.commandId, filters: [] }),
     );
     assert.deepEqual(
-      invocations.items.map((i) => i.invocation.instanceId),
+      invocations.map((i) => i.invocation.instanceId),
       [two.instanceId],
     );
 
@@ -247,10 +247,7 @@ describe('CommandsService', () => {
     const states = async (commandId: string) => {
       const page = await admin(at(99), (ctx) => commands.listInvocations(ctx, { commandId, filters: [] }));
       return new Map(
-        page.items.map((i) => [
-          i.invocation.instanceId,
-          `${i.invocation.status}/${i.invocation.statusDetails}`,
-        ]),
+        page.map((i) => [i.invocation.instanceId, `${i.invocation.status}/${i.invocation.statusDetails}`]),
       );
     };
     const [a, b, c, d, e] = fleet5 as [
@@ -285,7 +282,7 @@ describe('CommandsService', () => {
         filters: [{ key: 'Status', value: 'Terminated' }],
       }),
     );
-    assert.equal(terminated.items.length, 2);
+    assert.equal(terminated.length, 2);
 
     // One at a time; one error under MaxErrors 2 leaves the command Incomplete.
     const serial = await send('1', '2');

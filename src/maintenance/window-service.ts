@@ -28,9 +28,9 @@ import {
   type WindowResourceType,
   type WindowTarget,
   type WindowTask,
-} from './model.js';
+} from './window-model.js';
 import type { DbExecutor } from '../storage/database.js';
-import type { MaintenanceStore } from './store.js';
+import type { MaintenanceStore } from './window-store.js';
 import { isTimeZone, nextWindowRun, parseWindowSchedule, type WindowTiming } from './window-schedule.js';
 
 /** The documents a RUN_COMMAND task may name (DocumentsService.resolve). */

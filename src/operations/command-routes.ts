@@ -8,8 +8,9 @@
 import { awsJsonRoute } from '../protocols/index.js';
 import type { AwsJsonRoute } from '../protocols/index.js';
 import { managedInstanceArn } from '../fleet/index.js';
-import { ssmService, withNextToken } from '../protocols/ssm/index.js';
-import type { CommandsService } from './service.js';
+import { ssmListOperation, ssmService } from '../protocols/ssm/index.js';
+import type { CommandsService } from './command-service.js';
+import { commandKeyOf, invocationKeyOf } from './command-store.js';
 import {
   cancelCommandSchema,
   fromWirePlugins,
@@ -23,7 +24,7 @@ import {
   toWireCommandInvocation,
   toWireGetCommandInvocation,
   toWirePendingCommand,
-} from './wire.js';
+} from './command-wire.js';
 
 /** X-Amz-Target operation names of the agent-facing operations (the agent names them too). */
 export const agentOperationNames = {
@@ -43,6 +44,46 @@ const reportAudit = (input: { InstanceId: string; CommandId: string; ReportId: s
   ReportId: input.ReportId,
   Status: input.Status,
 });
+
+/** ListCommands: newest first, paged by (requested time, command id). */
+function listCommandsRoute(commands: CommandsService): AwsJsonRoute {
+  return ssmListOperation({
+    name: 'ListCommands',
+    schema: listCommandsSchema,
+    resultKey: 'Commands',
+    defaultMaxResults: 50,
+    load: (ctx, { input, after, limit }) =>
+      commands.listCommands(ctx, {
+        commandId: input.CommandId,
+        instanceId: input.InstanceId,
+        filters: input.Filters ?? [],
+        after,
+        limit,
+      }),
+    keyOf: commandKeyOf,
+    toWire: toWireCommand,
+  });
+}
+
+/** ListCommandInvocations: newest first, paged by (requested time, command id, instance id). */
+function listCommandInvocationsRoute(commands: CommandsService): AwsJsonRoute {
+  return ssmListOperation({
+    name: 'ListCommandInvocations',
+    schema: listCommandInvocationsSchema,
+    resultKey: 'CommandInvocations',
+    defaultMaxResults: 50,
+    load: (ctx, { input, after, limit }) =>
+      commands.listInvocations(ctx, {
+        commandId: input.CommandId,
+        instanceId: input.InstanceId,
+        filters: input.Filters ?? [],
+        after,
+        limit,
+      }),
+    keyOf: invocationKeyOf,
+    toWire: (item, input) => toWireCommandInvocation(item, input.Details ?? false),
+  });
+}
 
 export function commandsRoutes(commands: CommandsService): AwsJsonRoute[] {
   return [
@@ -74,38 +115,8 @@ export function commandsRoutes(commands: CommandsService): AwsJsonRoute[] {
         );
       },
     }),
-    awsJsonRoute(ssmService, {
-      name: 'ListCommands',
-      schema: listCommandsSchema,
-      async handle(ctx, input) {
-        const page = await commands.listCommands(ctx, {
-          commandId: input.CommandId,
-          instanceId: input.InstanceId,
-          filters: input.Filters ?? [],
-          maxResults: input.MaxResults,
-          nextToken: input.NextToken,
-        });
-        return withNextToken({ Commands: page.items.map(toWireCommand) }, page.nextToken);
-      },
-    }),
-    awsJsonRoute(ssmService, {
-      name: 'ListCommandInvocations',
-      schema: listCommandInvocationsSchema,
-      async handle(ctx, input) {
-        const page = await commands.listInvocations(ctx, {
-          commandId: input.CommandId,
-          instanceId: input.InstanceId,
-          filters: input.Filters ?? [],
-          maxResults: input.MaxResults,
-          nextToken: input.NextToken,
-        });
-        const details = input.Details ?? false;
-        return withNextToken(
-          { CommandInvocations: page.items.map((item) => toWireCommandInvocation(item, details)) },
-          page.nextToken,
-        );
-      },
-    }),
+    listCommandsRoute(commands),
+    listCommandInvocationsRoute(commands),
     awsJsonRoute(ssmService, {
       name: 'CancelCommand',
       schema: cancelCommandSchema,

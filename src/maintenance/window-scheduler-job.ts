@@ -1,6 +1,6 @@
 /** The maintenance window scheduler as a recurring job: one node runs each tick (the job queue leases it). */
 import type { JobDefinition } from '../worker/index.js';
-import type { WindowRunner } from './runner.js';
+import type { WindowRunner } from './window-runner.js';
 
 export const maintenanceWindowsJobName = 'maintenance-windows';
 

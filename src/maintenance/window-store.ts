@@ -19,7 +19,7 @@ import type {
   WindowResourceType,
   WindowTarget,
   WindowTask,
-} from './model.js';
+} from './window-model.js';
 
 /** An account and Region. */
 export interface Scope {

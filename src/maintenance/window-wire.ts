@@ -17,7 +17,7 @@ import {
   type WindowExecution,
   type WindowTarget,
   type WindowTask,
-} from './model.js';
+} from './window-model.js';
 
 const windowId = z.string().regex(/^mw-[0-9a-f]{17}$/);
 const uuid = z

@@ -19,7 +19,7 @@ import {
   type Invocation,
   type InvocationOfCommand,
   type PluginOutcome,
-} from './model.js';
+} from './command-model.js';
 
 const commandId = z.string().length(36);
 const instanceId = z.string().regex(/^(i-(\w{8}|\w{17})|mi-\w{17})$/);

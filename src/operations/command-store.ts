@@ -1,151 +1,51 @@
-/** Persistence of commands, invocations and agent report ids. */
-import type { Target } from '../protocols/ssm/index.js';
-import { sql } from 'kysely';
-import type { DbExecutor, SsmCommandInvocationsTable, SsmCommandsTable } from '../storage/database.js';
-import { dateOrUndefined } from '../storage/index.js';
+/** Persistence of commands, invocations and agent report ids; every read on behalf of a caller is scoped. */
+import { sql, type Expression, type SqlBool } from 'kysely';
+import { inScope, type Scope, type SortKey } from '../kernel/index.js';
+import type { DbExecutor } from '../storage/database.js';
 import type {
   Command,
-  CommandStatus,
   Invocation,
   InvocationOfCommand,
   InvocationStatus,
   InvocationTally,
-  PluginOutcome,
-} from './model.js';
+} from './command-model.js';
+import { commandRow, invocationRow, toCommand, toInvocation } from './command-rows.js';
+import { afterOrderedKey, type OrderedColumn } from './ordered-keyset.js';
 
-/** An account and Region. */
-export interface Scope {
-  accountId: string;
-  region: string;
+/** One page of a listing: rows after a sort key (undefined: from the start), at most `limit`. */
+export interface CommandPageQuery {
+  commandId?: string | undefined;
+  instanceId?: string | undefined;
+  /** Predicates from the request's Filters (command-filters.ts). */
+  filters: readonly Expression<SqlBool>[];
+  after: SortKey | undefined;
+  limit: number;
 }
 
-function toCommand(row: SsmCommandsTable): Command {
-  return {
-    commandId: row.command_id,
-    accountId: row.account_id,
-    region: row.region,
-    documentName: row.document_name,
-    documentVersion: row.document_version,
-    parameters: JSON.parse(row.parameters) as Record<string, string[]>,
-    instanceIds: JSON.parse(row.instance_ids) as string[],
-    targets: row.targets === null ? undefined : (JSON.parse(row.targets) as Target[]),
-    comment: row.comment ?? undefined,
-    timeoutSeconds: Number(row.timeout_seconds),
-    executionTimeoutSeconds: Number(row.execution_timeout_seconds),
-    requestedAt: new Date(Number(row.requested_at)),
-    expiresAt: new Date(Number(row.expires_at)),
-    cancelRequested: Number(row.cancel_requested) === 1,
-    maxConcurrency: row.max_concurrency,
-    maxErrors: row.max_errors,
-    status: row.status as CommandStatus,
-    statusDetails: row.status_details,
-    targetCount: Number(row.target_count),
-    completedCount: Number(row.completed_count),
-    errorCount: Number(row.error_count),
-    deliveryTimedOutCount: Number(row.delivery_timed_out_count),
-  };
-}
+/** ListCommands' order: newest first, then by command id. */
+export const commandOrder: readonly OrderedColumn[] = [
+  { column: 'c.requested_at', direction: 'desc' },
+  { column: 'c.command_id', direction: 'asc' },
+];
 
-function commandRow(command: Command): SsmCommandsTable {
-  return {
-    command_id: command.commandId,
-    account_id: command.accountId,
-    region: command.region,
-    document_name: command.documentName,
-    document_version: command.documentVersion,
-    parameters: JSON.stringify(command.parameters),
-    instance_ids: JSON.stringify(command.instanceIds),
-    targets: command.targets === undefined ? null : JSON.stringify(command.targets),
-    comment: command.comment ?? null,
-    timeout_seconds: command.timeoutSeconds,
-    execution_timeout_seconds: command.executionTimeoutSeconds,
-    requested_at: command.requestedAt.getTime(),
-    expires_at: command.expiresAt.getTime(),
-    cancel_requested: command.cancelRequested ? 1 : 0,
-    max_concurrency: command.maxConcurrency,
-    max_errors: command.maxErrors,
-    status: command.status,
-    status_details: command.statusDetails,
-    target_count: command.targetCount,
-    completed_count: command.completedCount,
-    error_count: command.errorCount,
-    delivery_timed_out_count: command.deliveryTimedOutCount,
-  };
-}
+/** A command's sort key in commandOrder. */
+export const commandKeyOf = (command: Command): SortKey => [command.requestedAt.getTime(), command.commandId];
 
-function toInvocation(row: SsmCommandInvocationsTable): Invocation {
-  return {
-    commandId: row.command_id,
-    instanceId: row.instance_id,
-    accountId: row.account_id,
-    region: row.region,
-    status: row.status as InvocationStatus,
-    statusDetails: row.status_details,
-    responseCode: Number(row.response_code),
-    standardOutput: row.standard_output,
-    standardError: row.standard_error,
-    requestedAt: new Date(Number(row.requested_at)),
-    dispatchedAt: dateOrUndefined(row.dispatched_at),
-    deliveryCount: Number(row.delivery_count),
-    leaseExpiresAt: dateOrUndefined(row.lease_expires_at),
-    startedAt: dateOrUndefined(row.started_at),
-    endedAt: dateOrUndefined(row.ended_at),
-    updatedAt: new Date(Number(row.updated_at)),
-    revision: Number(row.revision),
-    plugins: pluginsOf(row.plugin_results ?? null),
-  };
-}
+/** ListCommandInvocations' order: newest first, then by command and instance id. */
+export const invocationOrder: readonly OrderedColumn[] = [
+  { column: 'i.requested_at', direction: 'desc' },
+  { column: 'i.command_id', direction: 'asc' },
+  { column: 'i.instance_id', direction: 'asc' },
+];
 
-/** The stored step outcomes (dates as epoch milliseconds). */
-function pluginsOf(text: string | null): PluginOutcome[] | undefined {
-  if (text === null) return undefined;
-  const stored = JSON.parse(text) as (Omit<PluginOutcome, 'startedAt' | 'endedAt'> & {
-    startedAt: number | null;
-    endedAt: number | null;
-  })[];
-  return stored.map((p) => ({
-    ...p,
-    startedAt: p.startedAt === null ? undefined : new Date(p.startedAt),
-    endedAt: p.endedAt === null ? undefined : new Date(p.endedAt),
-  }));
-}
-
-function invocationRow(invocation: Invocation): SsmCommandInvocationsTable {
-  return {
-    command_id: invocation.commandId,
-    instance_id: invocation.instanceId,
-    account_id: invocation.accountId,
-    region: invocation.region,
-    status: invocation.status,
-    status_details: invocation.statusDetails,
-    response_code: invocation.responseCode,
-    standard_output: invocation.standardOutput,
-    standard_error: invocation.standardError,
-    requested_at: invocation.requestedAt.getTime(),
-    dispatched_at: invocation.dispatchedAt?.getTime() ?? null,
-    delivery_count: invocation.deliveryCount,
-    lease_expires_at: invocation.leaseExpiresAt?.getTime() ?? null,
-    started_at: invocation.startedAt?.getTime() ?? null,
-    ended_at: invocation.endedAt?.getTime() ?? null,
-    updated_at: invocation.updatedAt.getTime(),
-    revision: invocation.revision,
-    plugin_results:
-      invocation.plugins === undefined
-        ? null
-        : JSON.stringify(
-            invocation.plugins.map((p) => ({
-              ...p,
-              startedAt: p.startedAt?.getTime() ?? null,
-              endedAt: p.endedAt?.getTime() ?? null,
-            })),
-          ),
-  };
-}
+/** An invocation's sort key in invocationOrder. */
+export const invocationKeyOf = ({ invocation }: InvocationOfCommand): SortKey => [
+  invocation.requestedAt.getTime(),
+  invocation.commandId,
+  invocation.instanceId,
+];
 
 const unfinished: InvocationStatus[] = ['Pending', 'InProgress', 'Delayed', 'Cancelling'];
-
-/** How many commands a listing reads at most (newest first); paging happens over these. */
-const listLimit = 1000;
 
 /** Commands and invocations in SQL; every read is scoped by account and Region. */
 export class CommandsStore {
@@ -160,8 +60,7 @@ export class CommandsStore {
       .selectFrom('ssm_commands')
       .selectAll()
       .where('command_id', '=', commandId)
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .executeTakeFirst();
     return row === undefined ? undefined : toCommand(row);
   }
@@ -183,17 +82,9 @@ export class CommandsStore {
     await db.updateTable('ssm_commands').set(row).where('command_id', '=', commandId).execute();
   }
 
-  /** The account's commands, newest first, optionally one command or those sent to one instance. */
-  async listCommands(
-    db: DbExecutor,
-    scope: Scope,
-    query: { commandId?: string | undefined; instanceId?: string | undefined },
-  ): Promise<Command[]> {
-    let select = db
-      .selectFrom('ssm_commands as c')
-      .selectAll('c')
-      .where('c.account_id', '=', scope.accountId)
-      .where('c.region', '=', scope.region);
+  /** One page of the account's commands (ListCommands): one command or those sent to one instance, filtered. */
+  async pageCommands(db: DbExecutor, scope: Scope, query: CommandPageQuery): Promise<Command[]> {
+    let select = db.selectFrom('ssm_commands as c').selectAll('c').where(inScope(scope, 'c'));
     if (query.commandId !== undefined) select = select.where('c.command_id', '=', query.commandId);
     if (query.instanceId !== undefined) {
       const instanceId = query.instanceId;
@@ -207,10 +98,12 @@ export class CommandsStore {
         ),
       );
     }
+    for (const filter of query.filters) select = select.where(filter);
+    if (query.after !== undefined) select = select.where(afterOrderedKey(commandOrder, query.after));
     const rows = await select
       .orderBy('c.requested_at', 'desc')
       .orderBy('c.command_id')
-      .limit(listLimit)
+      .limit(query.limit)
       .execute();
     return rows.map(toCommand);
   }
@@ -270,8 +163,7 @@ export class CommandsStore {
       .selectAll()
       .where('command_id', '=', commandId)
       .where('instance_id', '=', instanceId)
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .executeTakeFirst();
     return row === undefined ? undefined : toInvocation(row);
   }
@@ -285,8 +177,7 @@ export class CommandsStore {
     const rows = await db
       .selectFrom('ssm_command_invocations')
       .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('instance_id', '=', instanceId)
       .where('status', 'in', unfinished)
       .where('dispatched_at', 'is not', null)
@@ -338,24 +229,22 @@ export class CommandsStore {
     return this.withCommands(db, rows.map(toInvocation));
   }
 
-  /** Invocations visible to a listing (one command, one instance, or all), newest command first. */
-  async listInvocations(
+  /** One page of the account's invocations (ListCommandInvocations): of one command, one instance, or all. */
+  async pageInvocations(
     db: DbExecutor,
     scope: Scope,
-    query: { commandId?: string | undefined; instanceId?: string | undefined },
+    query: CommandPageQuery,
   ): Promise<InvocationOfCommand[]> {
-    let select = db
-      .selectFrom('ssm_command_invocations')
-      .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region);
-    if (query.commandId !== undefined) select = select.where('command_id', '=', query.commandId);
-    if (query.instanceId !== undefined) select = select.where('instance_id', '=', query.instanceId);
+    let select = db.selectFrom('ssm_command_invocations as i').selectAll('i').where(inScope(scope, 'i'));
+    if (query.commandId !== undefined) select = select.where('i.command_id', '=', query.commandId);
+    if (query.instanceId !== undefined) select = select.where('i.instance_id', '=', query.instanceId);
+    for (const filter of query.filters) select = select.where(filter);
+    if (query.after !== undefined) select = select.where(afterOrderedKey(invocationOrder, query.after));
     const rows = await select
-      .orderBy('requested_at', 'desc')
-      .orderBy('command_id')
-      .orderBy('instance_id')
-      .limit(listLimit)
+      .orderBy('i.requested_at', 'desc')
+      .orderBy('i.command_id')
+      .orderBy('i.instance_id')
+      .limit(query.limit)
       .execute();
     return this.withCommands(db, rows.map(toInvocation));
   }

@@ -12,8 +12,8 @@ import {
   type Command,
   type Invocation,
   type InvocationOfCommand,
-} from './model.js';
-import type { CommandsStore } from './store.js';
+} from './command-model.js';
+import type { CommandsStore } from './command-store.js';
 
 /** Applies invocation changes for the service (API and agent calls) and the timeout job. */
 export class InvocationTransitions {

@@ -1,7 +1,7 @@
 /** Run Command's clock: invocations nobody finishes in time become TimedOut (or Undeliverable, Cancelled). */
 import { inRetryingTransaction } from '../storage/index.js';
 import type { JobDefinition } from '../worker/index.js';
-import type { InvocationTransitions } from './transitions.js';
+import type { InvocationTransitions } from './invocation-transitions.js';
 
 /** The job's name (also its schedule's name). */
 export const commandTimeoutsJobName = 'command-timeouts';

@@ -3,7 +3,7 @@ import { awsJsonRoute } from '../protocols/index.js';
 import type { AwsJsonRoute } from '../protocols/index.js';
 import { ssmResourceArn } from '../fleet/index.js';
 import { ssmPageOf, ssmService, withNextToken } from '../protocols/ssm/index.js';
-import type { MaintenanceWindowsService, TaskUpdate } from './service.js';
+import type { MaintenanceWindowsService, TaskUpdate } from './window-service.js';
 import {
   createWindowSchema,
   deregisterTargetSchema,
@@ -34,7 +34,7 @@ import {
   updateWindowSchema,
   windowIdSchema,
   windowTaskSchema,
-} from './wire.js';
+} from './window-wire.js';
 
 /** One page of a Describe* list: `field` holds the page's items as `toWire` writes them. */
 function listPage<T>(

@@ -24,9 +24,9 @@ import {
   type TaskInvocation,
   type WindowExecution,
   type WindowTask,
-} from './model.js';
-import { nextExecutionOf, windowTargetIdsOf, type RunningTaskCanceller } from './service.js';
-import type { MaintenanceStore, Scope } from './store.js';
+} from './window-model.js';
+import { nextExecutionOf, windowTargetIdsOf, type RunningTaskCanceller } from './window-service.js';
+import type { MaintenanceStore, Scope } from './window-store.js';
 
 /** What a RUN_COMMAND task needs of Run Command. */
 export interface WindowCommands {
