@@ -42,7 +42,7 @@ export function decodeKeysetToken(token: string | undefined, paging: KeysetPagin
       decoded.k.length > 0 &&
       decoded.k.every((value) => typeof value === 'string' || typeof value === 'number')
     ) {
-      return decoded.k as SortKey;
+      return decoded.k;
     }
   } catch {
     // falls through to the error below
