@@ -90,7 +90,6 @@ export function composeControls(
   core.hub.listen({
     enabled: (ctx, options) => standards.hubEnabled(ctx, options),
     disabled: (ctx) => standards.hubDisabled(ctx),
-    findingGeneratorChanged: (ctx) => standards.findingGeneratorChanged(ctx),
   });
   return { evaluator, patchFindings, standards, hubs };
 }

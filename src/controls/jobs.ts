@@ -2,7 +2,7 @@
  * When controls run: change-triggered from the outbox (within a dispatcher round of the change), and on the
  * periodic sweep over every account with Security Hub enabled; a settings change queues one account's run.
  */
-import type { EventSubscriber, JobDefinition } from '../worker/index.js';
+import { enqueue, type EventSubscriber, type JobDefinition } from '../worker/index.js';
 import type { ControlEvaluator, HubDirectory } from './evaluator.js';
 import type { PatchFindings } from './patch-findings.js';
 import { evaluateAccountJobName } from './standards-service.js';
@@ -23,6 +23,7 @@ export function controlEvaluationSubscriber(
       'DocumentChanged',
       'DocumentPermissionChanged',
       'ServiceSettingChanged',
+      'HubConfigurationChanged',
     ],
     handle: async (ctx, event) => {
       const scope = { accountId: event.accountId, region: event.region };
@@ -66,6 +67,10 @@ export function controlEvaluationSubscriber(
           return;
         case 'ServiceSettingChanged':
           await evaluator.evaluate(ctx.tx, scope, ctx.now, { kind: 'account' });
+          return;
+        case 'HubConfigurationChanged':
+          // The whole account is rewritten by its own job, outside this dispatcher round.
+          await enqueue(ctx.tx, { name: evaluateAccountJobName, payload: scope }, ctx.now.getTime());
           return;
         default:
           return;

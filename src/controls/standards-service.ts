@@ -126,11 +126,6 @@ export class StandardsService {
     if (options.enableDefaultStandards) await this.enableDefaultStandards(ctx);
   }
 
-  /** UpdateSecurityHubConfiguration changed ControlFindingGenerator: the account's controls run again. */
-  async findingGeneratorChanged(ctx: Ctx): Promise<void> {
-    await this.requeue(ctx);
-  }
-
   /** DisableSecurityHub disables every standard. */
   async hubDisabled(ctx: Ctx): Promise<void> {
     for (const subscription of await this.store.subscriptions(ctx.tx, ctx)) {

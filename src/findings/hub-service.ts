@@ -3,6 +3,7 @@ import type { Ctx } from '../kernel/index.js';
 import { ApiError, conflict, invalidInput, notFound } from '../kernel/index.js';
 import { hubArnOf } from '../protocols/securityhub/index.js';
 import type { Hub, HubStore } from './hub-store.js';
+import { appendEvent } from '../worker/index.js';
 import { startHeldFindingsRetention } from './retention-store.js';
 
 /** Whether an account still administers members (it may not disable its hub then). */
@@ -14,8 +15,6 @@ export interface MembershipCheck {
 export interface HubLifecycleListener {
   enabled(ctx: Ctx, options: { enableDefaultStandards: boolean }): Promise<void>;
   disabled(ctx: Ctx): Promise<void>;
-  /** The hub's ControlFindingGenerator changed: control findings are to be rewritten in the new shape. */
-  findingGeneratorChanged?(ctx: Ctx): Promise<void>;
 }
 
 /** Owns hub enablement and the "not subscribed" rule every other Security Hub call obeys. */
@@ -88,7 +87,12 @@ export class HubService {
       controlFindingGenerator,
     });
     if (controlFindingGenerator === hub.controlFindingGenerator) return;
-    for (const listener of this.listeners) await listener.findingGeneratorChanged?.(ctx);
+    await appendEvent(ctx.tx, {
+      type: 'HubConfigurationChanged',
+      accountId: ctx.accountId,
+      region: ctx.region,
+      controlFindingGenerator,
+    });
   }
 
   /** Disables the hub; findings stay until retention removes them (the held ones `retentionDays` from now), as in AWS. */

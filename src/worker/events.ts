@@ -22,6 +22,14 @@ export interface FindingsUpdated {
   findings: FindingRef[];
 }
 
+/** A hub's ControlFindingGenerator changed: its control findings are to be rewritten in the new shape. */
+export interface HubConfigurationChanged {
+  type: 'HubConfigurationChanged';
+  accountId: string;
+  region: string;
+  controlFindingGenerator: 'STANDARD_CONTROL' | 'SECURITY_CONTROL';
+}
+
 /** An SSM document was created, got a new version or default version, or was deleted. */
 export interface DocumentChanged {
   type: 'DocumentChanged';
@@ -122,6 +130,7 @@ export interface CommandInvocationStatusChanged {
 export type BulwarkEvent =
   | FindingsImported
   | FindingsUpdated
+  | HubConfigurationChanged
   | InstanceRegistered
   | InstanceDeregistered
   | InstanceInformationUpdated
