@@ -1,4 +1,4 @@
-/** The few column types that differ between engines; each dialect supplies its own. */
+/** The engine's name and the column types its migrations write differently; each StorageEngine carries its own. */
 export interface DialectTraits {
   engine: 'sqlite' | 'postgres';
   /** Column type of an auto-incrementing 64-bit primary key. */

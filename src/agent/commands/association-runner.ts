@@ -7,7 +7,7 @@
  */
 import type { HubClient } from '../hub-client.js';
 import type { CommandLogger } from './command-runner.js';
-import { executionSummary, type DocumentResult } from './document-executor.js';
+import { executionSummary, type DocumentResult } from './document-result.js';
 import type { CommandExecutor, ExecutionResult } from './executor.js';
 
 /** The hub operations this runner calls. */

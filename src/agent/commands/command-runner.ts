@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fullJitterDelay, type BackoffPolicy } from '../backoff.js';
 import { HubError, type HubClient } from '../hub-client.js';
 import type { ReportSpool } from '../report-spool.js';
-import type { DocumentResult, StepStatus } from './document-executor.js';
+import type { DocumentResult, StepStatus } from './document-result.js';
 import type { CommandExecutor, ExecutionResult } from './executor.js';
 import { shellScriptExecutor } from './shell-executor.js';
 

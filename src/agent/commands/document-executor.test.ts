@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DocumentRunner, executionSummary } from './document-executor.js';
+import { DocumentRunner } from './document-executor.js';
+import { executionSummary } from './document-result.js';
 
 const never = new AbortController().signal;
 

@@ -5,37 +5,34 @@
  * plugins that make sense here: aws:runShellScript, aws:runDocument (an SSM document from the hub, or a file)
  * and aws:downloadContent (an SSM document from the hub). Any other plugin fails its step with a clear error.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  outputCaps,
-  type CommandExecution,
-  type CommandExecutor,
-  type ExecutionResult,
-  type ExecutionStatus,
-} from './executor.js';
-import { runShellScript } from './shell-executor.js';
-
-/** How a step ended (Skipped: its precondition did not hold, or an earlier step ended the run). */
-export type StepStatus = ExecutionStatus | 'Skipped';
-
-/** One step's (plugin's) outcome, as CommandPlugins and association summaries show it. */
-export interface PluginResult {
-  name: string;
-  action: string;
-  status: StepStatus;
-  responseCode: number;
-  standardOutput: string;
-  standardError: string;
-  startedAt: Date;
-  endedAt: Date;
-}
-
-/** A document run: the invocation's result plus each step's. */
-export interface DocumentResult extends ExecutionResult {
-  plugins: PluginResult[];
-}
+  downloadContentPlugin,
+  runDocumentPlugin,
+  runShellScriptPlugin,
+  supportedPlugins,
+  type PluginContext,
+} from './document-plugins.js';
+import {
+  summarizePlugins,
+  type DocumentResult,
+  type PluginResult,
+  type StepOutcome,
+} from './document-result.js';
+import {
+  DocumentError,
+  objectOf,
+  platformType,
+  preconditionHolds,
+  resolveParameters,
+  stepsOf,
+  substitute,
+  type Step,
+  type Value,
+} from './document-steps.js';
+import type { CommandExecution, CommandExecutor } from './executor.js';
 
 /** What a document run needs besides the document. */
 export interface DocumentRunOptions {
@@ -45,152 +42,39 @@ export interface DocumentRunOptions {
   scratchRoot?: string;
 }
 
-/** The plugins this agent runs. */
-export const supportedPlugins = ['aws:runShellScript', 'aws:runDocument', 'aws:downloadContent'] as const;
-
-const platformType = 'Linux';
-const maxNesting = 3;
-const defaultStepTimeoutSeconds = 3600;
-const maxStepTimeoutSeconds = 172_800;
-
-interface Step {
-  name: string;
-  action: string;
-  inputs: unknown;
-  precondition: unknown;
-  onFailure: unknown;
+/** The run's limits, shared by every step and nested document. */
+interface RunLimits {
+  executionTimeoutSeconds: number;
+  signal: AbortSignal;
 }
 
-type Value = string | string[] | boolean | number | Record<string, unknown> | unknown[];
-
-class DocumentError extends Error {}
-
-/** A scalar input as text ('' when absent, JSON for anything structured). */
-function textOf(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return value === undefined || value === null ? '' : JSON.stringify(value);
+/** The steps and parameter values of `content`, or the message of why it cannot run. */
+function parseDocument(
+  content: string,
+  parameters: Readonly<Record<string, readonly string[]>>,
+): { steps: Step[]; values: Map<string, Value> } | { error: string } {
+  try {
+    const body = JSON.parse(content) as unknown;
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new DocumentError('The document is not a JSON object.');
+    return {
+      steps: stepsOf(body as Record<string, unknown>),
+      values: resolveParameters(body as Record<string, unknown>, parameters),
+    };
+  } catch (error) {
+    return {
+      error:
+        error instanceof SyntaxError
+          ? `The document is not valid JSON: ${error.message}`
+          : String((error as Error).message),
+    };
+  }
 }
 
-/** The document's steps: `mainSteps`, or one per `runtimeConfig` plugin property (schema 1.2). */
-function stepsOf(body: Record<string, unknown>): Step[] {
-  if (Array.isArray(body['mainSteps'])) {
-    return (body['mainSteps'] as Record<string, unknown>[]).map((step, index) => ({
-      name: typeof step['name'] === 'string' ? step['name'] : `step${index + 1}`,
-      action: textOf(step['action']),
-      inputs: step['inputs'] ?? {},
-      precondition: step['precondition'],
-      onFailure: step['onFailure'],
-    }));
-  }
-  const runtime = body['runtimeConfig'];
-  if (typeof runtime === 'object' && runtime !== null) {
-    return Object.entries(runtime as Record<string, unknown>).flatMap(([action, config]) => {
-      const properties = (config as { properties?: unknown } | null)?.properties;
-      const list: unknown[] = Array.isArray(properties) ? properties : [properties ?? {}];
-      return list.map((inputs) => ({
-        name: action,
-        action,
-        inputs,
-        precondition: undefined,
-        onFailure: undefined,
-      }));
-    });
-  }
-  throw new DocumentError('The document has neither mainSteps nor runtimeConfig.');
-}
-
-/** The value of each declared parameter: the one given, else the default; allowedValues enforced. */
-function resolveParameters(
-  body: Record<string, unknown>,
-  given: Readonly<Record<string, readonly string[]>>,
-): Map<string, Value> {
-  const declared = (body['parameters'] ?? {}) as Record<string, Record<string, unknown>>;
-  const values = new Map<string, Value>();
-  for (const [name, declaration] of Object.entries(declared)) {
-    const type = declaration['type'];
-    const sent = given[name];
-    let value: Value | undefined;
-    if (sent !== undefined) value = type === 'StringList' || type === 'MapList' ? [...sent] : (sent[0] ?? '');
-    else if (declaration['default'] !== undefined) value = declaration['default'] as Value;
-    if (value === undefined) throw new DocumentError(`Parameter ${name} is required and has no value.`);
-    const allowed = declaration['allowedValues'];
-    if (Array.isArray(allowed)) {
-      const bad = (Array.isArray(value) ? value : [value]).find((v) => !allowed.includes(v));
-      if (bad !== undefined)
-        throw new DocumentError(`Parameter ${name}: ${textOf(bad)} is not one of ${allowed.join(', ')}.`);
-    }
-    values.set(name, value);
-  }
-  return values;
-}
-
-const wholeReference = /^\{\{\s*([\w.-]+)\s*\}\}$/;
-const innerReference = /\{\{\s*([\w.-]+)\s*\}\}/g;
-
-const asText = (value: Value): string =>
-  Array.isArray(value)
-    ? value.map(String).join('\n')
-    : typeof value === 'object'
-      ? JSON.stringify(value)
-      : String(value);
-
-/** `input` with every `{{ name }}` of a declared parameter replaced (a whole-string reference keeps the type). */
-function substitute(input: unknown, values: ReadonlyMap<string, Value>): unknown {
-  if (typeof input === 'string') {
-    const whole = wholeReference.exec(input)?.[1];
-    if (whole !== undefined && values.has(whole)) return values.get(whole);
-    return input.replace(innerReference, (match, name: string) => {
-      const value = values.get(name);
-      return value === undefined ? match : asText(value);
-    });
-  }
-  if (Array.isArray(input)) {
-    return (input as unknown[]).flatMap((item): unknown[] => {
-      const value = substitute(item, values);
-      // ["{{ commands }}"] with a StringList: the list's lines in place of the reference.
-      return typeof item === 'string' && Array.isArray(value) ? value : [value];
-    });
-  }
-  if (typeof input === 'object' && input !== null) {
-    return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, substitute(v, values)]));
-  }
-  return input;
-}
-
-/** Whether a step's precondition holds here; only `StringEquals` on `platformType` is defined for Command documents. */
-function preconditionHolds(step: Step): boolean {
-  if (step.precondition === undefined) return true;
-  const equals = (step.precondition as { StringEquals?: unknown }).StringEquals;
-  if (!Array.isArray(equals) || equals.length !== 2 || !equals.includes('platformType')) {
-    throw new DocumentError(
-      `Step ${step.name}: precondition ${JSON.stringify(step.precondition)} is not supported (use {"StringEquals": ["platformType", "Linux"]}).`,
-    );
-  }
-  const other: unknown = equals[0] === 'platformType' ? equals[1] : equals[0];
-  return other === platformType;
-}
-
-const lines = (value: unknown): string[] =>
-  Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split('\n') : [];
-
-function secondsOf(value: unknown, fallback: number): number {
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, maxStepTimeoutSeconds) : fallback;
-}
-
-function objectOf(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value === 'string') {
-    if (value.trim() === '') return {};
-    try {
-      value = JSON.parse(value);
-    } catch {
-      throw new DocumentError(`${what} is not a JSON object.`);
-    }
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new DocumentError(`${what} is not a JSON object.`);
-  return value as Record<string, unknown>;
+/** Whether a step ending with `result` ends the run (`onFailure: exit`, or `successAndExit` after a failure). */
+function endsRun(step: Step, result: PluginResult): boolean {
+  if ((result.status === 'Failed' || result.status === 'TimedOut') && step.onFailure === 'exit') return true;
+  return step.onFailure === 'successAndExit' && result.status === 'Failed';
 }
 
 /** Runs documents for one agent. */
@@ -216,31 +100,16 @@ export class DocumentRunner {
     directory: string,
     content: string,
     parameters: Readonly<Record<string, readonly string[]>>,
-    execution: { executionTimeoutSeconds: number; signal: AbortSignal },
+    execution: RunLimits,
     depth: number,
   ): Promise<DocumentResult> {
-    let steps: Step[];
-    let values: Map<string, Value>;
-    try {
-      const body = JSON.parse(content) as unknown;
-      if (typeof body !== 'object' || body === null || Array.isArray(body))
-        throw new DocumentError('The document is not a JSON object.');
-      steps = stepsOf(body as Record<string, unknown>);
-      values = resolveParameters(body as Record<string, unknown>, parameters);
-    } catch (error) {
-      const message =
-        error instanceof SyntaxError
-          ? `The document is not valid JSON: ${error.message}`
-          : String((error as Error).message);
-      return summarize([], message);
-    }
+    const parsed = parseDocument(content, parameters);
+    if ('error' in parsed) return summarizePlugins([], parsed.error);
     const plugins: PluginResult[] = [];
     let stopped = false;
-    for (const step of steps) {
+    for (const step of parsed.steps) {
       const startedAt = new Date();
-      const done = (
-        result: Omit<PluginResult, 'name' | 'action' | 'startedAt' | 'endedAt'>,
-      ): PluginResult => ({
+      const done = (result: StepOutcome): PluginResult => ({
         name: step.name,
         action: step.action,
         startedAt,
@@ -258,120 +127,64 @@ export class DocumentRunner {
         );
         continue;
       }
-      let result: PluginResult;
-      try {
-        if (!preconditionHolds(step)) {
-          result = done({
-            status: 'Skipped',
-            responseCode: 0,
-            standardOutput: `Step execution skipped due to unsatisfied preconditions: platformType is ${platformType}.`,
-            standardError: '',
-          });
-        } else {
-          const inputs = substitute(step.inputs, values);
-          result = done(await this.runStep(directory, step, inputs, execution, depth));
-        }
-      } catch (error) {
-        result = done({
-          status: 'Failed',
-          responseCode: 1,
-          standardOutput: '',
-          standardError: error instanceof Error ? error.message : String(error),
-        });
-      }
+      const result = done(await this.outcomeOf(directory, step, parsed.values, execution, depth));
       plugins.push(result);
-      if (result.status === 'Failed' || result.status === 'TimedOut') {
-        if (step.onFailure === 'exit') stopped = true;
-      }
-      if (step.onFailure === 'successAndExit' && result.status === 'Failed') stopped = true;
+      if (endsRun(step, result)) stopped = true;
     }
-    return summarize(plugins, undefined);
+    return summarizePlugins(plugins, undefined);
   }
 
-  private async runStep(
+  /** A step's outcome: Skipped when its precondition does not hold, Failed when it throws. */
+  private async outcomeOf(
     directory: string,
     step: Step,
-    inputs: unknown,
-    execution: { executionTimeoutSeconds: number; signal: AbortSignal },
+    values: ReadonlyMap<string, Value>,
+    execution: RunLimits,
     depth: number,
-  ): Promise<Omit<PluginResult, 'name' | 'action' | 'startedAt' | 'endedAt'>> {
-    const input = objectOf(inputs ?? {}, `Step ${step.name}: inputs`);
-    switch (step.action) {
-      case 'aws:runShellScript': {
-        const timeout = Math.min(
-          secondsOf(input['timeoutSeconds'], defaultStepTimeoutSeconds),
-          execution.executionTimeoutSeconds,
-        );
-        const workingDirectory =
-          typeof input['workingDirectory'] === 'string' ? input['workingDirectory'] : '';
-        return runShellScript({
-          commands: lines(input['runCommand']),
-          workingDirectory: workingDirectory === '' ? directory : path.resolve(directory, workingDirectory),
-          timeoutSeconds: timeout,
-          signal: execution.signal,
-        });
-      }
-      case 'aws:runDocument': {
-        if (depth >= maxNesting)
-          throw new DocumentError(`Step ${step.name}: documents nest at most ${maxNesting} deep.`);
-        const documentPath = textOf(input['documentPath']);
-        if (documentPath === '') throw new DocumentError(`Step ${step.name}: documentPath is required.`);
-        const documentType = input['documentType'] ?? 'SSMDocument';
-        let content: string;
-        if (documentType === 'SSMDocument') {
-          const [name, version] =
-            documentPath.split(':').length > 1 && !documentPath.startsWith('arn:')
-              ? documentPath.split(':')
-              : [documentPath, undefined];
-          content = await this.fetch(step, name ?? documentPath, version);
-        } else if (documentType === 'LocalPath') {
-          content = await readFile(path.resolve(directory, documentPath), 'utf8').catch(() => {
-            throw new DocumentError(`Step ${step.name}: no document at ${documentPath}.`);
-          });
-        } else {
-          throw new DocumentError(
-            `Step ${step.name}: documentType ${textOf(documentType)} is not SSMDocument or LocalPath.`,
-          );
-        }
-        const nestedParameters = Object.fromEntries(
-          Object.entries(
-            objectOf(input['documentParameters'] ?? {}, `Step ${step.name}: documentParameters`),
-          ).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]),
-        );
-        const nested = await this.runIn(directory, content, nestedParameters, execution, depth + 1);
+  ): Promise<StepOutcome> {
+    try {
+      if (!preconditionHolds(step)) {
         return {
-          status: nested.status,
-          responseCode: nested.responseCode,
-          standardOutput: nested.standardOutput,
-          standardError: nested.standardError,
-        };
-      }
-      case 'aws:downloadContent': {
-        const sourceType = input['sourceType'];
-        if (sourceType !== 'SSMDocument') {
-          throw new DocumentError(
-            `Step ${step.name}: sourceType ${String(sourceType)} is not supported by this agent (it downloads SSMDocument sources from the hub).`,
-          );
-        }
-        const source = objectOf(input['sourceInfo'] ?? {}, `Step ${step.name}: sourceInfo`);
-        const name = textOf(source['name']);
-        if (name === '') throw new DocumentError(`Step ${step.name}: sourceInfo needs the document name.`);
-        const version = source['version'] === undefined ? undefined : textOf(source['version']);
-        const content = await this.fetch(step, name, version);
-        const destination =
-          typeof input['destinationPath'] === 'string' && input['destinationPath'] !== ''
-            ? path.resolve(directory, input['destinationPath'])
-            : directory;
-        const file = path.join(destination, `${name.split('/').pop() ?? name}.json`);
-        await mkdir(destination, { recursive: true });
-        await writeFile(file, content);
-        return {
-          status: 'Success',
+          status: 'Skipped',
           responseCode: 0,
-          standardOutput: `Content downloaded to ${file}\n`,
+          standardOutput: `Step execution skipped due to unsatisfied preconditions: platformType is ${platformType}.`,
           standardError: '',
         };
       }
+      return await this.runStep(directory, step, substitute(step.inputs, values), execution, depth);
+    } catch (error) {
+      return {
+        status: 'Failed',
+        responseCode: 1,
+        standardOutput: '',
+        standardError: error instanceof Error ? error.message : String(error),
+      };
+    }
+  }
+
+  private runStep(
+    directory: string,
+    step: Step,
+    inputs: unknown,
+    execution: RunLimits,
+    depth: number,
+  ): Promise<StepOutcome> {
+    const context: PluginContext = {
+      directory,
+      step,
+      input: objectOf(inputs ?? {}, `Step ${step.name}: inputs`),
+      execution,
+      fetchDocument: (name, version) => this.fetch(step, name, version),
+    };
+    switch (step.action) {
+      case 'aws:runShellScript':
+        return runShellScriptPlugin(context);
+      case 'aws:runDocument':
+        return runDocumentPlugin(context, depth, (content, parameters) =>
+          this.runIn(directory, content, parameters, execution, depth + 1),
+        );
+      case 'aws:downloadContent':
+        return downloadContentPlugin(context);
       default:
         throw new DocumentError(
           `Step ${step.name}: plugin ${step.action} is not supported by this agent on ${platformType} (it runs ${supportedPlugins.join(', ')}).`,
@@ -388,48 +201,6 @@ export class DocumentRunner {
       );
     }
   }
-}
-
-/** The invocation's result from its steps: outputs concatenated; Failed when a step failed or the document could not run. */
-function summarize(plugins: readonly PluginResult[], documentError: string | undefined): DocumentResult {
-  if (documentError !== undefined) {
-    return {
-      status: 'Failed',
-      responseCode: 1,
-      standardOutput: '',
-      standardError: documentError,
-      plugins: [],
-    };
-  }
-  const has = (status: StepStatus): boolean => plugins.some((p) => p.status === status);
-  const status: ExecutionStatus = has('Cancelled')
-    ? 'Cancelled'
-    : has('TimedOut')
-      ? 'TimedOut'
-      : has('Failed')
-        ? 'Failed'
-        : 'Success';
-  const failing = plugins.find((p) => p.status !== 'Success' && p.status !== 'Skipped');
-  return {
-    status,
-    responseCode: failing?.responseCode ?? 0,
-    standardOutput: plugins
-      .map((p) => p.standardOutput)
-      .join('')
-      .slice(0, outputCaps.standardOutput),
-    standardError: plugins
-      .map((p) => p.standardError)
-      .join('')
-      .slice(0, outputCaps.standardError),
-    plugins: [...plugins],
-  };
-}
-
-/** SSM's association ExecutionSummary: "2 out of 2 plugins processed, 1 success, 1 failed, 0 timedout, 0 skipped." */
-export function executionSummary(plugins: readonly PluginResult[]): string {
-  const count = (status: StepStatus): number => plugins.filter((p) => p.status === status).length;
-  const noun = plugins.length === 1 ? 'plugin' : 'plugins';
-  return `${plugins.length} out of ${plugins.length} ${noun} processed, ${count('Success')} success, ${count('Failed')} failed, ${count('TimedOut')} timedout, ${count('Skipped')} skipped.`;
 }
 
 /** A command executor running the delivered document content (any Command document, by its plugins). */

@@ -38,12 +38,11 @@ export {
   type AssociationRunnerOptions,
   type InstanceAssociationItem,
 } from './association-runner.js';
+export { DocumentRunner, documentExecutor } from './document-executor.js';
+export { supportedPlugins } from './document-plugins.js';
 export {
-  DocumentRunner,
-  documentExecutor,
   executionSummary,
-  supportedPlugins,
   type DocumentResult,
   type PluginResult,
   type StepStatus,
-} from './document-executor.js';
+} from './document-result.js';

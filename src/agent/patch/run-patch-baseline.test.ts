@@ -5,7 +5,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { predefinedBaseline, snapshotDocumentOf, snapshotDownloadUrlOf } from '../../patching/index.js';
 import { loggingRebooter, rebootRequired, type CommandRunner } from './patch-install.js';
-import { refreshFailed, runPatchBaseline } from './run-patch-baseline.js';
+import { refreshFailed } from './patch-run-inputs.js';
+import { runPatchBaseline } from './run-patch-baseline.js';
 
 const status = (versions: Record<string, string>): string =>
   Object.entries(versions)

@@ -3,47 +3,41 @@
  * reboot handling) → one PutInventory with AWS:PatchSummary and AWS:ComplianceItem.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { matchesPatchName } from '../../patching/index.js';
 import type { HubClient } from '../hub-client.js';
-import { writeFileAtomic } from '../identity-store.js';
-import {
-  fetchText,
-  overrideBaselineFor,
-  parseInstallOverrideList,
-  parseSnapshotDocument,
-  type BaselineSnapshot,
-} from './baseline-snapshot.js';
+import type { InstallOverrideEntry } from './baseline-snapshot.js';
 import { isoSeconds } from './dpkg-status.js';
 import {
   evaluateHostPackages,
-  installedVersions,
-  newestAvailableVersion,
   packageFamilyOf,
   PackageMetadataUnavailable,
   readHostPackages,
   rootPlatformOf,
+  type PackageFamily,
 } from './host-scan.js';
-import {
-  installAptTargets,
-  installRpmTargets,
-  rebootRequired,
-  refreshAptMetadata,
-  refreshRpmMetadata,
-  spawnRunner,
-  type CommandResult,
-  type CommandRunner,
-  type InstallTarget,
-  type Rebooter,
-} from './patch-install.js';
+import { spawnRunner, type CommandRunner, type Rebooter } from './patch-install.js';
+import { installPatches } from './patch-install-step.js';
 import {
   patchInventoryRequest,
   patchSummaryOf,
   type PatchInventoryRequest,
   type PatchSummary,
 } from './patch-report.js';
+import { messageOf, patchExitCodes, PatchRunFailure } from './patch-run-failure.js';
+import {
+  fetchBaselineOverride,
+  fetchInstallOverrideList,
+  fetchSnapshot,
+  refreshPackageMetadata,
+} from './patch-run-inputs.js';
 import type { PatchRow, PatchScan } from './patch-scan.js';
+import {
+  loadPendingState,
+  markPendingReboot,
+  savePendingState,
+  settleInstallReboot,
+} from './pending-reboot.js';
+
+export { patchExitCodes } from './patch-run-failure.js';
 
 /** The document's parameters (§7.4). */
 export interface RunPatchBaselineParams {
@@ -94,118 +88,115 @@ export interface RunPatchBaselineResult {
   rebootRequested?: boolean;
 }
 
-/** Exit codes of AWS's payload that this engine produces. */
-export const patchExitCodes = {
-  success: 0,
-  failure: 1,
-  snapshotError: 143,
-  putInventoryError: 149,
-  invalidSnapshot: 150,
-  baselineOverrideError: 160,
-  installOverrideListError: 165,
-  overrideConflict: 167,
-} as const;
-
-interface PendingRebootState {
-  lastNoRebootInstallOperationTime?: string;
-  /** Titles installed by NoReboot Installs and not yet rebooted. */
-  pending: string[];
+/** One run's settings, derived from the parameters, and its output. */
+interface PatchRun {
+  params: RunPatchBaselineParams;
+  deps: RunPatchBaselineDeps;
+  run: CommandRunner;
+  start: Date;
+  rebootOption: 'RebootIfNeeded' | 'NoReboot';
+  snapshotId: string;
+  /** The InstallOverrideList location of an Install; '' otherwise. */
+  installOverrideList: string;
+  say: (message: string) => void;
 }
 
-async function loadPendingState(stateDir: string | undefined): Promise<PendingRebootState> {
-  if (stateDir === undefined) return { pending: [] };
-  try {
-    const parsed = JSON.parse(
-      await readFile(path.join(stateDir, 'patch-state.json'), 'utf8'),
-    ) as PendingRebootState;
-    return {
-      pending: Array.isArray(parsed.pending) ? parsed.pending : [],
-      ...(typeof parsed.lastNoRebootInstallOperationTime === 'string'
-        ? { lastNoRebootInstallOperationTime: parsed.lastNoRebootInstallOperationTime }
-        : {}),
-    };
-  } catch {
-    return { pending: [] };
-  }
+/** The baseline a run applies to which packages, with the InstallOverrideList's entries. */
+interface PreparedRun {
+  family: PackageFamily;
+  snapshot: Awaited<ReturnType<typeof fetchSnapshot>>;
+  product: string;
+  overrideEntries: InstallOverrideEntry[] | undefined;
 }
 
-async function savePendingState(stateDir: string | undefined, state: PendingRebootState): Promise<void> {
-  if (stateDir === undefined) return;
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  await writeFileAtomic(path.join(stateDir, 'patch-state.json'), `${JSON.stringify(state)}\n`, 0o600);
+/** Checks the parameters against the node, fetches the overrides and the snapshot, refreshes package metadata. */
+async function prepareRun(r: PatchRun): Promise<PreparedRun> {
+  const { params, deps } = r;
+  const baselineOverride = params.BaselineOverride ?? '';
+  if (r.installOverrideList !== '' && baselineOverride !== '')
+    throw new PatchRunFailure(
+      patchExitCodes.overrideConflict,
+      'BaselineOverride cannot be combined with InstallOverrideList',
+    );
+  const platform = await rootPlatformOf(deps.root);
+  if (platform === undefined)
+    throw new PatchRunFailure(patchExitCodes.failure, `unsupported platform under ${deps.root}`);
+  const family = await packageFamilyOf(deps.root);
+  const override = await fetchBaselineOverride(baselineOverride, platform.operatingSystem, deps.signal);
+  const overrideEntries = await fetchInstallOverrideList(r.installOverrideList, deps.signal);
+  const snapshot = await fetchSnapshot(deps.hub, r.snapshotId, override, deps.signal);
+  const product = snapshot.product || platform.product;
+  r.say(
+    `baseline ${snapshot.baselineId} (${snapshot.rules.operatingSystem}), patch group '${snapshot.patchGroup}', product ${product}`,
+  );
+  if (deps.refreshMetadata ?? true) await refreshPackageMetadata(deps.root, family, r.run, deps.signal);
+  return { family, snapshot, product, overrideEntries };
 }
 
-class RunFailure extends Error {
-  constructor(
-    readonly exitCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** Scans, installs (Install), settles reboots and pending reboots, and reports the summary. */
+async function patchAndReport(r: PatchRun): Promise<Omit<RunPatchBaselineResult, 'output'>> {
+  const { params, deps } = r;
+  const { family, snapshot, product, overrideEntries } = await prepareRun(r);
+  const scanStarted = performance.now();
+  const data = await readHostPackages(deps.root, family).catch((error: unknown) => {
+    if (error instanceof PackageMetadataUnavailable)
+      throw new PatchRunFailure(patchExitCodes.failure, `${error.message}: no compliance is reported`);
+    throw error;
+  });
+  let scan: PatchScan = await evaluateHostPackages(deps.root, data, snapshot.rules, product, r.start);
+  deps.onScanTimed?.(performance.now() - scanStarted);
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** Fetches and decodes the snapshot (with the override baseline for this OS, when one is given). */
-async function fetchSnapshot(
-  deps: RunPatchBaselineDeps,
-  snapshotId: string,
-  override: Record<string, unknown> | undefined,
-): Promise<BaselineSnapshot> {
-  let response: Record<string, unknown>;
-  try {
-    response = await deps.hub.call('GetDeployablePatchSnapshotForInstance', {
-      InstanceId: deps.hub.identity.instanceId,
-      SnapshotId: snapshotId,
-      ...(override === undefined ? {} : { BaselineOverride: override }),
+  const pendingState = await loadPendingState(deps.stateDir);
+  let rebootRequested = false;
+  let failed = false;
+  if (params.Operation === 'Install') {
+    const outcome = await installPatches({
+      root: deps.root,
+      data,
+      scan,
+      overrideEntries,
+      rules: snapshot.rules,
+      product,
+      start: r.start,
+      run: r.run,
+      signal: deps.signal,
+      say: r.say,
     });
-  } catch (error) {
-    throw new RunFailure(
-      override === undefined ? patchExitCodes.snapshotError : patchExitCodes.baselineOverrideError,
-      `GetDeployablePatchSnapshotForInstance failed: ${messageOf(error)}`,
+    ({ scan, failed } = outcome);
+    rebootRequested = await settleInstallReboot(
+      { ...outcome, root: deps.root, rebooter: deps.rebooter, rebootOption: r.rebootOption, start: r.start },
+      pendingState,
     );
   }
-  try {
-    const url = response['SnapshotDownloadUrl'];
-    if (typeof url !== 'string') throw new Error('no SnapshotDownloadUrl');
-    const snapshot = parseSnapshotDocument(await fetchText(url, deps.signal));
-    const product = response['Product'];
-    return typeof product === 'string' && product !== '' ? { ...snapshot, product } : snapshot;
-  } catch (error) {
-    throw new RunFailure(patchExitCodes.invalidSnapshot, `invalid snapshot: ${messageOf(error)}`);
-  }
-}
+  if (!rebootRequested) scan = await markPendingReboot(deps.root, scan, pendingState);
+  await savePendingState(deps.stateDir, pendingState);
 
-/** Install targets from an InstallOverrideList: ids (globs) against installed `name.arch`, title = exact version. */
-function overrideTargets(
-  entries: ReturnType<typeof parseInstallOverrideList>,
-  installed: ReturnType<typeof installedVersions>,
-  newest: (name: string, arch: string) => string | undefined,
-): InstallTarget[] {
-  const targets = new Map<string, InstallTarget>();
-  for (const entry of entries) {
-    for (const [id, pkg] of installed) {
-      if (!matchesPatchName(entry.id, [id])) continue;
-      const fromTitle =
-        entry.title !== undefined && entry.title.startsWith(`${id}:`)
-          ? entry.title.slice(id.length + 1)
-          : undefined;
-      const version = fromTitle ?? newest(pkg.name, pkg.arch);
-      if (version !== undefined && version !== pkg.version)
-        targets.set(id, { name: pkg.name, arch: pkg.arch, version });
-    }
-  }
-  return [...targets.values()];
-}
-
-/**
- * Whether a metadata refresh failed: a non-zero exit, or apt-get update's exit 0 with indexes it could not
- * fetch (`W: Failed to fetch …`, "Some index files failed to download"), which leaves old or no lists behind.
- */
-export function refreshFailed(result: CommandResult): boolean {
-  return (
-    result.code !== 0 || /^(W: Failed to fetch|E: )|Some index files failed to download/m.test(result.stderr)
+  const summary = patchSummaryOf(scan, {
+    BaselineId: snapshot.baselineId,
+    PatchGroup: snapshot.patchGroup,
+    SnapshotId: r.snapshotId,
+    OperationType: params.Operation,
+    OperationStartTime: isoSeconds(r.start),
+    RebootOption: r.rebootOption,
+    ...(r.installOverrideList === '' ? {} : { InstallOverrideList: r.installOverrideList }),
+    ...(pendingState.lastNoRebootInstallOperationTime === undefined
+      ? {}
+      : { LastNoRebootInstallOperationTime: pendingState.lastNoRebootInstallOperationTime }),
+    end: deps.now(),
+  });
+  r.say(
+    `${params.Operation}: installed ${summary.InstalledCount}, installed other ${summary.InstalledOtherCount}, ` +
+      `pending reboot ${summary.InstalledPendingRebootCount}, rejected ${summary.InstalledRejectedCount}, ` +
+      `missing ${summary.MissingCount}, failed ${summary.FailedCount}, not applicable ${summary.NotApplicableCount}`,
   );
+  const outcome = { summary, rows: scan.rows, rebootRequested };
+  try {
+    await deps.report(patchInventoryRequest(deps.hub.identity.instanceId, summary, scan));
+  } catch (error) {
+    r.say(`the report could not be kept for the hub: ${messageOf(error)}`);
+    return { exitCode: patchExitCodes.putInventoryError, ...outcome };
+  }
+  return { exitCode: failed ? patchExitCodes.failure : patchExitCodes.success, ...outcome };
 }
 
 /** Runs AWS-RunPatchBaseline's Linux step on `deps.root` and reports to the hub. */
@@ -218,196 +209,22 @@ export async function runPatchBaseline(
     lines.push(message);
     deps.log?.(message);
   };
-  const run = deps.run ?? spawnRunner;
-  const start = deps.now();
-  const rebootOption = params.RebootOption ?? 'RebootIfNeeded';
-  const snapshotId =
-    params.SnapshotId !== undefined && params.SnapshotId !== '' ? params.SnapshotId : randomUUID();
-  const installOverrideList = params.Operation === 'Install' ? (params.InstallOverrideList ?? '') : '';
+  const run: PatchRun = {
+    params,
+    deps,
+    run: deps.run ?? spawnRunner,
+    start: deps.now(),
+    rebootOption: params.RebootOption ?? 'RebootIfNeeded',
+    snapshotId:
+      params.SnapshotId !== undefined && params.SnapshotId !== '' ? params.SnapshotId : randomUUID(),
+    installOverrideList: params.Operation === 'Install' ? (params.InstallOverrideList ?? '') : '',
+    say,
+  };
   try {
-    if (installOverrideList !== '' && (params.BaselineOverride ?? '') !== '')
-      throw new RunFailure(
-        patchExitCodes.overrideConflict,
-        'BaselineOverride cannot be combined with InstallOverrideList',
-      );
-    const platform = await rootPlatformOf(deps.root);
-    if (platform === undefined)
-      throw new RunFailure(patchExitCodes.failure, `unsupported platform under ${deps.root}`);
-    const family = await packageFamilyOf(deps.root);
-
-    let override: Record<string, unknown> | undefined;
-    if ((params.BaselineOverride ?? '') !== '') {
-      try {
-        override = overrideBaselineFor(
-          await fetchText(params.BaselineOverride ?? '', deps.signal),
-          platform.operatingSystem,
-        );
-      } catch (error) {
-        throw new RunFailure(patchExitCodes.baselineOverrideError, `BaselineOverride: ${messageOf(error)}`);
-      }
-    }
-    let overrideEntries: ReturnType<typeof parseInstallOverrideList> | undefined;
-    if (installOverrideList !== '') {
-      try {
-        overrideEntries = parseInstallOverrideList(await fetchText(installOverrideList, deps.signal));
-      } catch (error) {
-        throw new RunFailure(
-          patchExitCodes.installOverrideListError,
-          `InstallOverrideList: ${messageOf(error)}`,
-        );
-      }
-    }
-    const snapshot = await fetchSnapshot(deps, snapshotId, override);
-    const product = snapshot.product || platform.product;
-    say(
-      `baseline ${snapshot.baselineId} (${snapshot.rules.operatingSystem}), patch group '${snapshot.patchGroup}', product ${product}`,
-    );
-
-    if (deps.refreshMetadata ?? true) {
-      const refreshed =
-        family === 'apt'
-          ? await refreshAptMetadata(deps.root, run, deps.signal)
-          : await refreshRpmMetadata(deps.root, run, deps.signal);
-      if (refreshFailed(refreshed))
-        throw new RunFailure(
-          patchExitCodes.failure,
-          `${family === 'apt' ? 'apt-get update' : 'dnf makecache'} exited ${refreshed.code}: the package ` +
-            `metadata could not be refreshed, so no compliance is reported\n${refreshed.stderr.trim().slice(-1000)}`,
-        );
-    }
-
-    const scanStarted = performance.now();
-    const data = await readHostPackages(deps.root, family).catch((error: unknown) => {
-      if (error instanceof PackageMetadataUnavailable)
-        throw new RunFailure(patchExitCodes.failure, `${error.message}: no compliance is reported`);
-      throw error;
-    });
-    let scan: PatchScan = await evaluateHostPackages(deps.root, data, snapshot.rules, product, start);
-    deps.onScanTimed?.(performance.now() - scanStarted);
-
-    const pendingState = await loadPendingState(deps.stateDir);
-    let rebootRequested = false;
-    let failed = false;
-    let installedThisRun = new Set<string>();
-    if (params.Operation === 'Install') {
-      const installed = installedVersions(data);
-      const targets =
-        overrideEntries !== undefined
-          ? overrideTargets(overrideEntries, installed, (name, arch) =>
-              newestAvailableVersion(data, name, arch),
-            )
-          : scan.rows
-              .filter((row) => row.state === 'Missing' && row.targetVersion !== undefined)
-              .map((row) => ({ name: row.name, arch: row.arch, version: row.targetVersion ?? '' }));
-      if (targets.length > 0) {
-        say(
-          `installing ${targets.length} package(s): ${targets.map((t) => `${t.name}.${t.arch}=${t.version}`).join(' ')}`,
-        );
-        const result: CommandResult =
-          data.family === 'apt'
-            ? await installAptTargets(deps.root, targets, data.native, run, deps.signal)
-            : await installRpmTargets(deps.root, targets, run, deps.signal);
-        if (result.code !== 0) say(`installer exited ${result.code}: ${result.stderr.trim().slice(-2000)}`);
-        const after = await readHostPackages(deps.root, family);
-        scan = await evaluateHostPackages(deps.root, after, snapshot.rules, product, start);
-        const now = installedVersions(after);
-        const wanted = new Map(targets.map((target) => [`${target.name}.${target.arch}`, target]));
-        installedThisRun = new Set();
-        scan = {
-          ...scan,
-          rows: scan.rows.map((row) => {
-            const target = wanted.get(row.id);
-            if (target === undefined) return row;
-            if (now.get(row.id)?.version === target.version) {
-              installedThisRun.add(row.title);
-              return row;
-            }
-            failed = true;
-            return {
-              ...row,
-              state: 'Failed',
-              title: `${row.id}:${target.version}`,
-              targetVersion: target.version,
-              installedTime: '',
-            };
-          }),
-        };
-      } else say('nothing to install');
-      const needsReboot = await rebootRequired(deps.root);
-      if (rebootOption === 'RebootIfNeeded') {
-        if (installedThisRun.size > 0 || needsReboot) {
-          await deps.rebooter.requestReboot(
-            installedThisRun.size > 0
-              ? `${installedThisRun.size} package(s) installed`
-              : 'a reboot is pending',
-          );
-          rebootRequested = true;
-        }
-        pendingState.pending = [];
-        delete pendingState.lastNoRebootInstallOperationTime;
-      } else if (needsReboot && installedThisRun.size > 0) {
-        pendingState.pending = [...new Set([...pendingState.pending, ...installedThisRun])];
-        pendingState.lastNoRebootInstallOperationTime = isoSeconds(start);
-      }
-    }
-    // Pending reboot: what NoReboot Installs put there stays pending while the root still asks for a reboot.
-    if (!rebootRequested && pendingState.pending.length > 0) {
-      if (await rebootRequired(deps.root)) {
-        const pending = new Set(pendingState.pending);
-        scan = {
-          ...scan,
-          rows: scan.rows.map((row) =>
-            pending.has(row.title) && (row.state === 'Installed' || row.state === 'InstalledOther')
-              ? { ...row, state: 'InstalledPendingReboot' }
-              : row,
-          ),
-        };
-      } else {
-        pendingState.pending = [];
-        delete pendingState.lastNoRebootInstallOperationTime;
-      }
-    }
-    await savePendingState(deps.stateDir, pendingState);
-
-    const summary = patchSummaryOf(scan, {
-      BaselineId: snapshot.baselineId,
-      PatchGroup: snapshot.patchGroup,
-      SnapshotId: snapshotId,
-      OperationType: params.Operation,
-      OperationStartTime: isoSeconds(start),
-      RebootOption: rebootOption,
-      ...(installOverrideList === '' ? {} : { InstallOverrideList: installOverrideList }),
-      ...(pendingState.lastNoRebootInstallOperationTime === undefined
-        ? {}
-        : { LastNoRebootInstallOperationTime: pendingState.lastNoRebootInstallOperationTime }),
-      end: deps.now(),
-    });
-    say(
-      `${params.Operation}: installed ${summary.InstalledCount}, installed other ${summary.InstalledOtherCount}, ` +
-        `pending reboot ${summary.InstalledPendingRebootCount}, rejected ${summary.InstalledRejectedCount}, ` +
-        `missing ${summary.MissingCount}, failed ${summary.FailedCount}, not applicable ${summary.NotApplicableCount}`,
-    );
-    try {
-      await deps.report(patchInventoryRequest(deps.hub.identity.instanceId, summary, scan));
-    } catch (error) {
-      say(`the report could not be kept for the hub: ${messageOf(error)}`);
-      return {
-        exitCode: patchExitCodes.putInventoryError,
-        output: lines.join('\n'),
-        summary,
-        rows: scan.rows,
-        rebootRequested,
-      };
-    }
-    return {
-      exitCode: failed ? patchExitCodes.failure : patchExitCodes.success,
-      output: lines.join('\n'),
-      summary,
-      rows: scan.rows,
-      rebootRequested,
-    };
+    const { exitCode, ...outcome } = await patchAndReport(run);
+    return { exitCode, output: lines.join('\n'), ...outcome };
   } catch (error) {
-    if (error instanceof RunFailure) {
+    if (error instanceof PatchRunFailure) {
       say(error.message);
       return { exitCode: error.exitCode, output: lines.join('\n') };
     }

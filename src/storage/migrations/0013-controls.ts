@@ -7,77 +7,10 @@ import type { Kysely, Migration } from 'kysely';
 import type { DialectTraits } from '../dialect-traits.js';
 
 export function controlsSchema(traits: DialectTraits): Migration {
-  const big = traits.bigInteger;
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema
-        .createTable('standards_subscriptions')
-        .addColumn('account_id', 'text', (c) => c.notNull())
-        .addColumn('region', 'text', (c) => c.notNull())
-        .addColumn('standards_arn', 'text', (c) => c.notNull())
-        .addColumn('standards_input', 'text', (c) => c.notNull())
-        .addColumn('subscribed_at', big, (c) => c.notNull())
-        .addPrimaryKeyConstraint('standards_subscriptions_pk', ['account_id', 'region', 'standards_arn'])
-        .execute();
-      // Only controls someone changed have a row; every other control of a standard is ENABLED.
-      await db.schema
-        .createTable('standards_control_settings')
-        .addColumn('account_id', 'text', (c) => c.notNull())
-        .addColumn('region', 'text', (c) => c.notNull())
-        .addColumn('standards_arn', 'text', (c) => c.notNull())
-        .addColumn('control_id', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('disabled_reason', 'text')
-        .addColumn('updated_at', big, (c) => c.notNull())
-        .addPrimaryKeyConstraint('standards_control_settings_pk', [
-          'account_id',
-          'region',
-          'standards_arn',
-          'control_id',
-        ])
-        .execute();
-      await db.schema
-        .createTable('security_control_settings')
-        .addColumn('account_id', 'text', (c) => c.notNull())
-        .addColumn('region', 'text', (c) => c.notNull())
-        .addColumn('control_id', 'text', (c) => c.notNull())
-        .addColumn('parameters', 'text', (c) => c.notNull())
-        .addColumn('last_update_reason', 'text')
-        .addColumn('updated_at', big, (c) => c.notNull())
-        .addPrimaryKeyConstraint('security_control_settings_pk', ['account_id', 'region', 'control_id'])
-        .execute();
-      await db.schema
-        .createTable('control_evaluations')
-        .addColumn('account_id', 'text', (c) => c.notNull())
-        .addColumn('region', 'text', (c) => c.notNull())
-        .addColumn('control_id', 'text', (c) => c.notNull())
-        .addColumn('resource_id', 'text', (c) => c.notNull())
-        .addColumn('finding_id', 'text', (c) => c.notNull())
-        .addColumn('compliance_status', 'text', (c) => c.notNull())
-        .addColumn('record_state', 'text', (c) => c.notNull())
-        .addColumn('fingerprint', 'text', (c) => c.notNull())
-        .addColumn('created_at', big, (c) => c.notNull())
-        .addColumn('status_changed_at', big, (c) => c.notNull())
-        .addColumn('evaluated_at', big, (c) => c.notNull())
-        .addPrimaryKeyConstraint('control_evaluations_pk', [
-          'account_id',
-          'region',
-          'control_id',
-          'resource_id',
-        ])
-        .execute();
-      await db.schema
-        .createTable('missing_patches')
-        .addColumn('account_id', 'text', (c) => c.notNull())
-        .addColumn('region', 'text', (c) => c.notNull())
-        .addColumn('instance_id', 'text', (c) => c.notNull())
-        .addColumn('patch_id', 'text', (c) => c.notNull())
-        .addColumn('title', 'text', (c) => c.notNull())
-        .addColumn('compliance_level', 'text', (c) => c.notNull())
-        .addColumn('first_seen_at', big, (c) => c.notNull())
-        .addColumn('last_seen_at', big, (c) => c.notNull())
-        .addPrimaryKeyConstraint('missing_patches_pk', ['account_id', 'region', 'instance_id', 'patch_id'])
-        .execute();
+      await createStandardsTables(db, traits);
+      await createEvaluationTables(db, traits);
     },
     async down(db: Kysely<unknown>): Promise<void> {
       for (const table of [
@@ -91,4 +24,77 @@ export function controlsSchema(traits: DialectTraits): Migration {
       }
     },
   };
+}
+
+/** Standards subscriptions and the control settings of standards and of security controls. */
+async function createStandardsTables(db: Kysely<unknown>, traits: DialectTraits): Promise<void> {
+  const big = traits.bigInteger;
+  await db.schema
+    .createTable('standards_subscriptions')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('region', 'text', (c) => c.notNull())
+    .addColumn('standards_arn', 'text', (c) => c.notNull())
+    .addColumn('standards_input', 'text', (c) => c.notNull())
+    .addColumn('subscribed_at', big, (c) => c.notNull())
+    .addPrimaryKeyConstraint('standards_subscriptions_pk', ['account_id', 'region', 'standards_arn'])
+    .execute();
+  // Only controls someone changed have a row; every other control of a standard is ENABLED.
+  await db.schema
+    .createTable('standards_control_settings')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('region', 'text', (c) => c.notNull())
+    .addColumn('standards_arn', 'text', (c) => c.notNull())
+    .addColumn('control_id', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('disabled_reason', 'text')
+    .addColumn('updated_at', big, (c) => c.notNull())
+    .addPrimaryKeyConstraint('standards_control_settings_pk', [
+      'account_id',
+      'region',
+      'standards_arn',
+      'control_id',
+    ])
+    .execute();
+  await db.schema
+    .createTable('security_control_settings')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('region', 'text', (c) => c.notNull())
+    .addColumn('control_id', 'text', (c) => c.notNull())
+    .addColumn('parameters', 'text', (c) => c.notNull())
+    .addColumn('last_update_reason', 'text')
+    .addColumn('updated_at', big, (c) => c.notNull())
+    .addPrimaryKeyConstraint('security_control_settings_pk', ['account_id', 'region', 'control_id'])
+    .execute();
+}
+
+/** Control evaluations and the missing patches scans report. */
+async function createEvaluationTables(db: Kysely<unknown>, traits: DialectTraits): Promise<void> {
+  const big = traits.bigInteger;
+  await db.schema
+    .createTable('control_evaluations')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('region', 'text', (c) => c.notNull())
+    .addColumn('control_id', 'text', (c) => c.notNull())
+    .addColumn('resource_id', 'text', (c) => c.notNull())
+    .addColumn('finding_id', 'text', (c) => c.notNull())
+    .addColumn('compliance_status', 'text', (c) => c.notNull())
+    .addColumn('record_state', 'text', (c) => c.notNull())
+    .addColumn('fingerprint', 'text', (c) => c.notNull())
+    .addColumn('created_at', big, (c) => c.notNull())
+    .addColumn('status_changed_at', big, (c) => c.notNull())
+    .addColumn('evaluated_at', big, (c) => c.notNull())
+    .addPrimaryKeyConstraint('control_evaluations_pk', ['account_id', 'region', 'control_id', 'resource_id'])
+    .execute();
+  await db.schema
+    .createTable('missing_patches')
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('region', 'text', (c) => c.notNull())
+    .addColumn('instance_id', 'text', (c) => c.notNull())
+    .addColumn('patch_id', 'text', (c) => c.notNull())
+    .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('compliance_level', 'text', (c) => c.notNull())
+    .addColumn('first_seen_at', big, (c) => c.notNull())
+    .addColumn('last_seen_at', big, (c) => c.notNull())
+    .addPrimaryKeyConstraint('missing_patches_pk', ['account_id', 'region', 'instance_id', 'patch_id'])
+    .execute();
 }
