@@ -1,0 +1,149 @@
+/**
+ * E2E support: a Bulwark node composed inside the test process (API, background roles, metrics listener) and
+ * served from node:http on 127.0.0.1:0, so protocol tests talk to the real wire without starting a process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { composeApp, type App } from '../../src/app/compose.js';
+import { composeWorker, type BackgroundWork } from '../../src/app/compose-worker.js';
+import { loadConfig, type Config } from '../../src/app/config.js';
+import { withAdministration } from '../../src/cli/admin-context.js';
+import type { HttpRequest, HttpResponse } from '../../src/http/http-message.js';
+import { listenOn } from '../../src/http/listen.js';
+import { createMetricsServer } from '../../src/http/metrics-server.js';
+import { dialectTraitsFor } from '../../src/storage/open-database.js';
+import { databaseFor, dropDatabase, type Credentials, type TestServer } from './server-harness.js';
+
+/** How to start an in-process server. */
+export interface InProcessServerOptions {
+  /** Settings as `BULWARK_*` environment variables (only those `loadConfig` reads; see {@link processOnly}). */
+  env?: Record<string, string>;
+  /** pino level of the node; default `BULWARK_TEST_LOG_LEVEL` or `silent` (its logs go to the test's output). */
+  logLevel?: string;
+}
+
+/** An in-process server: a TestServer whose API can also be called without a socket. */
+export interface InProcessServer extends TestServer {
+  /** The composed node. */
+  readonly app: App;
+  /** Answers one request directly, as the listener would (no socket, no edge limits but the body size). */
+  handle(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/** Settings the node reads from the process environment itself: only a spawned server can be given them. */
+const processOnly = ['BULWARK_MASTER_KEY', 'BULWARK_E2E_PROBES', 'BULWARK_LOG_SQL', 'BULWARK_AUDIT_'];
+
+const liveDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function removeDirsOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+function configFor(dataDir: string, databaseUrl: string, options: InProcessServerOptions): Config {
+  const env = options.env ?? {};
+  const refused = Object.keys(env).filter((key) => processOnly.some((name) => key.startsWith(name)));
+  if (refused.length > 0) {
+    throw new Error(`an in-process server cannot take ${refused.join(', ')}: use startServer (a process)`);
+  }
+  const logLevel = options.logLevel ?? process.env['BULWARK_TEST_LOG_LEVEL'] ?? 'silent';
+  const input = { dataDir, database: databaseUrl, host: '127.0.0.1', port: '0', logLevel };
+  return loadConfig({ ...input, metricsListen: '127.0.0.1:0' }, env, undefined);
+}
+
+/** Listens on a free loopback port; returns `http://127.0.0.1:PORT`. */
+async function listenLocally(server: Parameters<typeof listenOn>[0], flag: string): Promise<string> {
+  await listenOn(server, 0, '127.0.0.1', flag);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Composes a node on a fresh data dir (and database), listens on 127.0.0.1:0 and makes the bootstrap key. */
+export async function startInProcessServer(options: InProcessServerOptions = {}): Promise<InProcessServer> {
+  removeDirsOnExit();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-e2e-'));
+  liveDirs.add(dataDir);
+  const databaseUrl = await databaseFor(dataDir);
+  const config = configFor(dataDir, databaseUrl, options);
+  const app = await composeApp(config);
+  const background: BackgroundWork = await composeWorker(
+    app.db,
+    dialectTraitsFor(config.database),
+    config,
+    app.logger,
+    app.findingsWriter,
+  );
+  const metricsServer = createMetricsServer(app.metrics, app.logger);
+  const endpoint = await listenLocally(app.http.server, '--port');
+  const metricsEndpoint = `${await listenLocally(metricsServer, '--metrics-listen')}/metrics`;
+  const bootstrap = await app.access.bootstrap(new Date());
+  if (bootstrap === undefined) throw new Error('a fresh data dir made no bootstrap key');
+  await background.start();
+  const credentials: Credentials = {
+    accountId: bootstrap.accountId,
+    accessKeyId: bootstrap.accessKeyId,
+    secretAccessKey: bootstrap.secretAccessKey,
+  };
+  const clients: SecurityHubClient[] = [];
+  let disposed = false;
+  return {
+    endpoint,
+    metricsEndpoint,
+    ...credentials,
+    credentials,
+    dataDir,
+    databaseUrl,
+    app,
+    output: () => '(in-process server: its logs are in the test output; BULWARK_TEST_LOG_LEVEL sets their level)',
+    handle: (request) => app.http.handler.handle(request),
+    client(region = 'us-east-1', key = credentials) {
+      const client = new SecurityHubClient({
+        endpoint,
+        region,
+        credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+        maxAttempts: 1,
+      });
+      clients.push(client);
+      return client;
+    },
+    createKey: (account, name) => createKeyDirectly(dataDir, databaseUrl, account, name),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const client of clients.splice(0)) client.destroy();
+      metricsServer.close();
+      await background.stop();
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      liveDirs.delete(dataDir);
+      await dropDatabase(databaseUrl);
+    },
+  };
+}
+
+/** What `bulwark admin create-key --json [--account A | --new-account] [--name N]` issues, without a process. */
+async function createKeyDirectly(
+  dataDir: string,
+  database: string,
+  account: string | undefined,
+  name: string | undefined,
+): Promise<Credentials> {
+  const issued = await withAdministration({ dataDir, database }, (administration) =>
+    administration.createKey(
+      { accountId: account, newAccount: account === undefined, name: name ?? 'admin', policies: undefined },
+      new Date(),
+    ),
+  );
+  return {
+    accountId: issued.accountId,
+    accessKeyId: issued.accessKeyId,
+    secretAccessKey: issued.secretAccessKey,
+    principalArn: issued.principalArn,
+  };
+}
