@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { composeApp, type App } from '../../src/app/compose.js';
 import { composeWorker, type BackgroundWork } from '../../src/app/compose-worker.js';
 import { loadConfig, type Config } from '../../src/app/config.js';
-import { withAdministration } from '../../src/cli/admin-context.js';
 import type { HttpRequest, HttpResponse } from '../../src/http/http-message.js';
 import { listenOn } from '../../src/http/listen.js';
 import { createMetricsServer } from '../../src/http/metrics-server.js';
@@ -90,6 +90,7 @@ export async function startInProcessServer(options: InProcessServerOptions = {})
     accessKeyId: bootstrap.accessKeyId,
     secretAccessKey: bootstrap.secretAccessKey,
   };
+  const keys = new KeyIssuer(dataDir, databaseUrl);
   const clients: SecurityHubClient[] = [];
   let disposed = false;
   return {
@@ -100,7 +101,8 @@ export async function startInProcessServer(options: InProcessServerOptions = {})
     dataDir,
     databaseUrl,
     app,
-    output: () => '(in-process server: its logs are in the test output; BULWARK_TEST_LOG_LEVEL sets their level)',
+    output: () =>
+      '(in-process server: its logs are in the test output; BULWARK_TEST_LOG_LEVEL sets their level)',
     handle: (request) => app.http.handler.handle(request),
     client(region = 'us-east-1', key = credentials) {
       const client = new SecurityHubClient({
@@ -112,12 +114,13 @@ export async function startInProcessServer(options: InProcessServerOptions = {})
       clients.push(client);
       return client;
     },
-    createKey: (account, name) => createKeyDirectly(dataDir, databaseUrl, account, name),
+    createKey: (account, name) => keys.issue(account, name),
     async dispose() {
       if (disposed) return;
       disposed = true;
       for (const client of clients.splice(0)) client.destroy();
       metricsServer.close();
+      await keys.stop();
       await background.stop();
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -127,23 +130,49 @@ export async function startInProcessServer(options: InProcessServerOptions = {})
   };
 }
 
-/** What `bulwark admin create-key --json [--account A | --new-account] [--name N]` issues, without a process. */
-async function createKeyDirectly(
-  dataDir: string,
-  database: string,
-  account: string | undefined,
-  name: string | undefined,
-): Promise<Credentials> {
-  const issued = await withAdministration({ dataDir, database }, (administration) =>
-    administration.createKey(
-      { accountId: account, newAccount: account === undefined, name: name ?? 'admin', policies: undefined },
-      new Date(),
-    ),
-  );
-  return {
-    accountId: issued.accountId,
-    accessKeyId: issued.accessKeyId,
-    secretAccessKey: issued.secretAccessKey,
-    principalArn: issued.principalArn,
-  };
+/** Issues keys on a thread of its own (see key-issuer-thread.ts), one at a time as separate CLI runs would. */
+class KeyIssuer {
+  private worker: Worker | undefined;
+  private next = 0;
+  private readonly waiting = new Map<
+    number,
+    { resolve(key: Credentials): void; reject(error: Error): void }
+  >();
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly database: string,
+  ) {}
+
+  issue(account: string | undefined, name: string | undefined): Promise<Credentials> {
+    const worker = this.start();
+    const id = (this.next += 1);
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, dataDir: this.dataDir, database: this.database, account, name });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private start(): Worker {
+    if (this.worker !== undefined) return this.worker;
+    const worker = new Worker(new URL('./key-issuer-thread.js', import.meta.url));
+    worker.on('message', (reply: { id: number; key?: Credentials; error?: string }) => {
+      const waiter = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (reply.key !== undefined) waiter?.resolve(reply.key);
+      else waiter?.reject(new Error(`create-key failed: ${reply.error ?? 'unknown error'}`));
+    });
+    worker.on('error', (error) => {
+      for (const waiter of this.waiting.values()) waiter.reject(error);
+      this.waiting.clear();
+    });
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
 }
