@@ -14,16 +14,11 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { buildFinding } from './factories.js';
 import { expectAwsError } from './support/assert-aws-error.js';
-import {
-  bulwarkBin,
-  repoRoot,
-  startServer,
-  type Credentials,
-  type RunningServer,
-} from './support/server-harness.js';
+import { bulwarkBin, repoRoot, type Credentials } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 describe('least-privilege policies (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let account = '';
   const policyDir = mkdtempSync(join(tmpdir(), 'bulwark-policies-'));
 
@@ -79,7 +74,7 @@ describe('least-privilege policies (e2e)', () => {
   }
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     account = server.accountId;
     await server.client().send(new EnableSecurityHubCommand({}));
     await server.client('eu-west-1').send(new EnableSecurityHubCommand({}));

@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { GetFindingsCommand } from '@aws-sdk/client-securityhub';
 import { openDatabase } from '../src/storage/open-database.js';
-import { bulwarkBin, repoRoot, startServer, type RunningServer } from './support/server-harness.js';
+import { bulwarkBin, repoRoot } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 interface Run {
   code: number | null;
@@ -13,10 +14,10 @@ interface Run {
 }
 
 describe('bulwark admin and the audit trail (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
   });
   after(async () => {
     await server?.dispose();

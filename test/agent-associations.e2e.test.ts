@@ -31,13 +31,13 @@ import {
 } from '@aws-sdk/client-ssm';
 import { enabledAccount, getAllFindings, type TestAccount } from './support/accounts.js';
 import { startAgentFleet, type AgentFleet, type FleetAgent } from './support/agent-fleet.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 import { eventually, ssmClient } from './support/ssm.js';
 
 const finalStatuses = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 
 describe('State Manager associations and customer documents with a real agent (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let account: TestAccount;
   let ssm: SSMClient;
   let scratch: string;
@@ -45,7 +45,7 @@ describe('State Manager associations and customer documents with a real agent (e
   let agent: FleetAgent;
 
   before(async () => {
-    server = await startServer({
+    server = await startInProcessServer({
       env: { BULWARK_WORKER_POLL_MS: '50', BULWARK_ASSOCIATION_TICK_MS: '300' },
     });
     account = await enabledAccount(server, 'us-east-1', { defaultStandards: true });

@@ -21,7 +21,7 @@ import { CommandRunner, directReportSink } from '../src/agent/commands/index.js'
 import type { HubError } from '../src/agent/hub-client.js';
 import { HubClient } from '../src/agent/hub-client.js';
 import { rawFetch } from './support/aws-request.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 interface Registered {
   InstanceId: string;
@@ -30,7 +30,7 @@ interface Registered {
 }
 
 describe('agent commands (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let ssm: SSMClient;
   let agent: Registered;
   let other: Registered;
@@ -101,7 +101,7 @@ describe('agent commands (e2e)', () => {
     );
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     ssm = new SSMClient({
       endpoint: server.endpoint,
       region: 'us-east-1',

@@ -23,7 +23,8 @@ import { EnableSecurityHubCommand, type SecurityHubClient } from '@aws-sdk/clien
 import { saveIdentity } from '../src/agent/identity-store.js';
 import { getAllFindings } from './support/accounts.js';
 import { eventually, registerNode as registerManagedNode } from './support/ssm.js';
-import { bulwarkBin, repoRoot, startServer, type RunningServer } from './support/server-harness.js';
+import { bulwarkBin, repoRoot } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 const run = promisify(execFile);
 /** The wire's CamelCase state (the SDK types it as the UPPER_SNAKE model enum). */
@@ -69,14 +70,14 @@ async function aptSecurityUpdates(): Promise<Set<string>> {
 }
 
 describe('agent patch scan (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let admin: SSMClient;
   let hub: SecurityHubClient;
   let accountId: string;
   let work: string;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     const key = await server.createKey();
     accountId = key.accountId;
     hub = server.client('us-east-1', key);

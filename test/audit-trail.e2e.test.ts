@@ -10,14 +10,8 @@ import { BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';
 import { openDatabase } from '../src/storage/open-database.js';
 import { enabledAccount, type TestAccount } from './support/accounts.js';
 import { rawFetch } from './support/aws-request.js';
-import {
-  bulwarkBin,
-  commandExists,
-  repoRoot,
-  startServer,
-  type Credentials,
-  type RunningServer,
-} from './support/server-harness.js';
+import { bulwarkBin, commandExists, repoRoot, type Credentials } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 const run = promisify(execFile);
 const target = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents';
@@ -44,11 +38,11 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 describe('audit trail (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let account: TestAccount;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     account = await enabledAccount(server);
   });
   after(async () => {

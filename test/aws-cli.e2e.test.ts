@@ -8,12 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { buildFinding } from './factories.js';
 import { getFinding } from './support/accounts.js';
-import {
-  commandExists,
-  startServer,
-  type Credentials,
-  type RunningServer,
-} from './support/server-harness.js';
+import { commandExists, type Credentials } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 import { awsCliEnv } from './support/aws-cli-env.js';
 import { findBoto3Python } from './support/boto3-python.js';
 
@@ -30,11 +26,11 @@ interface CliResult {
 }
 
 describe('AWS CLI and boto3 (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let workDir: string;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     workDir = mkdtempSync(join(tmpdir(), 'bulwark-cli-'));
   });
   after(async () => {

@@ -4,16 +4,16 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { EnableSecurityHubCommand, GetInsightsCommand } from '@aws-sdk/client-securityhub';
 import { rawFetch, signRaw, type RawRequest } from './support/aws-request.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 const cloudTrailTarget = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101';
 const maxRequestBytes = 256 * 1024;
 
 describe('bad input at the HTTP edge (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
 
   before(async () => {
-    server = await startServer({ env: { BULWARK_MAX_REQUEST_BYTES: String(maxRequestBytes) } });
+    server = await startInProcessServer({ env: { BULWARK_MAX_REQUEST_BYTES: String(maxRequestBytes) } });
     await server.client().send(new EnableSecurityHubCommand({}));
   });
   after(async () => {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { asffSamplesDir, buildFinding } from './factories.js';
 import { enabledAccount, type TestAccount } from './support/accounts.js';
-import { bulwarkBin, repoRoot, startServer, type RunningServer } from './support/server-harness.js';
+import { bulwarkBin, repoRoot } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 interface CliResult {
   code: number | null;
@@ -21,12 +22,12 @@ const sampleFiles = readdirSync(asffSamplesDir)
   .map((file) => join(asffSamplesDir, file));
 
 describe('bulwark findings import|list (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let account: TestAccount;
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-cli-e2e-'));
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     account = await enabledAccount(server);
   });
   after(async () => {

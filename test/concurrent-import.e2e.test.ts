@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';
 import { uniqueFindingId } from './factories.js';
 import { enabledAccount, getAllFindings, type TestAccount } from './support/accounts.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 describe('concurrent imports of the same new findings', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let account: TestAccount;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     account = await enabledAccount(server);
   });
   after(() => server.dispose());

@@ -34,7 +34,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { enabledAccount, getAllFindings, type TestAccount } from './support/accounts.js';
 import { rawFetch } from './support/aws-request.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 import { openDatabase } from '../src/storage/open-database.js';
 import { eventually, registerNode, ssmClient, type ManagedNode } from './support/ssm.js';
 
@@ -46,14 +46,14 @@ const nodeArn = (account: TestAccount, instanceId: string) =>
   `arn:aws:ssm:${account.region}:${account.accountId}:managed-instance/${instanceId}`;
 
 describe('controls, standards and the security score (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let account: TestAccount;
   let hub: SecurityHubClient;
   let ssm: SSMClient;
   let node: ManagedNode;
 
   before(async () => {
-    server = await startServer({ env: { BULWARK_WORKER_POLL_MS: '50' } });
+    server = await startInProcessServer({ env: { BULWARK_WORKER_POLL_MS: '50' } });
     account = await enabledAccount(server, 'us-east-1', { defaultStandards: true });
     hub = account.client;
     ssm = ssmClient(server, account.key);
@@ -676,7 +676,7 @@ describe('controls, standards and the security score (e2e)', () => {
   });
 
   it('re-evaluates on the periodic sweep: SSM.1 fails once the agent stops answering, passes when it is back', async () => {
-    const sweeping = await startServer({
+    const sweeping = await startInProcessServer({
       env: {
         BULWARK_WORKER_POLL_MS: '50',
         BULWARK_PING_TIMEOUT_SECONDS: '2',

@@ -14,17 +14,18 @@ import {
 import { buildFinding, defaultProductArn, uniqueFindingId } from './factories.js';
 import { getAllFindings } from './support/accounts.js';
 import { expectAwsError } from './support/assert-aws-error.js';
-import { startServer, type Credentials, type RunningServer } from './support/server-harness.js';
+import { type Credentials } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 describe('cross-Region finding aggregation', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let key: Credentials;
   const clients: Record<string, SecurityHubClient> = {};
   const ids: Record<string, string> = {};
   const regions = ['us-east-1', 'eu-west-1', 'ap-south-1'];
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     key = await server.createKey();
     for (const region of regions) {
       const client = server.client(region, key);

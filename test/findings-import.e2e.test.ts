@@ -18,18 +18,18 @@ import {
 } from './factories.js';
 import { enabledAccount, getAllFindings, getFinding, type TestAccount } from './support/accounts.js';
 import { expectAwsError } from './support/assert-aws-error.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 const t0 = '2024-03-01T10:00:00.000Z';
 const t1 = '2024-03-02T10:00:00.000Z';
 const t2 = '2024-03-03T10:00:00.000Z';
 
 describe('findings import and update (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let account: TestAccount;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     account = await enabledAccount(server);
   });
   after(async () => {

@@ -11,19 +11,19 @@ import {
 import { enabledAccount, getAllFindings, type TestAccount } from './support/accounts.js';
 import { expectAwsError } from './support/assert-aws-error.js';
 import { rawFetch } from './support/aws-request.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 const day = 24 * 60 * 60 * 1000;
 const daysAgo = (days: number): string => new Date(Date.now() - days * day).toISOString();
 
 describe('GetFindings filters, sorting and pagination (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let account: TestAccount;
   /** name → finding, all in `account` (which holds nothing else). */
   const named: Record<string, AwsSecurityFinding> = {};
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     account = await enabledAccount(server);
     const resource = (type: string, id: string, environment: string) => ({
       Type: type,

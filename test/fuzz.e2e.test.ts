@@ -11,7 +11,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { buildFinding } from './factories.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 const requestCount = 2000;
 const concurrency = 8;
@@ -468,7 +468,7 @@ function buildRequest(random: () => number, all: readonly Target[], arn: string)
   };
 }
 
-async function sendWire(server: RunningServer, request: WireRequest): Promise<number> {
+async function sendWire(server: InProcessServer, request: WireRequest): Promise<number> {
   const url = new URL(server.endpoint);
   const http = new HttpRequest({
     protocol: url.protocol,
@@ -511,7 +511,7 @@ async function sendWire(server: RunningServer, request: WireRequest): Promise<nu
 }
 
 /** Every table but the audit trail's, as sorted JSON rows (the key's last-use time is bookkeeping too). */
-async function snapshot(server: RunningServer): Promise<Map<string, string[]>> {
+async function snapshot(server: InProcessServer): Promise<Map<string, string[]>> {
   const tables = new Map<string, string[]>();
   const audit = (name: string): boolean => name.startsWith('audit_');
   const rowText = (row: Record<string, unknown>, table: string): string => {
@@ -556,12 +556,12 @@ async function snapshot(server: RunningServer): Promise<Map<string, string[]>> {
 }
 
 describe('fuzzing the four protocols (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let insightArn = '';
 
   before(async () => {
     // API role only: no worker or scheduler changes data on its own while the fuzzer runs.
-    server = await startServer({
+    server = await startInProcessServer({
       env: { BULWARK_ROLES: 'api', BULWARK_MAX_REQUEST_BYTES: String(maxRequestBytes) },
     });
     const seed = async (

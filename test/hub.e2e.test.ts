@@ -13,15 +13,16 @@ import {
 import { buildFinding } from './factories.js';
 import { expectAwsError } from './support/assert-aws-error.js';
 import { rawFetch } from './support/aws-request.js';
-import { startServer, type Credentials, type RunningServer } from './support/server-harness.js';
+import { type Credentials } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 describe('hub lifecycle (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
   });
   after(async () => {
     await server?.dispose();

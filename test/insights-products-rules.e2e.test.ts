@@ -23,15 +23,15 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { enabledAccount, getFinding, type TestAccount } from './support/accounts.js';
 import { expectAwsError } from './support/assert-aws-error.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 describe('insights, products, automation rules and tags (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let me: TestAccount;
   let stranger: TestAccount;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     me = await enabledAccount(server);
     stranger = await enabledAccount(server);
   });

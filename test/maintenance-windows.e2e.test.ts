@@ -51,7 +51,7 @@ import {
   type FleetAgent,
 } from './support/agent-fleet.js';
 import { expectAwsError } from './support/assert-aws-error.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 import { eventually, ssmClient } from './support/ssm.js';
 
 const fleetSize = 4;
@@ -69,7 +69,7 @@ const isDebian = existsSync('/var/lib/dpkg/status') && existsSync('/usr/bin/apt-
 const ms = (date: Date | undefined): number => date?.getTime() ?? assert.fail('no time');
 
 describe('maintenance windows with a fleet of agent processes (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let account: TestAccount;
   let ssm: SSMClient;
   let scratch: string;
@@ -208,7 +208,7 @@ describe('maintenance windows with a fleet of agent processes (e2e)', () => {
   const fleetIds = (): string[] => agents.map((a) => a.instanceId).sort();
 
   before(async () => {
-    server = await startServer({
+    server = await startInProcessServer({
       env: { BULWARK_MAINTENANCE_TICK_MS: '500', BULWARK_WORKER_POLL_MS: '100' },
     });
     account = await enabledAccount(server);

@@ -25,10 +25,10 @@ import {
 import { uniqueFindingId } from './factories.js';
 import { enabledAccount, getAllFindings, type TestAccount } from './support/accounts.js';
 import { expectAwsError } from './support/assert-aws-error.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 describe('administrator and member accounts', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let admin: TestAccount;
   let member: TestAccount;
   let outsider: TestAccount;
@@ -36,7 +36,7 @@ describe('administrator and member accounts', () => {
   const adminFindingId = uniqueFindingId('admin');
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     [admin, member, outsider] = await Promise.all([
       enabledAccount(server),
       enabledAccount(server),

@@ -11,7 +11,7 @@ import {
 import { expectAwsError } from './support/assert-aws-error.js';
 import { enabledAccount, type TestAccount } from './support/accounts.js';
 import { rawFetch } from './support/aws-request.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 interface AuditRow {
   request_id: string;
@@ -36,11 +36,11 @@ function sample(metrics: string, name: string, labels: Record<string, string>): 
 }
 
 describe('operability: health, metrics and audit (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let account: TestAccount;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     account = await enabledAccount(server);
   });
   after(async () => {

@@ -29,7 +29,7 @@ import {
   type AgentFleet,
   type FleetAgent,
 } from './support/agent-fleet.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 import { eventually, ssmClient } from './support/ssm.js';
 
 /** How many agents the fleet has. */
@@ -38,7 +38,7 @@ const fleetSize = 4;
 const finished = new Set(['Success', 'Failed', 'Cancelled', 'TimedOut']);
 
 describe('Run Command across a fleet of agent processes (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let ssm: SSMClient;
   let scratch: string;
   let fleet: AgentFleet | undefined;
@@ -84,7 +84,7 @@ describe('Run Command across a fleet of agent processes (e2e)', () => {
   const diagnostics = (): string => fleet?.diagnostics() ?? '';
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     ssm = ssmClient(server, server.credentials);
     scratch = mkdtempSync(join(tmpdir(), 'bulwark-fleet-e2e-'));
     fleet = await startAgentFleet(server, ssm, {

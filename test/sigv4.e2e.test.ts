@@ -4,13 +4,13 @@ import { after, before, describe, it } from 'node:test';
 import { DescribeHubCommand, EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { expectAwsError } from './support/assert-aws-error.js';
 import { presignUrl, rawFetch } from './support/aws-request.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 describe('SigV4 authentication (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     await server.client().send(new EnableSecurityHubCommand({}));
   });
   after(async () => {

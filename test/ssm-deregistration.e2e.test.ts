@@ -12,14 +12,14 @@ import {
 import type { Db } from '../src/storage/database.js';
 import { openDatabase } from '../src/storage/open-database.js';
 import { rawFetch } from './support/aws-request.js';
-import { startServer, type RunningServer } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 describe('deregistration purges an instance’s inventory and compliance', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let db: Db;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     db = (await openDatabase(server.databaseUrl)).db;
   });
   after(async () => {

@@ -4,12 +4,8 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { rawFetch } from './support/aws-request.js';
-import {
-  commandExists,
-  startServer,
-  type Credentials,
-  type RunningServer,
-} from './support/server-harness.js';
+import { commandExists, type Credentials } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 const run = promisify(execFile);
 const hasAwsCli = commandExists('aws');
@@ -38,13 +34,13 @@ function cleanEnv(key: Credentials): NodeJS.ProcessEnv {
 }
 
 describe('SSM documents and associations (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let owner: Credentials;
   let friend: Credentials;
   let stranger: Credentials;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     owner = await server.createKey();
     friend = await server.createKey();
     stranger = await server.createKey();

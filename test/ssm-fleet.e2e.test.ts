@@ -22,12 +22,8 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { expectAwsError } from './support/assert-aws-error.js';
 import { rawFetch } from './support/aws-request.js';
-import {
-  commandExists,
-  startServer,
-  type Credentials,
-  type RunningServer,
-} from './support/server-harness.js';
+import { commandExists, type Credentials } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 import { awsCliEnv } from './support/aws-cli-env.js';
 
 const run = promisify(execFile);
@@ -46,7 +42,7 @@ interface Registered {
 }
 
 describe('SSM fleet (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   const clients: { destroy(): void }[] = [];
   const ssm = (credentials: Pick<Credentials, 'accessKeyId' | 'secretAccessKey'>): SSMClient => {
     const client = new SSMClient({
@@ -145,7 +141,7 @@ describe('SSM fleet (e2e)', () => {
   let activationId = '';
 
   before(async () => {
-    server = await startServer({ env: { BULWARK_PING_TIMEOUT_SECONDS: String(pingTimeoutSeconds) } });
+    server = await startInProcessServer({ env: { BULWARK_PING_TIMEOUT_SECONDS: String(pingTimeoutSeconds) } });
     admin = ssm(server.credentials);
   });
 

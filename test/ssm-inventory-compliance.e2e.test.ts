@@ -13,12 +13,8 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { rawFetch } from './support/aws-request.js';
-import {
-  commandExists,
-  startServer,
-  type Credentials,
-  type RunningServer,
-} from './support/server-harness.js';
+import { commandExists, type Credentials } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 import { awsCliEnv } from './support/aws-cli-env.js';
 
 const run = promisify(execFile);
@@ -32,7 +28,7 @@ interface Registered {
 }
 
 describe('SSM inventory and compliance (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let admin: SSMClient;
   let first: Registered;
   let second: Registered;
@@ -93,7 +89,7 @@ describe('SSM inventory and compliance (e2e)', () => {
   };
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     admin = ssm(server.credentials);
     const activation = await admin.send(
       new CreateActivationCommand({ IamRole: 'SSMServiceRole', RegistrationLimit: 2 }),

@@ -20,23 +20,19 @@ import {
 } from '@aws-sdk/client-ssm';
 import { expectAwsError } from './support/assert-aws-error.js';
 import { rawFetch } from './support/aws-request.js';
-import {
-  commandExists,
-  startServer,
-  type Credentials,
-  type RunningServer,
-} from './support/server-harness.js';
+import { commandExists, type Credentials } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 import { awsCliEnv } from './support/aws-cli-env.js';
 
 const run = promisify(execFile);
 const hasAwsCli = commandExists('aws');
 
 describe('SSM Patch Manager (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let key: Credentials;
 
   before(async () => {
-    server = await startServer();
+    server = await startInProcessServer();
     key = await server.createKey();
   });
   after(async () => {

@@ -147,7 +147,8 @@ import { uniqueFindingId } from './factories.js';
 import { enabledAccount, getAllFindings, type TestAccount } from './support/accounts.js';
 import { expectAwsError } from './support/assert-aws-error.js';
 import { rawFetch } from './support/aws-request.js';
-import { repoRoot, startServer, type RunningServer } from './support/server-harness.js';
+import { repoRoot } from './support/server-harness.js';
+import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 import { eventually, registerNode, ssmClient, type ManagedNode } from './support/ssm.js';
 
 const region = 'us-east-1';
@@ -232,7 +233,7 @@ interface Owned {
 const fsbp = 'arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0';
 
 describe('tenant isolation: another account and a non-Enabled member never reach A (e2e)', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let a: TestAccount;
   let aSsm: SSMClient;
   let aTrail: CloudTrailClient;
@@ -250,7 +251,7 @@ describe('tenant isolation: another account and a non-Enabled member never reach
     });
 
   before(async () => {
-    server = await startServer({
+    server = await startInProcessServer({
       env: { BULWARK_MAINTENANCE_TICK_MS: '500', BULWARK_WORKER_POLL_MS: '100' },
     });
     [a, b, m] = await Promise.all([enabledAccount(server), enabledAccount(server), enabledAccount(server)]);

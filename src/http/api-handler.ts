@@ -21,6 +21,7 @@ import type { CallEnvelope, RequestPipeline } from './pipeline.js';
 import { isQueryRequest, QueryRouter } from './query-router.js';
 import { decodeUtf8, parseForm, parseJsonBody, tooLarge } from './request-body.js';
 import type { RestJsonRouter } from './rest-json-router.js';
+import { createConsoleApp, isConsoleRoute, type ConsoleApp, type ConsoleCall } from './console-app.js';
 import { contentTypes, errorResponse, wireErrorOf, type WireProtocol } from './wire-errors.js';
 
 /** What the handler needs from the rest of the program. */
@@ -57,9 +58,28 @@ interface Call {
   operationName: string;
 }
 
+/** A routed AWS request: its operation (undefined for a query-protocol action, known once the body is read). */
+interface Routed {
+  operation: Operation | undefined;
+  labels: Record<string, string>;
+}
+
+/** The origin console requests are addressed to (only their path matters). */
+const consoleOrigin = 'http://bulwark.invalid';
+
+/** The methods the console app is asked about (HEAD and the rest are unmatched, as for the AWS adapters). */
+const consoleMethods = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
 /** Answers API requests given as plain values. */
 export class ApiHandler {
-  constructor(private readonly deps: ApiHandlerDeps) {}
+  /** The restJson1 routes of AWS services (Bulwark's own `/bulwark/…` operations are the console app's). */
+  private readonly awsRest: RestJsonRouter;
+  private readonly console: ConsoleApp;
+
+  constructor(private readonly deps: ApiHandlerDeps) {
+    this.awsRest = deps.restJson.only((route) => !isConsoleRoute(route));
+    this.console = createConsoleApp(deps.restJson.table.filter(isConsoleRoute), deps.checkHealth);
+  }
 
   /** Answers a request whose body is already in hand (in-process callers and tests). */
   handle(request: HttpRequest): Promise<HttpResponse> {
@@ -141,14 +161,39 @@ export class ApiHandler {
 
   /** Routes, admits, reads the body and executes; throws what the caller maps to the error response. */
   private async dispatch(head: RequestHead, call: Call, readBody: BodyReader): Promise<HttpResponse> {
-    const { method, rawPath, rawQuery } = call.envelope;
-    if (method === 'GET' && rawPath === '/healthz') {
-      call.audited = true;
-      await this.deps.checkHealth();
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' };
+    const routed = this.route(head, call);
+    if (routed === undefined) return this.serveConsole(head, call, readBody);
+    return this.execute(head, call, readBody, routed);
+  }
+
+  /**
+   * The AWS protocols' operation (none yet for the query protocol, whose action is in the body); undefined for
+   * a request no AWS adapter serves, which goes to the console app.
+   */
+  private route(head: RequestHead, call: Call): Routed | undefined {
+    const target = firstHeader(head, 'x-amz-target');
+    const { method, rawPath } = call.envelope;
+    if (method === 'GET' && rawPath === '/healthz') return undefined;
+    if (target !== undefined) {
+      call.event.eventSource = this.deps.awsJson.eventSourceOf(target);
+      return { operation: this.deps.awsJson.match(method, target, rawPath), labels: {} };
     }
-    const { operation, labels } = this.route(head, call);
-    const query = parseForm(rawQuery, 'query string');
+    if (call.protocol !== 'restJson1') return { operation: undefined, labels: {} };
+    return this.awsRest.match(method, rawPath);
+  }
+
+  /** Admits, reads the body and runs the routed operation (or the query protocol's action). */
+  private async execute(
+    head: RequestHead,
+    call: Call,
+    readBody: BodyReader,
+    { operation, labels }: Routed,
+  ): Promise<HttpResponse> {
+    if (operation !== undefined) {
+      call.event.name = call.operationName = operation.name;
+      call.event.eventSource = operation.eventSource;
+    }
+    const query = parseForm(call.envelope.rawQuery, 'query string');
     if (admitsFirst(head)) {
       await this.deps.pipeline.admit(call.envelope, operation, call.event.eventSource ?? 'unknown');
     }
@@ -156,7 +201,7 @@ export class ApiHandler {
     if (call.protocol === 'query' && this.deps.query !== undefined) {
       return this.executeQuery(this.deps.query, call, body, query);
     }
-    if (operation === undefined) throw this.unmatched(head, rawPath);
+    if (operation === undefined) throw this.unmatched(head, call.envelope.rawPath);
     call.audited = true;
     const result = await this.deps.pipeline.execute({ ...call.envelope, body }, operation, () => ({
       labels,
@@ -166,29 +211,28 @@ export class ApiHandler {
     return this.success(call, JSON.stringify(result ?? {}));
   }
 
-  /** The JSON protocols' operation (none yet for the query protocol, whose action is in the body). */
-  private route(
-    head: RequestHead,
-    call: Call,
-  ): { operation: Operation | undefined; labels: Record<string, string> } {
-    const target = firstHeader(head, 'x-amz-target');
+  /**
+   * Hands a request no AWS adapter serves to the console app, with the call's bindings; a path the URL parser
+   * would rewrite, or a method outside the console's, is unmatched without asking it.
+   */
+  private async serveConsole(head: RequestHead, call: Call, readBody: BodyReader): Promise<HttpResponse> {
     const { method, rawPath } = call.envelope;
-    let operation: Operation | undefined;
-    let labels: Record<string, string> = {};
-    if (target !== undefined) {
-      call.event.eventSource = this.deps.awsJson.eventSourceOf(target);
-      operation = this.deps.awsJson.match(method, target, rawPath);
-    } else if (call.protocol === 'restJson1') {
-      const match = this.deps.restJson.match(method, rawPath);
-      if (match === undefined) throw this.unmatched(head, rawPath);
-      operation = match.operation;
-      labels = match.labels;
-    }
-    if (operation !== undefined) {
-      call.event.name = call.operationName = operation.name;
-      call.event.eventSource = operation.eventSource;
-    }
-    return { operation, labels };
+    const url = consoleMethods.has(method) ? consoleUrl(rawPath) : undefined;
+    if (url === undefined) throw this.unmatched(head, rawPath);
+    const bindings: ConsoleCall = {
+      rawPath,
+      unmatched: () => this.unmatched(head, rawPath),
+      exempt: () => {
+        call.audited = true;
+      },
+      execute: (match) => this.execute(head, call, readBody, match),
+    };
+    const response = await this.console.fetch(new Request(url, { method }), { call: bindings });
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return { status: response.status, headers, body: await response.text() };
   }
 
   /** A query-protocol call: the form body names the action; the result is answered in XML. */
@@ -241,4 +285,15 @@ function admitsFirst(head: RequestHead): boolean {
   return declared === undefined
     ? firstHeader(head, 'transfer-encoding') !== undefined
     : declared > admitBeforeBodyBytes;
+}
+
+/** The console URL of a raw path, or undefined when the URL parser would read the path differently. */
+function consoleUrl(rawPath: string): URL | undefined {
+  if (!rawPath.startsWith('/')) return undefined;
+  try {
+    const url = new URL(rawPath, consoleOrigin);
+    return url.origin === consoleOrigin && url.pathname === rawPath ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -35,6 +35,16 @@ export class RestJsonRouter {
     });
   }
 
+  /** A router of the routes `keep` selects. */
+  only(keep: (route: RestRoute) => boolean): RestJsonRouter {
+    return new RestJsonRouter(this.table.filter(keep));
+  }
+
+  /** The route table. */
+  get table(): RestRoute[] {
+    return this.routes.map((compiled) => compiled.route);
+  }
+
   /** The operation for `method rawPath`, or undefined; InvalidInput when a label is not valid percent-encoding. */
   match(method: string, rawPath: string): RestMatch | undefined {
     for (const compiled of this.routes) {

@@ -7,7 +7,7 @@ import {
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { buildFinding, defaultProductArn, type FindingTarget } from '../factories.js';
-import type { Credentials, RunningServer } from './server-harness.js';
+import type { Credentials, TestServer } from './server-harness.js';
 
 /** An account with its hub enabled in `region`, a client and a finding builder targeting it. */
 export interface TestAccount {
@@ -26,7 +26,7 @@ export interface TestAccount {
  * asked for: their control findings (e.g. SSM.7 on every account) would otherwise join every GetFindings result.
  */
 export async function enabledAccount(
-  server: RunningServer,
+  server: TestServer,
   region = 'us-east-1',
   options: { defaultStandards?: boolean } = {},
 ): Promise<TestAccount> {

@@ -8,7 +8,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AddTagsToResourceCommand, CreateActivationCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { bulwarkBin, repoRoot, type RunningServer } from './server-harness.js';
+import { bulwarkBin, repoRoot, type TestServer } from './server-harness.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -44,7 +44,7 @@ function agentEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 async function registerAgent(
-  server: RunningServer,
+  server: TestServer,
   activation: { id: string; code: string },
   stateDir: string,
   name: string,
@@ -107,7 +107,7 @@ async function stopAgent(agent: FleetAgent): Promise<void> {
  * them and tags each instance `tag`.
  */
 export async function startAgentFleet(
-  server: RunningServer,
+  server: TestServer,
   ssm: SSMClient,
   options: { size: number; dir: string; tag: { Key: string; Value: string }; namePrefix?: string },
 ): Promise<AgentFleet> {

@@ -1,4 +1,7 @@
-/** E2E support: runs the real built `bulwark server` as a child process on a fresh data dir and hands out clients. */
+/**
+ * E2E support: runs the real built `bulwark server` as a child process on a fresh data dir and hands out clients,
+ * for what only a process shows (signals, TLS flags, ports, restarts); see in-process-server.ts for the rest.
+ */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,11 +46,11 @@ export interface ExitStatus {
   signal: NodeJS.Signals | null;
 }
 
-/** A running Bulwark server; `endpoint` and `process` change on restart, credentials and data dir do not. */
-export interface RunningServer {
-  /** `http://127.0.0.1:PORT` of the current process (`https://` when started with TLS flags). */
+/** A running Bulwark API, spawned or in-process: where it listens, its bootstrap key, clients and keys. */
+export interface TestServer {
+  /** `http://127.0.0.1:PORT` of the current server (`https://` when started with TLS flags). */
   readonly endpoint: string;
-  /** `http://127.0.0.1:PORT/metrics` of the current process (its own listener, a free port by default). */
+  /** `http://127.0.0.1:PORT/metrics` of the current server (its own listener, a free port by default). */
   readonly metricsEndpoint: string;
   /** The bootstrap account and its key (from the first start). */
   readonly accountId: string;
@@ -58,25 +61,29 @@ export interface RunningServer {
   readonly dataDir: string;
   /** The database the server runs on: `DATA_DIR/bulwark.sqlite`, or a fresh PostgreSQL database (see below). */
   readonly databaseUrl: string;
-  /** The current child process. */
-  readonly process: ChildProcess;
-  /** Everything the current process wrote to stdout and stderr so far (for diagnostics). */
+  /** What the server wrote so far (for diagnostics; an in-process server's logs go to the test's own output). */
   output(): string;
   /** A SecurityHubClient on this server, single attempt (no retries), default region us-east-1 and the bootstrap key. */
   client(
     region?: string,
     credentials?: Pick<Credentials, 'accessKeyId' | 'secretAccessKey'>,
   ): SecurityHubClient;
-  /** Runs `bulwark admin create-key` on the data dir: a new account when `account` is omitted. */
+  /** Issues a key as `bulwark admin create-key` does: a new account when `account` is omitted. */
   createKey(account?: string, name?: string): Promise<Credentials>;
+  /** Stops the server and removes the temp data dir (and the PostgreSQL database the harness made). */
+  dispose(): Promise<void>;
+}
+
+/** A `bulwark server` child process; `endpoint` and `process` change on restart, credentials and data dir do not. */
+export interface RunningServer extends TestServer {
+  /** The current child process. */
+  readonly process: ChildProcess;
   /** Sends `signal` (default SIGTERM) and resolves with the exit status once the process has exited. */
   stop(signal?: NodeJS.Signals): Promise<ExitStatus>;
   /** SIGKILLs the process and waits for it to be gone. */
   kill9(): Promise<ExitStatus>;
   /** Stops the process if it is running (SIGTERM) and starts a new one on the same data dir. */
   restart(): Promise<void>;
-  /** Stops the process (SIGKILL if SIGTERM takes too long) and removes the temp data dir. */
-  dispose(): Promise<void>;
 }
 
 interface Started {

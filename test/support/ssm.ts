@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateActivationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { rawFetch } from './aws-request.js';
-import type { Credentials, RunningServer } from './server-harness.js';
+import type { Credentials, TestServer } from './server-harness.js';
 
 /** An SDK SSM client for a key. */
-export function ssmClient(server: RunningServer, key: Credentials, region = 'us-east-1'): SSMClient {
+export function ssmClient(server: TestServer, key: Credentials, region = 'us-east-1'): SSMClient {
   return new SSMClient({
     endpoint: server.endpoint,
     region,
@@ -25,7 +25,7 @@ export interface ManagedNode {
 
 /** Activates and registers one managed instance as an agent would. */
 export async function registerNode(
-  server: RunningServer,
+  server: TestServer,
   admin: SSMClient,
   name: string,
   region = 'us-east-1',
