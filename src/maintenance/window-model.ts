@@ -213,3 +213,8 @@ export function taskOutcome(invocations: readonly Pick<TaskInvocation, 'status'>
   if (count('CANCELLED') > 0) return { status: 'CANCELLED', statusDetails: 'Cancelled.' };
   return { status: 'SUCCESS', statusDetails: 'Success' };
 }
+
+/** The window target ids a task sends to. */
+export function windowTargetIdsOf(task: Pick<WindowTask, 'targets'>): string[] {
+  return task.targets.filter((t) => t.key === 'WindowTargetIds').flatMap((t) => t.values);
+}

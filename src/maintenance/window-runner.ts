@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import type { Ctx } from '../kernel/index.js';
+import type { Ctx, Scope } from '../kernel/index.js';
 import type { Target } from '../protocols/ssm/index.js';
 import { ApiError } from '../kernel/index.js';
 import type { Database, Db, DbExecutor } from '../storage/database.js';
@@ -24,9 +24,11 @@ import {
   type TaskInvocation,
   type WindowExecution,
   type WindowTask,
+  windowTargetIdsOf,
 } from './window-model.js';
-import { nextExecutionOf, windowTargetIdsOf, type RunningTaskCanceller } from './window-service.js';
-import type { MaintenanceStore, Scope } from './window-store.js';
+import type { RunningTaskCanceller } from './execution-service.js';
+import { nextExecutionOf } from './window-schedule.js';
+import type { MaintenanceStore } from './window-store.js';
 
 /** What a RUN_COMMAND task needs of Run Command. */
 export interface WindowCommands {
@@ -86,7 +88,7 @@ export class WindowRunner implements RunningTaskCanceller {
     for (const due of await this.store.dueWindows(db, now, batchSize)) {
       if (await inRetryingTransaction(db, (tx) => this.start(tx, due, now))) started += 1;
     }
-    const active = await this.store.activeExecutions(db, batchSize * 4);
+    const active = await this.store.executions.activeExecutions(db, batchSize * 4);
     for (const execution of active) {
       await inRetryingTransaction(db, (tx) => this.advance(tx, execution.windowExecutionId, now));
     }
@@ -105,7 +107,7 @@ export class WindowRunner implements RunningTaskCanceller {
     const scheduledAt = window.nextExecutionAt;
     await this.store.updateWindow(tx, { ...window, nextExecutionAt: nextExecutionOf(window, now) });
     if (now.getTime() >= windowPeriod(window, scheduledAt).cutoff.getTime()) return false;
-    const previous = (await this.store.executionsOf(tx, windowId)).find((e) => !isFinished(e.status));
+    const previous = await this.store.executions.unfinishedExecutionOf(tx, windowId);
     const execution: WindowExecution = {
       windowExecutionId: randomUUID(),
       windowId,
@@ -121,21 +123,21 @@ export class WindowRunner implements RunningTaskCanceller {
       endTime: previous === undefined ? undefined : now,
       cancelRequested: false,
     };
-    const inserted = await this.store.insertExecution(tx, execution);
+    const inserted = await this.store.executions.insertExecution(tx, execution);
     if (inserted && previous === undefined) await this.advance(tx, execution.windowExecutionId, now);
     return inserted;
   }
 
   /** Moves one execution on: running tasks' progress, the next priority level, or its end. */
   async advance(tx: Transaction<Database>, windowExecutionId: string, now: Date): Promise<void> {
-    const execution = await this.store.lockExecution(tx, windowExecutionId);
+    const execution = await this.store.executions.lockExecution(tx, windowExecutionId);
     if (execution === undefined || isFinished(execution.status)) return;
     const scope = { accountId: execution.accountId, region: execution.region };
     const window = await this.store.findWindow(tx, scope, execution.windowId);
     if (window === undefined) return;
     const ctx = this.contextFor(tx, scope, now);
     const pastCutoff = now.getTime() >= windowPeriod(window, execution.scheduledAt).cutoff.getTime();
-    const taskExecutions = await this.store.taskExecutionsOf(tx, windowExecutionId);
+    const taskExecutions = await this.store.executions.taskExecutionsOf(tx, windowExecutionId);
     const current: TaskExecution[] = [];
     for (const taskExecution of taskExecutions) {
       current.push(
@@ -155,7 +157,7 @@ export class WindowRunner implements RunningTaskCanceller {
         execution.cancelRequested ? 0 : remaining.length,
         execution.cancelRequested,
       );
-      await this.store.updateExecution(tx, { ...execution, ...outcome, endTime: now });
+      await this.store.executions.updateExecution(tx, { ...execution, ...outcome, endTime: now });
       return;
     }
     const level = remaining.filter((task) => task.priority === remaining[0]?.priority);
@@ -217,8 +219,8 @@ export class WindowRunner implements RunningTaskCanceller {
           }),
         ),
     ];
-    await this.store.insertTaskExecution(ctx.tx, taskExecution);
-    await this.store.insertInvocations(ctx.tx, invocations);
+    await this.store.executions.insertTaskExecution(ctx.tx, taskExecution);
+    await this.store.executions.insertInvocations(ctx.tx, invocations);
     await this.progress(ctx, execution, window, taskExecution, false);
   }
 
@@ -233,7 +235,7 @@ export class WindowRunner implements RunningTaskCanceller {
     taskExecution: TaskExecution,
     pastCutoff: boolean,
   ): Promise<TaskExecution> {
-    const invocations = await this.store.invocationsOf(ctx.tx, taskExecution.taskExecutionId);
+    const invocations = await this.store.executions.invocationsOf(ctx.tx, taskExecution.taskExecutionId);
     const stopping =
       execution.cancelRequested || (pastCutoff && taskExecution.task.cutoffBehavior === 'CANCEL_TASK');
     const stoppedAs: ExecutionStatus = execution.cancelRequested ? 'CANCELLED' : 'TIMED_OUT';
@@ -253,12 +255,12 @@ export class WindowRunner implements RunningTaskCanceller {
         next = await this.follow(ctx, invocation, stopping ? stoppedAs : undefined);
       }
       invocations[index] = next;
-      await this.store.updateInvocation(ctx.tx, next);
+      await this.store.executions.updateInvocation(ctx.tx, next);
       if (!isFinished(next.status)) break; // one target at a time
     }
     if (invocations.some((i) => !isFinished(i.status))) return taskExecution;
     const finishedTask: TaskExecution = { ...taskExecution, ...taskOutcome(invocations), endTime: ctx.now };
-    await this.store.updateTaskExecution(ctx.tx, finishedTask);
+    await this.store.executions.updateTaskExecution(ctx.tx, finishedTask);
     return finishedTask;
   }
 
@@ -359,9 +361,15 @@ export class WindowRunner implements RunningTaskCanceller {
 
   /** CancelMaintenanceWindowExecution's part: cancels the commands the execution's tasks still run. */
   async cancelExecution(ctx: Ctx, execution: WindowExecution): Promise<void> {
-    for (const taskExecution of await this.store.taskExecutionsOf(ctx.tx, execution.windowExecutionId)) {
+    for (const taskExecution of await this.store.executions.taskExecutionsOf(
+      ctx.tx,
+      execution.windowExecutionId,
+    )) {
       if (isFinished(taskExecution.status)) continue;
-      for (const invocation of await this.store.invocationsOf(ctx.tx, taskExecution.taskExecutionId)) {
+      for (const invocation of await this.store.executions.invocationsOf(
+        ctx.tx,
+        taskExecution.taskExecutionId,
+      )) {
         if (
           invocation.taskType === 'RUN_COMMAND' &&
           invocation.executionId !== '' &&

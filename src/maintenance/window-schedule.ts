@@ -8,6 +8,7 @@ import {
   ScheduleExpressionError,
   type ScheduleExpression,
 } from '../protocols/ssm/index.js';
+import type { MaintenanceWindow } from './window-model.js';
 
 /** What decides a window's run times. */
 export interface WindowTiming {
@@ -147,3 +148,17 @@ export function nextWindowRun(timing: WindowTiming, after: Date): Date | undefin
   if (timing.endDate !== undefined && candidate > timing.endDate.getTime()) return undefined;
   return new Date(candidate);
 }
+
+/** What decides `window`'s run times. */
+export const timingOf = (window: MaintenanceWindow): WindowTiming => ({
+  schedule: window.schedule,
+  timezone: window.scheduleTimezone,
+  offsetDays: window.scheduleOffset,
+  startDate: window.startDate,
+  endDate: window.endDate,
+  createdAt: window.createdAt,
+});
+
+/** The next time the scheduler should start `window` after `now`, or undefined. */
+export const nextExecutionOf = (window: MaintenanceWindow, now: Date): Date | undefined =>
+  window.enabled ? nextWindowRun(timingOf(window), now) : undefined;

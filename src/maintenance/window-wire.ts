@@ -18,6 +18,7 @@ import {
   type WindowTarget,
   type WindowTask,
 } from './window-model.js';
+import { ssmResourceArn } from '../fleet/index.js';
 
 const windowId = z.string().regex(/^mw-[0-9a-f]{17}$/);
 const uuid = z
@@ -369,3 +370,9 @@ export function toWireTaskInvocation(invocation: TaskInvocation): Record<string,
     ...optional('WindowTargetId', invocation.windowTargetId),
   };
 }
+
+/** The ARN of the window a request names (what IAM checks). */
+export const windowArn = (
+  scope: { accountId: string; region: string },
+  input: { WindowId: string },
+): string => ssmResourceArn(scope, 'MaintenanceWindow', input.WindowId);
