@@ -9,6 +9,9 @@ import type { Db } from '../storage/database.js';
 import { buildDocumentServices } from '../../test/support/documents-services.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 
+/** A page window that reads every row the tests create. */
+const everything = { after: undefined, limit: 1000 };
+
 const account = '111122223333';
 const region = 'us-east-1';
 const t0 = new Date('2026-06-01T00:00:00Z');
@@ -80,11 +83,11 @@ describe('AssociationRuns and the agent-facing association operations', () => {
       1,
       'one worker won the run',
     );
-    const executions = await admin(minutes(1), (ctx) => associations.executions(ctx, id));
+    const executions = await admin(minutes(1), (ctx) => associations.executions(ctx, id, everything));
     assert.equal(executions.length, 1);
     const execution = executions[0] ?? assert.fail('no execution');
     const targets = await admin(minutes(1), (ctx) =>
-      associations.executionTargets(ctx, id, execution.executionId),
+      associations.executionTargets(ctx, id, execution.executionId, everything),
     );
     assert.deepEqual(
       targets.map((t) => t.status),
@@ -100,11 +103,11 @@ describe('AssociationRuns and the agent-facing association operations', () => {
     const id = view.association.associationId;
     const { actor, instanceId } = node(0);
     // The job hasn't started the run yet: the node waits for it rather than running twice.
-    const early = await asNode(actor, t0, (ctx) => associations.instanceAssociations(ctx, instanceId));
+    const early = await asNode(actor, t0, (ctx) => associations.instanceAssociations(ctx, instanceId, everything));
     assert.equal(early.find((a) => a.association.associationId === id)?.executionId, undefined);
     await runs.runDue(db, minutes(1));
     const listed = await asNode(actor, minutes(1), (ctx) =>
-      associations.instanceAssociations(ctx, instanceId),
+      associations.instanceAssociations(ctx, instanceId, everything),
     );
     const item = listed.find((a) => a.association.associationId === id) ?? assert.fail('not listed');
     assert.ok(item.executionId, 'a run to do');
@@ -140,11 +143,11 @@ describe('AssociationRuns and the agent-facing association operations', () => {
     assert.equal(status.status.documentVersion, '1');
     // The spool delivers a report twice: nothing changes.
     await asNode(actor, minutes(4), (ctx) => associations.updateInstanceStatus(ctx, id, instanceId, report));
-    const executions = await admin(minutes(4), (ctx) => associations.executions(ctx, id));
+    const executions = await admin(minutes(4), (ctx) => associations.executions(ctx, id, everything));
     assert.equal(executions.length, 1);
     assert.deepEqual(executions[0]?.counts, { Pending: 1, Success: 1 });
     const after = await asNode(actor, minutes(4), (ctx) =>
-      associations.instanceAssociations(ctx, instanceId),
+      associations.instanceAssociations(ctx, instanceId, everything),
     );
     assert.equal(after.find((a) => a.association.associationId === id)?.executionId, undefined, 'done');
     const items = await admin(minutes(4), (ctx) =>
@@ -169,7 +172,7 @@ describe('AssociationRuns and the agent-facing association operations', () => {
     );
     const described = await admin(minutes(5), (ctx) => associations.describe(ctx, { associationId: id }));
     assert.equal(described.overview.status, 'Failed');
-    const statuses = await admin(minutes(5), (ctx) => associations.instanceStatuses(ctx, node(1).instanceId));
+    const statuses = await admin(minutes(5), (ctx) => associations.instanceStatuses(ctx, node(1).instanceId, everything));
     assert.deepEqual(
       statuses.map((s) => [s.status.status, s.status.errorCode, s.association.spec.associationName]),
       [['Failed', 'Failed', 'hello']],
@@ -186,7 +189,7 @@ describe('AssociationRuns and the agent-facing association operations', () => {
     assert.equal(await runs.runDue(db, minutes(10)), 0);
     const { actor, instanceId } = node(0);
     const listed = await asNode(actor, minutes(10), (ctx) =>
-      associations.instanceAssociations(ctx, instanceId),
+      associations.instanceAssociations(ctx, instanceId, everything),
     );
     assert.equal(listed.find((a) => a.association.associationId === id)?.executionId, undefined);
     await rejects(
@@ -199,10 +202,10 @@ describe('AssociationRuns and the agent-facing association operations', () => {
     );
     await admin(minutes(10), (ctx) => associations.startOnce(ctx, [id]));
     const started = await asNode(actor, minutes(11), (ctx) =>
-      associations.instanceAssociations(ctx, instanceId),
+      associations.instanceAssociations(ctx, instanceId, everything),
     );
     assert.ok(started.find((a) => a.association.associationId === id)?.executionId);
-    assert.equal((await admin(minutes(11), (ctx) => associations.executions(ctx, id))).length, 1);
+    assert.equal((await admin(minutes(11), (ctx) => associations.executions(ctx, id, everything))).length, 1);
     await admin(t0, (ctx) => associations.delete(ctx, { associationId: id }));
 
     // An association applied before a node's agent first asked: the node joins its latest run.
@@ -210,13 +213,13 @@ describe('AssociationRuns and the agent-facing association operations', () => {
     assert.ok(await associationsStore.claimRun(db, plain.association.associationId, t0, undefined));
     await runs.start(db, plain.association, minutes(20), [node(1).instanceId]);
     const joined = await asNode(actor, minutes(21), (ctx) =>
-      associations.instanceAssociations(ctx, instanceId),
+      associations.instanceAssociations(ctx, instanceId, everything),
     );
     const executionId = joined.find(
       (a) => a.association.associationId === plain.association.associationId,
     )?.executionId;
     const executions = await admin(minutes(21), (ctx) =>
-      associations.executions(ctx, plain.association.associationId),
+      associations.executions(ctx, plain.association.associationId, everything),
     );
     assert.equal(executions.length, 1);
     assert.equal(executionId, executions[0]?.executionId);

@@ -68,7 +68,7 @@ export class AssociationRuns {
       lastExecutionAt: now,
       counts: {},
     };
-    await this.store.putExecution(db, execution);
+    await this.store.executions.put(db, execution);
     for (const instanceId of nodes) await this.markPending(db, association, execution, instanceId, now);
     return execution;
   }
@@ -81,7 +81,7 @@ export class AssociationRuns {
     instanceId: string,
     now: Date,
   ): Promise<void> {
-    await this.store.putExecutionTarget(db, {
+    await this.store.executions.putTarget(db, {
       executionId: execution.executionId,
       associationId: association.associationId,
       associationVersion: execution.associationVersion,
@@ -90,10 +90,8 @@ export class AssociationRuns {
       detailedStatus: 'Pending',
       executedAt: now,
     });
-    const previous = (await this.store.nodeStatuses(db, [association.associationId])).find(
-      (s) => s.instanceId === instanceId,
-    );
-    await this.store.putNodeStatus(db, association, {
+    const previous = await this.store.statuses.find(db, association.associationId, instanceId);
+    await this.store.statuses.put(db, association, {
       associationId: association.associationId,
       instanceId,
       associationVersion: association.version,

@@ -6,6 +6,9 @@ import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 import { buildDocumentServices } from '../../test/support/documents-services.js';
 import { targetsInstance } from './associations-service.js';
 
+/** A page window that reads every row the tests create. */
+const everything = { after: undefined, limit: 1000 };
+
 const account = '111111111111';
 const other = '222222222222';
 const node1 = 'mi-0123456789abcdef0';
@@ -178,20 +181,20 @@ describe('AssociationsService', () => {
     const v1 = await as((ctx) => associations.describe(ctx, { associationId: id, associationVersion: '1' }));
     assert.deepEqual(v1.spec.parameters, { commands: ['ls'] });
     assert.deepEqual(
-      (await as((ctx) => associations.listVersions(ctx, id))).map((v) => v.version),
+      (await as((ctx) => associations.listVersions(ctx, id, everything))).map((v) => v.version),
       [2, 1],
     );
 
     const byName = await as((ctx) =>
-      associations.list(ctx, [{ key: 'AssociationName', value: 'versioned' }]),
+      associations.list(ctx, [{ key: 'AssociationName', value: 'versioned' }], everything),
     );
     assert.deepEqual(
       byName.map((v) => v.association.associationId),
       [id],
     );
-    const byDoc = await as((ctx) => associations.list(ctx, [{ key: 'Name', value: 'AWS-RunShellScript' }]));
+    const byDoc = await as((ctx) => associations.list(ctx, [{ key: 'Name', value: 'AWS-RunShellScript' }], everything));
     assert.ok(byDoc.length >= 2);
-    assert.deepEqual(await as((ctx) => associations.list(ctx, []), other), []);
+    assert.deepEqual(await as((ctx) => associations.list(ctx, [], everything), other), []);
     await rejects(
       as((ctx) => associations.describe(ctx, { associationId: id }), other),
       'AssociationDoesNotExist',
@@ -228,11 +231,11 @@ describe('AssociationsService', () => {
     assert.deepEqual([view.overview.status, view.overview.counts], ['Failed', { Success: 1, Failed: 1 }]);
     assert.ok(view.association.lastSuccessAt);
 
-    const executions = await as((ctx) => associations.executions(ctx, id));
+    const executions = await as((ctx) => associations.executions(ctx, id, everything));
     assert.equal(executions.length, 1);
     assert.deepEqual([executions[0]?.status, executions[0]?.counts], ['Failed', { Success: 1, Failed: 1 }]);
     const targets = await as((ctx) =>
-      associations.executionTargets(ctx, id, executions[0]?.executionId ?? ''),
+      associations.executionTargets(ctx, id, executions[0]?.executionId ?? '', everything),
     );
     assert.deepEqual(
       targets.map((t) => [t.instanceId, t.status]),

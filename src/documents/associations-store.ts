@@ -1,122 +1,94 @@
-/** Persistence of associations, their versions, per-node statuses and executions. */
-import { dateOrUndefined } from '../storage/index.js';
-import type {
-  DbExecutor,
-  SsmAssociationExecutionTargetsTable,
-  SsmAssociationExecutionsTable,
-  SsmAssociationStatusesTable,
-  SsmAssociationsTable,
-} from '../storage/database.js';
-import type {
-  Association,
-  AssociationExecution,
-  AssociationExecutionTarget,
-  AssociationNodeStatus,
-  AssociationRunStatus,
-  AssociationSpec,
-  OverviewStatus,
-} from './model.js';
+/** Persistence of associations and their versions; executions and per-node statuses have their own stores. */
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { afterKey, inScope, type Scope } from '../kernel/index.js';
+import type { Database, DbExecutor, SsmAssociationsTable } from '../storage/database.js';
+import { AssociationExecutionsStore } from './association-executions-store.js';
+import { toAssociation, toRow } from './association-rows.js';
+import { AssociationStatusesStore } from './association-statuses-store.js';
+import type { PageWindow } from './keyset-scan.js';
+import type { Association, AssociationSpec } from './model.js';
 
-function toAssociation(row: SsmAssociationsTable): Association {
-  return {
-    associationId: row.association_id,
-    accountId: row.account_id,
-    region: row.region,
-    version: Number(row.version),
-    spec: JSON.parse(row.spec) as AssociationSpec,
-    overviewStatus: row.overview_status as OverviewStatus,
-    nextRunAt: dateOrUndefined(row.next_run_at),
-    lastExecutionAt: dateOrUndefined(row.last_execution_at),
-    lastSuccessAt: dateOrUndefined(row.last_success_at),
-    createdAt: new Date(Number(row.created_at)),
-    updatedAt: new Date(Number(row.updated_at)),
-  };
+/** One condition on associations (ListAssociations filters and the like), AND-ed with the others. */
+export type AssociationCondition =
+  | { column: 'instance_id' | 'association_id' | 'association_name'; value: string }
+  | { document: { owner: string; name: string } }
+  | { lastExecuted: '<' | '>'; at: number }
+  | { overview: string }
+  /** Associations that may target `instanceId`: those naming no single instance, or naming it. */
+  | { mayTarget: string };
+
+/** ListAssociations' order: oldest first, then by id. */
+export const associationOrder = ['created_at', 'association_id'] as const;
+
+type Eb = ExpressionBuilder<Database, 'ssm_associations'>;
+
+/** Node statuses of the association row `ssm_associations` (Overview aggregation, see `aggregateStatus`). */
+function statusesWhere(eb: Eb, statuses: 'any' | { in: string[] } | { notIn: string[] }) {
+  let query = eb
+    .selectFrom('ssm_association_statuses as s')
+    .select('s.instance_id')
+    .whereRef('s.association_id', '=', 'ssm_associations.association_id');
+  if (statuses !== 'any')
+    query =
+      'in' in statuses
+        ? query.where('s.status', 'in', statuses.in)
+        : query.where('s.status', 'not in', statuses.notIn);
+  return eb.exists(query);
 }
 
-function toRow(association: Association): SsmAssociationsTable {
-  return {
-    association_id: association.associationId,
-    account_id: association.accountId,
-    region: association.region,
-    document_owner: association.spec.documentOwner,
-    document_name: association.spec.documentName,
-    instance_id: association.spec.instanceId ?? null,
-    association_name: association.spec.associationName ?? null,
-    version: association.version,
-    spec: JSON.stringify(association.spec),
-    overview_status: association.overviewStatus,
-    next_run_at: association.nextRunAt?.getTime() ?? null,
-    last_execution_at: association.lastExecutionAt?.getTime() ?? null,
-    last_success_at: association.lastSuccessAt?.getTime() ?? null,
-    created_at: association.createdAt.getTime(),
-    updated_at: association.updatedAt.getTime(),
-  };
+/** The Overview status in SQL: Failed if a node failed or timed out, Success if all succeeded or skipped, else Pending. */
+function overviewIs(eb: Eb, status: string): Expression<SqlBool> {
+  const failed = statusesWhere(eb, { in: ['Failed', 'TimedOut'] });
+  const unfinished = statusesWhere(eb, { notIn: ['Success', 'Skipped'] });
+  if (status === 'Failed') return failed;
+  if (status === 'Success') return eb.and([statusesWhere(eb, 'any'), eb.not(unfinished)]);
+  if (status === 'Pending')
+    return eb.and([eb.not(failed), eb.or([eb.not(statusesWhere(eb, 'any')), unfinished])]);
+  return sql<SqlBool>`1 = 0`;
 }
 
-function toNodeStatus(row: SsmAssociationStatusesTable): AssociationNodeStatus {
-  return {
-    associationId: row.association_id,
-    instanceId: row.instance_id,
-    associationVersion: Number(row.association_version),
-    documentVersion: row.document_version,
-    executionId: row.execution_id,
-    status: row.status as AssociationRunStatus,
-    detailedStatus: row.detailed_status,
-    errorCode: row.error_code ?? undefined,
-    executionSummary: row.execution_summary ?? undefined,
-    executedAt: new Date(Number(row.executed_at)),
-  };
-}
-
-function toExecution(
-  row: SsmAssociationExecutionsTable,
-  counts: Record<string, number>,
-): AssociationExecution {
-  return {
-    executionId: row.execution_id,
-    associationId: row.association_id,
-    associationVersion: Number(row.association_version),
-    status: row.status as OverviewStatus,
-    detailedStatus: row.detailed_status,
-    createdAt: new Date(Number(row.created_at)),
-    lastExecutionAt: new Date(Number(row.last_execution_at)),
-    counts,
-  };
-}
-
-function toExecutionTarget(row: SsmAssociationExecutionTargetsTable): AssociationExecutionTarget {
-  return {
-    executionId: row.execution_id,
-    associationId: row.association_id,
-    associationVersion: Number(row.association_version),
-    instanceId: row.instance_id,
-    status: row.status as AssociationRunStatus,
-    detailedStatus: row.detailed_status,
-    executedAt: new Date(Number(row.executed_at)),
-  };
+function conditionSql(eb: Eb, condition: AssociationCondition): Expression<SqlBool> {
+  if ('column' in condition) return eb(condition.column, '=', condition.value);
+  if ('document' in condition)
+    return eb.and([
+      eb('document_owner', '=', condition.document.owner),
+      eb('document_name', '=', condition.document.name),
+    ]);
+  if ('lastExecuted' in condition) return eb('last_execution_at', condition.lastExecuted, condition.at);
+  if ('overview' in condition) return overviewIs(eb, condition.overview);
+  return eb.or([eb('instance_id', 'is', null), eb('instance_id', '=', condition.mayTarget)]);
 }
 
 export class AssociationsStore {
-  async find(
-    db: DbExecutor,
-    accountId: string,
-    region: string,
-    associationId: string,
-  ): Promise<Association | undefined> {
+  readonly executions = new AssociationExecutionsStore();
+  readonly statuses = new AssociationStatusesStore();
+
+  async find(db: DbExecutor, scope: Scope, associationId: string): Promise<Association | undefined> {
     const row = await db
       .selectFrom('ssm_associations')
       .selectAll()
       .where('association_id', '=', associationId)
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
+      .where(inScope(scope))
       .executeTakeFirst();
     return row === undefined ? undefined : toAssociation(row);
+  }
+
+  /** The associations of the account and Region among `associationIds`. */
+  async findMany(db: DbExecutor, scope: Scope, associationIds: readonly string[]): Promise<Association[]> {
+    if (associationIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('ssm_associations')
+      .selectAll()
+      .where('association_id', 'in', [...associationIds])
+      .where(inScope(scope))
+      .execute();
+    return rows.map(toAssociation);
   }
 
   /** The legacy association of document `documentName` (as named by the caller) with `instanceId`. */
   async findLegacy(
     db: DbExecutor,
-    scope: { accountId: string; region: string },
+    scope: Scope,
     documentOwner: string,
     documentName: string,
     instanceId: string,
@@ -124,8 +96,7 @@ export class AssociationsStore {
     const row = await db
       .selectFrom('ssm_associations')
       .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('document_owner', '=', documentOwner)
       .where('document_name', '=', documentName)
       .where('instance_id', '=', instanceId)
@@ -133,15 +104,20 @@ export class AssociationsStore {
     return row === undefined ? undefined : toAssociation(row);
   }
 
-  async list(db: DbExecutor, accountId: string, region: string): Promise<Association[]> {
-    const rows = await db
+  /** The associations of the account and Region meeting `conditions`, oldest first, after `window.after`. */
+  async page(
+    db: DbExecutor,
+    scope: Scope,
+    conditions: readonly AssociationCondition[],
+    window: PageWindow,
+  ): Promise<Association[]> {
+    let query = db
       .selectFrom('ssm_associations')
       .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
-      .orderBy('created_at')
-      .orderBy('association_id')
-      .execute();
+      .where(inScope(scope))
+      .where((eb) => eb.and(conditions.map((condition) => conditionSql(eb, condition))));
+    if (window.after !== undefined) query = query.where(afterKey(associationOrder, window.after));
+    const rows = await query.orderBy('created_at').orderBy('association_id').limit(window.limit).execute();
     return rows.map(toAssociation);
   }
 
@@ -175,12 +151,11 @@ export class AssociationsStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async count(db: DbExecutor, accountId: string, region: string): Promise<number> {
+  async count(db: DbExecutor, scope: Scope): Promise<number> {
     const row = await db
       .selectFrom('ssm_associations')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
+      .where(inScope(scope))
       .executeTakeFirst();
     return Number(row?.n ?? 0);
   }
@@ -229,21 +204,30 @@ export class AssociationsStore {
       .execute();
   }
 
-  async versions(
+  /** One version of an association. */
+  async version(
     db: DbExecutor,
     associationId: string,
-  ): Promise<{ version: number; spec: AssociationSpec; createdAt: Date }[]> {
-    const rows = await db
-      .selectFrom('ssm_association_versions')
-      .selectAll()
-      .where('association_id', '=', associationId)
-      .orderBy('version')
-      .execute();
-    return rows.map((row) => ({
-      version: Number(row.version),
-      spec: JSON.parse(row.spec) as AssociationSpec,
-      createdAt: new Date(Number(row.created_at)),
-    }));
+    version: number,
+  ): Promise<AssociationVersion | undefined> {
+    const row = await this.versionsOf(db, associationId).where('version', '=', version).executeTakeFirst();
+    return row === undefined ? undefined : toVersion(row);
+  }
+
+  /** ListAssociationVersions: newest first, after `window.after`. */
+  async versionsPage(
+    db: DbExecutor,
+    associationId: string,
+    window: PageWindow,
+  ): Promise<AssociationVersion[]> {
+    let query = this.versionsOf(db, associationId);
+    if (window.after !== undefined) query = query.where(afterKey(['version'], window.after, 'desc'));
+    const rows = await query.orderBy('version', 'desc').limit(window.limit).execute();
+    return rows.map(toVersion);
+  }
+
+  private versionsOf(db: DbExecutor, associationId: string) {
+    return db.selectFrom('ssm_association_versions').selectAll().where('association_id', '=', associationId);
   }
 
   async delete(db: DbExecutor, associationId: string): Promise<void> {
@@ -257,138 +241,17 @@ export class AssociationsStore {
       await db.deleteFrom(table).where('association_id', '=', associationId).execute();
     }
   }
-
-  async nodeStatuses(db: DbExecutor, associationIds: readonly string[]): Promise<AssociationNodeStatus[]> {
-    if (associationIds.length === 0) return [];
-    const rows = await db
-      .selectFrom('ssm_association_statuses')
-      .selectAll()
-      .where('association_id', 'in', [...associationIds])
-      .orderBy('instance_id')
-      .execute();
-    return rows.map(toNodeStatus);
-  }
-
-  /** Every association status reported by one node of the account and Region. */
-  async statusesOfInstance(
-    db: DbExecutor,
-    scope: { accountId: string; region: string },
-    instanceId: string,
-  ): Promise<AssociationNodeStatus[]> {
-    const rows = await db
-      .selectFrom('ssm_association_statuses')
-      .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
-      .where('instance_id', '=', instanceId)
-      .orderBy('association_id')
-      .execute();
-    return rows.map(toNodeStatus);
-  }
-
-  async putNodeStatus(
-    db: DbExecutor,
-    scope: { accountId: string; region: string },
-    status: AssociationNodeStatus,
-  ): Promise<void> {
-    const values = {
-      association_version: status.associationVersion,
-      document_version: status.documentVersion,
-      execution_id: status.executionId,
-      status: status.status,
-      detailed_status: status.detailedStatus,
-      error_code: status.errorCode ?? null,
-      execution_summary: status.executionSummary ?? null,
-      executed_at: status.executedAt.getTime(),
-    };
-    await db
-      .insertInto('ssm_association_statuses')
-      .values({
-        association_id: status.associationId,
-        instance_id: status.instanceId,
-        account_id: scope.accountId,
-        region: scope.region,
-        ...values,
-      })
-      .onConflict((oc) => oc.columns(['association_id', 'instance_id']).doUpdateSet(values))
-      .execute();
-  }
-
-  async executions(db: DbExecutor, associationId: string): Promise<AssociationExecution[]> {
-    const rows = await db
-      .selectFrom('ssm_association_executions')
-      .selectAll()
-      .where('association_id', '=', associationId)
-      .orderBy('created_at', 'desc')
-      .orderBy('execution_id')
-      .execute();
-    const targets = await this.executionTargets(db, associationId, undefined);
-    return rows.map((row) => {
-      const counts: Record<string, number> = {};
-      for (const target of targets) {
-        if (target.executionId === row.execution_id) counts[target.status] = (counts[target.status] ?? 0) + 1;
-      }
-      return toExecution(row, counts);
-    });
-  }
-
-  async findExecution(
-    db: DbExecutor,
-    associationId: string,
-    executionId: string,
-  ): Promise<AssociationExecution | undefined> {
-    return (await this.executions(db, associationId)).find((e) => e.executionId === executionId);
-  }
-
-  async putExecution(db: DbExecutor, execution: AssociationExecution): Promise<void> {
-    const values = {
-      status: execution.status,
-      detailed_status: execution.detailedStatus,
-      last_execution_at: execution.lastExecutionAt.getTime(),
-    };
-    await db
-      .insertInto('ssm_association_executions')
-      .values({
-        execution_id: execution.executionId,
-        association_id: execution.associationId,
-        association_version: execution.associationVersion,
-        created_at: execution.createdAt.getTime(),
-        ...values,
-      })
-      .onConflict((oc) => oc.column('execution_id').doUpdateSet(values))
-      .execute();
-  }
-
-  async executionTargets(
-    db: DbExecutor,
-    associationId: string,
-    executionId: string | undefined,
-  ): Promise<AssociationExecutionTarget[]> {
-    let query = db
-      .selectFrom('ssm_association_execution_targets')
-      .selectAll()
-      .where('association_id', '=', associationId);
-    if (executionId !== undefined) query = query.where('execution_id', '=', executionId);
-    const rows = await query.orderBy('instance_id').execute();
-    return rows.map(toExecutionTarget);
-  }
-
-  async putExecutionTarget(db: DbExecutor, target: AssociationExecutionTarget): Promise<void> {
-    const values = {
-      status: target.status,
-      detailed_status: target.detailedStatus,
-      executed_at: target.executedAt.getTime(),
-    };
-    await db
-      .insertInto('ssm_association_execution_targets')
-      .values({
-        execution_id: target.executionId,
-        instance_id: target.instanceId,
-        association_id: target.associationId,
-        association_version: target.associationVersion,
-        ...values,
-      })
-      .onConflict((oc) => oc.columns(['execution_id', 'instance_id']).doUpdateSet(values))
-      .execute();
-  }
 }
+
+/** One recorded version of an association. */
+export interface AssociationVersion {
+  version: number;
+  spec: AssociationSpec;
+  createdAt: Date;
+}
+
+const toVersion = (row: { version: number; spec: string; created_at: number }): AssociationVersion => ({
+  version: Number(row.version),
+  spec: JSON.parse(row.spec) as AssociationSpec,
+  createdAt: new Date(Number(row.created_at)),
+});

@@ -6,6 +6,9 @@ import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 import { buildDocumentServices } from '../../test/support/documents-services.js';
 import { publicSharingSettingId } from './service-settings-service.js';
 
+/** A page window that reads every row the tests create. */
+const everything = { after: undefined, limit: 1000 };
+
 const owner = '111111111111';
 const friend = '222222222222';
 const stranger = '333333333333';
@@ -145,10 +148,10 @@ describe('DocumentsService', () => {
 
     await as(owner, (ctx) => documents.updateDefaultVersion(ctx, 'Echo', '2'));
     assert.equal((await as(owner, (ctx) => documents.resolve(ctx, 'Echo'))).version.version, 2);
-    const versions = await as(owner, (ctx) => documents.listVersions(ctx, 'Echo'));
+    const versions = await as(owner, (ctx) => documents.listVersions(ctx, 'Echo', everything));
     assert.deepEqual(
-      versions.versions.map((v) => v.version),
-      [1, 2],
+      versions.map((v) => v.version.version),
+      [2, 1],
     );
 
     await rejects(
@@ -174,7 +177,7 @@ describe('DocumentsService', () => {
       }),
     );
     const names = async (accountId: string, filters: { key: string; values: string[] }[]) =>
-      (await as(accountId, (ctx) => documents.list(ctx, filters))).map(
+      (await as(accountId, (ctx) => documents.list(ctx, filters, everything))).map(
         (d) => `${d.document.owner}/${d.document.name}`,
       );
     assert.deepEqual(await names(owner, [{ key: 'Owner', values: ['Self'] }]), [`${owner}/Listed`]);
@@ -247,7 +250,7 @@ describe('DocumentsService', () => {
       'InvalidDocumentOperation',
     );
     const friendList = await as(friend, (ctx) =>
-      documents.list(ctx, [{ key: 'Owner', values: ['Private'] }]),
+      documents.list(ctx, [{ key: 'Owner', values: ['Private'] }], everything),
     );
     assert.deepEqual(
       friendList.map((d) => d.document.name),
@@ -275,7 +278,7 @@ describe('DocumentsService', () => {
     );
     assert.equal((await as(stranger, (ctx) => documents.resolve(ctx, arn))).document.name, 'Shared');
     assert.deepEqual(
-      (await as(owner, (ctx) => documents.describePermission(ctx, 'Shared'))).map((s) => s.accountId),
+      (await as(owner, (ctx) => documents.describePermission(ctx, 'Shared', everything))).map((s) => s.accountId),
       ['222222222222', 'all'],
     );
     await rejects(

@@ -1,15 +1,20 @@
 /** SSM documents: versions, visibility across accounts, sharing and the public-sharing block (ssm-api.md §9). */
-import type { Ctx } from '../kernel/index.js';
+import type { Ctx, SortKey } from '../kernel/index.js';
 import { ssmError } from '../protocols/ssm/index.js';
 import type { DbExecutor } from '../storage/index.js';
 import { appendEvent } from '../worker/index.js';
-import { builtinDocument, builtinDocuments } from './builtin-documents.js';
-import { DocumentContentError, documentHash, parseDocumentContent } from './document-content.js';
-import type { DocumentKey, DocumentsStore } from './documents-store.js';
+import { builtinDocument } from './builtin-documents.js';
+import { taggedDocument, type DocumentTags } from './document-tags.js';
+import { newDocumentVersion } from './document-versions.js';
+import { DocumentListing, type DocumentFilter, type VisibleDocument } from './document-listing.js';
+import { invalidDocument, parseDocumentReference, type DocumentKey } from './document-reference.js';
+import { DocumentSharing } from './document-sharing.js';
+import type { DocumentsStore, VersionSummary } from './documents-store.js';
+import type { PageWindow } from './keyset-scan.js';
 import {
   amazonOwner,
   documentNameProblem,
-  publicShare,
+  versionNumber,
   type DocumentAtVersion,
   type DocumentFormat,
   type DocumentShare,
@@ -19,11 +24,19 @@ import {
 } from './model.js';
 import type { ServiceSettingsService } from './service-settings-service.js';
 
+export { documentArn, parseDocumentReference } from './document-reference.js';
+
 /** Versions per document (AWS quota). */
 export const maxDocumentVersions = 1000;
-/** Accounts one document can be shared with, and publicly shared documents per account (§9.2). */
-export const maxSharedAccounts = 1000;
-export const maxPublicDocuments = 5;
+
+/** One version of a document as ListDocumentVersions lists it. */
+export interface ListedVersion {
+  document: SsmDocument;
+  version: VersionSummary;
+}
+
+/** The sort key of ListDocumentVersions (newest first). */
+export const listedVersionKey = (listed: ListedVersion): SortKey => [listed.version.version];
 
 /** Which version a call names: `$DEFAULT` (default), `$LATEST`, a number, or a VersionName. */
 export interface VersionSelector {
@@ -52,87 +65,28 @@ export interface UpdateDocumentInput {
   targetType?: string | undefined;
 }
 
-/** One ListDocuments filter: a key and the values any of which may match. */
-export interface DocumentFilter {
-  key: string;
-  values: string[];
-}
-
-/** A document the caller can see in a listing, with its default version. */
-export interface VisibleDocument extends DocumentAtVersion {
-  /** How the caller sees it. */
-  access: 'Self' | 'Amazon' | 'Shared';
-  public: boolean;
-}
-
-/** Where document tags live: the SSM tag store shared with AddTagsToResource (ResourceType Document). */
-export interface DocumentTags {
-  list(db: DbExecutor, resource: TaggedDocument): Promise<{ key: string; value: string }[]>;
-  put(
-    db: DbExecutor,
-    resource: TaggedDocument,
-    tags: readonly { key: string; value: string }[],
-  ): Promise<void>;
-  removeAll(db: DbExecutor, resource: TaggedDocument): Promise<void>;
-}
-
-/** A document as a tagged SSM resource. */
-export interface TaggedDocument {
-  accountId: string;
-  region: string;
-  resourceType: 'Document';
-  resourceId: string;
-}
-
-const taggedDocument = (document: Pick<SsmDocument, 'owner' | 'region' | 'name'>): TaggedDocument => ({
-  accountId: document.owner,
-  region: document.region,
-  resourceType: 'Document',
-  resourceId: document.name,
-});
-
 /** Tells whether associations still run a document (DeleteDocument refuses then). */
 export type DocumentUsage = (db: DbExecutor, key: DocumentKey) => Promise<boolean>;
 
-const contentError = (error: unknown): never => {
-  if (error instanceof DocumentContentError) throw ssmError(error.exceptionName, error.message);
-  throw error;
-};
-
-const invalidDocument = (name: string): Error =>
-  ssmError('InvalidDocument', `Document ${name} does not exist.`);
-
-/** A document reference: a plain name (the caller's own or a built-in) or an ARN (any owner). */
-export function parseDocumentReference(
-  reference: string,
-  ctx: Pick<Ctx, 'accountId' | 'region'>,
-): DocumentKey {
-  const arn = /^arn:[^:]+:ssm:([^:]*):([^:]*):document\/(.+)$/.exec(reference);
-  if (arn === null) {
-    return {
-      owner: builtinDocument(reference, ctx.region) ? amazonOwner : ctx.accountId,
-      region: ctx.region,
-      name: reference,
-    };
-  }
-  const [, region = '', account = '', name = ''] = arn;
-  if (region !== ctx.region) throw invalidDocument(reference);
-  return { owner: account === '' ? amazonOwner : account, region, name };
-}
-
-/** The ARN of a document (built-ins have no account). */
-export function documentArn(document: Pick<SsmDocument, 'owner' | 'region' | 'name'>): string {
-  const account = document.owner === amazonOwner ? '' : document.owner;
-  return `arn:aws:ssm:${document.region}:${account}:document/${document.name}`;
-}
-
 export class DocumentsService {
+  private readonly sharing: DocumentSharing;
+  private readonly listing: DocumentListing;
+
   constructor(
     private readonly store: DocumentsStore,
-    private readonly settings: ServiceSettingsService,
+    settings: ServiceSettingsService,
     private readonly usage: DocumentUsage,
     private readonly tags: DocumentTags,
-  ) {}
+  ) {
+    this.sharing = new DocumentSharing(store, settings, (ctx, reference) =>
+      this.requireOwned(ctx, reference),
+    );
+    this.listing = new DocumentListing({
+      store,
+      resolve: (ctx, reference) => this.resolve(ctx, reference),
+      withTags: (ctx, document) => this.withTags(ctx.tx, document),
+    });
+  }
 
   /** Whether the caller's account owns document `name` (AddTagsToResource on a Document). */
   async ownsDocument(
@@ -156,7 +110,7 @@ export class DocumentsService {
     if ((await this.store.find(ctx.tx, key)) !== undefined) {
       throw ssmError('DocumentAlreadyExists', `Document with same name ${input.name} already exists`);
     }
-    const version = this.newVersion(
+    const version = newDocumentVersion(
       input.content,
       input.documentFormat,
       input.documentType,
@@ -190,34 +144,6 @@ export class DocumentsService {
     return { document, version };
   }
 
-  private newVersion(
-    content: string,
-    format: DocumentFormat,
-    type: DocumentType,
-    number: number,
-    versionName: string | undefined,
-    now: Date,
-  ): DocumentVersion {
-    let parsed;
-    try {
-      parsed = parseDocumentContent(content, format, type);
-    } catch (error) {
-      return contentError(error);
-    }
-    return {
-      version: number,
-      versionName,
-      format,
-      content,
-      hash: documentHash(content),
-      schemaVersion: parsed.schemaVersion,
-      description: parsed.description,
-      parameters: parsed.parameters,
-      platformTypes: parsed.platformTypes,
-      createdAt: now,
-    };
-  }
-
   /**
    * The document `reference` at the selected version, as the caller may see it: its own, a built-in, or one
    * shared with it (or publicly) at a version the share covers. Anything else is `InvalidDocument`.
@@ -246,7 +172,7 @@ export class DocumentsService {
     const allowed =
       key.owner === ctx.accountId
         ? undefined
-        : await this.sharedVersions(ctx.tx, key, ctx.accountId, document);
+        : await this.sharing.sharedVersions(ctx.tx, key, ctx.accountId, document);
     if (allowed !== undefined && allowed.size === 0) throw invalidDocument(reference);
     let version: DocumentVersion | undefined;
     if (selector.versionName !== undefined) {
@@ -254,7 +180,7 @@ export class DocumentsService {
       if (
         version !== undefined &&
         selector.documentVersion !== undefined &&
-        String(this.versionNumber(document, selector.documentVersion)) !== String(version.version)
+        String(versionNumber(document, selector.documentVersion)) !== String(version.version)
       ) {
         version = undefined;
       }
@@ -264,7 +190,7 @@ export class DocumentsService {
         allowed !== undefined &&
         !allowed.has(document.defaultVersion)
           ? Math.max(...allowed)
-          : this.versionNumber(document, selector.documentVersion ?? '$DEFAULT');
+          : versionNumber(document, selector.documentVersion ?? '$DEFAULT');
       version = wanted === undefined ? undefined : await this.store.findVersion(ctx.tx, key, wanted);
     }
     if (version === undefined || (allowed !== undefined && !allowed.has(version.version))) {
@@ -274,34 +200,6 @@ export class DocumentsService {
       );
     }
     return { document, version };
-  }
-
-  private versionNumber(document: SsmDocument, selector: string): number | undefined {
-    if (selector === '$DEFAULT') return document.defaultVersion;
-    if (selector === '$LATEST') return document.latestVersion;
-    return /^[1-9][0-9]*$/.test(selector) ? Number(selector) : undefined;
-  }
-
-  /** The versions another account may read under the shares naming it or `all`. */
-  private async sharedVersions(
-    db: DbExecutor,
-    key: DocumentKey,
-    reader: string,
-    document: SsmDocument,
-  ): Promise<Set<number>> {
-    const shares = (await this.store.shares(db, key)).filter(
-      (s) => s.accountId === reader || s.accountId === publicShare,
-    );
-    const allowed = new Set<number>();
-    for (const share of shares) {
-      if (share.sharedVersion === '$ALL') {
-        for (let v = 1; v <= document.latestVersion; v += 1) allowed.add(v);
-      } else {
-        const number = this.versionNumber(document, share.sharedVersion);
-        if (number !== undefined) allowed.add(number);
-      }
-    }
-    return allowed;
   }
 
   /** A document the caller owns (built-ins and shared documents can't be changed): InvalidDocumentOperation otherwise. */
@@ -346,7 +244,7 @@ export class DocumentsService {
       );
     }
     const number = document.latestVersion + 1;
-    const version = this.newVersion(
+    const version = newDocumentVersion(
       input.content,
       input.documentFormat,
       document.documentType,
@@ -392,7 +290,7 @@ export class DocumentsService {
 
   async updateDefaultVersion(ctx: Ctx, name: string, documentVersion: string): Promise<DocumentAtVersion> {
     const { key, document } = await this.requireOwned(ctx, name);
-    const number = this.versionNumber(document, documentVersion);
+    const number = versionNumber(document, documentVersion);
     const version = number === undefined ? undefined : await this.store.findVersion(ctx.tx, key, number);
     if (version === undefined) {
       throw ssmError(
@@ -451,228 +349,45 @@ export class DocumentsService {
     });
   }
 
-  /** Every document the caller can see (own, built-in, shared with it or public), each at its default version. */
-  async listVisible(ctx: Ctx): Promise<VisibleDocument[]> {
-    const visible: VisibleDocument[] = builtinDocuments(ctx.region).map((d) => ({
-      ...d,
-      access: 'Amazon',
-      public: false,
-    }));
-    const publicOwn = new Set(await this.publicOwnNames(ctx.tx, ctx.accountId, ctx.region));
-    for (const document of await this.store.listOwned(ctx.tx, ctx.accountId, ctx.region)) {
-      const version = await this.store.findVersion(ctx.tx, document, document.defaultVersion);
-      if (version !== undefined)
-        visible.push({
-          document: await this.withTags(ctx.tx, document),
-          version,
-          access: 'Self',
-          public: publicOwn.has(document.name),
-        });
-    }
-    const shared = new Map<string, { document: SsmDocument; shares: DocumentShare[] }>();
-    for (const { document, share } of await this.store.listSharedWith(ctx.tx, ctx.accountId, ctx.region)) {
-      const id = documentArn(document);
-      const entry = shared.get(id) ?? { document, shares: [] };
-      entry.shares.push(share);
-      shared.set(id, entry);
-    }
-    for (const { document } of shared.values()) {
-      try {
-        const resolved = await this.resolve(ctx, documentArn(document));
-        const isPublic =
-          shared.get(documentArn(document))?.shares.some((s) => s.accountId === publicShare) ?? false;
-        visible.push({
-          document: resolved.document,
-          version: resolved.version,
-          access: 'Shared',
-          public: isPublic,
-        });
-      } catch {
-        // A share of a version that no longer exists shows nothing.
-      }
-    }
-    return visible;
+  /** ListDocuments: `filters` (Key/Values) AND-ed, values within a key OR-ed, in (name, owner) order. */
+  list(ctx: Ctx, filters: readonly DocumentFilter[], window: PageWindow): Promise<VisibleDocument[]> {
+    return this.listing.page(ctx, filters, window);
   }
 
-  private async publicOwnNames(db: DbExecutor, owner: string, region: string): Promise<string[]> {
-    const names: string[] = [];
-    for (const document of await this.store.listOwned(db, owner, region)) {
-      if ((await this.store.shares(db, document)).some((s) => s.accountId === publicShare))
-        names.push(document.name);
-    }
-    return names;
-  }
-
-  /** ListDocuments: `filters` (Key/Values) AND-ed, values within a key OR-ed. */
-  async list(ctx: Ctx, filters: readonly DocumentFilter[]): Promise<VisibleDocument[]> {
-    const all = await this.listVisible(ctx);
-    return all
-      .filter((doc) => filters.every((filter) => matchesFilter(doc, filter, ctx.accountId)))
-      .sort(
-        (a, b) =>
-          a.document.name.localeCompare(b.document.name) || a.document.owner.localeCompare(b.document.owner),
-      );
-  }
-
-  async listVersions(
-    ctx: Ctx,
-    name: string,
-  ): Promise<{ document: SsmDocument; versions: Awaited<ReturnType<DocumentsStore['versionSummaries']>> }> {
+  /** ListDocumentVersions: the versions the caller may read, newest first. */
+  async listVersions(ctx: Ctx, name: string, window: PageWindow): Promise<ListedVersion[]> {
     const { document } = await this.resolve(ctx, name);
+    const listed = (version: VersionSummary): ListedVersion => ({ document, version });
     if (document.owner === amazonOwner) {
       const builtin = builtinDocument(document.name, ctx.region);
-      return {
-        document,
-        versions:
-          builtin === undefined
-            ? []
-            : [
-                {
-                  version: 1,
-                  versionName: undefined,
-                  hash: builtin.version.hash,
-                  format: 'JSON',
-                  createdAt: builtin.version.createdAt,
-                },
-              ],
-      };
+      const only: VersionSummary[] =
+        builtin === undefined || window.after !== undefined
+          ? []
+          : [
+              {
+                version: 1,
+                versionName: undefined,
+                hash: builtin.version.hash,
+                format: 'JSON',
+                createdAt: builtin.version.createdAt,
+              },
+            ];
+      return only.map(listed);
     }
-    const versions = await this.store.versionSummaries(ctx.tx, document);
-    if (document.owner === ctx.accountId) return { document, versions };
-    const allowed = await this.sharedVersions(ctx.tx, document, ctx.accountId, document);
-    return { document, versions: versions.filter((v) => allowed.has(v.version)) };
+    const allowed =
+      document.owner === ctx.accountId
+        ? undefined
+        : [...(await this.sharing.sharedVersions(ctx.tx, document, ctx.accountId, document))];
+    return (await this.store.versionSummariesPage(ctx.tx, document, window, allowed)).map(listed);
   }
 
   /** ModifyDocumentPermission (§9.2). `add`/`remove` hold 12-digit ids or `all` in any case. */
-  async modifyPermission(
-    ctx: Ctx,
-    input: {
-      name: string;
-      add: readonly string[];
-      remove: readonly string[];
-      sharedVersion: string | undefined;
-    },
-  ): Promise<void> {
-    const { key, document } = await this.requireOwned(ctx, input.name);
-    const normalize = (ids: readonly string[]): string[] => [
-      ...new Set(ids.map((id) => (id.toLowerCase() === publicShare ? publicShare : id))),
-    ];
-    const remove = normalize(input.remove);
-    const add = normalize(input.add).filter((id) => !remove.includes(id));
-    for (const list of [normalize(input.add), remove]) {
-      if (list.includes(publicShare) && list.length > 1) {
-        throw ssmError('DocumentPermissionLimit', 'Accounts can either be all or a group of AWS accounts');
-      }
-    }
-    const sharedVersion = input.sharedVersion ?? '$DEFAULT';
-    if (!['$DEFAULT', '$LATEST', '$ALL'].includes(sharedVersion)) {
-      const number = this.versionNumber(document, sharedVersion);
-      if (number === undefined || (await this.store.findVersion(ctx.tx, key, number)) === undefined) {
-        throw ssmError(
-          'InvalidDocumentVersion',
-          `The document version is not valid or does not exist: ${sharedVersion}`,
-        );
-      }
-    }
-    const current = await this.store.shares(ctx.tx, key);
-    if (add.includes(publicShare)) {
-      if ((await this.settings.publicSharingPermission(ctx)) === 'Disable') {
-        throw ssmError('InvalidPermissionType', 'Public sharing is blocked for this account and Region');
-      }
-      if ((await this.store.countPublic(ctx.tx, ctx.accountId, ctx.region, key.name)) >= maxPublicDocuments) {
-        throw ssmError(
-          'DocumentPermissionLimit',
-          `An account can share at most ${maxPublicDocuments} documents publicly.`,
-        );
-      }
-    }
-    const accounts = new Set(
-      [...current.map((s) => s.accountId), ...add].filter((id) => id !== publicShare && !remove.includes(id)),
-    );
-    if (accounts.size > maxSharedAccounts) {
-      throw ssmError(
-        'DocumentPermissionLimit',
-        `A document can be shared with at most ${maxSharedAccounts} accounts.`,
-      );
-    }
-    await this.store.removeShares(ctx.tx, key, remove);
-    await this.store.putShares(
-      ctx.tx,
-      key,
-      add.map((accountId) => ({ accountId, sharedVersion })),
-      ctx.now,
-    );
-    const wasPublic = current.some((s) => s.accountId === publicShare);
-    const isPublic = add.includes(publicShare) || (wasPublic && !remove.includes(publicShare));
-    await appendEvent(ctx.tx, {
-      type: 'DocumentPermissionChanged',
-      accountId: ctx.accountId,
-      region: ctx.region,
-      documentName: key.name,
-      public: isPublic,
-    });
+  modifyPermission(ctx: Ctx, input: Parameters<DocumentSharing['modifyPermission']>[1]): Promise<void> {
+    return this.sharing.modifyPermission(ctx, input);
   }
 
-  /** DescribeDocumentPermission: the owner sees its shares (`all` lower-case for public). */
-  async describePermission(ctx: Ctx, name: string): Promise<DocumentShare[]> {
-    const { key } = await this.requireOwned(ctx, name);
-    return this.store.shares(ctx.tx, key);
+  /** DescribeDocumentPermission: the owner sees its shares (`all` lower-case for public), by account id. */
+  describePermission(ctx: Ctx, name: string, window: PageWindow): Promise<DocumentShare[]> {
+    return this.sharing.describePermission(ctx, name, window);
   }
-}
-
-function matchesFilter(doc: VisibleDocument, filter: DocumentFilter, caller: string): boolean {
-  const { document, version } = doc;
-  const any = (test: (value: string) => boolean): boolean => filter.values.some(test);
-  switch (filter.key) {
-    case 'Owner':
-      return any((value) => {
-        switch (value) {
-          case 'Self':
-            return document.owner === caller;
-          case 'Amazon':
-            return doc.access === 'Amazon';
-          case 'Public':
-            return doc.public;
-          case 'Private':
-            return doc.access === 'Shared' && !doc.public;
-          case 'All':
-            return true;
-          default:
-            return false;
-        }
-      });
-    case 'Name':
-      return any((value) => document.name.startsWith(value));
-    case 'SearchKeyword':
-      return any((value) => document.name.toLowerCase().includes(value.toLowerCase()));
-    case 'DocumentType':
-      return any((value) => document.documentType === value);
-    case 'PlatformTypes':
-      return any((value) => version.platformTypes.some((p) => p === value));
-    case 'TargetType':
-      return any((value) => document.targetType === value);
-    case 'SchemaVersion':
-      return any((value) => version.schemaVersion === value);
-    default: {
-      const tagKey = filter.key.startsWith('tag:') ? filter.key.slice(4) : undefined;
-      if (tagKey === undefined) return false;
-      const tagValue = document.tags[tagKey];
-      return tagValue !== undefined && (filter.values.length === 0 || filter.values.includes(tagValue));
-    }
-  }
-}
-
-/** The filter keys ListDocuments accepts (others → InvalidFilterKey). */
-export function isDocumentFilterKey(key: string): boolean {
-  return (
-    [
-      'Owner',
-      'Name',
-      'SearchKeyword',
-      'DocumentType',
-      'PlatformTypes',
-      'TargetType',
-      'SchemaVersion',
-    ].includes(key) || /^tag:.+/.test(key)
-  );
 }

@@ -1,5 +1,8 @@
 /** Persistence of customer documents, their versions and shares, and SSM service settings. */
+import { afterKey, inScope, type Scope } from '../kernel/index.js';
 import type { DbExecutor, SsmDocumentVersionsTable, SsmDocumentsTable } from '../storage/database.js';
+import type { PageWindow } from './keyset-scan.js';
+import type { DocumentKey } from './document-reference.js';
 import type {
   DocumentFormat,
   DocumentParameter,
@@ -10,7 +13,8 @@ import type {
   SsmDocument,
 } from './model.js';
 
-function toDocument(row: SsmDocumentsTable): SsmDocument {
+/** A document row as the domain type (tags are read from the tag store). */
+export function toDocument(row: SsmDocumentsTable): SsmDocument {
   return {
     owner: row.account_id,
     region: row.region,
@@ -33,6 +37,16 @@ export interface DerivedFields {
   platformTypes: PlatformType[];
 }
 
+function toVersionSummary(row: SsmDocumentVersionsTable): VersionSummary {
+  return {
+    version: Number(row.version),
+    versionName: row.version_name ?? undefined,
+    hash: row.hash,
+    format: row.document_format as DocumentFormat,
+    createdAt: new Date(Number(row.created_at)),
+  };
+}
+
 function toVersion(
   row: SsmDocumentVersionsTable,
   derive: (content: string, format: DocumentFormat) => DerivedFields,
@@ -49,12 +63,19 @@ function toVersion(
   };
 }
 
-/** A document key: owner account, Region, name. */
-export interface DocumentKey {
-  owner: string;
-  region: string;
-  name: string;
+export type { DocumentKey } from './document-reference.js';
+
+/** What hash and name checks and ListDocumentVersions read of a version, without re-deriving its content. */
+export interface VersionSummary {
+  version: number;
+  versionName: string | undefined;
+  hash: string;
+  format: DocumentFormat;
+  createdAt: Date;
 }
+
+/** The account and Region a document key belongs to. */
+const ownerScope = (key: DocumentKey): Scope => ({ accountId: key.owner, region: key.region });
 
 export class DocumentsStore {
   /** `derive` re-reads parameters and platforms from stored content (they are not columns). */
@@ -64,8 +85,7 @@ export class DocumentsStore {
     const row = await db
       .selectFrom('ssm_documents')
       .selectAll()
-      .where('account_id', '=', key.owner)
-      .where('region', '=', key.region)
+      .where(inScope(ownerScope(key)))
       .where('name', '=', key.name)
       .executeTakeFirst();
     return row === undefined ? undefined : toDocument(row);
@@ -76,38 +96,10 @@ export class DocumentsStore {
     const rows = await db
       .selectFrom('ssm_documents')
       .selectAll()
-      .where('account_id', '=', owner)
-      .where('region', '=', region)
+      .where(inScope({ accountId: owner, region }))
       .orderBy('name')
       .execute();
     return rows.map(toDocument);
-  }
-
-  /** Other accounts' documents shared with `accountId` (private) or with everyone (public), with the share. */
-  async listSharedWith(
-    db: DbExecutor,
-    accountId: string,
-    region: string,
-  ): Promise<{ document: SsmDocument; share: DocumentShare }[]> {
-    const rows = await db
-      .selectFrom('ssm_document_permissions as p')
-      .innerJoin('ssm_documents as d', (join) =>
-        join
-          .onRef('d.account_id', '=', 'p.account_id')
-          .onRef('d.region', '=', 'p.region')
-          .onRef('d.name', '=', 'p.name'),
-      )
-      .selectAll('d')
-      .select(['p.shared_with', 'p.shared_version'])
-      .where('p.region', '=', region)
-      .where('p.shared_with', 'in', [accountId, 'all'])
-      .where('p.account_id', '!=', accountId)
-      .orderBy('d.name')
-      .execute();
-    return rows.map((row) => ({
-      document: toDocument(row),
-      share: { accountId: row.shared_with, sharedVersion: row.shared_version },
-    }));
   }
 
   async insert(db: DbExecutor, document: SsmDocument): Promise<void> {
@@ -140,8 +132,7 @@ export class DocumentsStore {
         ...(change.displayName === undefined ? {} : { display_name: change.displayName }),
         ...(change.targetType === undefined ? {} : { target_type: change.targetType }),
       })
-      .where('account_id', '=', key.owner)
-      .where('region', '=', key.region)
+      .where(inScope(ownerScope(key)))
       .where('name', '=', key.name)
       .execute();
   }
@@ -178,45 +169,38 @@ export class DocumentsStore {
   }
 
   /** Every version, oldest first, without re-deriving (for hash and name checks). */
-  async versionSummaries(
+  async versionSummaries(db: DbExecutor, key: DocumentKey): Promise<VersionSummary[]> {
+    const rows = await this.versionsOf(db, key).orderBy('version').execute();
+    return rows.map(toVersionSummary);
+  }
+
+  /** ListDocumentVersions: newest first, after `window.after`, only the version numbers `only` when given. */
+  async versionSummariesPage(
     db: DbExecutor,
     key: DocumentKey,
-  ): Promise<
-    {
-      version: number;
-      versionName: string | undefined;
-      hash: string;
-      format: DocumentFormat;
-      createdAt: Date;
-    }[]
-  > {
-    const rows = await this.versionsOf(db, key)
-      .select(['version', 'version_name', 'hash', 'document_format', 'created_at'])
-      .orderBy('version')
-      .execute();
-    return rows.map((row) => ({
-      version: Number(row.version),
-      versionName: row.version_name ?? undefined,
-      hash: row.hash,
-      format: row.document_format as DocumentFormat,
-      createdAt: new Date(Number(row.created_at)),
-    }));
+    window: PageWindow,
+    only: readonly number[] | undefined,
+  ): Promise<VersionSummary[]> {
+    if (only !== undefined && only.length === 0) return [];
+    let query = this.versionsOf(db, key);
+    if (only !== undefined) query = query.where('version', 'in', [...only]);
+    if (window.after !== undefined) query = query.where(afterKey(['version'], window.after, 'desc'));
+    const rows = await query.orderBy('version', 'desc').limit(window.limit).execute();
+    return rows.map(toVersionSummary);
   }
 
   private versionsOf(db: DbExecutor, key: DocumentKey) {
     return db
       .selectFrom('ssm_document_versions')
       .selectAll()
-      .where('account_id', '=', key.owner)
-      .where('region', '=', key.region)
+      .where(inScope(ownerScope(key)))
       .where('name', '=', key.name);
   }
 
   async deleteVersion(db: DbExecutor, key: DocumentKey, version: number): Promise<void> {
     await db
       .deleteFrom('ssm_document_versions')
-      .where('account_id', '=', key.owner)
-      .where('region', '=', key.region)
+      .where(inScope(ownerScope(key)))
       .where('name', '=', key.name)
       .where('version', '=', version)
       .execute();
@@ -226,8 +210,7 @@ export class DocumentsStore {
     for (const table of ['ssm_document_versions', 'ssm_document_permissions', 'ssm_documents'] as const) {
       await db
         .deleteFrom(table)
-        .where('account_id', '=', key.owner)
-        .where('region', '=', key.region)
+        .where(inScope(ownerScope(key)))
         .where('name', '=', key.name)
         .execute();
     }
@@ -237,11 +220,22 @@ export class DocumentsStore {
     const rows = await db
       .selectFrom('ssm_document_permissions')
       .select(['shared_with', 'shared_version'])
-      .where('account_id', '=', key.owner)
-      .where('region', '=', key.region)
+      .where(inScope(ownerScope(key)))
       .where('name', '=', key.name)
       .orderBy('shared_with')
       .execute();
+    return rows.map((row) => ({ accountId: row.shared_with, sharedVersion: row.shared_version }));
+  }
+
+  /** DescribeDocumentPermission: the shares of a document by account id, after `window.after`. */
+  async sharesPage(db: DbExecutor, key: DocumentKey, window: PageWindow): Promise<DocumentShare[]> {
+    let query = db
+      .selectFrom('ssm_document_permissions')
+      .select(['shared_with', 'shared_version'])
+      .where(inScope(ownerScope(key)))
+      .where('name', '=', key.name);
+    if (window.after !== undefined) query = query.where(afterKey(['shared_with'], window.after));
+    const rows = await query.orderBy('shared_with').limit(window.limit).execute();
     return rows.map((row) => ({ accountId: row.shared_with, sharedVersion: row.shared_version }));
   }
 
@@ -275,8 +269,7 @@ export class DocumentsStore {
     if (accountIds.length === 0) return;
     await db
       .deleteFrom('ssm_document_permissions')
-      .where('account_id', '=', key.owner)
-      .where('region', '=', key.region)
+      .where(inScope(ownerScope(key)))
       .where('name', '=', key.name)
       .where('shared_with', 'in', [...accountIds])
       .execute();
@@ -287,8 +280,7 @@ export class DocumentsStore {
     const rows = await db
       .selectFrom('ssm_document_permissions')
       .select('name')
-      .where('account_id', '=', owner)
-      .where('region', '=', region)
+      .where(inScope({ accountId: owner, region }))
       .where('shared_with', '=', 'all')
       .execute();
     return rows.map((row) => row.name);
@@ -299,8 +291,7 @@ export class DocumentsStore {
     const row = await db
       .selectFrom('ssm_document_permissions')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('account_id', '=', owner)
-      .where('region', '=', region)
+      .where(inScope({ accountId: owner, region }))
       .where('shared_with', '=', 'all')
       .where('name', '!=', except)
       .executeTakeFirst();
@@ -316,8 +307,7 @@ export class DocumentsStore {
     const row = await db
       .selectFrom('ssm_service_settings')
       .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
+      .where(inScope({ accountId, region }))
       .where('setting_id', '=', settingId)
       .executeTakeFirst();
     return row === undefined
@@ -359,8 +349,7 @@ export class DocumentsStore {
   async deleteSetting(db: DbExecutor, accountId: string, region: string, settingId: string): Promise<void> {
     await db
       .deleteFrom('ssm_service_settings')
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
+      .where(inScope({ accountId, region }))
       .where('setting_id', '=', settingId)
       .execute();
   }

@@ -9,11 +9,13 @@ export {
 export { AssociationsStore } from './associations-store.js';
 export { AssociationRuns, fleetNodes, type AssociationFleet } from './association-runs.js';
 export { associationRunsJob, associationRunsJobName } from './jobs.js';
-export { DocumentsService, documentArn, type DocumentTags, type DocumentUsage } from './documents-service.js';
+export { DocumentsService, documentArn, type DocumentUsage } from './documents-service.js';
+export type { DocumentTags } from './document-tags.js';
 export { DocumentsStore } from './documents-store.js';
 export { ServiceSettingsService, publicSharingSettingId } from './service-settings-service.js';
-export { documentsRoutes } from './routes.js';
-export { checkParameters, deriveDocumentFields } from './document-content.js';
+export { documentsRoutes } from './documents-routes.js';
+export { deriveDocumentFields } from './document-content.js';
+export { checkParameters } from './document-parameters.js';
 export { builtinDocument } from './builtin-documents.js';
 export type { Association, AssociationRunStatus, DocumentAtVersion, SsmDocument } from './model.js';
 export { documentFacts, type DocumentFacts, type OwnedDocument } from './documents-facade.js';

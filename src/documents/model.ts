@@ -226,3 +226,35 @@ export interface AssociationExecutionTarget {
   detailedStatus: string;
   executedAt: Date;
 }
+
+/** The version number a selector names in `document`: `$DEFAULT`, `$LATEST` or a number; undefined otherwise. */
+export function versionNumber(
+  document: Pick<SsmDocument, 'defaultVersion' | 'latestVersion'>,
+  selector: string,
+): number | undefined {
+  if (selector === '$DEFAULT') return document.defaultVersion;
+  if (selector === '$LATEST') return document.latestVersion;
+  return /^[1-9][0-9]*$/.test(selector) ? Number(selector) : undefined;
+}
+
+/** An association at one version with its Overview. */
+export interface AssociationView {
+  association: Association;
+  version: number;
+  spec: AssociationSpec;
+  overview: AssociationOverview;
+}
+
+/** One association of ListInstanceAssociations: the document content it runs and the node's run to do, if any. */
+export interface InstanceAssociation {
+  association: Association;
+  documentVersion: string;
+  content: string;
+  executionId: string | undefined;
+}
+
+/** One row of DescribeInstanceAssociationsStatus. */
+export interface InstanceAssociationStatus {
+  association: Association;
+  status: AssociationNodeStatus;
+}
