@@ -20,7 +20,7 @@ import {
   subscriptionArnOf,
   type StandardDefinition,
 } from './standards.js';
-import type { ControlsStore, StoredParameterValue } from './store.js';
+import type { ControlsStore, StoredParameterValue } from './controls-store.js';
 
 /** The job that re-evaluates every control of one account and Region. */
 export const evaluateAccountJobName = 'controls-evaluate-account';

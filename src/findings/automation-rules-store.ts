@@ -1,7 +1,7 @@
 /** Persistence of automation rules (V1). */
 import type { AutomationRulesTable, DbExecutor } from '../storage/database.js';
 import type { AutomationRuleCriteria } from './filters/index.js';
-import type { FindingFieldsUpdate } from './model.js';
+import type { FindingFieldsUpdate } from './findings-model.js';
 
 /** What a rule does to a matching finding; FINDING_FIELDS_UPDATE is the only action type. */
 export interface AutomationRuleAction {

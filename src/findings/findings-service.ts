@@ -28,7 +28,7 @@ import {
   type FindingFieldsUpdate,
   type FindingIdentifier,
   type StoredFinding,
-} from './model.js';
+} from './findings-model.js';
 import { findCatalogProduct } from './product-catalog.js';
 import { isDefaultProduct, parseProductArn } from './product-arn.js';
 

@@ -16,7 +16,7 @@ export { productsRoutes } from './products-routes.js';
 export { ProductSubscriptionsStore } from './product-subscriptions-store.js';
 export { TagsService } from './tags-service.js';
 export { tagsRoutes } from './tags-routes.js';
-export type { FindingDocument } from './model.js';
+export type { FindingDocument } from './findings-model.js';
 export { membersRoutes } from './members-routes.js';
 export { findingAggregatorRoutes } from './finding-aggregator-routes.js';
 export { FindingAggregatorService } from './finding-aggregator-service.js';

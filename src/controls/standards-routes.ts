@@ -32,7 +32,7 @@ import {
   toWireSubscription,
   updateSecurityControlSchema,
   updateStandardsControlSchema,
-} from './wire.js';
+} from './controls-wire.js';
 import { z } from 'zod';
 
 const paging = (request: { query: URLSearchParams }) => ({

@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import type { AuditDigestsTable, DbExecutor } from '../storage/database.js';
 import { recordHash, type AuditRow, type HashedFields } from './chain.js';
 import type { AnchoredHead, AuditAnchor } from './anchor.js';
-import type { AuditEntry } from './model.js';
+import type { AuditEntry } from './audit-model.js';
 
 /** The attributes LookupEvents (and `bulwark audit search`) filter on. */
 export type LookupAttributeKey =

@@ -7,9 +7,8 @@ import type {
   AccessKeySummary,
   ManagedPolicy,
   Principal,
-  PrincipalKind,
-} from './model.js';
-import type { PolicyDocument } from '../kernel/index.js';
+} from './access-model.js';
+import type { PolicyDocument, PrincipalKind } from '../kernel/index.js';
 import { parsePolicyDocument } from './policy-document.js';
 
 interface PrincipalRow {
