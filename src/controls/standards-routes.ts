@@ -2,45 +2,40 @@
 import type { HubService } from '../findings/index.js';
 import {
   bodyWithLabels,
-  queryInteger,
-  queryString,
+  pagingQuery,
   securityHubOperation,
   securityHubPageOf,
   withNextToken,
 } from '../protocols/securityhub/index.js';
 import type { RestRoute } from '../protocols/index.js';
+import { securityControlRoutes } from './security-control-routes.js';
 import type { StandardsService } from './standards-service.js';
-import { securityControlArnOf } from './standards.js';
 import {
   batchDisableStandardsSchema,
-  batchGetStandardsControlAssociationsSchema,
-  batchUpdateStandardsControlAssociationsSchema,
-  listStandardsControlAssociationsSchema,
-  toWireAssociation,
   batchEnableStandardsSchema,
-  batchGetSecurityControlsSchema,
   describeStandardsControlsSchema,
   describeStandardsSchema,
   getEnabledStandardsSchema,
-  getSecurityControlDefinitionSchema,
-  listSecurityControlDefinitionsSchema,
-  toWireControlDefinition,
-  toWireSecurityControl,
   toWireSecurityScore,
   toWireStandard,
   toWireStandardsControl,
   toWireSubscription,
-  updateSecurityControlSchema,
   updateStandardsControlSchema,
 } from './controls-wire.js';
 import { z } from 'zod';
 
-const paging = (request: { query: URLSearchParams }) => ({
-  NextToken: queryString(request.query, 'NextToken'),
-  MaxResults: queryInteger(request.query, 'MaxResults'),
-});
-
+/** The restJson1 routes of the standards and security control operations, and Bulwark's GetSecurityScore. */
 export function standardsRoutes(hub: HubService, standards: StandardsService): RestRoute[] {
+  return [
+    ...standardsSubscriptionRoutes(hub, standards),
+    ...standardsControlRoutes(hub, standards),
+    ...securityControlRoutes(hub, standards),
+    ...securityScoreRoutes(hub, standards),
+  ];
+}
+
+/** DescribeStandards, BatchEnableStandards, BatchDisableStandards and GetEnabledStandards. */
+function standardsSubscriptionRoutes(hub: HubService, standards: StandardsService): RestRoute[] {
   return [
     {
       method: 'GET',
@@ -48,7 +43,7 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
       operation: securityHubOperation(hub, {
         name: 'DescribeStandards',
         schema: describeStandardsSchema,
-        input: paging,
+        input: pagingQuery,
         handle: (ctx, input) => {
           const page = securityHubPageOf(standards.describeStandards(ctx), {
             nextToken: input.NextToken,
@@ -113,13 +108,19 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         },
       }),
     },
+  ];
+}
+
+/** DescribeStandardsControls and UpdateStandardsControl: a control's status within one enabled standard. */
+function standardsControlRoutes(hub: HubService, standards: StandardsService): RestRoute[] {
+  return [
     {
       method: 'GET',
       path: '/standards/controls/{StandardsSubscriptionArn+}',
       operation: securityHubOperation(hub, {
         name: 'DescribeStandardsControls',
         schema: describeStandardsControlsSchema,
-        input: (request) => ({ ...request.labels, ...paging(request) }),
+        input: (request) => ({ ...request.labels, ...pagingQuery(request) }),
         resource: (_scope, input) => input.StandardsSubscriptionArn,
         handle: async (ctx, input) => {
           const controls = await standards.standardsControls(ctx, input.StandardsSubscriptionArn);
@@ -151,173 +152,12 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         },
       }),
     },
-    {
-      method: 'GET',
-      path: '/securityControls/definitions',
-      operation: securityHubOperation(hub, {
-        name: 'ListSecurityControlDefinitions',
-        schema: listSecurityControlDefinitionsSchema,
-        input: (request) => ({
-          StandardsArn: queryString(request.query, 'StandardsArn'),
-          ...paging(request),
-        }),
-        handle: (ctx, input) => {
-          const definitions = standards.controlDefinitions(ctx, input.StandardsArn);
-          const page = securityHubPageOf(
-            definitions,
-            { nextToken: input.NextToken, maxResults: input.MaxResults },
-            input.StandardsArn ?? null,
-          );
-          return Promise.resolve(
-            withNextToken(
-              { SecurityControlDefinitions: page.items.map(toWireControlDefinition) },
-              page.nextToken,
-            ),
-          );
-        },
-      }),
-    },
-    {
-      method: 'GET',
-      path: '/securityControl/definition',
-      operation: securityHubOperation(hub, {
-        name: 'GetSecurityControlDefinition',
-        schema: getSecurityControlDefinitionSchema,
-        input: (request) => ({ SecurityControlId: queryString(request.query, 'SecurityControlId') }),
-        handle: (_ctx, input) =>
-          Promise.resolve({
-            SecurityControlDefinition: toWireControlDefinition(
-              standards.controlDefinition(input.SecurityControlId),
-            ),
-          }),
-      }),
-    },
-    {
-      method: 'POST',
-      path: '/securityControls/batchGet',
-      operation: securityHubOperation(hub, {
-        name: 'BatchGetSecurityControls',
-        schema: batchGetSecurityControlsSchema,
-        handle: async (ctx, input) => {
-          const { found, unprocessed } = await standards.securityControls(ctx, input.SecurityControlIds);
-          return {
-            SecurityControls: found.map(toWireSecurityControl),
-            UnprocessedIds: unprocessed.map((u) => ({
-              SecurityControlId: u.id,
-              ErrorCode: u.code,
-              ErrorReason: u.reason,
-            })),
-          };
-        },
-      }),
-    },
-    {
-      method: 'PATCH',
-      path: '/securityControl/update',
-      operation: securityHubOperation(hub, {
-        name: 'UpdateSecurityControl',
-        schema: updateSecurityControlSchema,
-        resource: (scope, input) =>
-          input.SecurityControlId.startsWith('arn:')
-            ? input.SecurityControlId
-            : securityControlArnOf(scope.region, scope.accountId, input.SecurityControlId),
-        handle: async (ctx, input) => {
-          await standards.updateSecurityControl(
-            ctx,
-            input.SecurityControlId,
-            input.Parameters,
-            input.LastUpdateReason,
-          );
-          return {};
-        },
-      }),
-    },
-    {
-      method: 'GET',
-      path: '/associations',
-      operation: securityHubOperation(hub, {
-        name: 'ListStandardsControlAssociations',
-        schema: listStandardsControlAssociationsSchema,
-        input: (request) => ({
-          SecurityControlId: queryString(request.query, 'SecurityControlId'),
-          ...paging(request),
-        }),
-        handle: async (ctx, input) => {
-          const views = await standards.controlAssociations(ctx, input.SecurityControlId);
-          const page = securityHubPageOf(
-            views,
-            { nextToken: input.NextToken, maxResults: input.MaxResults },
-            input.SecurityControlId,
-          );
-          return withNextToken(
-            {
-              StandardsControlAssociationSummaries: page.items.map((view) => toWireAssociation(view, false)),
-            },
-            page.nextToken,
-          );
-        },
-      }),
-    },
-    {
-      method: 'POST',
-      path: '/associations/batchGet',
-      operation: securityHubOperation(hub, {
-        name: 'BatchGetStandardsControlAssociations',
-        schema: batchGetStandardsControlAssociationsSchema,
-        handle: async (ctx, input) => {
-          const { found, unprocessed } = await standards.getAssociations(
-            ctx,
-            input.StandardsControlAssociationIds.map((id) => ({
-              securityControlId: id.SecurityControlId,
-              standardsArn: id.StandardsArn,
-            })),
-          );
-          return {
-            StandardsControlAssociationDetails: found.map((view) => toWireAssociation(view, true)),
-            UnprocessedAssociations: unprocessed.map((u) => ({
-              StandardsControlAssociationId: {
-                SecurityControlId: u.securityControlId,
-                StandardsArn: u.standardsArn,
-              },
-              ErrorCode: u.code,
-              ErrorReason: u.reason,
-            })),
-          };
-        },
-      }),
-    },
-    {
-      method: 'PATCH',
-      path: '/associations',
-      operation: securityHubOperation(hub, {
-        name: 'BatchUpdateStandardsControlAssociations',
-        schema: batchUpdateStandardsControlAssociationsSchema,
-        handle: async (ctx, input) => {
-          const unprocessed = await standards.updateAssociations(
-            ctx,
-            input.StandardsControlAssociationUpdates.map((update) => ({
-              securityControlId: update.SecurityControlId,
-              standardsArn: update.StandardsArn,
-              status: update.AssociationStatus,
-              reason: update.UpdatedReason,
-            })),
-          );
-          const byKey = new Map(
-            input.StandardsControlAssociationUpdates.map((u) => [
-              `${u.SecurityControlId} ${u.StandardsArn}`,
-              u,
-            ]),
-          );
-          return {
-            UnprocessedAssociationUpdates: unprocessed.map((u) => ({
-              StandardsControlAssociationUpdate: byKey.get(`${u.securityControlId} ${u.standardsArn}`),
-              ErrorCode: u.code,
-              ErrorReason: u.reason,
-            })),
-          };
-        },
-      }),
-    },
+  ];
+}
+
+/** Bulwark's GetSecurityScore: the score of the caller's account and of the members it administers. */
+function securityScoreRoutes(hub: HubService, standards: StandardsService): RestRoute[] {
+  return [
     {
       method: 'GET',
       path: '/bulwark/securityScore',
