@@ -6,8 +6,8 @@ import { ApiError } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
 import { authorize } from './policy.js';
 import { SecretBox } from './secret-box.js';
-import { AccessService } from './service.js';
-import { AccessStore } from './store.js';
+import { AccessService } from './access-service.js';
+import { AccessStore } from './access-store.js';
 
 const hub = (account: string): string => `arn:aws:securityhub:us-east-1:${account}:hub/default`;
 const t0 = new Date('2026-06-01T00:00:00Z');

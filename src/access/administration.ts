@@ -7,7 +7,14 @@
  * cannot be created, changed or deleted; a customer policy cannot be deleted while attached. Every change
  * bumps the access generation in its transaction and then calls `changed` (this node's cache).
  */
-import { ApiError, conflict, invalidInput, limitExceeded, notFound } from '../kernel/index.js';
+import {
+  ApiError,
+  conflict,
+  invalidInput,
+  limitExceeded,
+  notFound,
+  type PrincipalKind,
+} from '../kernel/index.js';
 import type { Db, DbExecutor } from '../storage/database.js';
 import {
   administratorAccess,
@@ -28,11 +35,10 @@ import {
   type IssuedCredentials,
   type ManagedPolicy,
   type Principal,
-  type PrincipalKind,
-} from './model.js';
+} from './access-model.js';
 import { parsePolicyText, PolicyDocumentError } from './policy-document.js';
 import type { SecretBox } from './secret-box.js';
-import type { AccessStore } from './store.js';
+import type { AccessStore } from './access-store.js';
 
 /** A new principal. */
 export interface NewPrincipal {

@@ -1,6 +1,6 @@
 /** The access capability's public door. */
-export { AccessService, type KeyIdentity } from './service.js';
-export { AccessStore } from './store.js';
+export { AccessService, type KeyIdentity } from './access-service.js';
+export { AccessStore } from './access-store.js';
 export { SecretBox } from './secret-box.js';
 export { loadMasterKey } from './master-key.js';
 export { authorize, evaluatePolicies, evaluatePolicy, type PolicyDecision } from './policy.js';
@@ -18,14 +18,13 @@ export type {
   AccessKeyStatus,
   AccessKeySummary,
   AccountSummary,
-  Actor,
   IssuedCredentials,
   ManagedPolicy,
-  PolicyDocument,
   Principal,
-  PrincipalKind,
-} from './model.js';
-export { administratorAccessPolicy } from './model.js';
+} from './access-model.js';
+/** The caller's types belong to the kernel; other capabilities still reach them through this door too. */
+export type { Actor, PolicyDocument, PrincipalKind } from '../kernel/index.js';
+export { administratorAccessPolicy } from './access-model.js';
 export { MembersService, type UnprocessedAccount } from './members-service.js';
 export { MembersStore } from './members-store.js';
 export type { Membership, MemberStatus } from './members-model.js';

@@ -1,6 +1,6 @@
 /** The one authorization decision point: deny by default, explicit deny wins, AWS's AccessDenied message. */
 import { accessDenied } from '../kernel/index.js';
-import type { Actor } from './model.js';
+import type { Actor } from '../kernel/index.js';
 import { evaluatePolicies } from './policy-evaluation.js';
 import { principalContext, type ConditionContext } from './request-context.js';
 

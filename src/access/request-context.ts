@@ -1,6 +1,6 @@
 /** The condition keys of one request: the global `aws:*` keys Bulwark supplies, from the transport and the caller. */
 import { parseIpAddress } from './condition-operators.js';
-import type { Actor } from './model.js';
+import type { Actor } from '../kernel/index.js';
 
 /** Condition key → value(s); keys are matched case-insensitively, a missing key is simply absent. */
 export type ConditionContext = Readonly<Record<string, string | readonly string[] | undefined>>;

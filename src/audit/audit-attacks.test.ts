@@ -13,10 +13,10 @@ import type { Db } from '../storage/database.js';
 import { AuditAnchor, readAuditAnchor } from './anchor.js';
 import { recordHash, type AuditRow } from './chain.js';
 import { serializeDigest, signDigest, type DigestBody } from './digest.js';
-import type { AuditEntry } from './model.js';
+import type { AuditEntry } from './audit-model.js';
 import { sealAuditTrail } from './seal.js';
 import { loadAuditSigningKey, toAuditPublicKey, type AuditSigningKey } from './signing-key.js';
-import { AuditStore } from './store.js';
+import { AuditStore } from './audit-store.js';
 import { verifyAuditTrail } from './verify.js';
 
 function entry(eventName = 'BatchImportFindings'): AuditEntry {

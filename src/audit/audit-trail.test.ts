@@ -9,13 +9,19 @@ import { openTestDatabase } from '../../test/support/service-context.js';
 import type { Db } from '../storage/database.js';
 import { genesisHash } from './chain.js';
 import { toCloudTrailEvent } from './cloudtrail-event.js';
-import type { AuditEntry } from './model.js';
-import { compactParameters, hiddenValue, identityTypeOf, resourceOfArn, summarizeResponse } from './model.js';
+import type { AuditEntry } from './audit-model.js';
+import {
+  compactParameters,
+  hiddenValue,
+  identityTypeOf,
+  resourceOfArn,
+  summarizeResponse,
+} from './audit-model.js';
 import { parseLookupEventsInput } from './lookup-events.js';
 import { UnauthenticatedFailureAggregator, failureSummaryEntry } from './failure-aggregator.js';
 import { sealAuditTrail } from './seal.js';
 import { loadAuditSigningKey, parseAuditPublicKey, type AuditSigningKey } from './signing-key.js';
-import { AuditStore } from './store.js';
+import { AuditStore } from './audit-store.js';
 import { verifyAuditTrail } from './verify.js';
 
 function entry(overrides: Partial<AuditEntry> = {}): AuditEntry {

@@ -4,7 +4,7 @@
  * once the window has closed.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry } from './model.js';
+import type { AuditEntry } from './audit-model.js';
 
 /** What a closed window of counted (not individually recorded) failures from one address amounts to. */
 export interface FailureSummary {

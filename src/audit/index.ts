@@ -1,13 +1,13 @@
 /** The audit capability's public door. */
-export { AuditStore, type AuditQuery, type LookupAttributeKey } from './store.js';
-export type { AuditEntry, AuditIdentity, AuditResource, IdentityType } from './model.js';
+export { AuditStore, type AuditQuery, type LookupAttributeKey } from './audit-store.js';
+export type { AuditEntry, AuditIdentity, AuditResource, IdentityType } from './audit-model.js';
 export {
   compactParameters,
   identityTypeOf,
   isReadOnlyEventName,
   resourceOfArn,
   summarizeResponse,
-} from './model.js';
+} from './audit-model.js';
 export { genesisHash, recordHash, type AuditRow } from './chain.js';
 export { toCloudTrailEvent, toExportLine, toLookupEvent } from './cloudtrail-event.js';
 export { auditRoutes, lookupEventsOperation } from './lookup-events.js';
@@ -29,7 +29,7 @@ export {
   type AuditPublicKey,
   type AuditSigningKey,
 } from './signing-key.js';
-export { auditSealGraceMs, auditSealIntervalMs, auditSealJob, auditSealJobName } from './jobs.js';
+export { auditSealGraceMs, auditSealIntervalMs, auditSealJob, auditSealJobName } from './audit-jobs.js';
 export type { DigestBody } from './digest.js';
 export {
   UnauthenticatedFailureAggregator,

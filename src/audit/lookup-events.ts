@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AwsJsonRoute, Operation } from '../protocols/index.js';
 import { cloudTrailError, cloudTrailOperationName, cloudTrailRoutes } from '../protocols/cloudtrail/index.js';
 import { toLookupEvent } from './cloudtrail-event.js';
-import type { AuditStore, LookupAttributeKey } from './store.js';
+import type { AuditStore, LookupAttributeKey } from './audit-store.js';
 
 const lookupKeys = [
   'EventId',

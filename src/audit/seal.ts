@@ -4,7 +4,7 @@ import type { AuditAnchor } from './anchor.js';
 import { ChainWalker } from './chain-walker.js';
 import { digestHash, serializeDigest, signDigest, type DigestBody } from './digest.js';
 import type { AuditSigningKey } from './signing-key.js';
-import { AuditStore } from './store.js';
+import { AuditStore } from './audit-store.js';
 
 /** A digest written by {@link sealAuditTrail}. */
 export interface SealedDigest {

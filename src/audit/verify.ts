@@ -4,9 +4,9 @@ import { genesisHash } from './chain.js';
 import { ChainWalker } from './chain-walker.js';
 import { digestHash, parseDigest, verifyDigestSignature, type DigestBody } from './digest.js';
 import type { AnchorContents } from './anchor.js';
-import { auditSealGraceMs, auditSealIntervalMs } from './jobs.js';
+import { auditSealGraceMs, auditSealIntervalMs } from './audit-jobs.js';
 import type { AuditPublicKey } from './signing-key.js';
-import { AuditStore } from './store.js';
+import { AuditStore } from './audit-store.js';
 
 /** What `bulwark audit verify` reports. */
 export interface VerifyReport {

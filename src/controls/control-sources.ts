@@ -8,7 +8,7 @@ import { managedInstanceArn } from '../fleet/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import type { HubDirectory } from './evaluator.js';
 import type { ControlFactsSource, NodeFacts, PatchSummaryFacts } from './facts.js';
-import type { ControlScopeKey } from './store.js';
+import type { ControlScopeKey } from './controls-store.js';
 
 /** Managed nodes, their ping status and inventory. */
 export interface ControlFleetPort {

@@ -1,7 +1,7 @@
 /** Which controls are enabled in an account and Region, in which standards, with which parameter values. */
 import { controlCatalogue, type ControlDefinition } from './catalogue.js';
 import { standardCatalogue, standardsArnOf, type StandardDefinition } from './standards.js';
-import type { StoredControlParameters, StoredControlSetting, StoredSubscription } from './store.js';
+import type { StoredControlParameters, StoredControlSetting, StoredSubscription } from './controls-store.js';
 
 /** The standards of the catalogue an account has enabled, and each control's status in them. */
 export class ControlEnablement {

@@ -10,7 +10,7 @@ import {
   type ResourceEvaluation,
 } from './evaluate.js';
 import type { AccountFacts, DocumentFacts, NodeFacts, PatchSummaryFacts } from './facts.js';
-import type { MissingPatch } from './store.js';
+import type { MissingPatch } from './controls-store.js';
 
 const region = 'us-east-1';
 const accountId = '123456789012';

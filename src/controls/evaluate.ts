@@ -6,7 +6,7 @@
  */
 import type { ControlDefinition } from './catalogue.js';
 import type { AccountFacts, DocumentFacts, NodeFacts } from './facts.js';
-import type { MissingPatch } from './store.js';
+import type { MissingPatch } from './controls-store.js';
 
 /** What a control says about one resource (Config's vocabulary). */
 export type EvaluationResult = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';

@@ -6,7 +6,7 @@ import { openTestDatabase } from '../../test/support/service-context.js';
 import { ControlEvaluator, notApplicableArchiveMs, type ServiceFindingsSink } from './evaluator.js';
 import type { ControlFactsSource, NodeFacts } from './facts.js';
 import { standardCatalogue, standardsArnOf } from './standards.js';
-import { ControlsStore } from './store.js';
+import { ControlsStore } from './controls-store.js';
 
 const region = 'us-east-1';
 const t0 = new Date('2026-11-01T00:00:00Z');

@@ -20,7 +20,7 @@ import { ControlEnablement, effectiveParameters } from './enablement.js';
 import { evaluateControl, type EvaluationInput, type ResourceEvaluation } from './evaluate.js';
 import type { ControlFactsSource, NodeFacts } from './facts.js';
 import { parseStandardsArn, standardsIdOf, standardsWithControl } from './standards.js';
-import type { ControlScopeKey, ControlsStore, MissingPatch, StoredEvaluation } from './store.js';
+import type { ControlScopeKey, ControlsStore, MissingPatch, StoredEvaluation } from './controls-store.js';
 
 /** Where findings the hub produces itself go (the findings service, in the same transaction). */
 export interface ServiceFindingsSink {

@@ -4,7 +4,7 @@
  */
 import type { ComplianceItem, ComplianceSet } from '../compliance/index.js';
 import type { DbExecutor } from '../storage/database.js';
-import type { ControlScopeKey } from './store.js';
+import type { ControlScopeKey } from './controls-store.js';
 
 /** A managed node as the controls see it. */
 export interface NodeFacts {

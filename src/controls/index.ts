@@ -1,7 +1,7 @@
 /** The controls capability's public door: standards, security controls, their evaluation and patch findings. */
 export { controlCatalogue, findControl, type ControlDefinition } from './catalogue.js';
 export { standardCatalogue, standardsArnOf, subscriptionArnOf } from './standards.js';
-export { ControlsStore, type ControlScopeKey } from './store.js';
+export { ControlsStore, type ControlScopeKey } from './controls-store.js';
 export type {
   AccountFacts,
   ControlFactsSource,
@@ -18,8 +18,8 @@ export {
 } from './evaluator.js';
 export { PatchFindings, missingPatchFindingId, patchSummaryFindingId } from './patch-findings.js';
 export { StandardsService } from './standards-service.js';
-export { standardsRoutes } from './routes.js';
-export { controlEvaluationSubscriber, controlsSweepJob, evaluateAccountJob } from './jobs.js';
+export { standardsRoutes } from './standards-routes.js';
+export { controlEvaluationSubscriber, controlsSweepJob, evaluateAccountJob } from './controls-jobs.js';
 export { controlFindingIdOf, securityHubProductArnOf } from './control-finding.js';
 export {
   controlFactsFrom,

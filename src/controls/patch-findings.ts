@@ -11,7 +11,7 @@ import type { Database } from '../storage/database.js';
 import { nodeDetails, patchComplianceResource } from './evaluate.js';
 import type { ServiceFindingsSink } from './evaluator.js';
 import type { ControlFactsSource, NodeFacts } from './facts.js';
-import type { ControlScopeKey, ControlsStore, MissingPatch } from './store.js';
+import type { ControlScopeKey, ControlsStore, MissingPatch } from './controls-store.js';
 
 const patchManagerProductArn = (region: string): string =>
   `arn:aws:securityhub:${region}::product/aws/ssm-patch-manager`;

@@ -5,7 +5,12 @@ import { ControlEnablement } from './enablement.js';
 import type { ServiceFindingsSink } from './evaluator.js';
 import { controlStatusOf, securityScoreOf, type SecurityScore } from './security-score.js';
 import { standardCatalogue, standardsArnOf, type StandardDefinition } from './standards.js';
-import type { ControlScopeKey, ControlsStore, StoredControlSetting, StoredEvaluation } from './store.js';
+import type {
+  ControlScopeKey,
+  ControlsStore,
+  StoredControlSetting,
+  StoredEvaluation,
+} from './controls-store.js';
 
 const scope: ControlScopeKey = { accountId: '123456789012', region: 'us-east-1' };
 const at = new Date('2025-11-20T12:00:00.000Z');

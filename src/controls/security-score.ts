@@ -8,7 +8,7 @@ import { securityHubProductArnOf } from './control-finding.js';
 import type { ControlEnablement } from './enablement.js';
 import type { ServiceFindingsSink } from './evaluator.js';
 import { standardCatalogue, standardsArnOf } from './standards.js';
-import type { ControlScopeKey, ControlsStore, StoredEvaluation } from './store.js';
+import type { ControlScopeKey, ControlsStore, StoredEvaluation } from './controls-store.js';
 
 /** A control's overall status. */
 export type ControlStatus = 'PASSED' | 'FAILED' | 'UNKNOWN' | 'NO_DATA';

@@ -13,7 +13,7 @@ import {
   subscriptionArnOf,
   type StandardDefinition,
 } from './standards.js';
-import type { StoredControlParameters, StoredControlSetting, StoredSubscription } from './store.js';
+import type { StoredControlParameters, StoredControlSetting, StoredSubscription } from './controls-store.js';
 
 const region = 'eu-west-1';
 const accountId = '123456789012';

@@ -12,7 +12,7 @@ import {
   createAutomationRuleSchema,
   toWireRule,
 } from './automation-rules-wire.js';
-import type { FindingDocument } from './model.js';
+import type { FindingDocument } from './findings-model.js';
 
 const t0 = new Date('2026-06-01T00:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);

@@ -5,7 +5,7 @@ import type { Ctx } from '../kernel/index.js';
 import { limitExceeded } from '../kernel/index.js';
 import type { AutomationRule, AutomationRuleAction, AutomationRulesStore } from './automation-rules-store.js';
 import { compileFilters, type AutomationRuleCriteria } from './filters/index.js';
-import type { IngestRule } from './findings-service.js';
+import type { IngestRule } from './finding-import.js';
 import type { HubStore } from './hub-store.js';
 import type { IngestRuleSource } from './ingest-policy.js';
 

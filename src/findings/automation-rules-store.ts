@@ -1,7 +1,8 @@
 /** Persistence of automation rules (V1). */
+import { inScope } from '../kernel/index.js';
 import type { AutomationRulesTable, DbExecutor } from '../storage/database.js';
 import type { AutomationRuleCriteria } from './filters/index.js';
-import type { FindingFieldsUpdate } from './model.js';
+import type { FindingFieldsUpdate } from './findings-model.js';
 
 /** What a rule does to a matching finding; FINDING_FIELDS_UPDATE is the only action type. */
 export interface AutomationRuleAction {
@@ -71,11 +72,7 @@ export class AutomationRulesStore {
     region: string,
     options: { enabledOnly?: boolean } = {},
   ): Promise<AutomationRule[]> {
-    let query = db
-      .selectFrom('automation_rules')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region);
+    let query = db.selectFrom('automation_rules').selectAll().where(inScope({ accountId, region }));
     if (options.enabledOnly === true) query = query.where('rule_status', '=', 'ENABLED');
     const rows = await query.orderBy('rule_order').orderBy('updated_at').orderBy('rule_arn').execute();
     return rows.map(toRule);
@@ -85,8 +82,7 @@ export class AutomationRulesStore {
     const row = await db
       .selectFrom('automation_rules')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
+      .where(inScope({ accountId, region }))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

@@ -2,7 +2,12 @@
 import { z } from 'zod';
 import type { AutomationRule, AutomationRuleAction } from './automation-rules-store.js';
 import { automationRuleCriteriaSchema } from './filters/index.js';
-import { findingFieldsUpdateShape, nextTokenSchema, nonEmptyStringSchema, tagsSchema } from './wire.js';
+import {
+  findingFieldsUpdateShape,
+  nextTokenSchema,
+  nonEmptyStringSchema,
+  tagsSchema,
+} from './findings-wire.js';
 
 const ruleArn = nonEmptyStringSchema.max(2048);
 const ruleArns = z

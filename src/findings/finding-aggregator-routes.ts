@@ -11,7 +11,7 @@ import type { RestRoute } from '../protocols/index.js';
 import type { FindingAggregator } from './finding-aggregator-store.js';
 import type { FindingAggregatorService } from './finding-aggregator-service.js';
 import type { HubService } from './hub-service.js';
-import { nextTokenSchema } from './wire.js';
+import { nextTokenSchema } from './findings-wire.js';
 
 const linkingMode = z.enum([
   'ALL_REGIONS',

@@ -1,4 +1,5 @@
 /** Persistence of finding aggregators (at most one per account). */
+import { inAccount } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 
 /** How an aggregator chooses its linked Regions. */
@@ -21,7 +22,7 @@ export class FindingAggregatorStore {
     const row = await db
       .selectFrom('finding_aggregators')
       .selectAll()
-      .where('account_id', '=', accountId)
+      .where(inAccount(accountId))
       .executeTakeFirst();
     return row === undefined
       ? undefined
@@ -61,7 +62,7 @@ export class FindingAggregatorStore {
 
   /** The Regions where the account has enabled Security Hub. */
   async hubRegions(db: DbExecutor, accountId: string): Promise<string[]> {
-    const rows = await db.selectFrom('hubs').select('region').where('account_id', '=', accountId).execute();
+    const rows = await db.selectFrom('hubs').select('region').where(inAccount(accountId)).execute();
     return rows.map((row) => row.region);
   }
 }

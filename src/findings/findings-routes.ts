@@ -10,7 +10,7 @@ import {
   getFindingHistorySchema,
   getFindingsSchema,
   updateSecurityHubConfigurationSchema,
-} from './wire.js';
+} from './findings-wire.js';
 import { z } from 'zod';
 
 /** Routes for EnableSecurityHub … GetFindingHistory. */

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
 import type { Db } from '../storage/database.js';
 import { compileFilters, valuesForGroupBy, type FindingFilters } from './filters/index.js';
-import { FindingsService, ownAccountOnly, type IngestPolicy } from './findings-service.js';
+import { FindingsService, type IngestPolicy } from './findings-service.js';
+import { ownAccountOnly } from './finding-scope.js';
 import { FindingsStore } from './findings-store.js';
-import type { FindingDocument } from './model.js';
+import type { FindingDocument } from './findings-model.js';
 
 const account = '111122223333';
 const other = '444455556666';

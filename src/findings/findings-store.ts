@@ -15,7 +15,7 @@ import {
   type FieldChange,
   type FindingDocument,
   type StoredFinding,
-} from './model.js';
+} from './findings-model.js';
 import type { SortTerm, SqlCondition } from './finding-query-plan.js';
 
 /** A row change to write: a new finding (no pk) or a new version of an existing one. */

@@ -1,4 +1,5 @@
 /** Persistence of per-account, per-Region hub subscriptions and of resource tags. */
+import { inScope } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 
 /** A hub as DescribeHub reports it. */
@@ -17,8 +18,7 @@ export class HubStore {
     const row = await db
       .selectFrom('hubs')
       .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
+      .where(inScope({ accountId, region }))
       .executeTakeFirst();
     return row === undefined
       ? undefined
@@ -60,13 +60,12 @@ export class HubStore {
         auto_enable_controls: hub.autoEnableControls ? 1 : 0,
         control_finding_generator: hub.controlFindingGenerator,
       })
-      .where('account_id', '=', hub.accountId)
-      .where('region', '=', hub.region)
+      .where(inScope(hub))
       .execute();
   }
 
   async delete(db: DbExecutor, accountId: string, region: string): Promise<void> {
-    await db.deleteFrom('hubs').where('account_id', '=', accountId).where('region', '=', region).execute();
+    await db.deleteFrom('hubs').where(inScope({ accountId, region })).execute();
   }
 
   async tags(db: DbExecutor, resourceArn: string): Promise<Record<string, string>> {

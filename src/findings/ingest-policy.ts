@@ -1,6 +1,6 @@
 /** The rules BatchImportFindings obeys beyond the finding itself: enabled products and automation rules. */
 import type { Ctx } from '../kernel/index.js';
-import type { IngestPolicy, IngestRule } from './findings-service.js';
+import type { IngestPolicy, IngestRule } from './finding-import.js';
 import { isDefaultProduct, parseProductArn } from './product-arn.js';
 import type { ProductSubscriptionsStore } from './product-subscriptions-store.js';
 

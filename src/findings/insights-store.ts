@@ -1,4 +1,5 @@
 /** Persistence of custom insights. */
+import { inScope } from '../kernel/index.js';
 import type { DbExecutor, InsightsTable } from '../storage/database.js';
 import type { FindingFilters } from './filters/index.js';
 
@@ -32,8 +33,7 @@ export class InsightsStore {
     const rows = await db
       .selectFrom('insights')
       .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
+      .where(inScope({ accountId, region }))
       .orderBy('created_at')
       .orderBy('insight_arn')
       .execute();
@@ -44,8 +44,7 @@ export class InsightsStore {
     const row = await db
       .selectFrom('insights')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
+      .where(inScope({ accountId, region }))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { findingFiltersSchema, isGroupByAttribute } from './filters/index.js';
 import type { Insight, InsightResults } from './insights-service.js';
-import { nextTokenSchema, nonEmptyStringSchema } from './wire.js';
+import { nextTokenSchema, nonEmptyStringSchema } from './findings-wire.js';
 
 const insightName = nonEmptyStringSchema.max(1024);
 const groupByAttribute = z

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Membership, MembersService } from '../access/index.js';
 import type { RestRoute } from '../protocols/index.js';
 import type { HubService } from './hub-service.js';
-import { nextTokenSchema } from './wire.js';
+import { nextTokenSchema } from './findings-wire.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
 const accountIdsSchema = z.object({ AccountIds: z.array(accountId).min(1).max(50) });

@@ -1,4 +1,5 @@
 /** Persistence of product import subscriptions. */
+import { inScope } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 
 /** One enabled product integration. */
@@ -16,8 +17,7 @@ export class ProductSubscriptionsStore {
     const rows = await db
       .selectFrom('product_subscriptions')
       .selectAll()
-      .where('account_id', '=', accountId)
-      .where('region', '=', region)
+      .where(inScope({ accountId, region }))
       .orderBy('subscription_arn')
       .execute();
     return rows.map((row) => ({

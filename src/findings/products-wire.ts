@@ -1,7 +1,7 @@
 /** Request schemas and response shapes of the product operations (spec §8). */
 import { z } from 'zod';
 import type { Product } from './products-service.js';
-import { nextTokenSchema, nonEmptyStringSchema } from './wire.js';
+import { nextTokenSchema, nonEmptyStringSchema } from './findings-wire.js';
 
 const productArn = nonEmptyStringSchema.max(2048);
 const maxResults = z.number({ error: 'must be an integer' }).int().min(1).max(100).optional();

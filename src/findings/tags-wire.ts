@@ -1,6 +1,6 @@
 /** Request schemas of the tagging operations. */
 import { z } from 'zod';
-import { tagsSchema } from './wire.js';
+import { tagsSchema } from './findings-wire.js';
 
 const resourceArn = z.string().min(1).max(2048);
 const noReservedKeys = (keys: readonly string[]): boolean =>

@@ -4,6 +4,6 @@ export {
   type HubGate,
   type SecurityHubOperationSpec,
 } from './security-hub-operation.js';
-export { bodyWithLabels, queryInteger, queryString } from './security-hub-input.js';
+export { bodyWithLabels, pagingQuery, queryInteger, queryString } from './security-hub-input.js';
 export { hubArnOf } from './security-hub-arn.js';
 export { securityHubPageOf, withNextToken, type SecurityHubPage } from './security-hub-page.js';

@@ -19,3 +19,14 @@ export function bodyWithLabels(request: OperationRequest): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   return { ...body, ...request.labels };
 }
+
+/** The NextToken and MaxResults query parameters of a list operation sent as GET. */
+export function pagingQuery(request: { query: URLSearchParams }): {
+  NextToken: string | undefined;
+  MaxResults: number | string | undefined;
+} {
+  return {
+    NextToken: queryString(request.query, 'NextToken'),
+    MaxResults: queryInteger(request.query, 'MaxResults'),
+  };
+}

@@ -9,7 +9,7 @@ import {
   reimportFinding,
   type FindingDocument,
   type ImportContext,
-} from './model.js';
+} from './findings-model.js';
 
 const account = '111122223333';
 const productArn = `arn:aws:securityhub:us-east-1:${account}:product/${account}/default`;

@@ -10,9 +10,10 @@
 import { ApiError } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
 import { AccessAdministration, type AdministrationRecorder } from './administration.js';
-import type { Actor, IssuedCredentials } from './model.js';
+import type { Actor } from '../kernel/index.js';
+import type { IssuedCredentials } from './access-model.js';
 import type { SecretBox } from './secret-box.js';
-import type { AccessStore } from './store.js';
+import type { AccessStore } from './access-store.js';
 
 /** A resolved key: who it acts as, and the secret to check the signature with. */
 export interface KeyIdentity {

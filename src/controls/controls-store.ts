@@ -1,4 +1,5 @@
 /** Persistence of standards subscriptions, control settings, control evaluations and missing patches. */
+import { inScope } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { chunk } from '../storage/index.js';
 
@@ -83,8 +84,7 @@ export class ControlsStore {
     const rows = await db
       .selectFrom('standards_subscriptions')
       .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .orderBy('standards_arn')
       .execute();
     return rows.map((row) => ({
@@ -106,8 +106,7 @@ export class ControlsStore {
     await db
       .updateTable('standards_subscriptions')
       .set({ known_control_ids: JSON.stringify(controlIds) })
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('standards_arn', '=', standardsArn)
       .execute();
   }
@@ -131,8 +130,7 @@ export class ControlsStore {
   async unsubscribe(db: DbExecutor, scope: ControlScopeKey, standardsArn: string): Promise<void> {
     await db
       .deleteFrom('standards_subscriptions')
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('standards_arn', '=', standardsArn)
       .execute();
   }
@@ -141,8 +139,7 @@ export class ControlsStore {
     const rows = await db
       .selectFrom('standards_control_settings')
       .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .execute();
     return rows.map((row) => ({
       standardsArn: row.standards_arn,
@@ -179,12 +176,7 @@ export class ControlsStore {
   }
 
   async controlParameters(db: DbExecutor, scope: ControlScopeKey): Promise<StoredControlParameters[]> {
-    const rows = await db
-      .selectFrom('security_control_settings')
-      .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
-      .execute();
+    const rows = await db.selectFrom('security_control_settings').selectAll().where(inScope(scope)).execute();
     return rows.map((row) => ({
       controlId: row.control_id,
       parameters: JSON.parse(row.parameters) as Record<string, StoredParameterValue>,
@@ -222,11 +214,7 @@ export class ControlsStore {
     filter: { controlIds?: readonly string[]; resourceIds?: readonly string[] } = {},
   ): Promise<StoredEvaluation[]> {
     const read = async (resourceIds: readonly string[] | undefined) => {
-      let query = db
-        .selectFrom('control_evaluations')
-        .selectAll()
-        .where('account_id', '=', scope.accountId)
-        .where('region', '=', scope.region);
+      let query = db.selectFrom('control_evaluations').selectAll().where(inScope(scope));
       if (filter.controlIds !== undefined) {
         if (filter.controlIds.length === 0) return [];
         query = query.where('control_id', 'in', [...filter.controlIds]);
@@ -295,11 +283,7 @@ export class ControlsStore {
     instanceIds?: readonly string[],
   ): Promise<MissingPatch[]> {
     const read = async (ids: readonly string[] | undefined) => {
-      let query = db
-        .selectFrom('missing_patches')
-        .selectAll()
-        .where('account_id', '=', scope.accountId)
-        .where('region', '=', scope.region);
+      let query = db.selectFrom('missing_patches').selectAll().where(inScope(scope));
       if (ids !== undefined) query = query.where('instance_id', 'in', [...ids]);
       return query.execute();
     };
@@ -323,8 +307,7 @@ export class ControlsStore {
   ): Promise<void> {
     await db
       .deleteFrom('missing_patches')
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('instance_id', '=', instanceId)
       .execute();
     for (const batch of chunk(patches, 200)) {

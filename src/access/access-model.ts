@@ -2,8 +2,6 @@
 import { administratorAccess } from './builtin-policies.js';
 import type { PolicyDocument, PrincipalKind } from '../kernel/index.js';
 
-export type { Actor, PolicyDocument, PolicyStatement, PrincipalKind } from '../kernel/index.js';
-
 /** A principal: an identity in an account that holds access keys and has policies attached. */
 export interface Principal {
   principalId: string;

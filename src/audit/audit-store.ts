@@ -1,9 +1,10 @@
 /** Persistence of audit records (appended to the hash chain) and of the digests that seal them. */
+import { inAccount } from '../kernel/index.js';
 import type { Selectable } from 'kysely';
 import type { AuditDigestsTable, DbExecutor } from '../storage/database.js';
 import { recordHash, type AuditRow, type HashedFields } from './chain.js';
 import type { AnchoredHead, AuditAnchor } from './anchor.js';
-import type { AuditEntry } from './model.js';
+import type { AuditEntry } from './audit-model.js';
 
 /** The attributes LookupEvents (and `bulwark audit search`) filter on. */
 export type LookupAttributeKey =
@@ -142,7 +143,7 @@ export class AuditStore {
   /** Records matching `query`, newest first (event time, then sequence number). */
   async query(db: DbExecutor, query: AuditQuery): Promise<AuditRow[]> {
     let select = db.selectFrom('audit_records').selectAll().where('event_id', 'is not', null);
-    if (query.accountId !== undefined) select = select.where('account_id', '=', query.accountId);
+    if (query.accountId !== undefined) select = select.where(inAccount(query.accountId));
     for (const [key, value] of Object.entries(query.attributes) as [LookupAttributeKey, string][]) {
       if (key === 'ReadOnly') select = select.where('read_only', '=', value === 'true' ? 1 : 0);
       else select = select.where(attributeColumns[key], '=', value);

@@ -1,8 +1,7 @@
-/** The restJson1 routes of the standards and security control operations, and Bulwark's GetSecurityScore. */
+/** The restJson1 routes of the security control operations: definitions, the caller's controls and their standards associations. */
 import type { HubService } from '../findings/index.js';
 import {
-  bodyWithLabels,
-  queryInteger,
+  pagingQuery,
   queryString,
   securityHubOperation,
   securityHubPageOf,
@@ -12,145 +11,31 @@ import type { RestRoute } from '../protocols/index.js';
 import type { StandardsService } from './standards-service.js';
 import { securityControlArnOf } from './standards.js';
 import {
-  batchDisableStandardsSchema,
   batchGetStandardsControlAssociationsSchema,
   batchUpdateStandardsControlAssociationsSchema,
   listStandardsControlAssociationsSchema,
   toWireAssociation,
-  batchEnableStandardsSchema,
   batchGetSecurityControlsSchema,
-  describeStandardsControlsSchema,
-  describeStandardsSchema,
-  getEnabledStandardsSchema,
   getSecurityControlDefinitionSchema,
   listSecurityControlDefinitionsSchema,
   toWireControlDefinition,
   toWireSecurityControl,
-  toWireSecurityScore,
-  toWireStandard,
-  toWireStandardsControl,
-  toWireSubscription,
   updateSecurityControlSchema,
-  updateStandardsControlSchema,
-} from './wire.js';
-import { z } from 'zod';
+} from './controls-wire.js';
 
-const paging = (request: { query: URLSearchParams }) => ({
-  NextToken: queryString(request.query, 'NextToken'),
-  MaxResults: queryInteger(request.query, 'MaxResults'),
-});
-
-export function standardsRoutes(hub: HubService, standards: StandardsService): RestRoute[] {
+/** The security control routes, one group of operations per function. */
+export function securityControlRoutes(hub: HubService, standards: StandardsService): RestRoute[] {
   return [
-    {
-      method: 'GET',
-      path: '/standards',
-      operation: securityHubOperation(hub, {
-        name: 'DescribeStandards',
-        schema: describeStandardsSchema,
-        input: paging,
-        handle: (ctx, input) => {
-          const page = securityHubPageOf(standards.describeStandards(ctx), {
-            nextToken: input.NextToken,
-            maxResults: input.MaxResults,
-          });
-          return Promise.resolve(
-            withNextToken(
-              { Standards: page.items.map((s) => toWireStandard(s.standard, s.standardsArn)) },
-              page.nextToken,
-            ),
-          );
-        },
-      }),
-    },
-    {
-      method: 'POST',
-      path: '/standards/register',
-      operation: securityHubOperation(hub, {
-        name: 'BatchEnableStandards',
-        schema: batchEnableStandardsSchema,
-        handle: async (ctx, input) => {
-          const views = await standards.enableStandards(
-            ctx,
-            input.StandardsSubscriptionRequests.map((request) => ({
-              standardsArn: request.StandardsArn,
-              standardsInput: request.StandardsInput ?? {},
-            })),
-          );
-          return { StandardsSubscriptions: views.map(toWireSubscription) };
-        },
-      }),
-    },
-    {
-      method: 'POST',
-      path: '/standards/deregister',
-      operation: securityHubOperation(hub, {
-        name: 'BatchDisableStandards',
-        schema: batchDisableStandardsSchema,
-        handle: async (ctx, input) => {
-          const views = await standards.disableStandards(ctx, input.StandardsSubscriptionArns);
-          return { StandardsSubscriptions: views.map(toWireSubscription) };
-        },
-      }),
-    },
-    {
-      method: 'POST',
-      path: '/standards/get',
-      operation: securityHubOperation(hub, {
-        name: 'GetEnabledStandards',
-        schema: getEnabledStandardsSchema,
-        handle: async (ctx, input) => {
-          const views = await standards.enabledStandards(ctx, input.StandardsSubscriptionArns);
-          const page = securityHubPageOf(
-            views,
-            { nextToken: input.NextToken, maxResults: input.MaxResults },
-            input.StandardsSubscriptionArns ?? null,
-          );
-          return withNextToken(
-            { StandardsSubscriptions: page.items.map(toWireSubscription) },
-            page.nextToken,
-          );
-        },
-      }),
-    },
-    {
-      method: 'GET',
-      path: '/standards/controls/{StandardsSubscriptionArn+}',
-      operation: securityHubOperation(hub, {
-        name: 'DescribeStandardsControls',
-        schema: describeStandardsControlsSchema,
-        input: (request) => ({ ...request.labels, ...paging(request) }),
-        resource: (_scope, input) => input.StandardsSubscriptionArn,
-        handle: async (ctx, input) => {
-          const controls = await standards.standardsControls(ctx, input.StandardsSubscriptionArn);
-          const page = securityHubPageOf(
-            controls,
-            { nextToken: input.NextToken, maxResults: input.MaxResults },
-            input.StandardsSubscriptionArn,
-          );
-          return withNextToken({ Controls: page.items.map(toWireStandardsControl) }, page.nextToken);
-        },
-      }),
-    },
-    {
-      method: 'PATCH',
-      path: '/standards/control/{StandardsControlArn+}',
-      operation: securityHubOperation(hub, {
-        name: 'UpdateStandardsControl',
-        schema: updateStandardsControlSchema,
-        input: bodyWithLabels,
-        resource: (_scope, input) => input.StandardsControlArn,
-        handle: async (ctx, input) => {
-          await standards.updateStandardsControl(
-            ctx,
-            input.StandardsControlArn,
-            input.ControlStatus,
-            input.DisabledReason,
-          );
-          return {};
-        },
-      }),
-    },
+    ...securityControlDefinitionRoutes(hub, standards),
+    ...securityControlApiRoutes(hub, standards),
+    ...associationReadRoutes(hub, standards),
+    ...associationUpdateRoutes(hub, standards),
+  ];
+}
+
+/** ListSecurityControlDefinitions and GetSecurityControlDefinition. */
+function securityControlDefinitionRoutes(hub: HubService, standards: StandardsService): RestRoute[] {
+  return [
     {
       method: 'GET',
       path: '/securityControls/definitions',
@@ -159,7 +44,7 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         schema: listSecurityControlDefinitionsSchema,
         input: (request) => ({
           StandardsArn: queryString(request.query, 'StandardsArn'),
-          ...paging(request),
+          ...pagingQuery(request),
         }),
         handle: (ctx, input) => {
           const definitions = standards.controlDefinitions(ctx, input.StandardsArn);
@@ -192,6 +77,12 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
           }),
       }),
     },
+  ];
+}
+
+/** BatchGetSecurityControls and UpdateSecurityControl: the caller's controls and their parameters. */
+function securityControlApiRoutes(hub: HubService, standards: StandardsService): RestRoute[] {
+  return [
     {
       method: 'POST',
       path: '/securityControls/batchGet',
@@ -232,6 +123,12 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         },
       }),
     },
+  ];
+}
+
+/** ListStandardsControlAssociations and BatchGetStandardsControlAssociations. */
+function associationReadRoutes(hub: HubService, standards: StandardsService): RestRoute[] {
+  return [
     {
       method: 'GET',
       path: '/associations',
@@ -240,7 +137,7 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         schema: listStandardsControlAssociationsSchema,
         input: (request) => ({
           SecurityControlId: queryString(request.query, 'SecurityControlId'),
-          ...paging(request),
+          ...pagingQuery(request),
         }),
         handle: async (ctx, input) => {
           const views = await standards.controlAssociations(ctx, input.SecurityControlId);
@@ -286,6 +183,12 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
         },
       }),
     },
+  ];
+}
+
+/** BatchUpdateStandardsControlAssociations: enables or disables controls per standard. */
+function associationUpdateRoutes(hub: HubService, standards: StandardsService): RestRoute[] {
+  return [
     {
       method: 'PATCH',
       path: '/associations',
@@ -316,18 +219,6 @@ export function standardsRoutes(hub: HubService, standards: StandardsService): R
             })),
           };
         },
-      }),
-    },
-    {
-      method: 'GET',
-      path: '/bulwark/securityScore',
-      operation: securityHubOperation(hub, {
-        name: 'GetSecurityScore',
-        schema: z.object({}),
-        input: () => ({}),
-        handle: async (ctx) => ({
-          SecurityScores: (await standards.securityScores(ctx)).map(toWireSecurityScore),
-        }),
       }),
     },
   ];

@@ -7,7 +7,7 @@ import type {
   SecurityControlView,
   StandardsControlView,
   SubscriptionView,
-} from './standards-service.js';
+} from './standards-views.js';
 import type { StandardDefinition } from './standards.js';
 
 const arn = z.string().min(1).max(2048);

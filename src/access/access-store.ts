@@ -1,4 +1,5 @@
 /** Persistence of accounts, principals, access keys, customer-managed policies and attachments. */
+import { inAccount } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { findBuiltInPolicyByArn } from './builtin-policies.js';
 import type {
@@ -7,9 +8,8 @@ import type {
   AccessKeySummary,
   ManagedPolicy,
   Principal,
-  PrincipalKind,
-} from './model.js';
-import type { PolicyDocument } from '../kernel/index.js';
+} from './access-model.js';
+import type { PolicyDocument, PrincipalKind } from '../kernel/index.js';
 import { parsePolicyDocument } from './policy-document.js';
 
 interface PrincipalRow {
@@ -91,7 +91,7 @@ export class AccessStore {
     const row = await db
       .selectFrom('accounts')
       .select('account_id')
-      .where('account_id', '=', accountId)
+      .where(inAccount(accountId))
       .executeTakeFirst();
     return row !== undefined;
   }
@@ -119,7 +119,7 @@ export class AccessStore {
     const row = await db
       .selectFrom('principals')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('account_id', '=', accountId)
+      .where(inAccount(accountId))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -129,7 +129,7 @@ export class AccessStore {
     const rows = await db
       .selectFrom('principals')
       .selectAll()
-      .where('account_id', '=', accountId)
+      .where(inAccount(accountId))
       .where('name', '=', name)
       .orderBy('kind')
       .execute();
@@ -182,7 +182,7 @@ export class AccessStore {
       .selectFrom('access_keys as k')
       .innerJoin('principals as p', 'p.principal_id', 'k.principal_id')
       .select(['k.access_key_id', 'k.status', 'k.created_at', 'k.last_used_at', 'p.arn', 'p.name'])
-      .where('p.account_id', '=', accountId);
+      .where(inAccount(accountId, 'p'));
     if (principalId !== undefined) query = query.where('k.principal_id', '=', principalId);
     const rows = await query.orderBy('k.created_at').orderBy('k.access_key_id').execute();
     return rows.map((row) => ({
@@ -254,7 +254,7 @@ export class AccessStore {
     const row = await db
       .selectFrom('managed_policies')
       .selectAll()
-      .where('account_id', '=', accountId)
+      .where(inAccount(accountId))
       .where('name', '=', name)
       .executeTakeFirst();
     return row === undefined ? undefined : toPolicy(row);
@@ -264,7 +264,7 @@ export class AccessStore {
     const rows = await db
       .selectFrom('managed_policies')
       .selectAll()
-      .where('account_id', '=', accountId)
+      .where(inAccount(accountId))
       .orderBy('name')
       .execute();
     return rows.map(toPolicy);

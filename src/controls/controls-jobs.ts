@@ -5,7 +5,7 @@
 import { enqueue, type EventSubscriber, type JobDefinition } from '../worker/index.js';
 import type { ControlEvaluator, HubDirectory } from './evaluator.js';
 import type { PatchFindings } from './patch-findings.js';
-import { evaluateAccountJobName } from './standards-service.js';
+import { evaluateAccountJobName } from './evaluation-queue.js';
 
 /** Evaluates the controls an event's change can affect, and refreshes patch findings after a scan. */
 export function controlEvaluationSubscriber(
