@@ -28,5 +28,9 @@ export {
   type SetCounts,
   type SeverityCounts,
 } from './compliance-model.js';
-export { parseComplianceFilters, type ComplianceFilter, type WireComplianceFilter } from './compliance-filters.js';
+export {
+  parseComplianceFilters,
+  type ComplianceFilter,
+  type WireComplianceFilter,
+} from './compliance-filters.js';
 export { compliancePurgeOnDeregistration } from './compliance-purge-subscriber.js';
