@@ -1,7 +1,7 @@
 /** The SSM Compliance operations over awsJson1_1 (`AmazonSSM.*`, IAM `ssm:*`). */
 import { awsJsonRoute } from '../protocols/index.js';
 import type { AwsJsonRoute } from '../protocols/index.js';
-import { ssmService, withNextToken } from '../protocols/ssm/index.js';
+import { ssmListOperation, ssmService } from '../protocols/ssm/index.js';
 import { parseComplianceFilters } from './compliance-filters.js';
 import type { ComplianceService } from './compliance-service.js';
 import {
@@ -35,49 +35,44 @@ export function complianceRoutes(compliance: ComplianceService): AwsJsonRoute[] 
         return {};
       },
     }),
-    awsJsonRoute(ssmService, {
+    ssmListOperation({
       name: 'ListComplianceItems',
       schema: listComplianceItemsSchema,
-      handle: async (ctx, input) => {
-        const page = await compliance.listComplianceItems(ctx, {
+      resultKey: 'ComplianceItems',
+      defaultMaxResults: 50,
+      filters: (input) => parseComplianceFilters(input.Filters),
+      load: (ctx, { input, filters, after, limit }) =>
+        compliance.pageComplianceItems(ctx, {
           resourceIds: input.ResourceIds ?? [],
           resourceTypes: input.ResourceTypes,
-          filters: parseComplianceFilters(input.Filters),
-          maxResults: input.MaxResults,
-          nextToken: input.NextToken,
-        });
-        return withNextToken({ ComplianceItems: page.items.map(toWireComplianceItem) }, page.nextToken);
-      },
+          filters,
+          after,
+          limit,
+        }),
+      keyOf: (keyed) => keyed.key,
+      toWire: (keyed) => toWireComplianceItem(keyed.item),
     }),
-    awsJsonRoute(ssmService, {
+    ssmListOperation({
       name: 'ListComplianceSummaries',
       schema: listComplianceSummariesSchema,
-      handle: async (ctx, input) => {
-        const page = await compliance.listComplianceSummaries(ctx, {
-          filters: parseComplianceFilters(input.Filters),
-          maxResults: input.MaxResults,
-          nextToken: input.NextToken,
-        });
-        return withNextToken(
-          { ComplianceSummaryItems: page.items.map(toWireComplianceSummary) },
-          page.nextToken,
-        );
-      },
+      resultKey: 'ComplianceSummaryItems',
+      defaultMaxResults: 50,
+      filters: (input) => parseComplianceFilters(input.Filters),
+      load: async (ctx, { filters, after, limit }) =>
+        (await compliance.listComplianceSummaries(ctx, { filters, after, limit })).items,
+      keyOf: (summary) => [summary.complianceType],
+      toWire: toWireComplianceSummary,
     }),
-    awsJsonRoute(ssmService, {
+    ssmListOperation({
       name: 'ListResourceComplianceSummaries',
       schema: listComplianceSummariesSchema,
-      handle: async (ctx, input) => {
-        const page = await compliance.listResourceComplianceSummaries(ctx, {
-          filters: parseComplianceFilters(input.Filters),
-          maxResults: input.MaxResults,
-          nextToken: input.NextToken,
-        });
-        return withNextToken(
-          { ResourceComplianceSummaryItems: page.items.map(toWireResourceSummary) },
-          page.nextToken,
-        );
-      },
+      resultKey: 'ResourceComplianceSummaryItems',
+      defaultMaxResults: 50,
+      filters: (input) => parseComplianceFilters(input.Filters),
+      load: async (ctx, { filters, after, limit }) =>
+        (await compliance.listResourceComplianceSummaries(ctx, { filters, after, limit })).items,
+      keyOf: (set) => [set.resourceId, set.resourceType, set.complianceType],
+      toWire: toWireResourceSummary,
     }),
   ];
 }

@@ -9,7 +9,13 @@ import { parseComplianceFilters, type WireComplianceFilter } from './compliance-
 import { complianceLimits, type ComplianceItemInput, type PutComplianceRequest } from './compliance-model.js';
 import { ComplianceService, type InstanceAttributes } from './compliance-service.js';
 import { ComplianceStore } from './compliance-store.js';
-import { fromWirePutComplianceItems, putComplianceItemsSchema, toWireResourceSummary } from './compliance-wire.js';
+import { complianceRoutes } from './compliance-routes.js';
+import type { AwsJsonRoute } from '../protocols/index.js';
+import {
+  fromWirePutComplianceItems,
+  putComplianceItemsSchema,
+  toWireResourceSummary,
+} from './compliance-wire.js';
 
 const account = '111122223333';
 const other = '444455556666';
@@ -72,6 +78,23 @@ async function rejects(call: Promise<unknown>, exceptionName: string): Promise<v
     assert.equal(error.exceptionName ?? `${error.kind}Exception`, exceptionName, error.message);
     return true;
   });
+}
+
+type WireItem = Record<string, unknown>;
+
+/** The wire response of a list operation of `routes`, as its items and NextToken. */
+async function listVia(
+  routes: readonly AwsJsonRoute[],
+  name: string,
+  resultKey: string,
+  ctx: Ctx,
+  body: Record<string, unknown>,
+): Promise<{ items: WireItem[]; nextToken: string | undefined }> {
+  const route = routes.find((candidate) => candidate.operation.name === name);
+  if (route === undefined) throw new Error(`No route ${name}`);
+  const call = route.operation.prepare({ labels: {}, query: new URLSearchParams(), body });
+  const response = (await call.run(ctx)) as Record<string, unknown>;
+  return { items: response[resultKey] as WireItem[], nextToken: response['NextToken'] as string | undefined };
 }
 
 describe('ComplianceService', () => {
@@ -387,31 +410,45 @@ describe('ComplianceService', () => {
   });
 
   it('pages with MaxResults and NextToken, refusing tokens of another request', async () => {
-    const page1 = await run((ctx) =>
-      service.listComplianceItems(ctx, { resourceIds: [mi1], filters: [], maxResults: 2 }),
-    );
+    const items = (body: Record<string, unknown>) =>
+      run((ctx) => listVia(complianceRoutes(service), 'ListComplianceItems', 'ComplianceItems', ctx, body));
+    const all = await items({ ResourceIds: [mi1] });
+    const page1 = await items({ ResourceIds: [mi1], MaxResults: 2 });
     assert.equal(page1.items.length, 2);
     assert.ok(page1.nextToken);
-    const page2 = await run((ctx) =>
-      service.listComplianceItems(ctx, {
-        resourceIds: [mi1],
-        filters: [],
-        maxResults: 2,
-        nextToken: page1.nextToken,
-      }),
-    );
+    const page2 = await items({ ResourceIds: [mi1], MaxResults: 2, NextToken: page1.nextToken });
     assert.notDeepEqual(page2.items[0], page1.items[0]);
+    const pages = [...page1.items, ...page2.items];
+    for (let token = page2.nextToken; token !== undefined;) {
+      const next = await items({ ResourceIds: [mi1], MaxResults: 2, NextToken: token });
+      pages.push(...next.items);
+      token = next.nextToken;
+    }
+    assert.deepEqual(pages, all.items, 'pages of 2 (ties in ResourceId) add up to the whole list');
     await rejects(
-      run((ctx) =>
-        service.listComplianceItems(ctx, {
-          resourceIds: [mi2],
-          filters: [],
-          maxResults: 2,
-          nextToken: page1.nextToken,
-        }),
-      ),
+      items({ ResourceIds: [mi2], MaxResults: 2, NextToken: page1.nextToken }),
       'InvalidNextToken',
     );
+
+    const summaries = (body: Record<string, unknown>) =>
+      run((ctx) =>
+        listVia(
+          complianceRoutes(service),
+          'ListResourceComplianceSummaries',
+          'ResourceComplianceSummaryItems',
+          ctx,
+          body,
+        ),
+      );
+    const everySet = await summaries({});
+    const paged = [];
+    let token: string | undefined;
+    do {
+      const page = await summaries({ MaxResults: 1, ...(token === undefined ? {} : { NextToken: token }) });
+      paged.push(...page.items);
+      token = page.nextToken;
+    } while (token !== undefined);
+    assert.deepEqual(paged, everySet.items);
   });
 
   it('summarizes resources per compliance type, bucketed by overall severity, with filters', async () => {

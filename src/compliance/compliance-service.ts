@@ -1,8 +1,7 @@
 /** SSM Compliance: one store of compliance sets with several writers (the wire, inventory, State Manager). */
 import type { Actor } from '../access/index.js';
-import type { Ctx } from '../kernel/index.js';
-import { ApiError } from '../kernel/index.js';
-import { ssmError, ssmPageOf, type SsmPage } from '../protocols/ssm/index.js';
+import type { Ctx, SortKey } from '../kernel/index.js';
+import { loadFiltered, ssmError } from '../protocols/ssm/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { appendEvent } from '../worker/index.js';
 import {
@@ -15,9 +14,6 @@ import {
 } from './compliance-filters.js';
 import {
   complianceLimits,
-  complianceSeverities,
-  complianceStatuses,
-  complianceTypePattern,
   isCustomComplianceType,
   itemKeyOf,
   managedInstanceResourceType,
@@ -25,14 +21,15 @@ import {
   zeroSeverityCounts,
   type ComplianceItem,
   type ComplianceSet,
-  type ComplianceSeverity,
-  type ComplianceStatus,
   type ExecutionSummary,
   type PutComplianceOutcome,
   type PutComplianceRequest,
   type SeverityCounts,
 } from './compliance-model.js';
+import { checkPutRequest, checkResourceTypes } from './compliance-put-rules.js';
+import { setSortKey, type KeyedComplianceItem } from './compliance-rows.js';
 import type { ComplianceStore, SetKey, StoredItemInput } from './compliance-store.js';
+import { complianceRequestOfInventory, type InventoryComplianceUpload } from './inventory-compliance.js';
 
 /** The AWS:InstanceInformation attributes of the account's registered managed instances (fleet; wired by compose). */
 export interface InstanceAttributes {
@@ -49,15 +46,19 @@ export interface ComplianceItemsQuery {
   resourceIds: readonly string[];
   resourceTypes?: readonly string[] | undefined;
   filters: readonly ComplianceFilter[];
-  maxResults?: number | undefined;
-  nextToken?: string | undefined;
+  /** Only rows after this sort key. */
+  after?: SortKey | undefined;
+  /** How many rows to read; default 50. */
+  limit?: number | undefined;
 }
 
 /** Which sets the summary operations consider. */
 export interface ComplianceSummariesQuery {
   filters: readonly ComplianceFilter[];
-  maxResults?: number | undefined;
-  nextToken?: string | undefined;
+  /** Only rows after this sort key. */
+  after?: SortKey | undefined;
+  /** How many rows to read; default 50. */
+  limit?: number | undefined;
 }
 
 /** Resource counts of one compliance type (ListComplianceSummaries row). */
@@ -67,16 +68,9 @@ export interface ComplianceTypeSummary {
   nonCompliant: SeverityCounts;
 }
 
-/** AWS:ComplianceItem inventory as the agent's patch run uploads it (spec §4.7). */
-export interface InventoryComplianceUpload {
-  resourceId: string;
-  /** The item's Context: ComplianceType, ExecutionId, ExecutionType, ExecutionTime. */
-  context: Readonly<Record<string, string>>;
-  rows: readonly Readonly<Record<string, string>>[];
-}
+export type { InventoryComplianceUpload } from './inventory-compliance.js';
 
 const maxPageSize = 50;
-const rowFields = new Set(['Id', 'Title', 'Severity', 'Status']);
 
 /** Compliance writes and reads; every method runs in the caller's transaction. */
 export class ComplianceService {
@@ -92,7 +86,7 @@ export class ComplianceService {
    * caller's account (another account's instance does not exist for the caller, as in PutInventory).
    */
   async putCallerComplianceItems(ctx: Ctx, request: PutComplianceRequest): Promise<PutComplianceOutcome> {
-    this.checkPut(ctx, request);
+    checkPutRequest(ctx, request, this.callerInstanceId(ctx.actor));
     if (request.resourceType === managedInstanceResourceType) {
       const found = await this.instances.instanceInformation(ctx.tx, ctx.accountId, ctx.region, [
         request.resourceId,
@@ -112,7 +106,7 @@ export class ComplianceService {
    * Shared by the wire operation, AWS:ComplianceItem inventory and State Manager.
    */
   async putComplianceItems(ctx: Ctx, request: PutComplianceRequest): Promise<PutComplianceOutcome> {
-    this.checkPut(ctx, request);
+    checkPutRequest(ctx, request, this.callerInstanceId(ctx.actor));
     const uploadType = request.uploadType ?? 'COMPLETE';
     const key: SetKey = {
       accountId: ctx.accountId,
@@ -211,106 +205,104 @@ export class ComplianceService {
     ctx: Ctx,
     upload: InventoryComplianceUpload,
   ): Promise<PutComplianceOutcome> {
-    const badContext = (message: string) => ssmError('InvalidInventoryItemContextException', message);
-    const complianceType = upload.context['ComplianceType'];
-    if (complianceType === undefined || !complianceTypePattern.test(complianceType)) {
-      throw badContext('Context.ComplianceType is missing or not a valid compliance type.');
-    }
-    const rawTime = upload.context['ExecutionTime'];
-    const executionTime = rawTime === undefined || rawTime === '' ? ctx.now : parseExecutionTime(rawTime);
-    if (executionTime === undefined)
-      throw badContext(`Context.ExecutionTime '${rawTime ?? ''}' is not a time.`);
-    const badContent = (message: string) => ssmError('InvalidItemContentException', message);
-    const items = upload.rows.map((row, index) => {
-      const status = row['Status'];
-      const severity = row['Severity'];
-      if (!(complianceStatuses as readonly (string | undefined)[]).includes(status)) {
-        throw badContent(
-          `AWS:ComplianceItem entry ${index + 1}: Status '${status ?? ''}' is not COMPLIANT or NON_COMPLIANT.`,
-        );
-      }
-      if (!(complianceSeverities as readonly (string | undefined)[]).includes(severity)) {
-        throw badContent(
-          `AWS:ComplianceItem entry ${index + 1}: Severity '${severity ?? ''}' is not a compliance severity.`,
-        );
-      }
-      const details: Record<string, string> = {};
-      for (const [name, value] of Object.entries(row)) if (!rowFields.has(name)) details[name] = value;
-      return {
-        id: row['Id'],
-        title: row['Title'],
-        status: status as ComplianceStatus,
-        severity: severity as ComplianceSeverity,
-        details,
-      };
-    });
-    return this.putComplianceItems(ctx, {
-      resourceType: managedInstanceResourceType,
-      resourceId: upload.resourceId,
-      complianceType,
-      executionSummary: {
-        executionTime,
-        executionId: nonEmpty(upload.context['ExecutionId']),
-        executionType: nonEmpty(upload.context['ExecutionType']),
-      },
-      items,
-      uploadType: 'COMPLETE',
-    });
+    return this.putComplianceItems(ctx, complianceRequestOfInventory(upload, ctx.now));
   }
 
-  /** ListComplianceItems: the items of the given resources that pass every filter, by (resource, type, Id). */
-  async listComplianceItems(ctx: Ctx, query: ComplianceItemsQuery): Promise<SsmPage<ComplianceItem>> {
+  /**
+   * ListComplianceItems: the items of the given resources that pass every filter, by (resource, type, Id), with
+   * their sort keys. Filters on item details, times and instance information are checked in memory on chunks
+   * read in sort-key order (`loadFiltered`), so a page is exact.
+   */
+  async pageComplianceItems(ctx: Ctx, query: ComplianceItemsQuery): Promise<KeyedComplianceItem[]> {
     if (query.resourceIds.length === 0)
       throw ssmError('InvalidResourceId', 'ResourceIds must name a resource.');
-    this.checkResourceTypes(query.resourceTypes);
-    const items = await this.store.listItems(ctx.tx, {
-      accountId: ctx.accountId,
-      region: ctx.region,
-      resourceIds: query.resourceIds,
-      resourceTypes: query.resourceTypes,
-      complianceTypes: equalComplianceTypes(query.filters),
-    });
+    checkResourceTypes(query.resourceTypes);
     const instances = await this.instancesFor(ctx, query.filters, query.resourceIds);
-    const matching = items.filter((item) =>
-      query.filters.every((filter) => itemMatches(item, filter, instances)),
-    );
-    return ssmPageOf(
-      matching,
-      query,
-      ['ListComplianceItems', query.resourceIds, query.resourceTypes ?? null, query.filters],
-      maxPageSize,
+    return loadFiltered(
+      { after: query.after, limit: query.limit ?? maxPageSize },
+      (after, limit) =>
+        this.store.pageItems(ctx.tx, {
+          accountId: ctx.accountId,
+          region: ctx.region,
+          resourceIds: query.resourceIds,
+          resourceTypes: query.resourceTypes,
+          complianceTypes: equalComplianceTypes(query.filters),
+          after,
+          limit,
+        }),
+      (keyed) => keyed.key,
+      (rows) =>
+        rows.filter(({ item }) => query.filters.every((filter) => itemMatches(item, filter, instances))),
     );
   }
 
-  /** ListResourceComplianceSummaries: one row per (resource, compliance type) passing every filter. */
+  /** The first page of `pageComplianceItems`, without the sort keys. */
+  async listComplianceItems(ctx: Ctx, query: ComplianceItemsQuery): Promise<{ items: ComplianceItem[] }> {
+    return { items: (await this.pageComplianceItems(ctx, query)).map((keyed) => keyed.item) };
+  }
+
+  /** ListResourceComplianceSummaries: one row per (resource, compliance type) passing every filter, in key order. */
   async listResourceComplianceSummaries(
     ctx: Ctx,
     query: ComplianceSummariesQuery,
-  ): Promise<SsmPage<ComplianceSet>> {
-    const sets = await this.matchingSets(ctx, query.filters);
-    return ssmPageOf(sets, query, ['ListResourceComplianceSummaries', query.filters], maxPageSize);
+  ): Promise<{ items: ComplianceSet[] }> {
+    const instances = await this.instancesFor(ctx, query.filters, undefined);
+    const items = await loadFiltered(
+      { after: query.after, limit: query.limit ?? maxPageSize },
+      (after, limit) =>
+        this.store.listSets(ctx.tx, {
+          accountId: ctx.accountId,
+          region: ctx.region,
+          complianceTypes: equalComplianceTypes(query.filters),
+          after,
+          limit,
+        }),
+      setSortKey,
+      (sets) => this.matchingSets(ctx, sets, query.filters, instances),
+    );
+    return { items };
   }
 
-  /** ListComplianceSummaries: per compliance type, resources counted by status and bucketed by OverallSeverity. */
+  /**
+   * ListComplianceSummaries: per compliance type (paged in SQL over the types with items), resources counted by
+   * status and bucketed by OverallSeverity; a type none of whose sets pass the filters is left out.
+   */
   async listComplianceSummaries(
     ctx: Ctx,
     query: ComplianceSummariesQuery,
-  ): Promise<SsmPage<ComplianceTypeSummary>> {
-    const byType = new Map<string, ComplianceTypeSummary>();
-    for (const set of await this.matchingSets(ctx, query.filters)) {
-      let summary = byType.get(set.complianceType);
-      if (summary === undefined) {
-        summary = {
-          complianceType: set.complianceType,
+  ): Promise<{ items: ComplianceTypeSummary[] }> {
+    const scope = { accountId: ctx.accountId, region: ctx.region };
+    const instances = await this.instancesFor(ctx, query.filters, undefined);
+    const summarize = async (types: ComplianceTypeSummary[]): Promise<ComplianceTypeSummary[]> => {
+      if (types.length === 0) return [];
+      const byType = new Map(types.map((summary) => [summary.complianceType, summary]));
+      const sets = await this.store.listSets(ctx.tx, { ...scope, complianceTypes: [...byType.keys()] });
+      for (const set of await this.matchingSets(ctx, sets, query.filters, instances)) {
+        const summary = byType.get(set.complianceType);
+        if (summary !== undefined)
+          (set.status === 'COMPLIANT' ? summary.compliant : summary.nonCompliant)[set.overallSeverity] += 1;
+      }
+      return types.filter((summary) => countOf(summary) > 0);
+    };
+    const items = await loadFiltered(
+      { after: query.after, limit: query.limit ?? maxPageSize },
+      async (after, limit) =>
+        (
+          await this.store.pageComplianceTypes(ctx.tx, {
+            ...scope,
+            complianceTypes: equalComplianceTypes(query.filters),
+            after,
+            limit,
+          })
+        ).map((complianceType) => ({
+          complianceType,
           compliant: zeroSeverityCounts(),
           nonCompliant: zeroSeverityCounts(),
-        };
-        byType.set(set.complianceType, summary);
-      }
-      (set.status === 'COMPLIANT' ? summary.compliant : summary.nonCompliant)[set.overallSeverity] += 1;
-    }
-    const summaries = [...byType.values()].sort((a, b) => (a.complianceType < b.complianceType ? -1 : 1));
-    return ssmPageOf(summaries, query, ['ListComplianceSummaries', query.filters], maxPageSize);
+        })),
+      (summary) => [summary.complianceType],
+      summarize,
+    );
+    return { items };
   }
 
   /** Removes everything recorded about a resource (its deregistration). */
@@ -323,13 +315,13 @@ export class ComplianceService {
     });
   }
 
-  private async matchingSets(ctx: Ctx, filters: readonly ComplianceFilter[]): Promise<ComplianceSet[]> {
-    const sets = await this.store.listSets(ctx.tx, {
-      accountId: ctx.accountId,
-      region: ctx.region,
-      complianceTypes: equalComplianceTypes(filters),
-    });
-    const instances = await this.instancesFor(ctx, filters, undefined);
+  /** The sets that pass every filter (reading a set's items only when a filter needs them). */
+  private async matchingSets(
+    ctx: Ctx,
+    sets: readonly ComplianceSet[],
+    filters: readonly ComplianceFilter[],
+    instances: InstanceInformationByResource | undefined,
+  ): Promise<ComplianceSet[]> {
     const loadItems = needsItems(filters);
     const matching: ComplianceSet[] = [];
     for (const set of sets) {
@@ -350,60 +342,6 @@ export class ComplianceService {
   ): Promise<InstanceInformationByResource | undefined> {
     if (!needsInstanceInformation(filters)) return undefined;
     return this.instances.instanceInformation(ctx.tx, ctx.accountId, ctx.region, resourceIds);
-  }
-
-  private checkResourceTypes(resourceTypes: readonly string[] | undefined): void {
-    for (const resourceType of resourceTypes ?? []) {
-      if (resourceType !== managedInstanceResourceType) {
-        throw ssmError(
-          'InvalidResourceType',
-          `The resource type ${resourceType} is not supported; use ManagedInstance.`,
-        );
-      }
-    }
-  }
-
-  private checkPut(ctx: Ctx, request: PutComplianceRequest): void {
-    this.checkResourceTypes([request.resourceType]);
-    const instanceId = this.callerInstanceId(ctx.actor);
-    if (instanceId !== undefined && instanceId !== request.resourceId) {
-      throw new ApiError(
-        'AccessDenied',
-        `User: ${ctx.actor.principalArn} is not authorized to perform: ssm:PutComplianceItems on resource ${request.resourceId}`,
-      );
-    }
-    if (!complianceTypePattern.test(request.complianceType)) {
-      throw ssmError('ValidationException', `The compliance type ${request.complianceType} is not valid.`);
-    }
-    if ((request.uploadType ?? 'COMPLETE') === 'PARTIAL' && request.complianceType !== 'Association') {
-      throw ssmError(
-        'ValidationException',
-        'UploadType PARTIAL is supported only for the Association compliance type.',
-      );
-    }
-    if (request.items.length > complianceLimits.itemsPerCall) {
-      throw ssmError(
-        'TotalSizeLimitExceededException',
-        `At most ${complianceLimits.itemsPerCall} items per call.`,
-      );
-    }
-    let total = 0;
-    for (const item of request.items) {
-      const size = Buffer.byteLength(JSON.stringify(item));
-      if (size > complianceLimits.itemBytes) {
-        throw ssmError(
-          'ItemSizeLimitExceededException',
-          `Compliance item ${item.id ?? ''} is ${size} bytes; the limit is ${complianceLimits.itemBytes}.`,
-        );
-      }
-      total += size;
-    }
-    if (total > complianceLimits.totalBytes) {
-      throw ssmError(
-        'TotalSizeLimitExceededException',
-        `The items are ${total} bytes in total; the limit is ${complianceLimits.totalBytes}.`,
-      );
-    }
   }
 
   private incomingItems(key: SetKey, request: PutComplianceRequest): Map<string, StoredItemInput> {
@@ -430,14 +368,8 @@ export class ComplianceService {
   }
 }
 
-const nonEmpty = (value: string | undefined): string | undefined =>
-  value === undefined || value === '' ? undefined : value;
-
-/** An ExecutionTime as inventory sends it (`YYYY-MM-DDTHH:MM:SSZ`), or epoch seconds. */
-function parseExecutionTime(value: string): Date | undefined {
-  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms);
-}
+const countOf = (summary: ComplianceTypeSummary): number =>
+  [...Object.values(summary.compliant), ...Object.values(summary.nonCompliant)].reduce((a, b) => a + b, 0);
 
 /** The compliance types an EQUAL ComplianceType filter restricts to (pushed into the query), if any. */
 function equalComplianceTypes(filters: readonly ComplianceFilter[]): string[] | undefined {

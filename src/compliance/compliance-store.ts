@@ -1,7 +1,21 @@
 /** Persistence of compliance sets, their items and their execution history. */
-import type { Selectable } from 'kysely';
-import type { ComplianceItemsTable, ComplianceSetsTable, DbExecutor } from '../storage/database.js';
+import { afterKey, inScope, type SortKey } from '../kernel/index.js';
+import type { DbExecutor } from '../storage/database.js';
 import { chunk } from '../storage/index.js';
+import {
+  fromSnapshot,
+  itemSortColumns,
+  setSortColumns,
+  toItem,
+  toKeyedItem,
+  toSet,
+  toSnapshot,
+  optional,
+  type KeyedComplianceItem,
+  type SetKey,
+  type StoredItemInput,
+  type SnapshotItem,
+} from './compliance-rows.js';
 import {
   complianceLimits,
   type ComplianceItem,
@@ -13,20 +27,7 @@ import {
   type SetSummary,
 } from './compliance-model.js';
 
-/** Where a set lives: account, Region and the set's identity. */
-export interface SetKey {
-  accountId: string;
-  region: string;
-  resourceType: string;
-  resourceId: string;
-  complianceType: string;
-}
-
-/** An item to store, with its key within the set. */
-export interface StoredItemInput {
-  key: string;
-  item: ComplianceItem;
-}
+export type { SetKey, StoredItemInput } from './compliance-rows.js';
 
 /** Which sets of an account to read. */
 export interface SetQuery {
@@ -35,6 +36,9 @@ export interface SetQuery {
   resourceIds?: readonly string[] | undefined;
   resourceTypes?: readonly string[] | undefined;
   complianceTypes?: readonly string[] | undefined;
+  /** Only rows after this sort key. */
+  after?: SortKey | undefined;
+  limit?: number | undefined;
 }
 
 /** One recorded upload of a set. */
@@ -48,85 +52,6 @@ export interface ComplianceExecution {
   recordedAt: Date;
 }
 
-const optional = (value: string | null): string | undefined =>
-  value === null || value === '' ? undefined : value;
-
-function toSet(row: Selectable<ComplianceSetsTable>): ComplianceSet {
-  return {
-    resourceType: row.resource_type,
-    resourceId: row.resource_id,
-    complianceType: row.compliance_type,
-    status: row.status as ComplianceStatus,
-    overallSeverity: row.overall_severity as ComplianceSeverity,
-    itemCount: row.item_count,
-    counts: JSON.parse(row.severity_counts) as SetCounts,
-    execution: {
-      executionTime: new Date(Number(row.execution_time)),
-      executionId: optional(row.execution_id),
-      executionType: optional(row.execution_type),
-    },
-    itemContentHash: optional(row.item_content_hash),
-    updatedAt: new Date(Number(row.updated_at)),
-  };
-}
-
-function toItem(row: Selectable<ComplianceItemsTable>): ComplianceItem {
-  return {
-    resourceType: row.resource_type,
-    resourceId: row.resource_id,
-    complianceType: row.compliance_type,
-    id: optional(row.item_id),
-    title: row.title,
-    severity: row.severity as ComplianceSeverity,
-    status: row.status as ComplianceStatus,
-    details: JSON.parse(row.details) as Record<string, string>,
-    execution: {
-      executionTime: new Date(Number(row.execution_time)),
-      executionId: optional(row.execution_id),
-      executionType: optional(row.execution_type),
-    },
-  };
-}
-
-/** Items as kept in an execution's snapshot (JSON), and back. */
-interface SnapshotItem {
-  i?: string;
-  t: string;
-  s: string;
-  v: string;
-  d: Record<string, string>;
-  e: [number, string | null, string | null];
-}
-
-const toSnapshot = ({ item }: StoredItemInput): SnapshotItem => ({
-  ...(item.id === undefined ? {} : { i: item.id }),
-  t: item.title,
-  s: item.status,
-  v: item.severity,
-  d: item.details,
-  e: [
-    item.execution.executionTime.getTime(),
-    item.execution.executionId ?? null,
-    item.execution.executionType ?? null,
-  ],
-});
-
-const fromSnapshot = (key: SetKey, entry: SnapshotItem): ComplianceItem => ({
-  resourceType: key.resourceType,
-  resourceId: key.resourceId,
-  complianceType: key.complianceType,
-  id: entry.i,
-  title: entry.t,
-  status: entry.s as ComplianceStatus,
-  severity: entry.v as ComplianceSeverity,
-  details: entry.d,
-  execution: {
-    executionTime: new Date(entry.e[0]),
-    executionId: entry.e[1] ?? undefined,
-    executionType: entry.e[2] ?? undefined,
-  },
-});
-
 /** Reads and writes compliance sets; every write is in the caller's transaction. */
 export class ComplianceStore {
   /** The set, if stored (also when it holds no items). */
@@ -134,8 +59,7 @@ export class ComplianceStore {
     const row = await db
       .selectFrom('compliance_sets')
       .selectAll()
-      .where('account_id', '=', key.accountId)
-      .where('region', '=', key.region)
+      .where(inScope(key))
       .where('resource_type', '=', key.resourceType)
       .where('resource_id', '=', key.resourceId)
       .where('compliance_type', '=', key.complianceType)
@@ -148,8 +72,7 @@ export class ComplianceStore {
     let select = db
       .selectFrom('compliance_sets')
       .selectAll()
-      .where('account_id', '=', query.accountId)
-      .where('region', '=', query.region)
+      .where(inScope(query))
       .where('item_count', '>', 0);
     if (query.resourceIds !== undefined) select = select.where('resource_id', 'in', [...query.resourceIds]);
     if (query.resourceTypes !== undefined)
@@ -157,6 +80,8 @@ export class ComplianceStore {
     if (query.complianceTypes !== undefined) {
       select = select.where('compliance_type', 'in', [...query.complianceTypes]);
     }
+    if (query.after !== undefined) select = select.where(afterKey(setSortColumns, query.after));
+    if (query.limit !== undefined) select = select.limit(query.limit);
     const rows = await select
       .orderBy('resource_id')
       .orderBy('resource_type')
@@ -170,8 +95,7 @@ export class ComplianceStore {
     const rows = await db
       .selectFrom('compliance_sets')
       .select('compliance_type')
-      .where('account_id', '=', key.accountId)
-      .where('region', '=', key.region)
+      .where(inScope(key))
       .where('resource_type', '=', key.resourceType)
       .where('resource_id', '=', key.resourceId)
       .where('compliance_type', 'like', 'Custom:%')
@@ -181,25 +105,48 @@ export class ComplianceStore {
   }
 
   /** The items of the sets matching `query`, ordered by resource, compliance type and item key. */
-  async listItems(db: DbExecutor, query: SetQuery): Promise<ComplianceItem[]> {
-    let select = db
-      .selectFrom('compliance_items')
-      .selectAll()
-      .where('account_id', '=', query.accountId)
-      .where('region', '=', query.region);
+  /** The scope's items by (resource, type, compliance type, item key), with their sort keys. */
+  async pageItems(db: DbExecutor, query: SetQuery): Promise<KeyedComplianceItem[]> {
+    let select = db.selectFrom('compliance_items').selectAll().where(inScope(query));
     if (query.resourceIds !== undefined) select = select.where('resource_id', 'in', [...query.resourceIds]);
     if (query.resourceTypes !== undefined)
       select = select.where('resource_type', 'in', [...query.resourceTypes]);
     if (query.complianceTypes !== undefined) {
       select = select.where('compliance_type', 'in', [...query.complianceTypes]);
     }
+    if (query.after !== undefined) select = select.where(afterKey(itemSortColumns, query.after));
+    if (query.limit !== undefined) select = select.limit(query.limit);
     const rows = await select
       .orderBy('resource_id')
       .orderBy('resource_type')
       .orderBy('compliance_type')
       .orderBy('item_key')
       .execute();
-    return rows.map(toItem);
+    return rows.map(toKeyedItem);
+  }
+
+  /** The scope's items in sort-key order (see `pageItems`). */
+  async listItems(db: DbExecutor, query: SetQuery): Promise<ComplianceItem[]> {
+    return (await this.pageItems(db, query)).map((keyed) => keyed.item);
+  }
+
+  /** The compliance types with items in the scope, in order, after `query.after`. */
+  async pageComplianceTypes(
+    db: DbExecutor,
+    query: SetQuery & { complianceTypes?: readonly string[] | undefined },
+  ): Promise<string[]> {
+    let select = db
+      .selectFrom('compliance_sets')
+      .select('compliance_type')
+      .distinct()
+      .where(inScope(query))
+      .where('item_count', '>', 0);
+    if (query.complianceTypes !== undefined)
+      select = select.where('compliance_type', 'in', [...query.complianceTypes]);
+    if (query.after !== undefined) select = select.where(afterKey(['compliance_type'], query.after));
+    if (query.limit !== undefined) select = select.limit(query.limit);
+    const rows = await select.orderBy('compliance_type').execute();
+    return rows.map((row) => row.compliance_type);
   }
 
   /** The items of one set keyed by item key. */
@@ -207,8 +154,7 @@ export class ComplianceStore {
     const rows = await db
       .selectFrom('compliance_items')
       .selectAll()
-      .where('account_id', '=', key.accountId)
-      .where('region', '=', key.region)
+      .where(inScope(key))
       .where('resource_type', '=', key.resourceType)
       .where('resource_id', '=', key.resourceId)
       .where('compliance_type', '=', key.complianceType)
@@ -224,8 +170,7 @@ export class ComplianceStore {
     for (const part of chunks) {
       let query = db
         .deleteFrom('compliance_items')
-        .where('account_id', '=', key.accountId)
-        .where('region', '=', key.region)
+        .where(inScope(key))
         .where('resource_type', '=', key.resourceType)
         .where('resource_id', '=', key.resourceId)
         .where('compliance_type', '=', key.complianceType);
@@ -345,8 +290,7 @@ export class ComplianceStore {
       await db
         .updateTable('compliance_executions')
         .set({ items: null })
-        .where('account_id', '=', key.accountId)
-        .where('region', '=', key.region)
+        .where(inScope(key))
         .where('resource_type', '=', key.resourceType)
         .where('resource_id', '=', key.resourceId)
         .where('compliance_type', '=', key.complianceType)
@@ -358,8 +302,7 @@ export class ComplianceStore {
     if (keptFloor !== undefined && recent.length > complianceLimits.executionsKept) {
       await db
         .deleteFrom('compliance_executions')
-        .where('account_id', '=', key.accountId)
-        .where('region', '=', key.region)
+        .where(inScope(key))
         .where('resource_type', '=', key.resourceType)
         .where('resource_id', '=', key.resourceId)
         .where('compliance_type', '=', key.complianceType)
@@ -398,8 +341,7 @@ export class ComplianceStore {
     for (const table of ['compliance_items', 'compliance_sets', 'compliance_executions'] as const) {
       await db
         .deleteFrom(table)
-        .where('account_id', '=', key.accountId)
-        .where('region', '=', key.region)
+        .where(inScope(key))
         .where('resource_type', '=', key.resourceType)
         .where('resource_id', '=', key.resourceId)
         .execute();
@@ -409,8 +351,7 @@ export class ComplianceStore {
   private executionRows(db: DbExecutor, key: SetKey) {
     return db
       .selectFrom('compliance_executions')
-      .where('account_id', '=', key.accountId)
-      .where('region', '=', key.region)
+      .where(inScope(key))
       .where('resource_type', '=', key.resourceType)
       .where('resource_id', '=', key.resourceId)
       .where('compliance_type', '=', key.complianceType);

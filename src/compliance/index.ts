@@ -28,6 +28,10 @@ export {
   type SetCounts,
   type SeverityCounts,
 } from './compliance-model.js';
-export { parseComplianceFilters, type ComplianceFilter, type WireComplianceFilter } from './compliance-filters.js';
+export {
+  parseComplianceFilters,
+  type ComplianceFilter,
+  type WireComplianceFilter,
+} from './compliance-filters.js';
 export { compliancePurgeOnDeregistration } from './compliance-purge-subscriber.js';
 export { complianceFacts, type ComplianceFacts, type NodeComplianceQuery } from './compliance-facade.js';

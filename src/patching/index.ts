@@ -46,7 +46,8 @@ export {
 } from './patch-state.js';
 export { PatchingStore, type PatchScope } from './patching-store.js';
 export { snapshotDocumentOf, snapshotDownloadUrlOf } from './snapshot-document.js';
-export { patchBaselineRoutes, patchStateRoutes } from './patching-routes.js';
+export { patchBaselineRoutes } from './baseline-routes.js';
+export { patchStateRoutes } from './patch-state-routes.js';
 export {
   patchInstancesFrom,
   patchStateFrom,

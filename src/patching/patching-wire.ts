@@ -1,6 +1,7 @@
 /** Patch Manager's AWS shapes: zod schemas of the requests and mappers to and from the domain. */
 import { z } from 'zod';
-import { ssmPageOf, toEpochSeconds } from '../protocols/ssm/index.js';
+import { keysetSlice, type SortKey } from '../kernel/index.js';
+import { toEpochSeconds } from '../protocols/ssm/index.js';
 import {
   complianceLevels,
   operatingSystems,
@@ -269,15 +270,24 @@ export function toWirePatchGroupState(state: PatchGroupState): Record<string, nu
   };
 }
 
-/** One page of an in-memory listing with an opaque NextToken bound to the request's parameters. */
-export function paginate<T>(
+/** A row of a short in-memory listing with its position as sort key. */
+export interface Positioned<T> {
+  key: SortKey;
+  item: T;
+}
+
+/** Keyset paging of a short in-memory listing in its own order (baselines, patch groups): the key is the position. */
+export function positionedSlice<T>(
   items: readonly T[],
-  request: { maxResults: number; nextToken: string | undefined; parameters: unknown },
-): { page: T[]; nextToken?: string } {
-  const result = ssmPageOf(items, request, request.parameters, request.maxResults, []);
-  return result.nextToken === undefined
-    ? { page: result.items }
-    : { page: result.items, nextToken: result.nextToken };
+  after: SortKey | undefined,
+  limit: number,
+): Positioned<T>[] {
+  return keysetSlice(
+    items.map((item, at) => ({ key: [at], item })),
+    after,
+    limit,
+    (row) => row.key,
+  );
 }
 
 /** A Patch of DescribeAvailablePatches (Linux fields; empty ones are left out). */

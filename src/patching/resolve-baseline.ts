@@ -1,5 +1,9 @@
 /** Which baseline patches a node (§5.6): its patch group's baseline for its OS, else the OS default. Pure. */
-import type { DefaultBaselineRegistration, OperatingSystem, PatchGroupRegistration } from './patching-model.js';
+import type {
+  DefaultBaselineRegistration,
+  OperatingSystem,
+  PatchGroupRegistration,
+} from './patching-model.js';
 import { predefinedBaselineId } from './predefined-baselines.js';
 
 /** The registrations of one account in one Region that resolution reads. */

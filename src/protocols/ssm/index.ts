@@ -25,4 +25,4 @@ export {
   ScheduleExpressionError,
   type ScheduleExpression,
 } from './schedule-expression.js';
-export { ssmListOperation, type ListQuery, type SsmListSpec } from './list-operation.js';
+export { loadFiltered, ssmListOperation, type ListQuery, type SsmListSpec } from './list-operation.js';

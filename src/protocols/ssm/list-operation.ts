@@ -77,3 +77,27 @@ export function ssmListOperation<S extends z.ZodType, F = undefined, Row = unkno
     },
   });
 }
+
+/**
+ * A page for a list whose filters SQL cannot express: reads chunks in sort-key order after `query.after` with
+ * `read`, keeps the rows `keep` passes, and stops once `query.limit` rows are kept or the rows run out. The
+ * filter is applied before the page is cut, so paging stays exact.
+ */
+export async function loadFiltered<Row>(
+  query: { after: SortKey | undefined; limit: number },
+  read: (after: SortKey | undefined, limit: number) => Promise<Row[]>,
+  keyOf: (row: Row) => SortKey,
+  keep: (rows: Row[]) => Promise<Row[]> | Row[],
+): Promise<Row[]> {
+  const chunkSize = Math.max(query.limit, 100);
+  const kept: Row[] = [];
+  let after = query.after;
+  for (;;) {
+    const chunk = await read(after, chunkSize);
+    kept.push(...(await keep(chunk)));
+    const last = chunk[chunk.length - 1];
+    if (kept.length >= query.limit || chunk.length < chunkSize || last === undefined) break;
+    after = keyOf(last);
+  }
+  return kept.slice(0, query.limit);
+}

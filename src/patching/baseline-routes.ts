@@ -1,15 +1,12 @@
-/** Patch Manager's awsJson1_1 operations (AmazonSSM.*): baselines, defaults, patch groups, snapshots, patch state. */
+/** Patch Manager's baseline operations (awsJson1_1, AmazonSSM.*): baselines, defaults, patch groups, snapshots. */
 import { z } from 'zod';
 import { awsJsonRoute } from '../protocols/index.js';
 import type { AwsJsonRoute } from '../protocols/index.js';
 import { managedInstanceArn } from '../fleet/index.js';
-import { ssmError, ssmService } from '../protocols/ssm/index.js';
+import { ssmError, ssmListOperation, ssmService } from '../protocols/ssm/index.js';
 import type { BaselineOwner, PatchBaselineService } from './baseline-service.js';
 import { baselineArnOf } from './resolve-baseline.js';
-import { availablePatchFilterKeys } from './available-patches.js';
 import { patchProperties, patchPropertyValues } from './patch-properties.js';
-import { patchStateCounterKeys, type PatchStateFilter } from './patch-state.js';
-import type { PatchStateService } from './patch-state-service.js';
 import { snapshotDownloadUrlOf } from './snapshot-document.js';
 import {
   baselineIdSchema,
@@ -21,14 +18,10 @@ import {
   instanceIdSchema,
   operatingSystemSchema,
   orchestratorFiltersSchema,
-  paginate,
+  positionedSlice,
   patchGroupSchema,
-  toWireAvailablePatch,
   toWireBaseline,
   toWireBaselineIdentity,
-  toWireInstancePatchState,
-  toWirePatchComplianceData,
-  toWirePatchGroupState,
   updatePatchBaselineSchema,
 } from './patching-wire.js';
 
@@ -74,6 +67,15 @@ function orchestratorFilters(
 /** The baseline, default and patch group operations. */
 export function patchBaselineRoutes(baselines: PatchBaselineService): AwsJsonRoute[] {
   return [
+    ...baselineCrudRoutes(baselines),
+    ...defaultAndGroupRoutes(baselines),
+    ...snapshotRoutes(baselines),
+  ];
+}
+
+/** CreatePatchBaseline, GetPatchBaseline, UpdatePatchBaseline, DeletePatchBaseline, DescribePatchBaselines. */
+function baselineCrudRoutes(baselines: PatchBaselineService): AwsJsonRoute[] {
+  return [
     awsJsonRoute(ssmService, {
       name: 'CreatePatchBaseline',
       schema: createPatchBaselineSchema,
@@ -108,27 +110,28 @@ export function patchBaselineRoutes(baselines: PatchBaselineService): AwsJsonRou
       resource: baselineResource,
       handle: async (ctx, input) => ({ BaselineId: await baselines.delete(ctx, input.BaselineId) }),
     }),
-    awsJsonRoute(ssmService, {
+    ssmListOperation({
       name: 'DescribePatchBaselines',
       schema: z.object({
         Filters: orchestratorFiltersSchema.optional(),
         MaxResults: maxResults(1, 100),
         NextToken: z.string().optional(),
       }),
-      handle: async (ctx, input) => {
-        const filters = orchestratorFilters(input.Filters, ['NAME_PREFIX', 'OWNER', 'OPERATING_SYSTEM']);
-        const listing = await baselines.describe(ctx, filters);
-        const { page, nextToken } = paginate(listing, {
-          maxResults: input.MaxResults ?? 100,
-          nextToken: input.NextToken,
-          parameters: input.Filters ?? [],
-        });
-        return {
-          BaselineIdentities: page.map((entry) => toWireBaselineIdentity(entry.baseline, entry.isDefault)),
-          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-        };
-      },
+      resultKey: 'BaselineIdentities',
+      defaultMaxResults: 100,
+      firstPageTokens: [],
+      filters: (input) => orchestratorFilters(input.Filters, ['NAME_PREFIX', 'OWNER', 'OPERATING_SYSTEM']),
+      load: async (ctx, { filters, after, limit }) =>
+        positionedSlice(await baselines.describe(ctx, filters), after, limit),
+      keyOf: (row) => row.key,
+      toWire: (row) => toWireBaselineIdentity(row.item.baseline, row.item.isDefault),
     }),
+  ];
+}
+
+/** The default baseline per operating system and the patch group registrations. */
+function defaultAndGroupRoutes(baselines: PatchBaselineService): AwsJsonRoute[] {
+  return [
     awsJsonRoute(ssmService, {
       name: 'GetDefaultPatchBaseline',
       schema: z.object({ OperatingSystem: operatingSystemSchema.optional() }),
@@ -173,30 +176,31 @@ export function patchBaselineRoutes(baselines: PatchBaselineService): AwsJsonRou
         };
       },
     }),
-    awsJsonRoute(ssmService, {
+    ssmListOperation({
       name: 'DescribePatchGroups',
       schema: z.object({
         Filters: orchestratorFiltersSchema.optional(),
         MaxResults: maxResults(1, 100),
         NextToken: z.string().optional(),
       }),
-      handle: async (ctx, input) => {
-        const filters = orchestratorFilters(input.Filters, ['NAME_PREFIX', 'OPERATING_SYSTEM']);
-        const mappings = await baselines.describePatchGroups(ctx, filters);
-        const { page, nextToken } = paginate(mappings, {
-          maxResults: input.MaxResults ?? 100,
-          nextToken: input.NextToken,
-          parameters: input.Filters ?? [],
-        });
-        return {
-          Mappings: page.map((entry) => ({
-            PatchGroup: entry.patchGroup,
-            BaselineIdentity: toWireBaselineIdentity(entry.baseline, entry.isDefault),
-          })),
-          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-        };
-      },
+      resultKey: 'Mappings',
+      defaultMaxResults: 100,
+      firstPageTokens: [],
+      filters: (input) => orchestratorFilters(input.Filters, ['NAME_PREFIX', 'OPERATING_SYSTEM']),
+      load: async (ctx, { filters, after, limit }) =>
+        positionedSlice(await baselines.describePatchGroups(ctx, filters), after, limit),
+      keyOf: (row) => row.key,
+      toWire: (row) => ({
+        PatchGroup: row.item.patchGroup,
+        BaselineIdentity: toWireBaselineIdentity(row.item.baseline, row.item.isDefault),
+      }),
     }),
+  ];
+}
+
+/** GetDeployablePatchSnapshotForInstance and DescribePatchProperties. */
+function snapshotRoutes(baselines: PatchBaselineService): AwsJsonRoute[] {
+  return [
     awsJsonRoute(ssmService, {
       name: 'GetDeployablePatchSnapshotForInstance',
       resource: instanceResource,
@@ -225,7 +229,7 @@ export function patchBaselineRoutes(baselines: PatchBaselineService): AwsJsonRou
         };
       },
     }),
-    awsJsonRoute(ssmService, {
+    ssmListOperation({
       name: 'DescribePatchProperties',
       schema: z.object({
         OperatingSystem: operatingSystemSchema,
@@ -234,159 +238,21 @@ export function patchBaselineRoutes(baselines: PatchBaselineService): AwsJsonRou
         MaxResults: maxResults(1, 50),
         NextToken: z.string().optional(),
       }),
-      handle: (_ctx, input) => {
-        const values =
-          input.PatchSet === 'APPLICATION' ? [] : patchPropertyValues(input.OperatingSystem, input.Property);
-        const { page, nextToken } = paginate(values, {
-          maxResults: input.MaxResults ?? 50,
-          nextToken: input.NextToken,
-          parameters: [input.OperatingSystem, input.Property, input.PatchSet],
-        });
-        return Promise.resolve({
-          Properties: page.map((value) => ({ Name: value })),
-          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-        });
-      },
-    }),
-  ];
-}
-
-const stateFilterSchema = z.object({
-  Key: z.enum(patchStateCounterKeys),
-  Values: z.array(z.string().regex(/^\d+$/)).min(1).max(1),
-  Type: z.enum(['Equal', 'NotEqual', 'LessThan', 'GreaterThan']),
-});
-
-/** The patch state read operations. */
-export function patchStateRoutes(states: PatchStateService): AwsJsonRoute[] {
-  return [
-    awsJsonRoute(ssmService, {
-      name: 'DescribeInstancePatchStates',
-      resource: (scope, input) => {
-        const only = input.InstanceIds.length === 1 ? input.InstanceIds[0] : undefined;
-        return only === undefined ? '*' : managedInstanceArn(scope.region, scope.accountId, only);
-      },
-      schema: z.object({
-        InstanceIds: z.array(instanceIdSchema).max(50),
-        MaxResults: maxResults(10, 100),
-        NextToken: z.string().optional(),
-      }),
-      handle: async (ctx, input) => {
-        const found = await states.instancePatchStates(ctx, input.InstanceIds);
-        const { page, nextToken } = paginate(found, {
-          maxResults: input.MaxResults ?? 50,
-          nextToken: input.NextToken,
-          parameters: input.InstanceIds,
-        });
-        return {
-          InstancePatchStates: page.map(toWireInstancePatchState),
-          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-        };
-      },
-    }),
-    awsJsonRoute(ssmService, {
-      name: 'DescribeInstancePatchStatesForPatchGroup',
-      schema: z.object({
-        PatchGroup: patchGroupSchema,
-        Filters: z.array(stateFilterSchema).max(4).optional(),
-        MaxResults: maxResults(10, 100),
-        NextToken: z.string().optional(),
-      }),
-      handle: async (ctx, input) => {
-        const filters: PatchStateFilter[] = (input.Filters ?? []).map((filter) => ({
-          key: filter.Key,
-          value: Number(filter.Values[0]),
-          type: filter.Type,
-        }));
-        const found = await states.instancePatchStatesForPatchGroup(ctx, input.PatchGroup, filters);
-        const { page, nextToken } = paginate(found, {
-          maxResults: input.MaxResults ?? 100,
-          nextToken: input.NextToken,
-          parameters: [input.PatchGroup, input.Filters ?? []],
-        });
-        return {
-          InstancePatchStates: page.map(toWireInstancePatchState),
-          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-        };
-      },
-    }),
-    awsJsonRoute(ssmService, {
-      name: 'DescribeInstancePatches',
-      resource: instanceResource,
-      schema: z.object({
-        InstanceId: instanceIdSchema,
-        Filters: z
-          .array(
-            z.object({
-              Key: z.enum(['Classification', 'KBId', 'Severity', 'State']),
-              Values: z.array(z.string().min(1).max(256)).min(1).max(20),
-            }),
-          )
-          .max(5)
-          .optional(),
-        MaxResults: maxResults(10, 100),
-        NextToken: z.string().optional(),
-      }),
-      handle: async (ctx, input) => {
-        const patches = await states.instancePatches(
-          ctx,
-          input.InstanceId,
-          (input.Filters ?? []).map((filter) => ({ key: filter.Key, values: filter.Values })),
-        );
-        const { page, nextToken } = paginate(patches, {
-          maxResults: input.MaxResults ?? 100,
-          nextToken: input.NextToken,
-          parameters: [input.InstanceId, input.Filters ?? []],
-        });
-        return {
-          Patches: page.map(toWirePatchComplianceData),
-          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-        };
-      },
-    }),
-    awsJsonRoute(ssmService, {
-      name: 'DescribeAvailablePatches',
-      schema: z.object({
-        Filters: z
-          .array(
-            z.object({
-              Key: z.string().min(1).max(128),
-              Values: z.array(z.string().min(1).max(256)).min(1).max(20),
-            }),
-          )
-          .max(5)
-          .optional(),
-        MaxResults: maxResults(1, 100),
-        NextToken: z.string().optional(),
-      }),
-      handle: async (ctx, input) => {
-        const filters = (input.Filters ?? []).map((filter) => {
-          const key = availablePatchFilterKeys.find((known) => known === filter.Key);
-          if (key === undefined) {
-            throw ssmError(
-              'ValidationException',
-              `Invalid filter key ${filter.Key}; valid keys: ${availablePatchFilterKeys.join(', ')}.`,
-            );
-          }
-          return { key, values: filter.Values };
-        });
-        const patches = await states.availablePatches(ctx, filters);
-        const { page, nextToken } = paginate(patches, {
-          maxResults: input.MaxResults ?? 100,
-          nextToken: input.NextToken,
-          parameters: [input.Filters ?? []],
-        });
-        return {
-          Patches: page.map(toWireAvailablePatch),
-          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-        };
-      },
-    }),
-    awsJsonRoute(ssmService, {
-      name: 'DescribePatchGroupState',
-      schema: z.object({ PatchGroup: patchGroupSchema }),
-      handle: async (ctx, input) =>
-        toWirePatchGroupState(await states.patchGroupState(ctx, input.PatchGroup)),
+      resultKey: 'Properties',
+      defaultMaxResults: 50,
+      firstPageTokens: [],
+      load: (_ctx, { input, after, limit }) =>
+        Promise.resolve(
+          positionedSlice(
+            input.PatchSet === 'APPLICATION'
+              ? []
+              : patchPropertyValues(input.OperatingSystem, input.Property),
+            after,
+            limit,
+          ),
+        ),
+      keyOf: (row) => row.key,
+      toWire: (row) => ({ Name: row.item }),
     }),
   ];
 }
