@@ -20,6 +20,7 @@ import { outboxDeadLetterPayloadsSchema } from './0020-outbox-dead-letter-payloa
 import { findingIdentityByAccountSchema } from './0021-finding-identity-by-account.js';
 import { findingRetentionSchema } from './0022-finding-retention.js';
 import { associationRunsSchema } from './0023-association-runs.js';
+import { consoleSignInSchema } from './0027-console-sign-in.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -42,5 +43,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0021-finding-identity-by-account': findingIdentityByAccountSchema(traits),
     '0022-finding-retention': findingRetentionSchema(traits),
     '0023-association-runs': associationRunsSchema(),
+    '0027-console-sign-in': consoleSignInSchema(traits),
   };
 }
