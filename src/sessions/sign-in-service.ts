@@ -122,26 +122,20 @@ export class SignInService {
 
   /** Checks one attempt and opens a session for a good one; every attempt is audited. */
   async signIn(request: SignInRequest): Promise<SignInResult> {
-    const accounts = await this.access.listAccounts(this.db);
-    const named = request.accountId;
-    const accountId =
-      named === undefined || named === ''
-        ? accounts.length === 1
-          ? accounts[0]?.accountId
-          : undefined
-        : accounts.find((account) => account.accountId === named)?.accountId;
+    const named = request.accountId === '' ? undefined : request.accountId;
+    const lookup = await this.accountOf(named);
+    const accountId = lookup.accountId;
     const attempt: Attempt = {
       request,
+      // The audit record names the account the caller meant, known or not: that account sees the attempt.
       accountId: accountId ?? (/^\d{12}$/.test(named ?? '') ? named : undefined),
       principal: undefined,
       subjects: {
-        user: `user:${accountId ?? named ?? ''}:${request.userName.slice(0, 128)}`,
+        user: `user:${named ?? accountId ?? ''}:${request.userName.slice(0, 128)}`,
         address: `address:${request.remoteAddress.slice(0, 64)}`,
       },
     };
-    if ((named === undefined || named === '') && accounts.length !== 1) {
-      return this.refuse(attempt, 'account-required', { counted: false });
-    }
+    if (lookup.several) return this.refuse(attempt, 'account-required', { counted: false });
     const lockedUntil = await this.limitStore.lockedUntil(
       this.db,
       [attempt.subjects.user, attempt.subjects.address],
@@ -170,6 +164,26 @@ export class SignInService {
       if (refusal !== undefined) return refusal;
     }
     return this.succeed(attempt, stored, mfaUsed);
+  }
+
+  /**
+   * The account an attempt is for: the one named when it exists, else the only account; undefined for an
+   * unknown one; `several` when none is named and there is more than one.
+   */
+  private async accountOf(
+    named: string | undefined,
+  ): Promise<{ accountId: string | undefined; several: boolean }> {
+    if (named !== undefined) {
+      return {
+        accountId: (await this.access.accountExists(this.db, named)) ? named : undefined,
+        several: false,
+      };
+    }
+    const accounts = await this.access.listAccounts(this.db);
+    return {
+      accountId: accounts.length === 1 ? accounts[0]?.accountId : undefined,
+      several: accounts.length > 1,
+    };
   }
 
   /** Ends the session behind a cookie value (audited when there was one); false when there was none. */
