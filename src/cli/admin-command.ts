@@ -12,6 +12,7 @@ import {
 import { registerAdminKeyCommands } from './admin-key-commands.js';
 import { registerAdminPolicyCommands } from './admin-policy-commands.js';
 import { registerAdminPrincipalCommands } from './admin-principal-commands.js';
+import { registerAdminUserCommands } from './admin-user-commands.js';
 
 interface CreateKeyFlags extends AdminFlags {
   account?: string;
@@ -106,4 +107,5 @@ export function registerAdminCommands(program: Command): void {
   registerAdminPrincipalCommands(admin);
   registerAdminKeyCommands(admin);
   registerAdminPolicyCommands(admin);
+  registerAdminUserCommands(admin);
 }

@@ -21,6 +21,7 @@ import { findingIdentityByAccountSchema } from './0021-finding-identity-by-accou
 import { findingRetentionSchema } from './0022-finding-retention.js';
 import { associationRunsSchema } from './0023-association-runs.js';
 import { commandInvocationsByTimeSchema } from './0026-command-invocations-by-time.js';
+import { consoleSignInSchema } from './0027-console-sign-in.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -44,5 +45,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0022-finding-retention': findingRetentionSchema(traits),
     '0023-association-runs': associationRunsSchema(),
     '0026-command-invocations-by-time': commandInvocationsByTimeSchema(),
+    '0027-console-sign-in': consoleSignInSchema(traits),
   };
 }
