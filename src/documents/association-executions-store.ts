@@ -1,13 +1,12 @@
 /** Persistence of association executions (runs) and their per-node targets. */
-import { afterKey } from '../kernel/index.js';
+import { afterKey, afterOrderedKey, type OrderedColumn } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { toExecution, toExecutionTarget } from './association-rows.js';
 import type { PageWindow } from './keyset-scan.js';
-import { afterMixedKey, type SortTerm } from './mixed-keyset.js';
 import type { AssociationExecution, AssociationExecutionTarget } from './model.js';
 
 /** DescribeAssociationExecutions' order: newest first, then by execution id. */
-export const executionOrder: readonly SortTerm[] = [
+export const executionOrder: readonly OrderedColumn[] = [
   { column: 'created_at', direction: 'desc' },
   { column: 'execution_id', direction: 'asc' },
 ];
@@ -41,7 +40,7 @@ export class AssociationExecutionsStore {
           ? query.where('created_at', condition.op, condition.value)
           : query.where(condition.column, '=', condition.value);
     }
-    if (window.after !== undefined) query = query.where(afterMixedKey(executionOrder, window.after));
+    if (window.after !== undefined) query = query.where(afterOrderedKey(executionOrder, window.after));
     const rows = await query
       .orderBy('created_at', 'desc')
       .orderBy('execution_id')

@@ -16,11 +16,13 @@ export { isLoopbackHost } from './loopback.js';
 export { inAccount, inScope, type Scope } from './scope.js';
 export {
   afterKey,
+  afterOrderedKey,
   decodeKeysetToken,
   encodeKeysetToken,
   keysetPageOf,
   keysetSlice,
   type KeysetPage,
   type KeysetPaging,
+  type OrderedColumn,
   type SortKey,
 } from './keyset.js';

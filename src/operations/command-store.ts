@@ -1,6 +1,6 @@
 /** Persistence of commands, invocations and agent report ids; every read on behalf of a caller is scoped. */
 import { sql, type Expression, type SqlBool } from 'kysely';
-import { inScope, type Scope, type SortKey } from '../kernel/index.js';
+import { afterOrderedKey, inScope, type OrderedColumn, type Scope, type SortKey } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import type {
   Command,
@@ -10,7 +10,6 @@ import type {
   InvocationTally,
 } from './command-model.js';
 import { commandRow, invocationRow, toCommand, toInvocation } from './command-rows.js';
-import { afterOrderedKey, type OrderedColumn } from './ordered-keyset.js';
 
 /** One page of a listing: rows after a sort key (undefined: from the start), at most `limit`. */
 export interface CommandPageQuery {
