@@ -1,4 +1,5 @@
 /** Persistence of inventory: the latest item per (instance, type), and the custom types seen per account. */
+import { inScope } from '../kernel/index.js';
 import type { Selectable } from 'kysely';
 import type { DbExecutor, InventoryItemsTable } from '../storage/database.js';
 import type { InventoryEntry, StoredInventoryItem } from './inventory-model.js';
@@ -42,8 +43,7 @@ export class InventoryStore {
     const row = await db
       .selectFrom('inventory_items')
       .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('instance_id', '=', instanceId)
       .where('type_name', '=', typeName)
       .executeTakeFirst();
@@ -55,8 +55,7 @@ export class InventoryStore {
     const rows = await db
       .selectFrom('inventory_items')
       .select(['type_name', 'content_hash'])
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('instance_id', '=', instanceId)
       .execute();
     return new Map(rows.map((row) => [row.type_name, row.content_hash]));
@@ -72,8 +71,7 @@ export class InventoryStore {
     let query = db
       .selectFrom('inventory_items')
       .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('type_name', '=', typeName);
     if (instanceIds !== undefined) {
       if (instanceIds.length === 0) return [];
@@ -91,8 +89,7 @@ export class InventoryStore {
     let query = db
       .selectFrom('inventory_items')
       .select((eb) => ['instance_id', eb.fn.max('updated_at').as('last')])
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region);
+      .where(inScope(scope));
     if (instanceIds !== undefined) {
       if (instanceIds.length === 0) return new Map();
       query = query.where('instance_id', 'in', [...instanceIds]);
@@ -147,8 +144,7 @@ export class InventoryStore {
         schema_version: key.schemaVersion,
         updated_at: key.now.getTime(),
       })
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('instance_id', '=', key.instanceId)
       .where('type_name', '=', key.typeName)
       .execute();
@@ -159,8 +155,7 @@ export class InventoryStore {
     const rows = await db
       .selectFrom('inventory_custom_types')
       .select(['type_name', 'schema_version', 'attributes'])
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .orderBy('type_name')
       .execute();
     return rows.map((row) => ({
@@ -199,8 +194,7 @@ export class InventoryStore {
   async purgeInstance(db: DbExecutor, scope: InventoryScope, instanceId: string): Promise<void> {
     await db
       .deleteFrom('inventory_items')
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('instance_id', '=', instanceId)
       .execute();
   }

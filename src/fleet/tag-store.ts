@@ -1,4 +1,5 @@
 /** Persistence of SSM resource tags, generic on (resource type, resource id) within an account and Region. */
+import { inScope } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import type { SsmResourceType, Tag } from './fleet-model.js';
 
@@ -17,8 +18,7 @@ export class SsmTagStore {
     const rows = await db
       .selectFrom('ssm_resource_tags')
       .select(['tag_key', 'tag_value'])
-      .where('account_id', '=', resource.accountId)
-      .where('region', '=', resource.region)
+      .where(inScope(resource))
       .where('resource_type', '=', resource.resourceType)
       .where('resource_id', '=', resource.resourceId)
       .orderBy('tag_key')
@@ -34,8 +34,7 @@ export class SsmTagStore {
     const rows = await db
       .selectFrom('ssm_resource_tags')
       .select(['resource_id', 'tag_key', 'tag_value'])
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('resource_type', '=', scope.resourceType)
       .orderBy('resource_id')
       .orderBy('tag_key')
@@ -77,8 +76,7 @@ export class SsmTagStore {
     if (keys.length === 0) return;
     await db
       .deleteFrom('ssm_resource_tags')
-      .where('account_id', '=', resource.accountId)
-      .where('region', '=', resource.region)
+      .where(inScope(resource))
       .where('resource_type', '=', resource.resourceType)
       .where('resource_id', '=', resource.resourceId)
       .where('tag_key', 'in', [...keys])
@@ -89,8 +87,7 @@ export class SsmTagStore {
   async removeAll(db: DbExecutor, resource: TaggedResource): Promise<void> {
     await db
       .deleteFrom('ssm_resource_tags')
-      .where('account_id', '=', resource.accountId)
-      .where('region', '=', resource.region)
+      .where(inScope(resource))
       .where('resource_type', '=', resource.resourceType)
       .where('resource_id', '=', resource.resourceId)
       .execute();

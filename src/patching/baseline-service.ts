@@ -1,144 +1,45 @@
 /** Patch baselines, defaults, patch groups and deployable snapshots: the rules of Patch Manager's configuration. */
-import { createHash, randomBytes } from 'node:crypto';
 import type { Ctx } from '../kernel/index.js';
 import { ssmError } from '../protocols/ssm/index.js';
-import type { DbExecutor } from '../storage/database.js';
 import {
-  baselineFilterKeys,
-  isAptFamily,
   type BaselineDefinition,
-  type BaselineRules,
-  type NodePlatform,
   type OperatingSystem,
   type PatchBaseline,
   type PatchGroupRegistration,
 } from './patching-model.js';
 import { findPredefinedBaseline, predefinedBaseline, predefinedBaselines } from './predefined-baselines.js';
 import { resolveBaselineForInstance, type BaselineRegistrations } from './resolve-baseline.js';
-import { snapshotDocumentOf } from './snapshot-document.js';
+import { deployableSnapshotFor, type SnapshotRequest } from './deployable-snapshot.js';
+import { fingerprintOf, newBaselineId, validateBaselineRules } from './baseline-rules.js';
 import type { PatchingStore, PatchScope } from './patching-store.js';
 
-/** Custom baselines per account and Region (§11 [U]; the brief's number). */
-export const maxCustomBaselines = 50;
-/** Patch groups one baseline may serve (AWS's published quota). */
-export const maxPatchGroupsPerBaseline = 25;
-/** How long a SnapshotId keeps its frozen baseline (§5.7: at least 3 days). */
-export const snapshotRetentionMs = 3 * 86_400_000;
-
-/** What UpdatePatchBaseline may change (the OS is immutable). */
-export type BaselineUpdate = Partial<Omit<BaselineDefinition, 'operatingSystem'>>;
-
-/** Who owns the baselines DescribePatchBaselines lists. */
-export type BaselineOwner = 'Self' | 'AWS' | 'All';
-
-/** One baseline in a listing, with whether it is its OS's current default. */
-export interface BaselineListing {
-  baseline: PatchBaseline;
-  isDefault: boolean;
-}
-
-/** What the snapshot needs to know of a managed node. */
-export interface PatchInstance {
-  /** Undefined when the node has not reported a platform Patch Manager supports. */
-  platform: NodePlatform | undefined;
-  /** The node's `Patch Group` / `PatchGroup` tag. */
-  patchGroup: string | undefined;
-}
-
-/** Looks up managed nodes for patching (the fleet capability supplies the real one). */
-export interface PatchInstanceSource {
-  /** The node, or undefined when the account has no such managed node. */
-  findInstance(db: DbExecutor, scope: PatchScope, instanceId: string): Promise<PatchInstance | undefined>;
-}
-
-/** The SSM tag store as far as baselines need it (CreatePatchBaseline Tags; tags go when the baseline goes). */
-export interface BaselineTagStore {
-  put(
-    db: DbExecutor,
-    resource: PatchScope & { resourceType: 'PatchBaseline'; resourceId: string },
-    tags: readonly { key: string; value: string }[],
-  ): Promise<void>;
-  removeAll(
-    db: DbExecutor,
-    resource: PatchScope & { resourceType: 'PatchBaseline'; resourceId: string },
-  ): Promise<void>;
-}
-
-/** A deployable snapshot (§5.7). */
-export interface DeployableSnapshot {
-  instanceId: string;
-  snapshotId: string;
-  product: string;
-  /** The JSON document the agent runs with. */
-  document: string;
-}
+export {
+  maxCustomBaselines,
+  maxPatchGroupsPerBaseline,
+  snapshotRetentionMs,
+  type BaselineListing,
+  type BaselineOwner,
+  type BaselineTagStore,
+  type BaselineUpdate,
+  type DeployableSnapshot,
+  type PatchInstance,
+  type PatchInstanceSource,
+} from './baseline-contracts.js';
+import {
+  maxCustomBaselines,
+  maxPatchGroupsPerBaseline,
+  type BaselineListing,
+  type BaselineOwner,
+  type BaselineTagStore,
+  type BaselineUpdate,
+  type DeployableSnapshot,
+  type PatchInstanceSource,
+} from './baseline-contracts.js';
 
 const scopeOf = (ctx: Ctx): PatchScope => ({ accountId: ctx.accountId, region: ctx.region });
 
 const doesNotExist = (baselineId: string): Error =>
   ssmError('DoesNotExistException', `Patch Baseline ${baselineId} does not exist.`);
-
-const validation = (message: string): Error => ssmError('ValidationException', message);
-
-function newBaselineId(): string {
-  return `pb-${randomBytes(9).toString('hex').slice(0, 17)}`;
-}
-
-/** Checks what the model's constraints cannot express: filter keys per OS, one key per group, rule dates. */
-export function validateBaselineRules(rules: BaselineRules): void {
-  const allowed = baselineFilterKeys(rules.operatingSystem);
-  const groups = [
-    { at: 'GlobalFilters', filters: rules.globalFilters },
-    ...rules.approvalRules.map((rule, index) => ({
-      at: `ApprovalRules.PatchRules.${index + 1}`,
-      filters: rule.filters,
-    })),
-  ];
-  for (const group of groups) {
-    const seen = new Set<string>();
-    for (const filter of group.filters) {
-      if (!allowed.includes(filter.key)) {
-        throw validation(
-          `${group.at}: filter key ${filter.key} is not supported for ${rules.operatingSystem}; valid keys: ${allowed.join(', ')}.`,
-        );
-      }
-      if (seen.has(filter.key))
-        throw validation(`${group.at}: filter key ${filter.key} appears more than once.`);
-      seen.add(filter.key);
-    }
-  }
-  rules.approvalRules.forEach((rule, index) => {
-    const at = `ApprovalRules.PatchRules.${index + 1}`;
-    const hasDays = rule.approveAfterDays !== undefined;
-    const hasDate = rule.approveUntilDate !== undefined;
-    if (hasDays && hasDate)
-      throw validation(`${at}: specify either ApproveAfterDays or ApproveUntilDate, not both.`);
-    if (!hasDays && !hasDate && !isAptFamily(rules.operatingSystem)) {
-      throw validation(`${at}: the rule must include either ApproveAfterDays or ApproveUntilDate.`);
-    }
-    if (rule.approveUntilDate !== undefined) {
-      const date = rule.approveUntilDate;
-      const parsed = Date.parse(`${date}T00:00:00Z`);
-      if (
-        !/^\d{4}-\d{2}-\d{2}$/.test(date) ||
-        Number.isNaN(parsed) ||
-        new Date(parsed).toISOString().slice(0, 10) !== date
-      ) {
-        throw validation(`${at}: ApproveUntilDate ${date} is not a date in the format YYYY-MM-DD.`);
-      }
-    }
-  });
-}
-
-/** A stable hash of a CreatePatchBaseline request, for ClientToken idempotency. */
-function fingerprintOf(
-  definition: BaselineDefinition,
-  tags: readonly { key: string; value: string }[],
-): string {
-  return createHash('sha256')
-    .update(JSON.stringify([definition, tags]))
-    .digest('hex');
-}
 
 /** Splits a baseline id: a bare `pb-…`, an ARN of the caller's own custom baseline, or a predefined ARN. */
 function customIdOf(ctx: Ctx, baselineId: string): string | undefined {
@@ -468,92 +369,16 @@ export class PatchBaselineService {
    * GetDeployablePatchSnapshotForInstance: resolves the node's baseline (or uses the override) and freezes it for
    * the SnapshotId, so every node running the same snapshot with the same baseline gets the same content.
    */
-  async deployableSnapshot(
-    ctx: Ctx,
-    request: { instanceId: string; snapshotId: string; override?: BaselineRules },
-  ): Promise<DeployableSnapshot> {
-    const scope = scopeOf(ctx);
-    const instance = await this.instances.findInstance(ctx.tx, scope, request.instanceId);
-    if (instance === undefined)
-      throw ssmError('InvalidInstanceId', `Instance ${request.instanceId} is not a managed node.`);
-    const platform = instance.platform;
-    if (platform === undefined) {
-      throw ssmError(
-        'UnsupportedOperatingSystem',
-        `Instance ${request.instanceId} has not reported an operating system Patch Manager supports.`,
-      );
-    }
-    const patchGroup = instance.patchGroup ?? '';
-    if (request.override !== undefined) {
-      if (request.override.operatingSystem !== platform.operatingSystem) {
-        throw ssmError(
-          'UnsupportedOperatingSystem',
-          `BaselineOverride is for ${request.override.operatingSystem}, but ${request.instanceId} runs ${platform.operatingSystem}.`,
-        );
-      }
-      validateBaselineRules(request.override);
-      const document = snapshotDocumentOf({
-        accountId: ctx.accountId,
-        baselineId: 'BaselineOverride',
-        name: 'BaselineOverride',
-        rules: request.override,
-        createdAt: ctx.now,
-        modifiedAt: ctx.now,
-        patchGroup,
-        product: platform.product,
-      });
-      return {
-        instanceId: request.instanceId,
-        snapshotId: request.snapshotId,
-        product: platform.product,
-        document,
-      };
-    }
-    const resolved = resolveBaselineForInstance({
-      accountId: ctx.accountId,
-      region: ctx.region,
-      operatingSystem: platform.operatingSystem,
-      patchGroup,
-      registrations: await this.registrations(ctx),
-    });
-    const frozen = await this.store.findSnapshot(ctx.tx, scope, request.snapshotId, resolved.baselineId);
-    if (frozen !== undefined && ctx.now.getTime() - frozen.createdAt.getTime() < snapshotRetentionMs) {
-      return {
-        instanceId: request.instanceId,
-        snapshotId: request.snapshotId,
-        product: platform.product,
-        document: withNodeFacts(frozen.document, patchGroup, platform.product),
-      };
-    }
-    const baseline = await this.findBaseline(ctx, resolved.baselineId);
-    const document = snapshotDocumentOf({
-      accountId: baseline.ownerAccountId,
-      baselineId: baseline.baselineId,
-      name: baseline.name,
-      ...(baseline.description === undefined ? {} : { description: baseline.description }),
-      rules: baseline,
-      createdAt: baseline.createdAt,
-      modifiedAt: baseline.modifiedAt,
-      patchGroup,
-      product: platform.product,
-    });
-    await this.store.putSnapshot(
-      ctx.tx,
-      scope,
-      { snapshotId: request.snapshotId, baselineId: resolved.baselineId, document },
-      ctx.now,
+  async deployableSnapshot(ctx: Ctx, request: SnapshotRequest): Promise<DeployableSnapshot> {
+    return deployableSnapshotFor(
+      {
+        store: this.store,
+        instances: this.instances,
+        registrations: (of) => this.registrations(of),
+        findBaseline: (of, baselineId) => this.findBaseline(of, baselineId),
+      },
+      ctx,
+      request,
     );
-    return {
-      instanceId: request.instanceId,
-      snapshotId: request.snapshotId,
-      product: platform.product,
-      document,
-    };
   }
-}
-
-/** A frozen baseline with this node's own patch group and product (the baseline part stays frozen). */
-function withNodeFacts(document: string, patchGroup: string, product: string): string {
-  const parsed = JSON.parse(document) as Record<string, unknown>;
-  return JSON.stringify({ ...parsed, patchGroup, product });
 }

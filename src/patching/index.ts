@@ -30,11 +30,11 @@ export {
   PatchBaselineService,
   maxCustomBaselines,
   maxPatchGroupsPerBaseline,
-  validateBaselineRules,
   type BaselineTagStore,
   type PatchInstance,
   type PatchInstanceSource,
 } from './baseline-service.js';
+export { validateBaselineRules } from './baseline-rules.js';
 export { PatchStateService } from './patch-state-service.js';
 export {
   instancePatchStateOf,

@@ -1,4 +1,5 @@
 /** Persistence of custom baselines, patch group registrations, custom defaults and frozen snapshots. */
+import { inScope } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import type {
   BaselineDefinition,
@@ -77,8 +78,7 @@ export class PatchingStore {
     const row = await db
       .selectFrom('patch_baselines')
       .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('baseline_id', '=', baselineId)
       .executeTakeFirst();
     return row === undefined ? undefined : toStoredBaseline(row);
@@ -92,8 +92,7 @@ export class PatchingStore {
     const row = await db
       .selectFrom('patch_baselines')
       .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('client_token', '=', clientToken)
       .executeTakeFirst();
     return row === undefined ? undefined : toStoredBaseline(row);
@@ -104,8 +103,7 @@ export class PatchingStore {
     const rows = await db
       .selectFrom('patch_baselines')
       .selectAll()
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .orderBy('name')
       .orderBy('baseline_id')
       .execute();
@@ -116,8 +114,7 @@ export class PatchingStore {
     const row = await db
       .selectFrom('patch_baselines')
       .select((eb) => eb.fn.countAll<string | number>().as('count'))
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .executeTakeFirstOrThrow();
     return Number(row.count);
   }
@@ -153,8 +150,7 @@ export class PatchingStore {
         definition: JSON.stringify(definitionOf(baseline)),
         modified_at: baseline.modifiedAt.getTime(),
       })
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('baseline_id', '=', baseline.baselineId)
       .execute();
   }
@@ -162,14 +158,12 @@ export class PatchingStore {
   async deleteBaseline(db: DbExecutor, scope: PatchScope, baselineId: string): Promise<void> {
     await db
       .deleteFrom('patch_baselines')
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('baseline_id', '=', baselineId)
       .execute();
     await db
       .deleteFrom('patch_snapshots')
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('baseline_id', '=', baselineId)
       .execute();
   }
@@ -179,8 +173,7 @@ export class PatchingStore {
     const rows = await db
       .selectFrom('patch_group_baselines')
       .select(['patch_group', 'operating_system', 'baseline_id'])
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .orderBy('patch_group')
       .orderBy('operating_system')
       .execute();
@@ -217,8 +210,7 @@ export class PatchingStore {
   ): Promise<void> {
     await db
       .deleteFrom('patch_group_baselines')
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('patch_group', '=', registration.patchGroup)
       .where('operating_system', '=', registration.operatingSystem)
       .where('baseline_id', '=', registration.baselineId)
@@ -229,8 +221,7 @@ export class PatchingStore {
     const rows = await db
       .selectFrom('patch_default_baselines')
       .select(['operating_system', 'baseline_id'])
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .orderBy('operating_system')
       .execute();
     return rows.map((row) => ({
@@ -268,8 +259,7 @@ export class PatchingStore {
   async deleteDefault(db: DbExecutor, scope: PatchScope, os: OperatingSystem): Promise<void> {
     await db
       .deleteFrom('patch_default_baselines')
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('operating_system', '=', os)
       .execute();
   }
@@ -284,8 +274,7 @@ export class PatchingStore {
     const row = await db
       .selectFrom('patch_snapshots')
       .select(['document', 'created_at'])
-      .where('account_id', '=', scope.accountId)
-      .where('region', '=', scope.region)
+      .where(inScope(scope))
       .where('snapshot_id', '=', snapshotId)
       .where('baseline_id', '=', baselineId)
       .executeTakeFirst();
