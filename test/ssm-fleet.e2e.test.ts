@@ -141,7 +141,9 @@ describe('SSM fleet (e2e)', () => {
   let activationId = '';
 
   before(async () => {
-    server = await startInProcessServer({ env: { BULWARK_PING_TIMEOUT_SECONDS: String(pingTimeoutSeconds) } });
+    server = await startInProcessServer({
+      env: { BULWARK_PING_TIMEOUT_SECONDS: String(pingTimeoutSeconds) },
+    });
     admin = ssm(server.credentials);
   });
 

@@ -7,7 +7,6 @@ import type { DbExecutor } from '../storage/database.js';
 import type { ControlDefinition } from './catalogue.js';
 import { ControlAssociations } from './control-associations.js';
 import type { ControlsStore } from './controls-store.js';
-import { requeueEvaluation } from './evaluation-queue.js';
 import type { ControlEvaluator, ServiceFindingsSink } from './evaluator.js';
 import { SecurityControls } from './security-controls.js';
 import { securityScoreOf, type SecurityScore } from './security-score.js';

@@ -103,7 +103,9 @@ describe('AssociationRuns and the agent-facing association operations', () => {
     const id = view.association.associationId;
     const { actor, instanceId } = node(0);
     // The job hasn't started the run yet: the node waits for it rather than running twice.
-    const early = await asNode(actor, t0, (ctx) => associations.instanceAssociations(ctx, instanceId, everything));
+    const early = await asNode(actor, t0, (ctx) =>
+      associations.instanceAssociations(ctx, instanceId, everything),
+    );
     assert.equal(early.find((a) => a.association.associationId === id)?.executionId, undefined);
     await runs.runDue(db, minutes(1));
     const listed = await asNode(actor, minutes(1), (ctx) =>
@@ -172,7 +174,9 @@ describe('AssociationRuns and the agent-facing association operations', () => {
     );
     const described = await admin(minutes(5), (ctx) => associations.describe(ctx, { associationId: id }));
     assert.equal(described.overview.status, 'Failed');
-    const statuses = await admin(minutes(5), (ctx) => associations.instanceStatuses(ctx, node(1).instanceId, everything));
+    const statuses = await admin(minutes(5), (ctx) =>
+      associations.instanceStatuses(ctx, node(1).instanceId, everything),
+    );
     assert.deepEqual(
       statuses.map((s) => [s.status.status, s.status.errorCode, s.association.spec.associationName]),
       [['Failed', 'Failed', 'hello']],

@@ -192,7 +192,9 @@ describe('AssociationsService', () => {
       byName.map((v) => v.association.associationId),
       [id],
     );
-    const byDoc = await as((ctx) => associations.list(ctx, [{ key: 'Name', value: 'AWS-RunShellScript' }], everything));
+    const byDoc = await as((ctx) =>
+      associations.list(ctx, [{ key: 'Name', value: 'AWS-RunShellScript' }], everything),
+    );
     assert.ok(byDoc.length >= 2);
     assert.deepEqual(await as((ctx) => associations.list(ctx, [], everything), other), []);
     await rejects(

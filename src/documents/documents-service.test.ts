@@ -278,7 +278,9 @@ describe('DocumentsService', () => {
     );
     assert.equal((await as(stranger, (ctx) => documents.resolve(ctx, arn))).document.name, 'Shared');
     assert.deepEqual(
-      (await as(owner, (ctx) => documents.describePermission(ctx, 'Shared', everything))).map((s) => s.accountId),
+      (await as(owner, (ctx) => documents.describePermission(ctx, 'Shared', everything))).map(
+        (s) => s.accountId,
+      ),
       ['222222222222', 'all'],
     );
     await rejects(
