@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import {
+  ApiError,
   decodeKeysetToken,
   encodeKeysetToken,
   keysetPageOf,
@@ -67,7 +68,7 @@ export function ssmListOperation<S extends z.ZodType, F = undefined, Row = unkno
       });
       const filters = (spec.filters?.(input) ?? undefined) as F;
       const pageSize = MaxResults ?? spec.defaultMaxResults;
-      const rows = await spec.load(ctx, { input, filters, after, limit: pageSize + 1 });
+      const rows = await loadPage(spec, ctx, { input, filters, after, limit: pageSize + 1 });
       const page = keysetPageOf(rows, pageSize, spec.keyOf);
       return {
         ...spec.extra?.(input),
@@ -76,6 +77,25 @@ export function ssmListOperation<S extends z.ZodType, F = undefined, Row = unkno
       };
     },
   });
+}
+
+/**
+ * Runs `load`. A token is only bound to its request by a fingerprint a client can compute, so a hand-made token
+ * can carry a sort key of the wrong length or types; the query it produces then fails in the database. Such a
+ * failure, on a page read after a token, is the token's fault: InvalidNextToken, not an internal error.
+ */
+async function loadPage<S extends z.ZodType, F, Row>(
+  spec: SsmListSpec<S, F, Row>,
+  ctx: Ctx,
+  query: ListQuery<z.output<S>, F>,
+): Promise<Row[]> {
+  if (query.after === undefined) return spec.load(ctx, query);
+  try {
+    return await spec.load(ctx, query);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw ssmError('InvalidNextToken', 'The specified token is not valid.');
+  }
 }
 
 /**
