@@ -11,6 +11,7 @@ import type { InstanceDirectory } from './inventory-ports.js';
 import { InventoryService } from './inventory-service.js';
 import { InventoryStore } from './inventory-store.js';
 import { fromWireEntityFilters, fromWireInventoryItems, putInventorySchema } from './inventory-wire.js';
+import { inventoryRoutes } from './inventory-routes.js';
 
 const account = '111122223333';
 const other = '444455556666';
@@ -453,6 +454,56 @@ describe('InventoryService', () => {
       await run((ctx) => service.getInventorySchema(ctx, { typeName: 'AWS:PatchSummary' }))
     )[0];
     assert.equal(patchSummary?.attributes.find((a) => a.name === 'MissingCount')?.dataType, 'number');
+  });
+
+  it('pages GetInventory and ListInventoryEntries on the wire across page boundaries', async () => {
+    const routes = inventoryRoutes(service);
+    const call = (name: string, body: Record<string, unknown>) =>
+      run(async (ctx) => {
+        const route = routes.find((candidate) => candidate.operation.name === name);
+        if (route === undefined) throw new Error(`No route ${name}`);
+        const prepared = route.operation.prepare({ labels: {}, query: new URLSearchParams(), body });
+        return (await prepared.run(ctx)) as Record<string, unknown>;
+      });
+    const all = async (name: string, resultKey: string, body: Record<string, unknown>) => {
+      const pages: unknown[][] = [];
+      let token: unknown;
+      do {
+        const response = await call(name, { ...body, MaxResults: 1, ...(token ? { NextToken: token } : {}) });
+        pages.push(response[resultKey] as unknown[]);
+        token = response['NextToken'];
+      } while (token !== undefined);
+      return pages;
+    };
+    const entities = await all('GetInventory', 'Entities', {});
+    assert.deepEqual(
+      entities.map((page) => page.map((entity) => (entity as { Id: string }).Id)),
+      [[mi1], [mi2]],
+    );
+    const entryPages = await all('ListInventoryEntries', 'Entries', {
+      InstanceId: mi1,
+      TypeName: 'AWS:Application',
+      Filters: [{ Key: 'Name', Values: ['curl'], Type: 'NotEqual' }],
+    });
+    assert.deepEqual(
+      entryPages.map((page) => page.map((entry) => (entry as Record<string, string>)['Name'])),
+      [['bash'], ['zlib']],
+    );
+    const first = await call('ListInventoryEntries', {
+      InstanceId: mi1,
+      TypeName: 'AWS:Application',
+      MaxResults: 1,
+    });
+    assert.equal(first['SchemaVersion'], '1.1', 'every page carries the item header');
+    await rejects(
+      call('ListInventoryEntries', {
+        InstanceId: mi1,
+        TypeName: 'Custom:RackInfo',
+        MaxResults: 1,
+        NextToken: first['NextToken'],
+      }),
+      'InvalidNextToken',
+    );
   });
 
   it('turns AWS:ComplianceItem inventory into the Context compliance set, and keeps it on a hash-only re-upload', async () => {
