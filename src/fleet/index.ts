@@ -16,18 +16,18 @@ export {
   type SsmResourceType,
   type Tag,
 } from './fleet-model.js';
-export {
-  InventoryService,
-  type InstanceDirectory,
-  type InventoryComplianceSink,
-  type InventoryEntity,
-  type PutInventoryOutcome,
-} from './inventory-service.js';
+export { InventoryService } from './inventory-service.js';
+export type {
+  InstanceDirectory,
+  InventoryComplianceSink,
+  InventoryEntity,
+  PutInventoryOutcome,
+} from './inventory-ports.js';
 export { InventoryStore } from './inventory-store.js';
 export { FleetInstanceDirectory, instanceInformationAttributes } from './inventory-instance-directory.js';
 export { inventoryRoutes } from './inventory-routes.js';
+export { builtInSchemas } from './inventory-schemas.js';
 export {
-  builtInSchemas,
   inventoryLimits,
   type InventoryEntry,
   type InventoryItemInput,

@@ -1,6 +1,7 @@
 /** The fleet's registered instances as inventory and compliance see them: AWS:InstanceInformation attributes. */
+import type { Scope, SortKey } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
-import type { InstanceDirectory } from './inventory-service.js';
+import type { InstanceDirectory, InstanceInformation } from './inventory-ports.js';
 import type { ManagedInstance, PingStatus } from './fleet-model.js';
 import type { FleetStore } from './fleet-store.js';
 
@@ -58,5 +59,25 @@ export class FleetInstanceDirectory implements InstanceDirectory {
       );
     }
     return result;
+  }
+
+  async pageInstanceInformation(
+    db: DbExecutor,
+    scope: Scope,
+    after: SortKey | undefined,
+    limit: number,
+  ): Promise<InstanceInformation[]> {
+    const instances = await this.store.pageInstances(db, scope, {
+      filters: [],
+      includeDeregistered: false,
+      onlineSince: 0,
+      after,
+      limit,
+    });
+    const now = this.clock();
+    return instances.map((instance) => ({
+      instanceId: instance.instanceId,
+      attributes: instanceInformationAttributes(instance, this.pingStatus(instance, now)),
+    }));
   }
 }

@@ -7,9 +7,11 @@ import { ApiError } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
 import { openTestDatabase, testActor } from '../../test/support/service-context.js';
 import { inventoryLimits, type InventoryItemInput } from './inventory-model.js';
-import { InventoryService, type InstanceDirectory } from './inventory-service.js';
+import type { InstanceDirectory } from './inventory-ports.js';
+import { InventoryService } from './inventory-service.js';
 import { InventoryStore } from './inventory-store.js';
 import { fromWireEntityFilters, fromWireInventoryItems, putInventorySchema } from './inventory-wire.js';
+import { inventoryRoutes } from './inventory-routes.js';
 
 const account = '111122223333';
 const other = '444455556666';
@@ -37,6 +39,13 @@ const directory: InstanceDirectory = {
         : [[theirs, { InstanceId: theirs, PlatformType: 'Linux' }]],
     );
     return Promise.resolve(ids === undefined ? all : new Map([...all].filter(([id]) => ids.includes(id))));
+  },
+  async pageInstanceInformation(db, scope, after, limit) {
+    const all = await this.instanceInformation(db, scope.accountId, scope.region);
+    return [...all]
+      .filter(([id]) => after === undefined || id > String(after[0]))
+      .slice(0, limit)
+      .map(([instanceId, attributes]) => ({ instanceId, attributes }));
   },
 };
 
@@ -110,7 +119,10 @@ describe('InventoryService', () => {
       type: 'Equal' | 'NotEqual' | 'BeginWith' | 'LessThan' | 'GreaterThan' | 'Exists';
     }[] = [],
     accountId = account,
-  ) => run((ctx) => service.listInventoryEntries(ctx, { instanceId, typeName, filters }), { accountId });
+  ) =>
+    run((ctx) => service.listInventoryEntries(ctx, { instanceId, typeName, filters }), { accountId }).then(
+      (listed) => ({ ...listed, items: listed.entries.map((row) => row.entry) }),
+    );
   const inventoryEvents = async () =>
     (
       await db
@@ -329,10 +341,7 @@ describe('InventoryService', () => {
       { accountId: other },
     );
     const schemas = await run((ctx) => service.getInventorySchema(ctx, { typeName: 'Custom:' }));
-    assert.ok(
-      !schemas.items.some((schema) => schema.typeName === 'Custom:Theirs'),
-      'custom types are per account',
-    );
+    assert.ok(!schemas.some((schema) => schema.typeName === 'Custom:Theirs'), 'custom types are per account');
   });
 
   it('filters entries with every operator and pages them', async () => {
@@ -358,29 +367,21 @@ describe('InventoryService', () => {
       'InvalidFilter',
     );
     await rejects(entries(mi1, 'AWS:Nope'), 'InvalidTypeNameException');
-    const first = await run((ctx) =>
-      service.listInventoryEntries(ctx, {
-        instanceId: mi1,
-        typeName: 'AWS:Application',
-        filters: [],
-        maxResults: 2,
-      }),
-    );
-    assert.equal(first.items.length, 2);
-    const second = await run((ctx) =>
-      service.listInventoryEntries(ctx, {
-        instanceId: mi1,
-        typeName: 'AWS:Application',
-        filters: [],
-        maxResults: 2,
-        nextToken: first.nextToken,
-      }),
-    );
-    assert.deepEqual(
-      second.items.map((e) => e['Name']),
-      ['zlib'],
-    );
-    assert.equal(second.nextToken, undefined);
+    const page = (filters: NonNullable<Parameters<typeof entries>[2]>, after?: number) =>
+      run((ctx) =>
+        service.listInventoryEntries(ctx, {
+          instanceId: mi1,
+          typeName: 'AWS:Application',
+          filters,
+          after: after === undefined ? undefined : [after],
+          limit: 1,
+        }),
+      ).then((listed) => listed.entries.map((row) => [row.position, row.entry['Name']]));
+    const notCurl = [{ attribute: 'Name', values: ['curl'], type: 'NotEqual' as const }];
+    assert.deepEqual(await page(notCurl), [[0, 'bash']]);
+    assert.deepEqual(await page(notCurl, 0), [[2, 'zlib']], 'the next page skips the filtered-out entry');
+    assert.deepEqual(await page(notCurl, 2), []);
+    assert.deepEqual(await page([], 1), [[2, 'zlib']]);
     const info = await entries(mi1, 'AWS:InstanceInformation');
     assert.equal(
       info.items[0]?.['PlatformName'],
@@ -398,17 +399,33 @@ describe('InventoryService', () => {
         await run((ctx) =>
           service.getInventory(ctx, { filters: fromWireEntityFilters(keys), resultTypeName }),
         )
-      ).items.map((e) => e.instanceId);
+      ).map((e) => e.instanceId);
     assert.deepEqual(await ids([]), [mi1, mi2]);
     assert.deepEqual(await ids([{ Key: 'AWS:InstanceInformation.PlatformName', Values: ['Ubuntu'] }]), [mi1]);
     assert.deepEqual(await ids([{ Key: 'AWS:Application.Name', Values: ['cu'], Type: 'BeginWith' }]), [mi1]);
     assert.deepEqual(await ids([{ Key: 'Custom:RackInfo.Rack', Values: ['1'] }]), [mi2]);
     assert.deepEqual(await ids([], 'Custom:RackInfo'), [mi1, mi2]);
     assert.deepEqual(await ids([], 'AWS:Application'), [mi1, mi2]);
+    const idsPage = async (keys: { Key: string; Values: string[] }[], after?: string) =>
+      (
+        await run((ctx) =>
+          service.getInventory(ctx, {
+            filters: fromWireEntityFilters(keys),
+            after: after === undefined ? undefined : [after],
+            limit: 1,
+          }),
+        )
+      ).map((e) => e.instanceId);
+    assert.deepEqual(await idsPage([]), [mi1]);
+    assert.deepEqual(await idsPage([], mi1), [mi2], 'the next page starts after the last instance');
+    assert.deepEqual(await idsPage([], mi2), []);
+    const rackOne = [{ Key: 'Custom:RackInfo.Rack', Values: ['1'] }];
+    assert.deepEqual(await idsPage(rackOne), [mi2], 'a filtered page reads on past instances that fail');
+    assert.deepEqual(await idsPage(rackOne, mi2), []);
     const data = await run((ctx) =>
       service.getInventory(ctx, { filters: [], resultTypeName: 'Custom:RackInfo' }),
     );
-    assert.deepEqual(data.items[0]?.item.content, [{ RackLocation: 'Bay B', Rack: '12' }]);
+    assert.deepEqual(data[0]?.item.content, [{ RackLocation: 'Bay B', Rack: '12' }]);
     assert.throws(() => fromWireEntityFilters([{ Key: 'AWS:Application.Colour', Values: ['x'] }]), ApiError);
     assert.throws(() => fromWireEntityFilters([{ Key: 'NoDot', Values: ['x'] }]), ApiError);
     await rejects(
@@ -416,13 +433,13 @@ describe('InventoryService', () => {
       'InvalidResultAttributeException',
     );
     const schemas = await run((ctx) => service.getInventorySchema(ctx, {}));
-    const names = schemas.items.map((schema) => schema.typeName);
+    const names = schemas.map((schema) => schema.typeName);
     assert.ok(
       names.includes('AWS:Application') &&
         names.includes('AWS:PatchSummary') &&
         names.includes('Custom:RackInfo'),
     );
-    const rack = (await run((ctx) => service.getInventorySchema(ctx, { typeName: 'Custom:RackInfo' }))).items;
+    const rack = await run((ctx) => service.getInventorySchema(ctx, { typeName: 'Custom:RackInfo' }));
     assert.deepEqual(rack, [
       {
         typeName: 'Custom:RackInfo',
@@ -435,8 +452,58 @@ describe('InventoryService', () => {
     ]);
     const patchSummary = (
       await run((ctx) => service.getInventorySchema(ctx, { typeName: 'AWS:PatchSummary' }))
-    ).items[0];
+    )[0];
     assert.equal(patchSummary?.attributes.find((a) => a.name === 'MissingCount')?.dataType, 'number');
+  });
+
+  it('pages GetInventory and ListInventoryEntries on the wire across page boundaries', async () => {
+    const routes = inventoryRoutes(service);
+    const call = (name: string, body: Record<string, unknown>) =>
+      run(async (ctx) => {
+        const route = routes.find((candidate) => candidate.operation.name === name);
+        if (route === undefined) throw new Error(`No route ${name}`);
+        const prepared = route.operation.prepare({ labels: {}, query: new URLSearchParams(), body });
+        return (await prepared.run(ctx)) as Record<string, unknown>;
+      });
+    const all = async (name: string, resultKey: string, body: Record<string, unknown>) => {
+      const pages: unknown[][] = [];
+      let token: unknown;
+      do {
+        const response = await call(name, { ...body, MaxResults: 1, ...(token ? { NextToken: token } : {}) });
+        pages.push(response[resultKey] as unknown[]);
+        token = response['NextToken'];
+      } while (token !== undefined);
+      return pages;
+    };
+    const entities = await all('GetInventory', 'Entities', {});
+    assert.deepEqual(
+      entities.map((page) => page.map((entity) => (entity as { Id: string }).Id)),
+      [[mi1], [mi2]],
+    );
+    const entryPages = await all('ListInventoryEntries', 'Entries', {
+      InstanceId: mi1,
+      TypeName: 'AWS:Application',
+      Filters: [{ Key: 'Name', Values: ['curl'], Type: 'NotEqual' }],
+    });
+    assert.deepEqual(
+      entryPages.map((page) => page.map((entry) => (entry as Record<string, string>)['Name'])),
+      [['bash'], ['zlib']],
+    );
+    const first = await call('ListInventoryEntries', {
+      InstanceId: mi1,
+      TypeName: 'AWS:Application',
+      MaxResults: 1,
+    });
+    assert.equal(first['SchemaVersion'], '1.1', 'every page carries the item header');
+    await rejects(
+      call('ListInventoryEntries', {
+        InstanceId: mi1,
+        TypeName: 'Custom:RackInfo',
+        MaxResults: 1,
+        NextToken: first['NextToken'],
+      }),
+      'InvalidNextToken',
+    );
   });
 
   it('turns AWS:ComplianceItem inventory into the Context compliance set, and keeps it on a hash-only re-upload', async () => {

@@ -1,14 +1,10 @@
 /** The SSM inventory wire: zod schemas of PutInventory, ListInventoryEntries, GetInventory, GetInventorySchema and mappers. */
 import { z } from 'zod';
-import {
-  builtInSchemaOf,
-  checkTypeName,
-  inventoryFilterTypes,
-  inventoryLimits,
-  type InventoryItemInput,
-  type InventorySchema,
-} from './inventory-model.js';
-import type { InventoryEntity, InventoryEntityFilter } from './inventory-service.js';
+import { inventoryFilterTypes } from './inventory-filters.js';
+import { checkTypeName } from './inventory-item-rules.js';
+import { inventoryLimits, type InventoryItemInput, type InventorySchema } from './inventory-model.js';
+import type { InventoryEntity, InventoryEntityFilter } from './inventory-ports.js';
+import { builtInSchemaOf } from './inventory-schemas.js';
 import { ssmError } from '../protocols/ssm/index.js';
 
 const instanceId = z.string().regex(/(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)/);
