@@ -2,6 +2,11 @@
 import { administratorAccess } from './builtin-policies.js';
 import type { PolicyDocument, PrincipalKind } from '../kernel/index.js';
 
+/** A principal with its attached policy ARNs. */
+export interface PrincipalWithPolicies extends Principal {
+  policyArns: string[];
+}
+
 /** A principal: an identity in an account that holds access keys and has policies attached. */
 export interface Principal {
   principalId: string;

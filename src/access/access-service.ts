@@ -9,7 +9,8 @@
  */
 import { ApiError } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
-import { AccessAdministration, type AdministrationRecorder } from './administration.js';
+import { AccessAdministration } from './administration.js';
+import type { AdministrationRecorder } from './administration-change.js';
 import type { Actor } from '../kernel/index.js';
 import type { IssuedCredentials } from './access-model.js';
 import type { SecretBox } from './secret-box.js';

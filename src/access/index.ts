@@ -5,13 +5,8 @@ export { SecretBox } from './secret-box.js';
 export { loadMasterKey } from './master-key.js';
 export { authorize, evaluatePolicies, evaluatePolicy, type PolicyDecision } from './policy.js';
 export { requestContext, type ConditionContext, type RequestFacts } from './request-context.js';
-export {
-  AccessAdministration,
-  type AdministrationChange,
-  type AdministrationRecorder,
-  type PrincipalWithPolicies,
-  type RotationResult,
-} from './administration.js';
+export { AccessAdministration, type RotationResult } from './administration.js';
+export type { AdministrationChange, AdministrationRecorder } from './administration-change.js';
 export { parsePolicyDocument, parsePolicyText, PolicyDocumentError } from './policy-document.js';
 export { builtInPolicies, builtInPolicyArn, type BuiltInPolicy } from './builtin-policies.js';
 export type {
@@ -21,6 +16,7 @@ export type {
   IssuedCredentials,
   ManagedPolicy,
   Principal,
+  PrincipalWithPolicies,
 } from './access-model.js';
 /** The caller's types belong to the kernel; other capabilities still reach them through this door too. */
 export type { Actor, PolicyDocument, PrincipalKind } from '../kernel/index.js';

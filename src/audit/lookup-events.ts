@@ -58,6 +58,42 @@ function isPageToken(value: unknown): value is PageToken {
   return Number.isSafeInteger(token.t) && Number.isSafeInteger(token.s) && typeof token.q === 'string';
 }
 
+/** The one lookup attribute of a request, checked against CloudTrail's keys and value limits. */
+function lookupAttributeOf(
+  only: { AttributeKey: string; AttributeValue: string } | undefined,
+): LookupEventsInput['attribute'] {
+  if (only === undefined) return undefined;
+  const key = lookupKeys.find((k) => k === only.AttributeKey);
+  if (key === undefined) {
+    throw cloudTrailError(
+      'InvalidLookupAttributesException',
+      `Invalid AttributeKey: ${only.AttributeKey}. Valid keys: ${lookupKeys.join(', ')}`,
+    );
+  }
+  if (only.AttributeValue.length < 1 || only.AttributeValue.length > 2000) {
+    throw cloudTrailError('InvalidLookupAttributesException', 'AttributeValue must be 1 to 2000 characters.');
+  }
+  return { key, value: only.AttributeValue };
+}
+
+/** Where the page a NextToken names starts; the token must have been issued for the same parameters. */
+function pageAfter(nextToken: string, fingerprint: string): LookupEventsInput['after'] {
+  let token: unknown;
+  try {
+    token = JSON.parse(Buffer.from(nextToken, 'base64url').toString('utf8'));
+  } catch {
+    token = undefined;
+  }
+  // Any JSON may decode from a caller's token (null, a number, a list): only a well-formed one is a page.
+  if (!isPageToken(token) || token.q !== fingerprint) {
+    throw cloudTrailError(
+      'InvalidNextTokenException',
+      'Invalid NextToken: it is malformed or was issued for different parameters.',
+    );
+  }
+  return { eventTime: token.t, seq: token.s };
+}
+
 /** Validates LookupEvents input with CloudTrail's own exceptions. */
 export function parseLookupEventsInput(body: unknown): LookupEventsInput {
   const parsed = lookupEventsSchema.safeParse(body);
@@ -80,24 +116,7 @@ export function parseLookupEventsInput(body: unknown): LookupEventsInput {
       'You cannot specify more than one lookup attribute.',
     );
   }
-  let attribute: LookupEventsInput['attribute'];
-  const only = attributes[0];
-  if (only !== undefined) {
-    const key = lookupKeys.find((k) => k === only.AttributeKey);
-    if (key === undefined) {
-      throw cloudTrailError(
-        'InvalidLookupAttributesException',
-        `Invalid AttributeKey: ${only.AttributeKey}. Valid keys: ${lookupKeys.join(', ')}`,
-      );
-    }
-    if (only.AttributeValue.length < 1 || only.AttributeValue.length > 2000) {
-      throw cloudTrailError(
-        'InvalidLookupAttributesException',
-        'AttributeValue must be 1 to 2000 characters.',
-      );
-    }
-    attribute = { key, value: only.AttributeValue };
-  }
+  const attribute = lookupAttributeOf(attributes[0]);
   if (input.EventCategory !== undefined) {
     throw cloudTrailError(
       'InvalidEventCategoryException',
@@ -122,23 +141,7 @@ export function parseLookupEventsInput(body: unknown): LookupEventsInput {
     )
     .digest('base64url')
     .slice(0, 16);
-  let after: LookupEventsInput['after'];
-  if (input.NextToken !== undefined) {
-    let token: unknown;
-    try {
-      token = JSON.parse(Buffer.from(input.NextToken, 'base64url').toString('utf8'));
-    } catch {
-      token = undefined;
-    }
-    // Any JSON may decode from a caller's token (null, a number, a list): only a well-formed one is a page.
-    if (!isPageToken(token) || token.q !== fingerprint) {
-      throw cloudTrailError(
-        'InvalidNextTokenException',
-        'Invalid NextToken: it is malformed or was issued for different parameters.',
-      );
-    }
-    after = { eventTime: token.t, seq: token.s };
-  }
+  const after = input.NextToken === undefined ? undefined : pageAfter(input.NextToken, fingerprint);
   return { attribute, startTime: input.StartTime, endTime: input.EndTime, maxResults, after, fingerprint };
 }
 

@@ -29,6 +29,11 @@ const toWireBatch = (result: RuleBatchResult) => ({
 
 /** Routes for Create/BatchGet/List/BatchUpdate/BatchDeleteAutomationRules. */
 export function automationRulesRoutes(hub: HubService, rules: AutomationRulesService): RestRoute[] {
+  return [...ruleCreateAndReadRoutes(hub, rules), ...ruleBatchRoutes(hub, rules)];
+}
+
+/** CreateAutomationRule, BatchGetAutomationRules and ListAutomationRules. */
+function ruleCreateAndReadRoutes(hub: HubService, rules: AutomationRulesService): RestRoute[] {
   return [
     {
       method: 'POST',
@@ -90,6 +95,12 @@ export function automationRulesRoutes(hub: HubService, rules: AutomationRulesSer
         },
       }),
     },
+  ];
+}
+
+/** BatchUpdateAutomationRules and BatchDeleteAutomationRules. */
+function ruleBatchRoutes(hub: HubService, rules: AutomationRulesService): RestRoute[] {
+  return [
     {
       method: 'PATCH',
       path: '/automationrules/update',

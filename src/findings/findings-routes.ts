@@ -15,6 +15,11 @@ import { z } from 'zod';
 
 /** Routes for EnableSecurityHub … GetFindingHistory. */
 export function findingsRoutes(hub: HubService, findings: FindingsService): RestRoute[] {
+  return [...hubRoutes(hub), ...findingRoutes(hub, findings)];
+}
+
+/** EnableSecurityHub, DescribeHub, UpdateSecurityHubConfiguration and DisableSecurityHub: the hub lifecycle. */
+function hubRoutes(hub: HubService): RestRoute[] {
   return [
     {
       method: 'POST',
@@ -71,6 +76,12 @@ export function findingsRoutes(hub: HubService, findings: FindingsService): Rest
         },
       }),
     },
+  ];
+}
+
+/** BatchImportFindings, GetFindings, BatchUpdateFindings and GetFindingHistory. */
+function findingRoutes(hub: HubService, findings: FindingsService): RestRoute[] {
+  return [
     {
       method: 'POST',
       path: '/findings/import',

@@ -4,6 +4,7 @@ import {
   queryString,
   securityHubOperation,
   securityHubPageOf,
+  withNextToken,
 } from '../protocols/securityhub/index.js';
 import { z } from 'zod';
 import type { Membership, MembersService } from '../access/index.js';
@@ -54,37 +55,18 @@ function readBoolean(query: URLSearchParams, name: string): boolean | string | u
   return text === 'true' ? true : text === 'false' ? false : text;
 }
 
-const withNextToken = <T extends Record<string, unknown>>(body: T, nextToken: string | undefined) =>
-  nextToken === undefined ? body : { ...body, NextToken: nextToken };
-
 /** Routes for CreateMembers … DisassociateFromMasterAccount. */
 export function membersRoutes(hub: HubService, members: MembersService): RestRoute[] {
-  const acceptAdministrator = securityHubOperation(hub, {
-    name: 'AcceptAdministratorInvitation',
-    schema: acceptSchema,
-    handle: async (ctx, input) => {
-      await members.acceptInvitation(ctx, input.AdministratorId, input.InvitationId);
-      return {};
-    },
-  });
-  const disassociateFromAdministrator = (name: string) =>
-    securityHubOperation(hub, {
-      name,
-      schema: z.object({}),
-      handle: async (ctx) => {
-        await members.disassociateFromAdministrator(ctx);
-        return {};
-      },
-    });
-  const getAdministrator = (name: string, member: 'Administrator' | 'Master') =>
-    securityHubOperation(hub, {
-      name,
-      schema: z.object({}),
-      handle: async (ctx) => {
-        const administrator = await members.getAdministrator(ctx);
-        return administrator === undefined ? {} : { [member]: toWireInvitation(administrator) };
-      },
-    });
+  return [
+    ...memberCreationRoutes(hub, members),
+    ...memberRoutes(hub, members),
+    ...invitationRoutes(hub, members),
+    ...administratorRoutes(hub, members),
+  ];
+}
+
+/** The administrator adds members: CreateMembers and InviteMembers. */
+function memberCreationRoutes(hub: HubService, members: MembersService): RestRoute[] {
   return [
     {
       method: 'POST',
@@ -108,6 +90,12 @@ export function membersRoutes(hub: HubService, members: MembersService): RestRou
         }),
       }),
     },
+  ];
+}
+
+/** The administrator's view of its members: ListMembers, GetMembers, DisassociateMembers and DeleteMembers. */
+function memberRoutes(hub: HubService, members: MembersService): RestRoute[] {
+  return [
     {
       method: 'GET',
       path: '/members',
@@ -166,6 +154,12 @@ export function membersRoutes(hub: HubService, members: MembersService): RestRou
         }),
       }),
     },
+  ];
+}
+
+/** The member's side: ListInvitations, GetInvitationsCount, DeclineInvitations and DeleteInvitations. */
+function invitationRoutes(hub: HubService, members: MembersService): RestRoute[] {
+  return [
     {
       method: 'GET',
       path: '/invitations',
@@ -218,6 +212,38 @@ export function membersRoutes(hub: HubService, members: MembersService): RestRou
         }),
       }),
     },
+  ];
+}
+
+/** The member's administrator: accept, get and disassociate, under both the Administrator and the deprecated Master names. */
+function administratorRoutes(hub: HubService, members: MembersService): RestRoute[] {
+  const acceptAdministrator = securityHubOperation(hub, {
+    name: 'AcceptAdministratorInvitation',
+    schema: acceptSchema,
+    handle: async (ctx, input) => {
+      await members.acceptInvitation(ctx, input.AdministratorId, input.InvitationId);
+      return {};
+    },
+  });
+  const disassociateFromAdministrator = (name: string) =>
+    securityHubOperation(hub, {
+      name,
+      schema: z.object({}),
+      handle: async (ctx) => {
+        await members.disassociateFromAdministrator(ctx);
+        return {};
+      },
+    });
+  const getAdministrator = (name: string, member: 'Administrator' | 'Master') =>
+    securityHubOperation(hub, {
+      name,
+      schema: z.object({}),
+      handle: async (ctx) => {
+        const administrator = await members.getAdministrator(ctx);
+        return administrator === undefined ? {} : { [member]: toWireInvitation(administrator) };
+      },
+    });
+  return [
     { method: 'POST', path: '/administrator', operation: acceptAdministrator },
     {
       method: 'GET',

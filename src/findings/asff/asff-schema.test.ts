@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAsffTimestamp } from '../filters/index.js';
-import { asffTimestampPattern, asffTypePattern, isAsffTimestamp } from './asff-schema.js';
+import { asffTimestampPattern, asffTypePattern, isAsffTimestamp } from './asff-primitives.js';
 
 const valid = [
   '2019-01-31T23:00:00Z',

@@ -3,12 +3,14 @@
 export {
   asffFindingSchema,
   asffFindingShape,
+  checkSeverityAndTypesSupplied,
+  type AsffFinding,
+} from './asff-schema.js';
+export {
   asffSchemaVersion,
   asffTimestampPattern,
   asffTypePattern,
-  checkSeverityAndTypesSupplied,
   isAsffTimestamp,
   nonEmptyStringPattern,
-  type AsffFinding,
-} from './asff-schema.js';
+} from './asff-primitives.js';
 export { validateFinding, type FindingValidation } from './validate-finding.js';

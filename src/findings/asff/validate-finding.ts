@@ -7,12 +7,8 @@
  * stores and returns the provider's document as sent (field order, timestamp spelling).
  */
 import { z } from 'zod';
-import {
-  asffFindingShape,
-  checkSeverityAndTypesSupplied,
-  isAsffTimestamp,
-  type AsffFinding,
-} from './asff-schema.js';
+import { isAsffTimestamp } from './asff-primitives.js';
+import { asffFindingShape, checkSeverityAndTypesSupplied, type AsffFinding } from './asff-schema.js';
 import { compileJsonSchema } from './compile-json-schema.js';
 
 export type { AsffFinding } from './asff-schema.js';
