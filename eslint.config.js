@@ -65,4 +65,15 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Small modules: no source file over 400 lines, no route-table function over 80 lines.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: { 'max-lines': ['error', { max: 400 }] },
+  },
+  {
+    files: ['src/**/*-routes.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 80 }] },
+  },
 );
