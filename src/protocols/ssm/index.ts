@@ -1,7 +1,6 @@
 /** The SSM protocol's one door: the awsJson1_1 service description, error wording, paging, targets, rate control and schedule expressions every SSM capability shares. */
 export { ssmExceptionNames, type SsmExceptionName } from './ssm-errors.js';
 export { ssmError, ssmService, ssmValidationError, toEpochSeconds } from './ssm-service.js';
-export { ssmPageOf, withNextToken, type SsmPage } from './ssm-page.js';
 export {
   matchesTargets,
   rolloutPercentKey,
