@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled test suite with node's test runner: every test on the embedded SQLite engine, then every
-// test again on PostgreSQL (service tests get a fresh schema, e2e servers a fresh database).
+// test again on PostgreSQL (service tests and e2e servers each get a fresh database, a copy of one template
+// database the run migrates once: test/support/test-databases.ts; the runner drops them all at the end).
 // Ends with one "N passed, N failed, N skipped" line over both runs (cancelled tests, e.g. timeouts, count as
 // failed; skipped counts skipped tests and suites and todo tests, whose outcome never fails a run).
 //
@@ -101,6 +102,8 @@ try {
   results.push(
     run('PostgreSQL: unit, service and end-to-end tests', 'postgres', roots, {
       BULWARK_TEST_DATABASE_URL: postgres.url,
+      // The tests leave their databases to dropTestArtifacts below, which drops them together.
+      BULWARK_TEST_RUNNER_DROPS_DATABASES: '1',
     }),
   );
 } catch (error) {

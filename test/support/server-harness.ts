@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import pg from 'pg';
-import { testRunId } from './test-run-id.js';
+import { createMigratedDatabase, testDatabaseName } from './test-databases.js';
 
 /** The repository root (this file runs from dist/test/support/). */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -119,33 +119,29 @@ function serverEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv
 
 /**
  * A fresh PostgreSQL database for one server (exported for tests that start a server by hand) when `BULWARK_TEST_DATABASE_URL` names a PostgreSQL server (the
- * test runner sets it for the PostgreSQL pass), else the SQLite file in the data dir.
+ * test runner sets it for the PostgreSQL pass), else the SQLite file in the data dir. The PostgreSQL database is
+ * a copy of the run's migrated template, so the server starts without migrating.
  */
 export async function databaseFor(dataDir: string): Promise<string> {
   const base = process.env['BULWARK_TEST_DATABASE_URL'];
   if (base === undefined || base === '') return join(dataDir, 'bulwark.sqlite');
-  const name = `bulwark_e2e_${testRunId}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  try {
-    await client.query(`create database ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return createMigratedDatabase(base, testDatabaseName('e2e'));
 }
 
-/** Drops a PostgreSQL database made by databaseFor (SQLite files go with the data dir). */
+/**
+ * Drops a PostgreSQL database made by databaseFor (SQLite files go with the data dir). Under scripts/run-tests.js
+ * (`BULWARK_TEST_RUNNER_DROPS_DATABASES=1`) the runner drops every database of the run when it ends instead: each
+ * DROP DATABASE waits for a checkpoint, and many at once share one.
+ */
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   const base = process.env['BULWARK_TEST_DATABASE_URL'];
   if (base === undefined || base === '' || !databaseUrl.startsWith('postgres')) return;
+  if (process.env['BULWARK_TEST_RUNNER_DROPS_DATABASES'] === '1') return;
   const name = new URL(databaseUrl).pathname.slice(1);
   const client = new pg.Client({ connectionString: base });
   await client.connect();
   try {
-    await client.query(`drop database if exists ${name} with (force)`);
+    await client.query(`drop database if exists "${name}" with (force)`);
   } finally {
     await client.end();
   }

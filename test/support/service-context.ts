@@ -1,19 +1,18 @@
-/** Service-test support: a real (in-memory SQLite) database and a Ctx for calling services directly. */
+/** Service-test support: a real, migrated database (in-memory SQLite or PostgreSQL) and a Ctx for calling services directly. */
 import { administratorAccessPolicy, type Actor } from '../../src/access/index.js';
 import type { Ctx } from '../../src/kernel/index.js';
 import type { Db } from '../../src/storage/database.js';
 import { openDatabase } from '../../src/storage/open-database.js';
-import { testRunId } from './test-run-id.js';
+import { createMigratedDatabase, testDatabaseName } from './test-databases.js';
 
 /**
  * A fresh, migrated database: in-memory SQLite, or — when `BULWARK_TEST_DATABASE_URL` names a PostgreSQL
- * server — a new schema of its own on that server.
+ * server — a new database of its own on that server, copied from the run's migrated template.
  */
 export async function openTestDatabase(): Promise<Db> {
   const url = process.env['BULWARK_TEST_DATABASE_URL'];
   if (url === undefined || url === '') return (await openDatabase(':memory:')).db;
-  const schema = `test_${testRunId}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  return (await openDatabase(url, { schema })).db;
+  return (await openDatabase(await createMigratedDatabase(url, testDatabaseName('test')))).db;
 }
 
 /** An administrator actor of `accountId`. */
