@@ -1,4 +1,5 @@
 /** The reads other capabilities make of compliance: managed nodes' compliance sets and their items. */
+import type { SortKey } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import type { ComplianceItem, ComplianceSet } from './compliance-model.js';
 import type { ComplianceStore } from './compliance-store.js';
@@ -22,6 +23,14 @@ export interface ComplianceFacts {
     resourceId: string,
     complianceTypes: readonly string[],
   ): Promise<ComplianceItem[]>;
+  /** A page of `resourceItems` in item order, after `page.after`, each with its sort key. */
+  resourceItemPage(
+    db: DbExecutor,
+    scope: Scope,
+    resourceId: string,
+    complianceTypes: readonly string[],
+    page: { after: SortKey | undefined; limit: number },
+  ): Promise<{ key: SortKey; item: ComplianceItem }[]>;
 }
 
 /** Compliance's queries over its store. */
@@ -42,6 +51,15 @@ export function complianceFacts(store: ComplianceStore): ComplianceFacts {
         region: scope.region,
         resourceIds: [resourceId],
         complianceTypes,
+      }),
+    resourceItemPage: (db, scope, resourceId, complianceTypes, page) =>
+      store.pageItems(db, {
+        accountId: scope.accountId,
+        region: scope.region,
+        resourceIds: [resourceId],
+        complianceTypes,
+        after: page.after,
+        limit: page.limit,
       }),
   };
 }

@@ -10,7 +10,6 @@ import { patchStateCounterKeys, type PatchStateFilter } from './patch-state.js';
 import type { PatchStateService } from './patch-state-service.js';
 import {
   instanceIdSchema,
-  positionedSlice,
   patchGroupSchema,
   toWireAvailablePatch,
   toWireInstancePatchState,
@@ -58,10 +57,8 @@ function nodeStateRoutes(states: PatchStateService): AwsJsonRoute[] {
       resultKey: 'InstancePatchStates',
       defaultMaxResults: 50,
       firstPageTokens: [],
-      load: async (ctx, { input, after, limit }) =>
-        keysetSlice(await states.instancePatchStates(ctx, input.InstanceIds), after, limit, (state) => [
-          state.instanceId,
-        ]),
+      load: (ctx, { input, after, limit }) =>
+        states.instancePatchStates(ctx, input.InstanceIds, { after, limit }),
       keyOf: (state) => [state.instanceId],
       toWire: toWireInstancePatchState,
     }),
@@ -82,13 +79,8 @@ function nodeStateRoutes(states: PatchStateService): AwsJsonRoute[] {
           value: Number(filter.Values[0]),
           type: filter.Type,
         })),
-      load: async (ctx, { input, filters, after, limit }) =>
-        keysetSlice(
-          await states.instancePatchStatesForPatchGroup(ctx, input.PatchGroup, filters),
-          after,
-          limit,
-          (state) => [state.instanceId],
-        ),
+      load: (ctx, { input, filters, after, limit }) =>
+        states.instancePatchStatesForPatchGroup(ctx, input.PatchGroup, filters, { after, limit }),
       keyOf: (state) => [state.instanceId],
       toWire: toWireInstancePatchState,
     }),
@@ -124,15 +116,12 @@ function patchListRoutes(states: PatchStateService): AwsJsonRoute[] {
       resultKey: 'Patches',
       defaultMaxResults: 100,
       firstPageTokens: [],
-      load: async (ctx, { input, after, limit }) =>
-        positionedSlice(
-          await states.instancePatches(
-            ctx,
-            input.InstanceId,
-            (input.Filters ?? []).map((filter) => ({ key: filter.Key, values: filter.Values })),
-          ),
-          after,
-          limit,
+      load: (ctx, { input, after, limit }) =>
+        states.instancePatches(
+          ctx,
+          input.InstanceId,
+          (input.Filters ?? []).map((filter) => ({ key: filter.Key, values: filter.Values })),
+          { after, limit },
         ),
       keyOf: (row) => row.key,
       toWire: (row) => toWirePatchComplianceData(row.item),
