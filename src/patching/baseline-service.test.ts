@@ -294,10 +294,16 @@ describe('PatchStateService (fake source)', () => {
     },
   });
   const source: PatchStateSource = {
-    fleetPatchRows: async (db, scope) =>
-      (
-        (await source.patchRows(db, scope, 'mi-0000000000000000b', { after: undefined, limit: 100 })) ?? []
-      ).map(({ row }) => ({ product: 'Ubuntu22.04', row })),
+    reportedPatchTitles: async (db, scope, { from, inclusive, limit }) =>
+      ((await source.patchRows(db, scope, 'mi-0000000000000000b', { after: undefined, limit: 100 })) ?? [])
+        .map(({ row }) => row['Title'] ?? '')
+        .filter((title) => from === undefined || title > from || (inclusive && title === from))
+        .sort()
+        .slice(0, limit),
+    fleetPatchRows: async (db, scope, titles) =>
+      ((await source.patchRows(db, scope, 'mi-0000000000000000b', { after: undefined, limit: 100 })) ?? [])
+        .filter(({ row }) => titles.includes(row['Title'] ?? ''))
+        .map(({ row }) => ({ product: 'Ubuntu22.04', row })),
     patchSummaries: (_db, _scope, { instanceIds, after }) =>
       Promise.resolve(
         [
@@ -343,7 +349,7 @@ describe('PatchStateService (fake source)', () => {
 
   it('available patches: the fleet rows once per package version, filtered', async () => {
     const found = await inCtx(db, (ctx) =>
-      states.availablePatches(ctx, [{ key: 'CLASSIFICATION', values: ['security'] }]),
+      states.availablePatches(ctx, [{ key: 'CLASSIFICATION', values: ['security'] }], firstPage),
     );
     assert.deepEqual(
       found.map((p) => [p.id, p.product]),

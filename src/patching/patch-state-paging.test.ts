@@ -6,7 +6,7 @@ import { ComplianceStore, complianceFacts } from '../compliance/index.js';
 import { FleetStore, InventoryStore, SsmTagStore, fleetFacts, type ManagedInstance } from '../fleet/index.js';
 import { keysetPageOf, type SortKey } from '../kernel/index.js';
 import type { Db } from '../storage/database.js';
-import { PatchStateService } from './patch-state-service.js';
+import { PatchStateService, availablePatchKey } from './patch-state-service.js';
 import { patchStateFrom } from './patching-sources.js';
 
 const scope = { accountId: '111122223333', region: 'us-east-1' };
@@ -42,7 +42,21 @@ describe('patch state paging (SQL keyset)', () => {
     );
     states = new PatchStateService(
       patchStateFrom({
-        fleet: { ...facts, liveInstance: () => Promise.resolve({} as ManagedInstance) },
+        fleet: {
+          ...facts,
+          liveInstance: () => Promise.resolve({} as ManagedInstance),
+          findInstances: (_db, _scope, ids) =>
+            Promise.resolve(
+              ids.map(
+                (instanceId) =>
+                  ({
+                    instanceId,
+                    platformName: instanceId === nodeId(1) ? 'Debian GNU/Linux' : 'Ubuntu',
+                    platformVersion: instanceId === nodeId(1) ? '12' : '22.04',
+                  }) as ManagedInstance,
+              ),
+            ),
+        },
         compliance: complianceFacts(compliance),
       }),
     );
@@ -84,6 +98,27 @@ describe('patch state paging (SQL keyset)', () => {
           },
         })),
       );
+      for (const node of [nodeId(2), nodeId(1)]) {
+        const title = (at: number) => `lib${String(at).padStart(3, '0')}.amd64:1.0-1`;
+        await compliance.insertItems(
+          tx,
+          { ...scope, resourceType: 'ManagedInstance', resourceId: node, complianceType: 'Patch' },
+          Array.from({ length: 150 }, (_, at) => ({
+            key: `lib${String(at).padStart(3, '0')}.amd64`,
+            item: {
+              resourceType: 'ManagedInstance',
+              resourceId: node,
+              complianceType: 'Patch',
+              id: `lib${String(at).padStart(3, '0')}.amd64`,
+              title: title(at),
+              severity: 'UNSPECIFIED' as const,
+              status: 'COMPLIANT' as const,
+              details: { Classification: at % 50 === 49 ? 'Rare' : 'Bugfix', PatchSeverity: 'low' },
+              execution,
+            },
+          })),
+        );
+      }
     });
   });
   after(async () => {
@@ -161,6 +196,44 @@ describe('patch state paging (SQL keyset)', () => {
     assert.deepEqual(
       missing.map((page) => page.length),
       [5, 5, 2],
+    );
+  });
+
+  it('DescribeAvailablePatches: Id then product across title chunks, filters before the cut', async () => {
+    const pages = await inCtx(db, (ctx) =>
+      allPages(7, (after, limit) => states.availablePatches(ctx, [], { after, limit }), availablePatchKey),
+    );
+    const keys = pages.flat().map((patch) => `${patch.id}|${patch.product}`);
+    // 23 pkg titles of the Ubuntu node 0, 150 lib titles on both an Ubuntu and a Debian node.
+    assert.equal(keys.length, 23 + 300);
+    assert.equal(new Set(keys).size, keys.length);
+    assert.deepEqual(keys.slice(6, 9), [
+      'lib003.amd64:1.0-1|Debian12',
+      'lib003.amd64:1.0-1|Ubuntu22.04',
+      'lib004.amd64:1.0-1|Debian12',
+    ]);
+    assert.ok(pages.slice(0, -1).every((page) => page.length === 7));
+    assert.ok(
+      keys.includes('lib000.amd64:1.0-1|Debian12') && keys.includes('lib000.amd64:1.0-1|Ubuntu22.04'),
+    );
+    const rare = await inCtx(db, (ctx) =>
+      allPages(
+        1,
+        (after, limit) =>
+          states.availablePatches(
+            ctx,
+            [
+              { key: 'CLASSIFICATION', values: ['rare'] },
+              { key: 'PRODUCT', values: ['Debian12'] },
+            ],
+            { after, limit },
+          ),
+        availablePatchKey,
+      ),
+    );
+    assert.deepEqual(
+      rare.flat().map((patch) => patch.name),
+      ['lib049', 'lib099', 'lib149'],
     );
   });
 });

@@ -4,10 +4,9 @@ import { awsJsonRoute } from '../protocols/index.js';
 import type { AwsJsonRoute } from '../protocols/index.js';
 import { managedInstanceArn } from '../fleet/index.js';
 import { ssmError, ssmListOperation, ssmService } from '../protocols/ssm/index.js';
-import { keysetSlice } from '../kernel/index.js';
 import { availablePatchFilterKeys } from './available-patches.js';
 import { patchStateCounterKeys, type PatchStateFilter } from './patch-state.js';
-import type { PatchStateService } from './patch-state-service.js';
+import { availablePatchKey, type PatchStateService } from './patch-state-service.js';
 import {
   instanceIdSchema,
   patchGroupSchema,
@@ -32,9 +31,8 @@ const stateFilterSchema = z.object({
 });
 
 /**
- * The patch state read operations. Their rows come from what agents report through the PatchStateSource, which
- * reads whole lists (summaries of the scope, a node's Patch items, the fleet's reported patches), so they are
- * keyset-paged in memory by their natural keys.
+ * The patch state read operations. Their rows come from what agents report through the PatchStateSource, and
+ * each list pages in SQL by its natural key (instance id; compliance item; patch Id then product).
  */
 export function patchStateRoutes(states: PatchStateService): AwsJsonRoute[] {
   return [...nodeStateRoutes(states), ...patchListRoutes(states)];
@@ -155,12 +153,8 @@ function patchListRoutes(states: PatchStateService): AwsJsonRoute[] {
           }
           return { key, values: filter.Values };
         }),
-      load: async (ctx, { filters, after, limit }) =>
-        keysetSlice(await states.availablePatches(ctx, filters), after, limit, (patch) => [
-          patch.id,
-          patch.product,
-        ]),
-      keyOf: (patch) => [patch.id, patch.product],
+      load: (ctx, { filters, after, limit }) => states.availablePatches(ctx, filters, { after, limit }),
+      keyOf: availablePatchKey,
       toWire: toWireAvailablePatch,
     }),
   ];

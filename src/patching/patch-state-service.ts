@@ -33,6 +33,17 @@ export interface KeyedPatchComplianceData {
   item: PatchComplianceData;
 }
 
+/** The sort key of an available patch: its Id, then its product. */
+export const availablePatchKey = (patch: AvailablePatch): SortKey => [patch.id, patch.product];
+
+/** The order availablePatchesOf sorts in: Id by code unit, product by locale. */
+function comparePatchKeys(a: SortKey, b: SortKey): number {
+  const [aId, aProduct] = a.map(String) as [string, string];
+  const [bId, bProduct] = b.map(String) as [string, string];
+  if (aId !== bId) return aId < bId ? -1 : 1;
+  return aProduct.localeCompare(bProduct);
+}
+
 const stateKey = (state: InstancePatchState): SortKey => [state.instanceId];
 
 /**
@@ -79,13 +90,41 @@ export class PatchStateService {
     );
   }
 
-  /** DescribeAvailablePatches: the package versions the fleet's scans reported, filtered. */
+  /**
+   * DescribeAvailablePatches: the package versions the fleet's scans reported, filtered. The catalogue is built
+   * from the nodes' Patch rows in SQL, so it pages there: chunks of distinct titles (a patch's Id) in order,
+   * each expanded to one patch per product, until the page is full. The first chunk starts at the token's Id
+   * itself, since the token's patch may be followed by the same Id for a later product.
+   */
   async availablePatches(
     ctx: Ctx,
     filters: readonly { key: AvailablePatchFilterKey; values: readonly string[] }[],
+    page: PatchStatePage,
   ): Promise<AvailablePatch[]> {
-    const reported = await this.source.fleetPatchRows(ctx.tx, ctx);
-    return availablePatchesOf(reported).filter((patch) => matchesAvailablePatchFilters(patch, filters));
+    const chunkSize = Math.max(page.limit, 100);
+    const kept: AvailablePatch[] = [];
+    let from = page.after === undefined ? undefined : String(page.after[0]);
+    let inclusive = true;
+    for (;;) {
+      const titles = await this.source.reportedPatchTitles(ctx.tx, ctx, {
+        from,
+        inclusive,
+        limit: chunkSize,
+      });
+      const reported = await this.source.fleetPatchRows(ctx.tx, ctx, titles);
+      kept.push(
+        ...availablePatchesOf(reported).filter(
+          (patch) =>
+            (page.after === undefined || comparePatchKeys(availablePatchKey(patch), page.after) > 0) &&
+            matchesAvailablePatchFilters(patch, filters),
+        ),
+      );
+      const last = titles[titles.length - 1];
+      if (kept.length >= page.limit || titles.length < chunkSize || last === undefined) break;
+      from = last;
+      inclusive = false;
+    }
+    return kept.slice(0, page.limit);
   }
 
   /** DescribeInstancePatches: a page of the node's reported rows, filtered. */

@@ -40,8 +40,20 @@ export interface PatchStateSource {
     instanceId: string,
     page: { after: SortKey | undefined; limit: number },
   ): Promise<KeyedPatchRow[] | undefined>;
-  /** The Patch rows of every registered node of the scope whose product is known, with that product. */
-  fleetPatchRows(db: DbExecutor, scope: PatchScope): Promise<ReportedPatchRow[]>;
+  /**
+   * The distinct non-empty titles of the scope's Patch rows (the available patches' Ids), in order: after
+   * `query.from`, or from it when `inclusive`; at most `query.limit`.
+   */
+  reportedPatchTitles(
+    db: DbExecutor,
+    scope: PatchScope,
+    query: { from: string | undefined; inclusive: boolean; limit: number },
+  ): Promise<string[]>;
+  /**
+   * The Patch rows with the given titles of every registered node of the scope whose product is known, with
+   * that product, in node then item order.
+   */
+  fleetPatchRows(db: DbExecutor, scope: PatchScope, titles: readonly string[]): Promise<ReportedPatchRow[]>;
 }
 
 /** The 8 state counters a ForPatchGroup filter may name. */

@@ -15,7 +15,11 @@ import type { PatchScope } from './patching-store.js';
 /** Managed nodes, their SSM tags and inventory. */
 export interface PatchingFleetPort {
   liveInstance(db: DbExecutor, scope: PatchScope, instanceId: string): Promise<ManagedInstance | undefined>;
-  listInstances(db: DbExecutor, scope: PatchScope, includeDeregistered: boolean): Promise<ManagedInstance[]>;
+  findInstances(
+    db: DbExecutor,
+    scope: PatchScope,
+    instanceIds: readonly string[],
+  ): Promise<ManagedInstance[]>;
   liveInstanceTags(
     db: DbExecutor,
     scope: PatchScope,
@@ -45,6 +49,21 @@ export interface PatchingCompliancePort {
     scope: PatchScope,
     resourceId: string,
     complianceTypes: readonly string[],
+  ): Promise<ComplianceItem[]>;
+  nodeItemTitles(
+    db: DbExecutor,
+    scope: PatchScope,
+    query: {
+      complianceTypes: readonly string[];
+      from: string | undefined;
+      inclusive: boolean;
+      limit: number;
+    },
+  ): Promise<string[]>;
+  nodeItemsTitled(
+    db: DbExecutor,
+    scope: PatchScope,
+    query: { complianceTypes: readonly string[]; titles: readonly string[] },
   ): Promise<ComplianceItem[]>;
   resourceItemPage(
     db: DbExecutor,
@@ -105,14 +124,17 @@ export function patchStateFrom(ports: {
         },
       }));
     },
-    async fleetPatchRows(db, scope) {
+    reportedPatchTitles: (db, scope, query) =>
+      compliance.nodeItemTitles(db, scope, { complianceTypes: ['Patch'], ...query }),
+    async fleetPatchRows(db, scope, titles) {
+      const items = await compliance.nodeItemsTitled(db, scope, { complianceTypes: ['Patch'], titles });
       const products = new Map<string, string>();
-      for (const instance of await fleet.listInstances(db, scope, false)) {
+      const nodeIds = [...new Set(items.map((item) => item.resourceId))];
+      for (const instance of nodeIds.length === 0 ? [] : await fleet.findInstances(db, scope, nodeIds)) {
         const platform = nodePlatformOf(instance.platformName ?? '', instance.platformVersion ?? '');
-        if (platform !== undefined) products.set(instance.instanceId, platform.product);
+        if (instance.deregisteredAt === undefined && platform !== undefined)
+          products.set(instance.instanceId, platform.product);
       }
-      if (products.size === 0) return [];
-      const items = await compliance.nodeItems(db, scope, { complianceTypes: ['Patch'] });
       return items.flatMap((item) => {
         const product = products.get(item.resourceId);
         return product === undefined
