@@ -1,6 +1,8 @@
 /** The reads other capabilities make of compliance: managed nodes' compliance sets and their items. */
+import { inScope, type SortKey } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import type { ComplianceItem, ComplianceSet } from './compliance-model.js';
+import { toItem } from './compliance-rows.js';
 import type { ComplianceStore } from './compliance-store.js';
 
 type Scope = { accountId: string; region: string };
@@ -22,6 +24,34 @@ export interface ComplianceFacts {
     resourceId: string,
     complianceTypes: readonly string[],
   ): Promise<ComplianceItem[]>;
+  /**
+   * The distinct titles of managed nodes' items of the given types, in order: after `query.from`, or from it
+   * when `inclusive`; at most `query.limit`.
+   */
+  nodeItemTitles(
+    db: DbExecutor,
+    scope: Scope,
+    query: {
+      complianceTypes: readonly string[];
+      from: string | undefined;
+      inclusive: boolean;
+      limit: number;
+    },
+  ): Promise<string[]>;
+  /** Managed nodes' items of the given types whose title is one of `query.titles`. */
+  nodeItemsTitled(
+    db: DbExecutor,
+    scope: Scope,
+    query: { complianceTypes: readonly string[]; titles: readonly string[] },
+  ): Promise<ComplianceItem[]>;
+  /** A page of `resourceItems` in item order, after `page.after`, each with its sort key. */
+  resourceItemPage(
+    db: DbExecutor,
+    scope: Scope,
+    resourceId: string,
+    complianceTypes: readonly string[],
+    page: { after: SortKey | undefined; limit: number },
+  ): Promise<{ key: SortKey; item: ComplianceItem }[]>;
 }
 
 /** Compliance's queries over its store. */
@@ -42,6 +72,43 @@ export function complianceFacts(store: ComplianceStore): ComplianceFacts {
         region: scope.region,
         resourceIds: [resourceId],
         complianceTypes,
+      }),
+    async nodeItemTitles(db, scope, query) {
+      let select = db
+        .selectFrom('compliance_items')
+        .select('title')
+        .distinct()
+        .where(inScope(scope))
+        .where('resource_type', '=', 'ManagedInstance')
+        .where('compliance_type', 'in', [...query.complianceTypes])
+        .where('title', '<>', '');
+      if (query.from !== undefined) select = select.where('title', query.inclusive ? '>=' : '>', query.from);
+      const rows = await select.orderBy('title').limit(query.limit).execute();
+      return rows.map((row) => row.title);
+    },
+    async nodeItemsTitled(db, scope, query) {
+      if (query.titles.length === 0) return [];
+      const rows = await db
+        .selectFrom('compliance_items')
+        .selectAll()
+        .where(inScope(scope))
+        .where('resource_type', '=', 'ManagedInstance')
+        .where('compliance_type', 'in', [...query.complianceTypes])
+        .where('title', 'in', [...query.titles])
+        .orderBy('resource_id')
+        .orderBy('compliance_type')
+        .orderBy('item_key')
+        .execute();
+      return rows.map(toItem);
+    },
+    resourceItemPage: (db, scope, resourceId, complianceTypes, page) =>
+      store.pageItems(db, {
+        accountId: scope.accountId,
+        region: scope.region,
+        resourceIds: [resourceId],
+        complianceTypes,
+        after: page.after,
+        limit: page.limit,
       }),
   };
 }

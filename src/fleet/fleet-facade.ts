@@ -2,6 +2,7 @@
  * The reads other capabilities make of the fleet: managed nodes, their SSM tags, ping status and inventory
  * (controls, patching and State Manager consume them through ports of their own).
  */
+import { inScope } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import type { StoredInventoryItem } from './inventory-model.js';
 import type { InventoryStore } from './inventory-store.js';
@@ -33,6 +34,20 @@ export interface FleetFacts {
     typeName: string,
     instanceIds?: readonly string[],
   ): Promise<StoredInventoryItem[]>;
+  /**
+   * A page of the non-empty latest inventory items of one type, by instance id: of the given nodes (all when
+   * undefined), after `page.after`, at most `page.limit`; each with its content rows.
+   */
+  inventoryContentPage(
+    db: DbExecutor,
+    scope: Scope,
+    typeName: string,
+    page: {
+      instanceIds?: readonly string[] | undefined;
+      after?: string | undefined;
+      limit?: number | undefined;
+    },
+  ): Promise<{ instanceId: string; content: readonly Readonly<Record<string, string>>[] }[]>;
   /** When each node last uploaded inventory of any type. */
   inventoryReportedAt(
     db: DbExecutor,
@@ -69,6 +84,23 @@ export function fleetFacts(
     pingStatus: (instance, now) => pingStatusOf(instance, now, options.pingTimeoutSeconds),
     inventoryItems: (db, scope, typeName, instanceIds) =>
       stores.inventory.itemsOfType(db, scope, typeName, instanceIds),
+    async inventoryContentPage(db, scope, typeName, page) {
+      if (page.instanceIds !== undefined && page.instanceIds.length === 0) return [];
+      let query = db
+        .selectFrom('inventory_items')
+        .select(['instance_id', 'content'])
+        .where(inScope(scope))
+        .where('type_name', '=', typeName)
+        .where('entry_count', '>', 0);
+      if (page.instanceIds !== undefined) query = query.where('instance_id', 'in', [...page.instanceIds]);
+      if (page.after !== undefined) query = query.where('instance_id', '>', page.after);
+      if (page.limit !== undefined) query = query.limit(page.limit);
+      const rows = await query.orderBy('instance_id').execute();
+      return rows.map((row) => ({
+        instanceId: row.instance_id,
+        content: JSON.parse(row.content) as Record<string, string>[],
+      }));
+    },
     inventoryReportedAt: (db, scope, instanceIds) => stores.inventory.lastReportedAt(db, scope, instanceIds),
   };
 }

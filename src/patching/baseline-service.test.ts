@@ -294,48 +294,62 @@ describe('PatchStateService (fake source)', () => {
     },
   });
   const source: PatchStateSource = {
-    fleetPatchRows: async (db, scope) =>
-      ((await source.patchRows(db, scope, 'mi-0000000000000000b')) ?? []).map((row) => ({
-        product: 'Ubuntu22.04',
-        row,
-      })),
-    patchSummaries: (_db, _scope, ids) =>
+    reportedPatchTitles: async (db, scope, { from, inclusive, limit }) =>
+      ((await source.patchRows(db, scope, 'mi-0000000000000000b', { after: undefined, limit: 100 })) ?? [])
+        .map(({ row }) => row['Title'] ?? '')
+        .filter((title) => from === undefined || title > from || (inclusive && title === from))
+        .sort()
+        .slice(0, limit),
+    fleetPatchRows: async (db, scope, titles) =>
+      ((await source.patchRows(db, scope, 'mi-0000000000000000b', { after: undefined, limit: 100 })) ?? [])
+        .filter(({ row }) => titles.includes(row['Title'] ?? ''))
+        .map(({ row }) => ({ product: 'Ubuntu22.04', row })),
+    patchSummaries: (_db, _scope, { instanceIds, after }) =>
       Promise.resolve(
         [
-          summary('mi-0000000000000000b', 'web', '3', '1'),
           summary('mi-0000000000000000a', 'web', '0', '0'),
+          summary('mi-0000000000000000b', 'web', '3', '1'),
           summary('mi-0000000000000000c', 'db', '1', '0'),
-        ].filter((s) => ids === undefined || ids.includes(s.instanceId)),
+        ].filter(
+          (s) =>
+            (instanceIds === undefined || instanceIds.includes(s.instanceId)) &&
+            (after === undefined || s.instanceId > String(after[0])),
+        ),
       ),
-    patchRows: () =>
-      Promise.resolve([
-        {
-          Id: 'openssl.amd64',
-          Title: 'openssl.amd64:3.0.2-0ubuntu1.15',
-          Classification: 'Security',
-          PatchSeverity: 'optional',
-          PatchState: 'Missing',
-          InstalledTime: '',
-          Severity: 'CRITICAL',
-          Status: 'NON_COMPLIANT',
-        },
-        {
-          Id: 'bash.amd64',
-          Title: 'bash.amd64:5.1-6ubuntu1',
-          Classification: '',
-          PatchSeverity: 'required',
-          PatchState: 'InstalledOther',
-          InstalledTime: '2025-01-02T03:04:05Z',
-          Severity: 'UNSPECIFIED',
-          Status: 'COMPLIANT',
-        },
-      ]),
+    patchRows: (_db, _scope, _instanceId, { after }) =>
+      Promise.resolve(
+        [
+          {
+            Id: 'openssl.amd64',
+            Title: 'openssl.amd64:3.0.2-0ubuntu1.15',
+            Classification: 'Security',
+            PatchSeverity: 'optional',
+            PatchState: 'Missing',
+            InstalledTime: '',
+            Severity: 'CRITICAL',
+            Status: 'NON_COMPLIANT',
+          },
+          {
+            Id: 'bash.amd64',
+            Title: 'bash.amd64:5.1-6ubuntu1',
+            Classification: '',
+            PatchSeverity: 'required',
+            PatchState: 'InstalledOther',
+            InstalledTime: '2025-01-02T03:04:05Z',
+            Severity: 'UNSPECIFIED',
+            Status: 'COMPLIANT',
+          },
+        ]
+          .map((row, at) => ({ key: [at], row }))
+          .filter((row) => after === undefined || Number(row.key[0]) > Number(after[0])),
+      ),
   };
+  const firstPage = { after: undefined, limit: 100 };
   const states = new PatchStateService(source);
 
   it('available patches: the fleet rows once per package version, filtered', async () => {
     const found = await inCtx(db, (ctx) =>
-      states.availablePatches(ctx, [{ key: 'CLASSIFICATION', values: ['security'] }]),
+      states.availablePatches(ctx, [{ key: 'CLASSIFICATION', values: ['security'] }], firstPage),
     );
     assert.deepEqual(
       found.map((p) => [p.id, p.product]),
@@ -345,7 +359,7 @@ describe('PatchStateService (fake source)', () => {
 
   it('maps summaries, unreported NotApplicable = -1, sorted by node', async () => {
     const found = await inCtx(db, (ctx) =>
-      states.instancePatchStates(ctx, ['mi-0000000000000000b', 'mi-0000000000000000a']),
+      states.instancePatchStates(ctx, ['mi-0000000000000000b', 'mi-0000000000000000a'], firstPage),
     );
     assert.deepEqual(
       found.map((s) => s.instanceId),
@@ -361,9 +375,12 @@ describe('PatchStateService (fake source)', () => {
 
   it('group filters and group state', async () => {
     const filtered = await inCtx(db, (ctx) =>
-      states.instancePatchStatesForPatchGroup(ctx, 'web', [
-        { key: 'MissingCount', value: 0, type: 'GreaterThan' },
-      ]),
+      states.instancePatchStatesForPatchGroup(
+        ctx,
+        'web',
+        [{ key: 'MissingCount', value: 0, type: 'GreaterThan' }],
+        firstPage,
+      ),
     );
     assert.deepEqual(
       filtered.map((s) => s.instanceId),
@@ -377,14 +394,14 @@ describe('PatchStateService (fake source)', () => {
   });
 
   it('patch rows: vendor severity, epoch 0 for Missing, State filter in either spelling', async () => {
-    const all = await inCtx(db, (ctx) => states.instancePatches(ctx, 'mi-0000000000000000b', []));
-    assert.equal(all[0]?.severity, 'optional');
-    assert.equal(all[0]?.installedTime.getTime(), 0);
+    const all = await inCtx(db, (ctx) => states.instancePatches(ctx, 'mi-0000000000000000b', [], firstPage));
+    assert.equal(all[0]?.item.severity, 'optional');
+    assert.equal(all[0]?.item.installedTime.getTime(), 0);
     const missing = await inCtx(db, (ctx) =>
-      states.instancePatches(ctx, 'mi-0000000000000000b', [{ key: 'State', values: ['MISSING'] }]),
+      states.instancePatches(ctx, 'mi-0000000000000000b', [{ key: 'State', values: ['MISSING'] }], firstPage),
     );
     assert.deepEqual(
-      missing.map((p) => p.kbId),
+      missing.map((p) => p.item.kbId),
       ['openssl.amd64'],
     );
   });

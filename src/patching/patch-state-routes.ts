@@ -4,13 +4,11 @@ import { awsJsonRoute } from '../protocols/index.js';
 import type { AwsJsonRoute } from '../protocols/index.js';
 import { managedInstanceArn } from '../fleet/index.js';
 import { ssmError, ssmListOperation, ssmService } from '../protocols/ssm/index.js';
-import { keysetSlice } from '../kernel/index.js';
 import { availablePatchFilterKeys } from './available-patches.js';
 import { patchStateCounterKeys, type PatchStateFilter } from './patch-state.js';
-import type { PatchStateService } from './patch-state-service.js';
+import { availablePatchKey, type PatchStateService } from './patch-state-service.js';
 import {
   instanceIdSchema,
-  positionedSlice,
   patchGroupSchema,
   toWireAvailablePatch,
   toWireInstancePatchState,
@@ -33,9 +31,8 @@ const stateFilterSchema = z.object({
 });
 
 /**
- * The patch state read operations. Their rows come from what agents report through the PatchStateSource, which
- * reads whole lists (summaries of the scope, a node's Patch items, the fleet's reported patches), so they are
- * keyset-paged in memory by their natural keys.
+ * The patch state read operations. Their rows come from what agents report through the PatchStateSource, and
+ * each list pages in SQL by its natural key (instance id; compliance item; patch Id then product).
  */
 export function patchStateRoutes(states: PatchStateService): AwsJsonRoute[] {
   return [...nodeStateRoutes(states), ...patchListRoutes(states)];
@@ -58,10 +55,8 @@ function nodeStateRoutes(states: PatchStateService): AwsJsonRoute[] {
       resultKey: 'InstancePatchStates',
       defaultMaxResults: 50,
       firstPageTokens: [],
-      load: async (ctx, { input, after, limit }) =>
-        keysetSlice(await states.instancePatchStates(ctx, input.InstanceIds), after, limit, (state) => [
-          state.instanceId,
-        ]),
+      load: (ctx, { input, after, limit }) =>
+        states.instancePatchStates(ctx, input.InstanceIds, { after, limit }),
       keyOf: (state) => [state.instanceId],
       toWire: toWireInstancePatchState,
     }),
@@ -82,13 +77,8 @@ function nodeStateRoutes(states: PatchStateService): AwsJsonRoute[] {
           value: Number(filter.Values[0]),
           type: filter.Type,
         })),
-      load: async (ctx, { input, filters, after, limit }) =>
-        keysetSlice(
-          await states.instancePatchStatesForPatchGroup(ctx, input.PatchGroup, filters),
-          after,
-          limit,
-          (state) => [state.instanceId],
-        ),
+      load: (ctx, { input, filters, after, limit }) =>
+        states.instancePatchStatesForPatchGroup(ctx, input.PatchGroup, filters, { after, limit }),
       keyOf: (state) => [state.instanceId],
       toWire: toWireInstancePatchState,
     }),
@@ -124,15 +114,12 @@ function patchListRoutes(states: PatchStateService): AwsJsonRoute[] {
       resultKey: 'Patches',
       defaultMaxResults: 100,
       firstPageTokens: [],
-      load: async (ctx, { input, after, limit }) =>
-        positionedSlice(
-          await states.instancePatches(
-            ctx,
-            input.InstanceId,
-            (input.Filters ?? []).map((filter) => ({ key: filter.Key, values: filter.Values })),
-          ),
-          after,
-          limit,
+      load: (ctx, { input, after, limit }) =>
+        states.instancePatches(
+          ctx,
+          input.InstanceId,
+          (input.Filters ?? []).map((filter) => ({ key: filter.Key, values: filter.Values })),
+          { after, limit },
         ),
       keyOf: (row) => row.key,
       toWire: (row) => toWirePatchComplianceData(row.item),
@@ -166,12 +153,8 @@ function patchListRoutes(states: PatchStateService): AwsJsonRoute[] {
           }
           return { key, values: filter.Values };
         }),
-      load: async (ctx, { filters, after, limit }) =>
-        keysetSlice(await states.availablePatches(ctx, filters), after, limit, (patch) => [
-          patch.id,
-          patch.product,
-        ]),
-      keyOf: (patch) => [patch.id, patch.product],
+      load: (ctx, { filters, after, limit }) => states.availablePatches(ctx, filters, { after, limit }),
+      keyOf: availablePatchKey,
       toWire: toWireAvailablePatch,
     }),
   ];

@@ -1,4 +1,5 @@
 /** Patch state per node (§6): read from what agents report (AWS:PatchSummary, Patch compliance rows). Pure. */
+import type { SortKey } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import type { ReportedPatchRow } from './available-patches.js';
 import type { PatchScope } from './patching-store.js';
@@ -9,26 +10,50 @@ export interface PatchSummaryReport {
   attributes: Readonly<Record<string, string>>;
 }
 
+/** Which nodes' summaries to read: the listed ones (all of the scope when undefined), by instance id. */
+export interface PatchSummaryQuery {
+  instanceIds?: readonly string[] | undefined;
+  /** Nodes strictly after this `[instanceId]` key. */
+  after?: SortKey | undefined;
+  /** At most this many (all when undefined). */
+  limit?: number | undefined;
+}
+
+/** A node's Patch row as a flat string map, with the sort key of its compliance item. */
+export interface KeyedPatchRow {
+  key: SortKey;
+  row: Readonly<Record<string, string>>;
+}
+
 /** Where patch state comes from: inventory (summaries) and the Patch compliance set (rows). */
 export interface PatchStateSource {
-  /** The latest summaries of the given nodes (all nodes of the scope when `instanceIds` is undefined). */
-  patchSummaries(
-    db: DbExecutor,
-    scope: PatchScope,
-    instanceIds: readonly string[] | undefined,
-  ): Promise<PatchSummaryReport[]>;
+  /** The latest non-empty summaries of the queried nodes, ordered by instance id. */
+  patchSummaries(db: DbExecutor, scope: PatchScope, query: PatchSummaryQuery): Promise<PatchSummaryReport[]>;
   /**
-   * The node's Patch rows as flat string maps: `Id`, `Title`, `Status`, `Severity` and the Details keys
-   * (`Classification`, `PatchSeverity`, `PatchState`, `InstalledTime`, `CVEIds`, …); undefined when the node is
-   * not a registered managed node of the scope.
+   * A page of the node's Patch rows in item order, as flat string maps: `Id`, `Title`, `Status`, `Severity` and
+   * the Details keys (`Classification`, `PatchSeverity`, `PatchState`, `InstalledTime`, `CVEIds`, …); undefined
+   * when the node is not a registered managed node of the scope.
    */
   patchRows(
     db: DbExecutor,
     scope: PatchScope,
     instanceId: string,
-  ): Promise<Readonly<Record<string, string>>[] | undefined>;
-  /** The Patch rows of every registered node of the scope whose product is known, with that product. */
-  fleetPatchRows(db: DbExecutor, scope: PatchScope): Promise<ReportedPatchRow[]>;
+    page: { after: SortKey | undefined; limit: number },
+  ): Promise<KeyedPatchRow[] | undefined>;
+  /**
+   * The distinct non-empty titles of the scope's Patch rows (the available patches' Ids), in order: after
+   * `query.from`, or from it when `inclusive`; at most `query.limit`.
+   */
+  reportedPatchTitles(
+    db: DbExecutor,
+    scope: PatchScope,
+    query: { from: string | undefined; inclusive: boolean; limit: number },
+  ): Promise<string[]>;
+  /**
+   * The Patch rows with the given titles of every registered node of the scope whose product is known, with
+   * that product, in node then item order.
+   */
+  fleetPatchRows(db: DbExecutor, scope: PatchScope, titles: readonly string[]): Promise<ReportedPatchRow[]>;
 }
 
 /** The 8 state counters a ForPatchGroup filter may name. */

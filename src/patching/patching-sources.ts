@@ -5,6 +5,7 @@
  */
 import type { ComplianceItem } from '../compliance/index.js';
 import type { ManagedInstance } from '../fleet/index.js';
+import type { SortKey } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import type { PatchInstanceSource } from './baseline-service.js';
 import { nodePlatformOf, patchGroupOfTags } from './patching-model.js';
@@ -14,17 +15,25 @@ import type { PatchScope } from './patching-store.js';
 /** Managed nodes, their SSM tags and inventory. */
 export interface PatchingFleetPort {
   liveInstance(db: DbExecutor, scope: PatchScope, instanceId: string): Promise<ManagedInstance | undefined>;
-  listInstances(db: DbExecutor, scope: PatchScope, includeDeregistered: boolean): Promise<ManagedInstance[]>;
+  findInstances(
+    db: DbExecutor,
+    scope: PatchScope,
+    instanceIds: readonly string[],
+  ): Promise<ManagedInstance[]>;
   liveInstanceTags(
     db: DbExecutor,
     scope: PatchScope,
     instanceId: string,
   ): Promise<Record<string, string> | undefined>;
-  inventoryItems(
+  inventoryContentPage(
     db: DbExecutor,
     scope: PatchScope,
     typeName: string,
-    instanceIds?: readonly string[],
+    page: {
+      instanceIds?: readonly string[] | undefined;
+      after?: string | undefined;
+      limit?: number | undefined;
+    },
   ): Promise<{ instanceId: string; content: readonly Readonly<Record<string, string>>[] }[]>;
 }
 
@@ -41,6 +50,28 @@ export interface PatchingCompliancePort {
     resourceId: string,
     complianceTypes: readonly string[],
   ): Promise<ComplianceItem[]>;
+  nodeItemTitles(
+    db: DbExecutor,
+    scope: PatchScope,
+    query: {
+      complianceTypes: readonly string[];
+      from: string | undefined;
+      inclusive: boolean;
+      limit: number;
+    },
+  ): Promise<string[]>;
+  nodeItemsTitled(
+    db: DbExecutor,
+    scope: PatchScope,
+    query: { complianceTypes: readonly string[]; titles: readonly string[] },
+  ): Promise<ComplianceItem[]>;
+  resourceItemPage(
+    db: DbExecutor,
+    scope: PatchScope,
+    resourceId: string,
+    complianceTypes: readonly string[],
+    page: { after: SortKey | undefined; limit: number },
+  ): Promise<{ key: SortKey; item: ComplianceItem }[]>;
 }
 
 /** Managed nodes for snapshots: platform from the agent's facts, patch group from the node's tags. */
@@ -65,8 +96,13 @@ export function patchStateFrom(ports: {
 }): PatchStateSource {
   const { fleet, compliance } = ports;
   return {
-    async patchSummaries(db, scope, instanceIds) {
-      const items = await fleet.inventoryItems(db, scope, 'AWS:PatchSummary', instanceIds);
+    async patchSummaries(db, scope, query) {
+      const after = query.after?.[0];
+      const items = await fleet.inventoryContentPage(db, scope, 'AWS:PatchSummary', {
+        instanceIds: query.instanceIds,
+        after: after === undefined ? undefined : String(after),
+        limit: query.limit,
+      });
       const reports: PatchSummaryReport[] = [];
       for (const item of items) {
         const first = item.content[0];
@@ -74,25 +110,31 @@ export function patchStateFrom(ports: {
       }
       return reports;
     },
-    async patchRows(db, scope, instanceId) {
+    async patchRows(db, scope, instanceId, page) {
       if ((await fleet.liveInstance(db, scope, instanceId)) === undefined) return undefined;
-      const items = await compliance.resourceItems(db, scope, instanceId, ['Patch']);
-      return items.map((item) => ({
-        ...item.details,
-        ...(item.id === undefined ? {} : { Id: item.id }),
-        Title: item.title,
-        Status: item.status,
-        Severity: item.severity,
+      const items = await compliance.resourceItemPage(db, scope, instanceId, ['Patch'], page);
+      return items.map(({ key, item }) => ({
+        key,
+        row: {
+          ...item.details,
+          ...(item.id === undefined ? {} : { Id: item.id }),
+          Title: item.title,
+          Status: item.status,
+          Severity: item.severity,
+        },
       }));
     },
-    async fleetPatchRows(db, scope) {
+    reportedPatchTitles: (db, scope, query) =>
+      compliance.nodeItemTitles(db, scope, { complianceTypes: ['Patch'], ...query }),
+    async fleetPatchRows(db, scope, titles) {
+      const items = await compliance.nodeItemsTitled(db, scope, { complianceTypes: ['Patch'], titles });
       const products = new Map<string, string>();
-      for (const instance of await fleet.listInstances(db, scope, false)) {
+      const nodeIds = [...new Set(items.map((item) => item.resourceId))];
+      for (const instance of nodeIds.length === 0 ? [] : await fleet.findInstances(db, scope, nodeIds)) {
         const platform = nodePlatformOf(instance.platformName ?? '', instance.platformVersion ?? '');
-        if (platform !== undefined) products.set(instance.instanceId, platform.product);
+        if (instance.deregisteredAt === undefined && platform !== undefined)
+          products.set(instance.instanceId, platform.product);
       }
-      if (products.size === 0) return [];
-      const items = await compliance.nodeItems(db, scope, { complianceTypes: ['Patch'] });
       return items.flatMap((item) => {
         const product = products.get(item.resourceId);
         return product === undefined
