@@ -37,19 +37,8 @@ export interface PatchingFleetPort {
   ): Promise<{ instanceId: string; content: readonly Readonly<Record<string, string>>[] }[]>;
 }
 
-/** Managed nodes' Patch compliance items. */
+/** Managed nodes' Patch compliance items, read a page or a few titles at a time. */
 export interface PatchingCompliancePort {
-  nodeItems(
-    db: DbExecutor,
-    scope: PatchScope,
-    query: { instanceIds?: readonly string[] | undefined; complianceTypes: readonly string[] },
-  ): Promise<ComplianceItem[]>;
-  resourceItems(
-    db: DbExecutor,
-    scope: PatchScope,
-    resourceId: string,
-    complianceTypes: readonly string[],
-  ): Promise<ComplianceItem[]>;
   nodeItemTitles(
     db: DbExecutor,
     scope: PatchScope,
