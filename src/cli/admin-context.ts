@@ -21,6 +21,7 @@ import {
 } from '../audit/index.js';
 import { loadConfig, type ConfigInput } from '../app/config.js';
 import { openDatabase } from '../storage/open-database.js';
+import type { Db } from '../storage/database.js';
 
 /** The flags every admin subcommand takes. */
 export interface AdminFlags {
@@ -44,10 +45,21 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').filter((part) => part !== '')];
 }
 
-/** Runs `body` with the administration of the configured database, then closes it. */
-export async function withAdministration<T>(
+/** What an audited `bulwark admin` command works with: the database, the master key's box and the recorder. */
+export interface AuditedAdmin {
+  db: Db;
+  secrets: SecretBox;
+  /** Records a change in the audit trail, in the change's transaction. */
+  record: AdministrationRecorder;
+}
+
+/**
+ * Runs `body` on the configured database with an audit recorder, anchors the last record once the change has
+ * committed (like an API call's), then closes the database.
+ */
+export async function withAuditedAdmin<T>(
   flags: AdminFlags,
-  body: (administration: AccessAdministration) => Promise<T>,
+  body: (admin: AuditedAdmin) => Promise<T>,
 ): Promise<T> {
   const input: ConfigInput = {};
   if (flags.dataDir !== undefined) input.dataDir = flags.dataDir;
@@ -57,14 +69,8 @@ export async function withAdministration<T>(
   try {
     const audit = new AuditStore(new AuditAnchor(auditAnchorFiles(config.dataDir)));
     const recorder = auditAdministration(audit);
-    const access = new AccessService(
-      db,
-      new AccessStore(),
-      new SecretBox(loadMasterKey(config.masterKeyFile, process.env['BULWARK_MASTER_KEY'])),
-      recorder.record,
-    );
-    const result = await body(access.administration);
-    // The change has committed: anchor its record outside the database, like an API call's.
+    const secrets = new SecretBox(loadMasterKey(config.masterKeyFile, process.env['BULWARK_MASTER_KEY']));
+    const result = await body({ db, secrets, record: recorder.record });
     try {
       if (recorder.last !== undefined) audit.committed(recorder.last);
     } catch (error) {
@@ -76,6 +82,16 @@ export async function withAdministration<T>(
   } finally {
     await db.destroy();
   }
+}
+
+/** Runs `body` with the access administration of the configured database, then closes it. */
+export function withAdministration<T>(
+  flags: AdminFlags,
+  body: (administration: AccessAdministration) => Promise<T>,
+): Promise<T> {
+  return withAuditedAdmin(flags, ({ db, secrets, record }) =>
+    body(new AccessService(db, new AccessStore(), secrets, record).administration),
+  );
 }
 
 /**

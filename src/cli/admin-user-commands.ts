@@ -1,20 +1,7 @@
 /** `bulwark admin set-password|enroll-totp|disable-totp`: a user's web-console credentials. */
-import { randomUUID } from 'node:crypto';
-import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { SecretBox, loadMasterKey, type AdministrationRecorder } from '../access/index.js';
-import {
-  AuditAnchor,
-  AuditStore,
-  auditAnchorFiles,
-  compactParameters,
-  resourceOfArn,
-  type AnchoredHead,
-} from '../audit/index.js';
-import { loadConfig, type ConfigInput } from '../app/config.js';
 import { ConsoleCredentialAdministration, passwordProblem } from '../sessions/index.js';
-import { openDatabase } from '../storage/open-database.js';
-import { addAdminOptions, print, type AdminFlags } from './admin-context.js';
+import { addAdminOptions, print, withAuditedAdmin, type AdminFlags } from './admin-context.js';
 
 interface UserFlags extends AdminFlags {
   user: string;
@@ -25,67 +12,14 @@ interface EnrollFlags extends UserFlags {
   replace?: boolean;
 }
 
-/** Runs `body` with the console credential administration of the configured database, then closes it. */
-async function withConsoleCredentials<T>(
+/** Runs `body` with the console credential administration of the configured database, audited, then closes it. */
+function withConsoleCredentials<T>(
   flags: AdminFlags,
   body: (administration: ConsoleCredentialAdministration) => Promise<T>,
 ): Promise<T> {
-  const input: ConfigInput = {};
-  if (flags.dataDir !== undefined) input.dataDir = flags.dataDir;
-  if (flags.database !== undefined) input.database = flags.database;
-  const config = loadConfig(input, process.env, flags.config);
-  const { db } = await openDatabase(config.database);
-  try {
-    const audit = new AuditStore(new AuditAnchor(auditAnchorFiles(config.dataDir)));
-    let last: AnchoredHead | undefined;
-    const record: AdministrationRecorder = async (tx, change) => {
-      const osUser = localUserName();
-      last = await audit.append(tx, {
-        eventId: randomUUID(),
-        requestId: randomUUID(),
-        eventTime: new Date(),
-        eventSource: 'iam.amazonaws.com',
-        eventName: change.eventName,
-        region: undefined,
-        sourceIp: hostname(),
-        userAgent: 'bulwark-admin',
-        identity: {
-          type: 'Unknown',
-          principalId: `bulwark-admin:${osUser}`,
-          arn: undefined,
-          accountId: change.accountId,
-          accessKeyId: undefined,
-          userName: `bulwark-admin:${osUser}`,
-        },
-        readOnly: false,
-        errorCode: undefined,
-        errorMessage: undefined,
-        requestParameters: compactParameters(change.parameters),
-        responseElements: change.response,
-        resource: change.resourceArn === undefined ? undefined : resourceOfArn(change.resourceArn),
-      });
-    };
-    const secrets = new SecretBox(loadMasterKey(config.masterKeyFile, process.env['BULWARK_MASTER_KEY']));
-    const result = await body(new ConsoleCredentialAdministration(db, secrets, record));
-    try {
-      if (last !== undefined) audit.committed(last);
-    } catch (error) {
-      process.stderr.write(
-        `warning: the change is made, but its audit record was not anchored: ${String(error)}\n`,
-      );
-    }
-    return result;
-  } finally {
-    await db.destroy();
-  }
-}
-
-function localUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return String(process.getuid?.() ?? 'unknown');
-  }
+  return withAuditedAdmin(flags, ({ db, secrets, record }) =>
+    body(new ConsoleCredentialAdministration(db, secrets, record)),
+  );
 }
 
 /** Reads one line typed at the terminal without echoing it. */
