@@ -3,9 +3,8 @@
  * compliance rows), and the patch instance and patch state sources built on them. The composition root plugs
  * each capability's facade in.
  */
-import type { ComplianceItem } from '../compliance/index.js';
+import type { ComplianceFacts } from '../compliance/index.js';
 import type { ManagedInstance } from '../fleet/index.js';
-import type { SortKey } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import type { PatchInstanceSource } from './baseline-service.js';
 import { nodePlatformOf, patchGroupOfTags } from './patching-model.js';
@@ -37,31 +36,11 @@ export interface PatchingFleetPort {
   ): Promise<{ instanceId: string; content: readonly Readonly<Record<string, string>>[] }[]>;
 }
 
-/** Managed nodes' Patch compliance items, read a page or a few titles at a time. */
-export interface PatchingCompliancePort {
-  nodeItemTitles(
-    db: DbExecutor,
-    scope: PatchScope,
-    query: {
-      complianceTypes: readonly string[];
-      from: string | undefined;
-      inclusive: boolean;
-      limit: number;
-    },
-  ): Promise<string[]>;
-  nodeItemsTitled(
-    db: DbExecutor,
-    scope: PatchScope,
-    query: { complianceTypes: readonly string[]; titles: readonly string[] },
-  ): Promise<ComplianceItem[]>;
-  resourceItemPage(
-    db: DbExecutor,
-    scope: PatchScope,
-    resourceId: string,
-    complianceTypes: readonly string[],
-    page: { after: SortKey | undefined; limit: number },
-  ): Promise<{ key: SortKey; item: ComplianceItem }[]>;
-}
+/** Managed nodes' Patch compliance items, read a page or a few titles at a time (compliance's facade fits it). */
+export type PatchingCompliancePort = Pick<
+  ComplianceFacts,
+  'nodeItemTitles' | 'nodeItemsTitled' | 'resourceItemPage'
+>;
 
 /** Managed nodes for snapshots: platform from the agent's facts, patch group from the node's tags. */
 export function patchInstancesFrom(fleet: PatchingFleetPort): PatchInstanceSource {
