@@ -160,6 +160,8 @@ describe('agent patch scan (e2e)', () => {
         }),
       (list) => list.length === count,
       `${count} ${recordState} missing-patch findings`,
+      // The worker writes them from the report's outbox event; a loaded 2-core machine needs more than 15 s.
+      45_000,
     );
   }
 
