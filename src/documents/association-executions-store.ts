@@ -3,7 +3,7 @@ import { afterKey, afterOrderedKey, type OrderedColumn } from '../kernel/index.j
 import type { DbExecutor } from '../storage/database.js';
 import { toExecution, toExecutionTarget } from './association-rows.js';
 import type { PageWindow } from './keyset-scan.js';
-import type { AssociationExecution, AssociationExecutionTarget } from './model.js';
+import type { AssociationExecution, AssociationExecutionTarget } from './documents-model.js';
 
 /** DescribeAssociationExecutions' order: newest first, then by execution id. */
 export const executionOrder: readonly OrderedColumn[] = [

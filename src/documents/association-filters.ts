@@ -8,7 +8,7 @@ import { ssmError } from '../protocols/ssm/index.js';
 import type { ExecutionCondition, TargetCondition } from './association-executions-store.js';
 import type { AssociationCondition } from './associations-store.js';
 import { parseDocumentReference } from './document-reference.js';
-import type { Association } from './model.js';
+import type { Association } from './documents-model.js';
 
 /** One ListAssociations filter (AssociationFilterList). */
 export interface AssociationFilter {

@@ -22,7 +22,7 @@ import {
   type AssociationOverview,
   type AssociationRunStatus,
   type AssociationView,
-} from './model.js';
+} from './documents-model.js';
 
 /** One item of a node's `Association` compliance set, as the compliance capability's PutComplianceItems takes it. */
 export interface ComplianceItemWrite {

@@ -14,7 +14,7 @@ import type {
   AssociationRunStatus,
   AssociationSpec,
   OverviewStatus,
-} from './model.js';
+} from './documents-model.js';
 
 /** An association row as the domain type. */
 export function toAssociation(row: SsmAssociationsTable): Association {

@@ -10,7 +10,7 @@ import type { DbExecutor, Db } from '../storage/index.js';
 import { inRetryingTransaction } from '../storage/index.js';
 import type { AssociationsStore } from './associations-store.js';
 import { targetsInstance } from './association-targets.js';
-import type { Association, AssociationExecution, AssociationSpec } from './model.js';
+import type { Association, AssociationExecution, AssociationSpec } from './documents-model.js';
 import { nextRun, parseAssociationSchedule } from '../protocols/ssm/index.js';
 
 /** The live managed nodes of an account and Region with their tags (the fleet's). */

@@ -10,7 +10,7 @@ import { nextScheduledRun } from './association-runs.js';
 import { checkParameters } from './document-parameters.js';
 import { parseDocumentReference } from './document-reference.js';
 import type { DocumentsService } from './documents-service.js';
-import type { AssociationComplianceSeverity, AssociationSpec, AssociationTarget } from './model.js';
+import type { AssociationComplianceSeverity, AssociationSpec, AssociationTarget } from './documents-model.js';
 
 /** What associations need to know of managed nodes: their tags, or undefined for a node the account doesn't have. */
 export interface InstanceDirectory {

@@ -3,7 +3,7 @@ import { afterKey, inScope, type Scope } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { toNodeStatus } from './association-rows.js';
 import type { PageWindow } from './keyset-scan.js';
-import type { AssociationNodeStatus } from './model.js';
+import type { AssociationNodeStatus } from './documents-model.js';
 
 export class AssociationStatusesStore {
   /** The statuses of every node of the associations, by node. */

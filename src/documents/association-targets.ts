@@ -1,6 +1,6 @@
 /** Which managed nodes an association targets (ssm-api.md §10.1). */
 import { matchesTargets, rolloutPercentKey } from '../protocols/ssm/index.js';
-import type { AssociationSpec } from './model.js';
+import type { AssociationSpec } from './documents-model.js';
 
 /** Whether `spec` targets `instanceId`, given the node's tags (undefined: unknown, tag targets can't match). */
 export function targetsInstance(

@@ -37,7 +37,7 @@ import {
   type AssociationView,
   type InstanceAssociation,
   type InstanceAssociationStatus,
-} from './model.js';
+} from './documents-model.js';
 
 export { targetsInstance } from './association-targets.js';
 export type { AssociationFilter } from './association-filters.js';

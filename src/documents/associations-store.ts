@@ -6,7 +6,7 @@ import { AssociationExecutionsStore } from './association-executions-store.js';
 import { toAssociation, toRow } from './association-rows.js';
 import { AssociationStatusesStore } from './association-statuses-store.js';
 import type { PageWindow } from './keyset-scan.js';
-import type { Association, AssociationSpec } from './model.js';
+import type { Association, AssociationSpec } from './documents-model.js';
 
 /** One condition on associations (ListAssociations filters and the like), AND-ed with the others. */
 export type AssociationCondition =

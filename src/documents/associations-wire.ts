@@ -13,7 +13,7 @@ import {
   type AssociationView,
   type InstanceAssociation,
   type InstanceAssociationStatus,
-} from './model.js';
+} from './documents-model.js';
 
 const target = z.object({ Key: z.string().min(1).max(163), Values: z.array(z.string()).max(50).optional() });
 const associationParameters = z.record(z.string(), z.array(z.string()));

@@ -3,7 +3,7 @@
  * AWS-RunShellScript. Their content is Bulwark's own (the agent interprets the plugin steps), not AWS's payload.
  */
 import { documentHash, parseDocumentContent } from './document-content.js';
-import { amazonOwner, type DocumentAtVersion, type SsmDocument } from './model.js';
+import { amazonOwner, type DocumentAtVersion, type SsmDocument } from './documents-model.js';
 
 const uuidOrEmpty = '(^$)|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const urlOrEmpty = '(^$)|^https://.+$|^s3://([^/]+)/(.*?([^/]+))$';

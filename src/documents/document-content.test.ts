@@ -7,7 +7,7 @@ import {
   documentHash,
   parseDocumentContent,
 } from './document-content.js';
-import { documentNameProblem } from './model.js';
+import { documentNameProblem } from './documents-model.js';
 
 const command = (overrides: Record<string, unknown> = {}): string =>
   JSON.stringify({

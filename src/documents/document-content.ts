@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { jsonNestingExceeds, maxJsonDepth } from '../kernel/index.js';
 import { DocumentContentError, invalidContent as invalid } from './document-content-error.js';
 import { checkParameterReferences, parseParameters } from './document-parameters.js';
-import type { DocumentFormat, DocumentParameter, DocumentType, PlatformType } from './model.js';
+import type { DocumentFormat, DocumentParameter, DocumentType, PlatformType } from './documents-model.js';
 
 export { DocumentContentError } from './document-content-error.js';
 export { checkParameterValue, checkParameters } from './document-parameters.js';

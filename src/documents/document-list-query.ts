@@ -8,7 +8,7 @@ import { afterKey, inScope, type Scope } from '../kernel/index.js';
 import type { Database, DbExecutor } from '../storage/database.js';
 import type { PageWindow } from './keyset-scan.js';
 import { toDocument } from './documents-store.js';
-import { publicShare, type SsmDocument } from './model.js';
+import { publicShare, type SsmDocument } from './documents-model.js';
 
 /** One ListDocuments filter: a key and the values any of which may match. */
 export interface DocumentFilter {

@@ -9,7 +9,7 @@ import { documentArn } from './document-reference.js';
 import { visibleDocumentsPage, type DocumentFilter, type VisibleRow } from './document-list-query.js';
 import type { DocumentsStore } from './documents-store.js';
 import { compareSortKeys, scanKeyset, type PageWindow } from './keyset-scan.js';
-import type { DocumentAtVersion, SsmDocument } from './model.js';
+import type { DocumentAtVersion, SsmDocument } from './documents-model.js';
 
 export type { DocumentFilter } from './document-list-query.js';
 

@@ -3,7 +3,7 @@
  * declared parameters, and validating the values a caller runs a document with.
  */
 import { invalidContent as invalid } from './document-content-error.js';
-import type { DocumentParameter, ParameterType } from './model.js';
+import type { DocumentParameter, ParameterType } from './documents-model.js';
 
 const parameterTypes: readonly ParameterType[] = [
   'String',

@@ -2,7 +2,7 @@
 import type { Scope } from '../kernel/index.js';
 import { ssmError } from '../protocols/ssm/index.js';
 import { builtinDocument } from './builtin-documents.js';
-import { amazonOwner, type SsmDocument } from './model.js';
+import { amazonOwner, type SsmDocument } from './documents-model.js';
 
 /** A document key: owner account (or `Amazon`), Region, name. */
 export interface DocumentKey {

@@ -6,7 +6,7 @@ import { appendEvent } from '../worker/index.js';
 import type { DocumentKey } from './document-reference.js';
 import type { DocumentsStore } from './documents-store.js';
 import type { PageWindow } from './keyset-scan.js';
-import { publicShare, versionNumber, type DocumentShare, type SsmDocument } from './model.js';
+import { publicShare, versionNumber, type DocumentShare, type SsmDocument } from './documents-model.js';
 import type { ServiceSettingsService } from './service-settings-service.js';
 
 /** Accounts one document can be shared with, and publicly shared documents per account (§9.2). */

@@ -1,6 +1,6 @@
 /** Where document tags live: the SSM tag store shared with AddTagsToResource (ResourceType Document). */
 import type { DbExecutor } from '../storage/index.js';
-import type { SsmDocument } from './model.js';
+import type { SsmDocument } from './documents-model.js';
 
 /** The tag store documents write through. */
 export interface DocumentTags {

@@ -1,7 +1,7 @@
 /** A new document version: the content parsed and validated, and what is derived from it. */
 import { ssmError } from '../protocols/ssm/index.js';
 import { DocumentContentError, documentHash, parseDocumentContent } from './document-content.js';
-import type { DocumentFormat, DocumentType, DocumentVersion } from './model.js';
+import type { DocumentFormat, DocumentType, DocumentVersion } from './documents-model.js';
 
 const contentError = (error: unknown): never => {
   if (error instanceof DocumentContentError) throw ssmError(error.exceptionName, error.message);

@@ -21,7 +21,7 @@ import {
   type DocumentType,
   type DocumentVersion,
   type SsmDocument,
-} from './model.js';
+} from './documents-model.js';
 import type { ServiceSettingsService } from './service-settings-service.js';
 
 export { documentArn, parseDocumentReference } from './document-reference.js';

@@ -11,7 +11,7 @@ import type {
   DocumentVersion,
   PlatformType,
   SsmDocument,
-} from './model.js';
+} from './documents-model.js';
 
 /** A document row as the domain type (tags are read from the tag store). */
 export function toDocument(row: SsmDocumentsTable): SsmDocument {

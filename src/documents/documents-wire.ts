@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { toEpochSeconds } from '../protocols/ssm/index.js';
 import type { VisibleDocument } from './document-listing.js';
-import { documentTypes, type DocumentAtVersion, type DocumentParameter } from './model.js';
+import { documentTypes, type DocumentAtVersion, type DocumentParameter } from './documents-model.js';
 
 const documentName = z.string().min(1).max(256);
 export const versionSelector = z.string().regex(/^(\$DEFAULT|\$LATEST|[$]ALL|[1-9][0-9]*)$/);

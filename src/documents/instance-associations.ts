@@ -18,7 +18,7 @@ import type {
   DocumentVersion,
   InstanceAssociation,
   InstanceAssociationStatus,
-} from './model.js';
+} from './documents-model.js';
 
 /** The sort key of associations in ListAssociations and ListInstanceAssociations: oldest first, then by id. */
 export const associationKey = (association: Association): SortKey => [
