@@ -147,8 +147,7 @@ import { uniqueFindingId } from './factories.js';
 import { enabledAccount, getAllFindings, type TestAccount } from './support/accounts.js';
 import { expectAwsError } from './support/assert-aws-error.js';
 import { rawFetch } from './support/aws-request.js';
-import { repoRoot } from './support/server-harness.js';
-import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
+import { repoRoot, startServer, type RunningServer } from './support/server-harness.js';
 import { eventually, registerNode, ssmClient, type ManagedNode } from './support/ssm.js';
 
 const region = 'us-east-1';
@@ -233,7 +232,7 @@ interface Owned {
 const fsbp = 'arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0';
 
 describe('tenant isolation: another account and a non-Enabled member never reach A (e2e)', () => {
-  let server: InProcessServer;
+  let server: RunningServer;
   let a: TestAccount;
   let aSsm: SSMClient;
   let aTrail: CloudTrailClient;
@@ -251,7 +250,7 @@ describe('tenant isolation: another account and a non-Enabled member never reach
     });
 
   before(async () => {
-    server = await startInProcessServer({
+    server = await startServer({
       env: { BULWARK_MAINTENANCE_TICK_MS: '500', BULWARK_WORKER_POLL_MS: '100' },
     });
     [a, b, m] = await Promise.all([enabledAccount(server), enabledAccount(server), enabledAccount(server)]);
