@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Runs the compiled test suite with node's test runner: every test on the embedded SQLite engine, then every
-// test again on PostgreSQL (service tests and e2e servers each get a fresh database, a copy of one template
-// database the run migrates once: test/support/test-databases.ts; the runner drops them all at the end).
+// Runs the compiled test suite with node's test runner: every test on the embedded SQLite engine, then again on
+// PostgreSQL every test file that uses the test database (service tests and e2e servers each get a fresh
+// database, a copy of one template database the run migrates once: test/support/test-databases.ts; the runner
+// drops them all at the end). A file that never reads BULWARK_TEST_DATABASE_URL, itself or through its imports,
+// runs once: its PostgreSQL pass would repeat the same test (scripts/test-files.js).
 // Ends with one "N passed, N failed, N skipped" line over both runs (cancelled tests, e.g. timeouts, count as
 // failed; skipped counts skipped tests and suites and todo tests, whose outcome never fails a run).
 //
@@ -19,6 +21,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireTestPostgres, dropTestArtifacts } from './test-postgres.js';
+import { engineDependentFiles, listTestFiles } from './test-files.js';
 
 const extra = process.argv.slice(2);
 const reportDir = mkdtempSync(join(tmpdir(), 'bulwark-tests-'));
@@ -50,8 +53,9 @@ function isOtherEngineSkip(skip, engine) {
   return skip.directive === 'SKIP' && skip.reason.startsWith(`only on ${engineNames[other]}:`);
 }
 
-function run(label, engine, roots, env) {
-  process.stdout.write(`\n=== ${label} ===\n`);
+function run(label, engine, files, env) {
+  process.stdout.write(`\n=== ${label} (${files.length} files) ===\n`);
+  if (files.length === 0) return { ok: true, passed: 0, failed: 0, skipped: [] };
   const tapFile = join(reportDir, `${label.replace(/\W+/g, '-')}.tap`);
   const result = spawnSync(
     process.execPath,
@@ -63,7 +67,7 @@ function run(label, engine, roots, env) {
       '--test-reporter=tap',
       `--test-reporter-destination=${tapFile}`,
       ...extra,
-      ...roots.filter((root) => existsSync(root)),
+      ...files,
     ],
     {
       stdio: 'inherit',
@@ -90,9 +94,10 @@ function run(label, engine, roots, env) {
   };
 }
 
+const files = listTestFiles(roots.filter((root) => existsSync(root)));
 const results = [];
 results.push(
-  run('SQLite: unit, service and end-to-end tests', 'sqlite', roots, { BULWARK_TEST_DATABASE_URL: '' }),
+  run('SQLite: unit, service and end-to-end tests', 'sqlite', files, { BULWARK_TEST_DATABASE_URL: '' }),
 );
 
 let postgres;
@@ -100,7 +105,7 @@ try {
   postgres = await acquireTestPostgres();
   process.stdout.write(`\nPostgreSQL for the store tests: ${postgres.url.replace(/\/\/[^@]*@/, '//')}\n`);
   results.push(
-    run('PostgreSQL: unit, service and end-to-end tests', 'postgres', roots, {
+    run('PostgreSQL: the tests that use the test database', 'postgres', engineDependentFiles(files), {
       BULWARK_TEST_DATABASE_URL: postgres.url,
       // The tests leave their databases to dropTestArtifacts below, which drops them together.
       BULWARK_TEST_RUNNER_DROPS_DATABASES: '1',

@@ -98,25 +98,47 @@ describe('scripts/run-tests.js', { timeout: 180_000 }, () => {
   it('in CI fails a run with any other skip, naming each, and counts todo, suite skips and timeouts', () => {
     const result = runner([undeclared], true);
     assert.equal(result.status, 1, result.output);
-    // Per pass: 5 skipped (a test, a subtest, t.skip, todo, a suite) and the timed-out test failed.
-    assert.equal(result.lastLine, '2 passed, 2 failed, 10 skipped');
-    for (const pass of ['SQLite', 'PostgreSQL']) {
-      for (const shown of [
-        'SKIP needs the aws CLI — the aws CLI is not on PATH (NOT ALLOWED IN CI)',
-        'SKIP skips itself — found no boto3 (NOT ALLOWED IN CI)',
-        'TODO not written yet — later (NOT ALLOWED IN CI)',
-        'SKIP a whole suite — no chroot (NOT ALLOWED IN CI)',
-        'SKIP the aws CLI agrees — the aws CLI is not on PATH (NOT ALLOWED IN CI)',
-      ]) {
-        assert.ok(result.output.includes(`[${pass}] ${shown}`), `${pass}: ${shown}\n${result.output}`);
-      }
+    // 5 skipped (a test, a subtest, t.skip, todo, a suite) and the timed-out test failed. The file never reads
+    // the test database, so it runs in the SQLite pass only.
+    assert.equal(result.lastLine, '1 passed, 1 failed, 5 skipped');
+    for (const shown of [
+      'SKIP needs the aws CLI — the aws CLI is not on PATH (NOT ALLOWED IN CI)',
+      'SKIP skips itself — found no boto3 (NOT ALLOWED IN CI)',
+      'TODO not written yet — later (NOT ALLOWED IN CI)',
+      'SKIP a whole suite — no chroot (NOT ALLOWED IN CI)',
+      'SKIP the aws CLI agrees — the aws CLI is not on PATH (NOT ALLOWED IN CI)',
+    ]) {
+      assert.ok(result.output.includes(`[SQLite] ${shown}`), `SQLite: ${shown}\n${result.output}`);
     }
-    assert.match(result.output, /CI: 10 test\(s\) that must run in CI did not run/);
+    assert.doesNotMatch(result.output, /\[PostgreSQL\]/);
+    assert.match(result.output, /=== PostgreSQL: the tests that use the test database \(0 files\) ===/);
+    assert.match(result.output, /CI: 5 test\(s\) that must run in CI did not run/);
+  });
+
+  it('runs a file again on PostgreSQL when a module it imports reads the test database', () => {
+    const imported = join(dir, 'imported');
+    spawnSync('mkdir', ['-p', join(imported, 'support')]);
+    writeFileSync(
+      join(imported, 'support', 'engine.mjs'),
+      "export const engine = /^postgres/.test(process.env['BULWARK_TEST_DATABASE_URL'] ?? '') ? 'pg' : 'sqlite';\n",
+    );
+    writeFileSync(
+      join(imported, 'uses.test.mjs'),
+      "import { it } from 'node:test';\nimport { engine } from './support/engine.mjs';\nit(`on ${engine}`, () => {});\n",
+    );
+    writeFileSync(join(imported, 'pure.test.mjs'), "import { it } from 'node:test';\nit('pure', () => {});\n");
+    const result = runner([imported], true);
+    assert.equal(result.status, 0, result.output);
+    assert.equal(result.lastLine, '3 passed, 0 failed, 0 skipped');
+    assert.match(result.output, /on sqlite/);
+    assert.match(result.output, /on pg/);
+    // The support module is not a test file of its own.
+    assert.doesNotMatch(result.output, /engine\.mjs/);
   });
 
   it('outside CI lists and counts skips without failing for them', () => {
     const result = runner([engineOnly, undeclared], false);
-    assert.match(result.lastLine, /^5 passed, 2 failed, 11 skipped$/);
+    assert.match(result.lastLine, /^4 passed, 1 failed, 6 skipped$/);
     assert.equal(result.status, 1, 'the timed-out test fails the run');
     assert.doesNotMatch(result.output, /NOT ALLOWED IN CI|must run in CI/);
     const skipsOnly = runner([engineOnly], false);
