@@ -46,7 +46,7 @@ export function engineDependentFiles(files) {
     pending.push(...targets);
   }
   // Whatever imports a reader reads too: spread the mark until nothing changes.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [path, targets] of imports) {
       if (!reads.has(path) && targets.some((target) => reads.has(target))) {

@@ -126,7 +126,10 @@ describe('scripts/run-tests.js', { timeout: 180_000 }, () => {
       join(imported, 'uses.test.mjs'),
       "import { it } from 'node:test';\nimport { engine } from './support/engine.mjs';\nit(`on ${engine}`, () => {});\n",
     );
-    writeFileSync(join(imported, 'pure.test.mjs'), "import { it } from 'node:test';\nit('pure', () => {});\n");
+    writeFileSync(
+      join(imported, 'pure.test.mjs'),
+      "import { it } from 'node:test';\nit('pure', () => {});\n",
+    );
     const result = runner([imported], true);
     assert.equal(result.status, 0, result.output);
     assert.equal(result.lastLine, '3 passed, 0 failed, 0 skipped');

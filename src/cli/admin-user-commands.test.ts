@@ -12,6 +12,7 @@ import { totpCode } from '../sessions/totp.js';
 import type { Db } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';
 import { bulwarkBin, databaseFor, dropDatabase, repoRoot } from '../../test/support/server-harness.js';
+import { onlyOn } from '../../test/support/engine-only.js';
 
 interface Run {
   code: number | null;
@@ -21,7 +22,14 @@ interface Run {
 
 const password = 'a long console password';
 
-describe('bulwark admin set-password, enroll-totp and disable-totp (built CLI)', () => {
+// What is tested here is the command line (prompts, stdin, output, exit codes); the credential store and sign-in
+// behind it run on both engines in src/sessions/.
+const cliOnly = onlyOn(
+  'sqlite',
+  'the command line is the same whatever the engine; sessions are tested on both',
+);
+
+describe('bulwark admin set-password, enroll-totp and disable-totp (built CLI)', cliOnly, () => {
   let dataDir = '';
   let databaseUrl = '';
   let accountId = '';
