@@ -4,6 +4,7 @@
  * through the same authorize() and audit trail as signed calls.
  */
 import assert from 'node:assert/strict';
+import { request as httpsRequestOf } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
@@ -465,5 +466,67 @@ describe('console sessions that expire and sign-ins that are throttled (e2e)', (
     const rows = await new AuditStore().readChain(server.app.db, 0, 10_000);
     const codes = rows.filter((row) => row.action === 'ConsoleLogin').map((row) => row.error_code);
     assert.ok(codes.includes('ThrottlingException'), codes.join(','));
+  });
+});
+
+describe('console sign-in under TLS (e2e)', () => {
+  let server: InProcessServer;
+  let user: ConsoleUser;
+
+  before(async () => {
+    server = await startInProcessServer({ env: { BULWARK_TLS: 'self-signed' } });
+    user = await createConsoleUser(server, server.accountId, 'tls-user', ['SecurityHubReadOnly']);
+  });
+  after(async () => {
+    await server?.dispose();
+  });
+
+  /** A request over HTTPS to the self-signed listener (its certificate is not what this test checks). */
+  function httpsRequest(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+    const url = new URL(server.endpoint);
+    return new Promise((resolve, reject) => {
+      const req = httpsRequestOf(
+        { host: url.hostname, port: url.port, path, method, headers, rejectUnauthorized: false },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('sets a Secure cookie with the __Secure- prefix and takes the https origin as its own', async () => {
+    const host = new URL(server.endpoint).host;
+    const input = JSON.stringify({
+      userName: 'tls-user',
+      password: consolePassword,
+      accountId: user.accountId,
+    });
+    const headers = { 'content-type': 'application/json', host, origin: `https://${host}` };
+    const answer = await httpsRequest('POST', '/console/api/sign-in', headers, input);
+    assert.equal(answer.status, 200, answer.body);
+    const [cookie = ''] = (answer.headers['set-cookie'] as string[] | undefined) ?? [];
+    assert.match(
+      cookie,
+      /^__Secure-bulwark-console=[A-Za-z0-9_-]{43}; Path=\/console; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/,
+    );
+    const session = await httpsRequest('GET', '/console/api/session', { cookie: cookie.split(';')[0] ?? '' });
+    assert.equal(session.status, 200);
+    const plainOrigin = await httpsRequest(
+      'POST',
+      '/console/api/sign-in',
+      { ...headers, origin: `http://${host}` },
+      input,
+    );
+    assert.equal(plainOrigin.status, 403);
   });
 });
