@@ -22,6 +22,7 @@ import { isQueryRequest, QueryRouter } from './query-router.js';
 import { decodeUtf8, parseForm, parseJsonBody, tooLarge } from './request-body.js';
 import type { RestJsonRouter } from './rest-json-router.js';
 import { createConsoleApp, isConsoleRoute, type ConsoleApp, type ConsoleCall } from './console-app.js';
+import { consoleSurfaceOf, type ConsoleSettings } from './console/console-settings.js';
 import { contentTypes, errorResponse, wireErrorOf, type WireProtocol } from './wire-errors.js';
 
 /** What the handler needs from the rest of the program. */
@@ -38,6 +39,10 @@ export interface ApiHandlerDeps {
   checkHealth: () => Promise<void>;
   /** Largest request body; a larger one is refused with 413 RequestEntityTooLargeException. */
   maxBodyBytes: number;
+  /** The web console (its API and pages); without it, `/console/` is not served. */
+  console?: ConsoleSettings;
+  /** Whether requests arrive over TLS (the console's cookie is then Secure). */
+  secure?: boolean;
 }
 
 /** Reads the body once the request's head has been routed (and, for a large body, authenticated). */
@@ -78,7 +83,15 @@ export class ApiHandler {
 
   constructor(private readonly deps: ApiHandlerDeps) {
     this.awsRest = deps.restJson.only((route) => !isConsoleRoute(route));
-    this.console = createConsoleApp(deps.restJson.table.filter(isConsoleRoute), deps.checkHealth);
+    const settings = deps.console;
+    const { pipeline, restJson, awsJson, logger } = deps;
+    this.console = createConsoleApp(
+      restJson.table.filter(isConsoleRoute),
+      deps.checkHealth,
+      settings === undefined
+        ? undefined
+        : consoleSurfaceOf(settings, { pipeline, restJson, awsJson, logger, secure: deps.secure ?? false }),
+    );
   }
 
   /** Answers a request whose body is already in hand (in-process callers and tests). */
@@ -221,9 +234,15 @@ export class ApiHandler {
     if (url === undefined) throw this.unmatched(head, rawPath);
     const bindings: ConsoleCall = {
       rawPath,
+      head,
+      envelope: call.envelope,
+      readBody,
       unmatched: () => this.unmatched(head, rawPath),
       exempt: () => {
         call.audited = true;
+      },
+      named: (name) => {
+        call.operationName = name;
       },
       execute: (match) => this.execute(head, call, readBody, match),
     };
@@ -232,7 +251,9 @@ export class ApiHandler {
     response.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    return { status: response.status, headers, body: await response.text() };
+    const text = /^(text\/|application\/json)/.test(headers['content-type'] ?? 'text/');
+    const body = text ? await response.text() : Buffer.from(await response.arrayBuffer());
+    return { status: response.status, headers, body };
   }
 
   /** A query-protocol call: the form body names the action; the result is answered in XML. */
