@@ -1,0 +1,100 @@
+/** The signed-in layout: header (user, Region, sign-out), side nav from the route list, the routed page. */
+import { useEffect, useState } from 'preact/hooks';
+import { Link, Route, Router, Switch, useLocation } from 'wouter-preact';
+import { messageOf, signOut, type Session } from './api';
+import { routes } from './routes';
+
+function NavLinks({ onNavigate }: { onNavigate: () => void }) {
+  const [location] = useLocation();
+  return (
+    <ul>
+      {routes
+        .filter((route) => route.nav)
+        .map((route) => {
+          const current =
+            route.path === '/'
+              ? location === '/'
+              : location === route.path || location.startsWith(`${route.path}/`);
+          return (
+            <li key={route.path}>
+              <Link href={route.path} aria-current={current ? 'page' : undefined} onClick={onNavigate}>
+                {route.title}
+              </Link>
+            </li>
+          );
+        })}
+    </ul>
+  );
+}
+
+function TitleOf() {
+  const [location] = useLocation();
+  useEffect(() => {
+    const match =
+      routes.find((route) => route.path === location) ?? routes.find((r) => r.path === '/fleet/:instanceId');
+    const title = location.startsWith('/fleet/') ? 'Node' : (match?.title ?? 'Bulwark');
+    document.title = `${title} · Bulwark console`;
+  }, [location]);
+  return null;
+}
+
+/** The console shell around every page. */
+export function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const doSignOut = () => {
+    signOut().then(onSignedOut, (reason: unknown) => setError(messageOf(reason)));
+  };
+  return (
+    <Router base="/console">
+      <TitleOf />
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <button
+          type="button"
+          class="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="sidenav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          Menu
+        </button>
+        <span class="brand">Bulwark</span>
+        <span class="spacer" />
+        <span class="who" title={session.principalArn}>
+          <span class="user">{session.userName}</span>
+          <span class="muted"> · {session.accountId}</span>
+          <span class="region"> · {session.region}</span>
+        </span>
+        <button type="button" onClick={doSignOut}>
+          Sign out
+        </button>
+      </header>
+      {error !== undefined && (
+        <div class="alert alert-error" role="alert">
+          {error}
+        </div>
+      )}
+      <div class="layout">
+        <nav id="sidenav" class={menuOpen ? 'sidenav open' : 'sidenav'} aria-label="Console">
+          <NavLinks onNavigate={() => setMenuOpen(false)} />
+        </nav>
+        <main id="main" class="content" tabIndex={-1}>
+          <Switch>
+            {routes.map((route) => (
+              <Route key={route.path} path={route.path}>
+                {(params: Record<string, string | undefined>) => <route.page params={params} />}
+              </Route>
+            ))}
+            <Route>
+              <p>This page does not exist.</p>
+              <Link href="/">Back to the overview</Link>
+            </Route>
+          </Switch>
+        </main>
+      </div>
+    </Router>
+  );
+}
