@@ -17,6 +17,8 @@ import {
   type StoredFinding,
 } from './findings-model.js';
 import type { SortTerm, SqlCondition } from './finding-query-plan.js';
+import { SummaryDelta, type SummaryState } from './finding-summary.js';
+import { applySummaryDelta, readSummaryStates } from './finding-summary-store.js';
 
 /** A row change to write: a new finding (no pk) or a new version of an existing one. */
 export interface FindingWrite {
@@ -132,6 +134,18 @@ function rowsOf(w: FindingWrite): FindingRows {
   };
 }
 
+/** What the findings summary counts of a version about to be written. */
+function summaryStateOf(rows: FindingRows): SummaryState {
+  return {
+    accountId: rows.columns.aws_account_id,
+    region: rows.columns.region,
+    severityLabel: rows.columns.severity_label,
+    workflowStatus: rows.columns.workflow_status,
+    recordState: rows.columns.record_state,
+    resourceIds: rows.resources.map((r) => r.id),
+  };
+}
+
 /** Reads and writes the findings tables. */
 export class FindingsStore {
   /** `writer` is the engine's findings writer (openDatabase supplies it); the portable one works on any engine. */
@@ -180,13 +194,29 @@ export class FindingsStore {
     }));
   }
 
-  /** Writes new findings and new versions, with their child rows and history, in the caller's transaction. */
+  /**
+   * Writes new findings and new versions, with their child rows and history, in the caller's transaction, and
+   * moves the findings summary by the difference between the versions replaced and the ones written.
+   */
   async write(db: DbExecutor, writes: readonly FindingWrite[]): Promise<void> {
-    if (writes.length === 0) return;
+    const first = writes[0];
+    if (first === undefined) return;
     const updatedPks: number[] = [];
     for (const w of writes) if (w.pk !== undefined) updatedPks.push(w.pk);
-    if (updatedPks.length > 0) await this.materializeCreations(db, updatedPks);
-    await this.writer.write(db, writes.map(rowsOf));
+    let replaced = new Map<number, SummaryState>();
+    if (updatedPks.length > 0) {
+      await this.materializeCreations(db, updatedPks);
+      replaced = await readSummaryStates(db, updatedPks);
+    }
+    const rows = writes.map(rowsOf);
+    await this.writer.write(db, rows);
+    const delta = new SummaryDelta();
+    for (const row of rows) {
+      const old = row.pk === undefined ? undefined : replaced.get(row.pk);
+      if (old !== undefined) delta.add(old, -1);
+      delta.add(summaryStateOf(row), 1);
+    }
+    await applySummaryDelta(db, delta, first.history.at);
   }
 
   /** Writes out the derived creation changes of `pks` before their documents are replaced. */
