@@ -1,0 +1,310 @@
+/**
+ * The web console in a real browser (Debian's chromium through playwright-core) against an in-process server:
+ * sign-in (wrong password, lockout, TOTP), the overview's figures against GetOverview, a filter against
+ * GetFindings, a bulk RESOLVED in GetFindings and the audit trail, a read-only user, CSRF, an expired session,
+ * axe-core on every page and no CSP violation. Screenshots go to test-artifacts/console/.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  BatchImportFindingsCommand,
+  EnableSecurityHubCommand,
+  type AwsSecurityFindingFilters,
+  type SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { sql } from 'kysely';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SecretBox, loadMasterKey } from '../../src/access/index.js';
+import { ConsoleCredentialAdministration } from '../../src/sessions/index.js';
+import { totpCode } from '../../src/sessions/totp.js';
+import { buildFinding } from '../factories.js';
+import { getAllFindings } from '../support/accounts.js';
+import { rawFetch } from '../support/aws-request.js';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
+import { repoRoot } from '../support/server-harness.js';
+import { assertAccessible, cspViolations, launchChromium, screenshot } from './console-browser.js';
+
+const password = 'a long console password';
+const severities = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'] as const;
+
+describe('the web console in chromium', { timeout: 240_000 }, () => {
+  let server: InProcessServer;
+  let hub: SecurityHubClient;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let csp: string[] = [];
+  let totpSecret = '';
+  let console_ = '';
+
+  const credentials = () => new ConsoleCredentialAdministration(server.app.db, secrets());
+  const secrets = () => new SecretBox(loadMasterKey(join(server.dataDir, 'master.key'), undefined));
+
+  async function signIn(userName: string, pass = password): Promise<void> {
+    await page.goto(console_);
+    await page.getByLabel('User name').fill(userName);
+    await page.getByLabel('Password').fill(pass);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  async function signOut(): Promise<void> {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Bulwark' }).waitFor();
+  }
+
+  async function visit(name: string, path: string, ready: string): Promise<void> {
+    await page.goto(`${console_}${path}`);
+    await page.getByRole('heading', { name: ready, exact: true }).first().waitFor();
+    await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
+    await assertAccessible(page, name);
+    await screenshot(page, name);
+  }
+
+  before(async () => {
+    server = await startInProcessServer({
+      env: { BULWARK_CONSOLE_ASSETS_DIR: join(repoRoot, 'dist', 'web') },
+    });
+    console_ = `${server.endpoint}/console/`;
+    hub = server.client();
+    await hub.send(new EnableSecurityHubCommand({ EnableDefaultStandards: true }));
+    const target = { accountId: server.accountId, region: 'us-east-1' };
+    const findings = Array.from({ length: 24 }, (_, i) =>
+      buildFinding(
+        {
+          Title: i % 3 === 0 ? `web-server exposes port ${8000 + i}` : `database backup ${i} is unencrypted`,
+          Severity: { Label: severities[i % severities.length] },
+          Resources: [{ Type: 'AwsEc2Instance', Id: `i-0console${String(i % 4).padStart(8, '0')}`, Region: 'us-east-1' }],
+        },
+        target,
+      ),
+    );
+    const imported = await hub.send(new BatchImportFindingsCommand({ Findings: findings }));
+    assert.equal(imported.FailedCount, 0);
+    const admin = server.app.access.administration;
+    const now = new Date();
+    await admin.createPrincipal({ accountId: server.accountId, kind: 'user', name: 'reader', policies: ['SecurityHubReadOnly'] }, now);
+    await admin.createPrincipal({ accountId: server.accountId, kind: 'user', name: 'mfa-user', policies: ['AdministratorAccess'] }, now);
+    await admin.createPrincipal({ accountId: server.accountId, kind: 'user', name: 'locked', policies: ['SecurityHubReadOnly'] }, now);
+    for (const userName of ['admin', 'reader', 'mfa-user', 'locked']) {
+      await credentials().setPassword({ userName }, password, now);
+    }
+    totpSecret = (await credentials().enrollTotp({ userName: 'mfa-user' }, { replace: false }, now)).secret;
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    csp = cspViolations(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('refuses a wrong password, locks a user out after 5 failures, and asks TOTP-enrolled users for a code', async () => {
+    await signIn('admin', 'not the password at all');
+    await page.getByRole('alert').getByText('The user name or password is wrong.').waitFor();
+    await assertAccessible(page, 'sign-in');
+    await screenshot(page, 'sign-in');
+
+    for (let attempt = 0; attempt < 5; attempt++) await signIn('locked', `wrong password ${attempt}`);
+    await signIn('locked', password);
+    await page.getByRole('alert').getByText(/sign-in is locked/).waitFor();
+
+    await signIn('mfa-user');
+    await page.getByLabel('Authentication code').fill(totpCode(totpSecret, new Date(Date.now() - 30_000)) === '' ? '' : '000000');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('alert').getByText(/authentication code is wrong/).waitFor();
+    await page.getByLabel('Authentication code').fill(totpCode(totpSecret, new Date()));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await signOut();
+  });
+
+  it('shows on the overview the figures GetOverview answers, first render measured', async () => {
+    await signIn('admin');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const started = performance.now();
+    await page.goto(console_);
+    await page.locator('[data-severity="CRITICAL"]').waitFor();
+    const firstRender = performance.now() - started;
+    console.log(`console first render (navigation to the overview's figures): ${firstRender.toFixed(0)} ms`);
+    for (let attempt = 0; ; attempt++) {
+      const before_ = await overviewByApi();
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.locator('[data-severity="CRITICAL"]').waitFor();
+      const shown = Object.fromEntries(
+        await page
+          .locator('[data-severity]')
+          .evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-severity') ?? '', e.textContent ?? ''])),
+      );
+      const after_ = await overviewByApi();
+      if (JSON.stringify(before_) !== JSON.stringify(after_) && attempt < 10) continue;
+      const expected = after_.ActiveFindingsBySeverity;
+      assert.deepEqual(
+        shown,
+        Object.fromEntries(severities.map((s) => [s, String(expected[s])])),
+        'the overview shows GetOverview’s ACTIVE counts',
+      );
+      assert.ok(severities.reduce((sum, s) => sum + expected[s], 0) >= 24);
+      break;
+    }
+    await assertAccessible(page, 'overview');
+    await screenshot(page, 'overview');
+  });
+
+  async function overviewByApi(): Promise<{ ActiveFindingsBySeverity: Record<(typeof severities)[number], number> }> {
+    const response = await rawFetch(server.endpoint, { method: 'GET', path: '/bulwark/overview' }, server.credentials);
+    assert.equal(response.status, 200);
+    return (await response.json()) as { ActiveFindingsBySeverity: Record<(typeof severities)[number], number> };
+  }
+
+  async function shownFindingIds(): Promise<string[]> {
+    await page.locator('table.findings, .empty').first().waitFor();
+    return page.locator('tr[data-finding-id]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-finding-id') ?? ''));
+  }
+
+  it('filters findings like GetFindings with the same filter, and opens a finding in the drawer', async () => {
+    await page.goto(`${console_}findings`);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByRole('button', { name: 'HIGH', exact: true }).click();
+    await page.getByLabel('Title contains').fill('web-server');
+    await page.getByLabel('Title contains').press('Enter');
+    await page.locator('tr[data-finding-id]').first().waitFor();
+    const filters: AwsSecurityFindingFilters = {
+      SeverityLabel: [{ Value: 'HIGH', Comparison: 'EQUALS' }],
+      Title: [{ Value: 'web-server', Comparison: 'CONTAINS' }],
+    };
+    const expected = (await getAllFindings(hub, filters)).map((f) => f.Id).sort();
+    assert.ok(expected.length > 0);
+    // The table answers each filter change in turn: wait (up to 10 s) for the answer to the last one.
+    let shown: string[] = [];
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await page.waitForTimeout(100)) {
+      shown = (await shownFindingIds()).sort();
+      if (JSON.stringify(shown) === JSON.stringify(expected)) break;
+    }
+    assert.deepEqual(shown, expected);
+    await assertAccessible(page, 'findings');
+    await screenshot(page, 'findings');
+
+    await page.locator('tr[data-finding-id] button.link').first().click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByRole('heading', { name: 'Remediation' }).waitFor();
+    await drawer.getByText('Raw ASFF JSON').click();
+    await assertAccessible(page, 'finding drawer');
+    await screenshot(page, 'finding-drawer');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+  });
+
+  it('resolves findings in bulk with a note: GetFindings and the audit trail (from the console) show it', async () => {
+    await page.goto(`${console_}findings`);
+    await page.locator('tr[data-finding-id]').nth(1).waitFor();
+    const rows = page.locator('tr[data-finding-id]');
+    const ids = [await rows.nth(0).getAttribute('data-finding-id'), await rows.nth(1).getAttribute('data-finding-id')] as string[];
+    await rows.nth(0).getByRole('checkbox').check();
+    await rows.nth(1).getByRole('checkbox').check();
+    await page.getByLabel('Set workflow to').selectOption('RESOLVED');
+    await page.getByLabel('Note', { exact: true }).fill('fixed by the console test');
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await page.getByText('2 finding(s) set to RESOLVED.').waitFor();
+
+    const stored = await getAllFindings(hub, { Id: ids.map((Value) => ({ Value, Comparison: 'EQUALS' as const })) });
+    assert.deepEqual(stored.map((f) => f.Workflow?.Status), ['RESOLVED', 'RESOLVED']);
+    assert.deepEqual(stored.map((f) => f.Note?.Text), ['fixed by the console test', 'fixed by the console test']);
+
+    const trail = new CloudTrailClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+      maxAttempts: 1,
+    });
+    try {
+      const events = await trail.send(
+        new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'BatchUpdateFindings' }] }),
+      );
+      const event = (events.Events ?? []).find((e) => e.Username === 'admin');
+      assert.ok(event !== undefined, 'the bulk change is in the audit trail');
+      const record = JSON.parse(event.CloudTrailEvent ?? '{}') as { sessionCredentialFromConsole?: unknown; userAgent?: string };
+      assert.ok(record.sessionCredentialFromConsole === true || record.sessionCredentialFromConsole === 'true');
+      assert.match(record.userAgent ?? '', /Chrom/);
+    } finally {
+      trail.destroy();
+    }
+
+    await page.goto(`${console_}audit`);
+    await page.getByLabel('Look up by').selectOption('EventName');
+    await page.getByLabel('Value').fill('BatchUpdateFindings');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('tr[data-event-name="BatchUpdateFindings"]').first().waitFor();
+    await assertAccessible(page, 'audit');
+    await screenshot(page, 'audit');
+  });
+
+  it('renders controls, fleet and operations (empty states included) and fits a phone width', async () => {
+    await visit('controls', 'controls', 'Controls and standards');
+    await visit('fleet', 'fleet', 'Fleet');
+    await page.getByText('No managed nodes yet').waitFor();
+    await visit('operations', 'operations', 'Operations');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(console_);
+    await page.locator('[data-severity="CRITICAL"]').waitFor();
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Findings' }).waitFor();
+    await assertAccessible(page, 'overview at 390 px');
+    await screenshot(page, 'overview-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signOut();
+  });
+
+  it('shows a read-only user why it cannot change anything, and the server refuses it too', async () => {
+    await signIn('reader');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.goto(`${console_}findings`);
+    await page.locator('tr[data-finding-id]').first().waitFor();
+    await page.locator('tr[data-finding-id]').first().getByRole('checkbox').check();
+    await page.getByText('You are not allowed to change findings (securityhub:BatchUpdateFindings).').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Apply', exact: true }).isDisabled(), true);
+    await page.goto(`${console_}controls`);
+    await page.getByText(/You are not allowed to enable or disable controls/).first().waitFor();
+    const refused = await page.evaluate(async () => {
+      const session = (await (await fetch('/console/api/session')).json()) as { session: { csrfToken: string } };
+      const response = await fetch('/console/api/securityhub/findings/batchupdate', {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.session.csrfToken },
+        body: JSON.stringify({ FindingIdentifiers: [], Workflow: { Status: 'RESOLVED' } }),
+      });
+      return { status: response.status, body: (await response.json()) as { __type: string } };
+    });
+    assert.equal(refused.status, 403);
+    assert.match(refused.body.__type, /AccessDenied/);
+  });
+
+  it('refuses a state-changing call without the CSRF token', async () => {
+    const refused = await page.evaluate(async () => {
+      const response = await fetch('/console/api/securityhub/findings/batchupdate', {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ FindingIdentifiers: [], Workflow: { Status: 'RESOLVED' } }),
+      });
+      return { status: response.status, body: (await response.json()) as { __type: string } };
+    });
+    assert.deepEqual(refused, { status: 403, body: refused.body });
+    assert.equal(refused.body.__type, 'InvalidCsrfToken');
+  });
+
+  it('returns to sign-in when the session expired', async () => {
+    await page.goto(`${console_}findings`);
+    await page.getByRole('heading', { name: 'Findings' }).waitFor();
+    await sql`update console_sessions set idle_expires_at = 1, absolute_expires_at = 1`.execute(server.app.db);
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Bulwark' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in to Bulwark' }).waitFor();
+  });
+
+  it('met no Content Security Policy violation on any page', () => {
+    assert.deepEqual(csp, []);
+  });
+});
