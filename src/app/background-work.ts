@@ -7,6 +7,7 @@ import { findingsRetentionJob } from '../findings/retention-job.js';
 import { inventoryPurgeOnDeregistration } from '../fleet/index.js';
 import { maintenanceWindowsJob } from '../maintenance/index.js';
 import { commandTimeoutsJob } from '../operations/index.js';
+import { consolePurgeJob } from '../sessions/index.js';
 import type { EventSubscriber, JobDefinition } from '../worker/index.js';
 import type { Config } from './config.js';
 import type { Services } from './services.js';
@@ -32,6 +33,7 @@ export function backgroundJobs(s: Services, config: Config): JobDefinition[] {
     controlsSweepJob(s.controls.evaluator, s.controls.hubs, config.controlsSweepMs),
     maintenanceWindowsJob(s.maintenance.runner, config.maintenanceTickMs),
     associationRunsJob(s.ssm.associationRuns, config.associationTickMs),
+    consolePurgeJob(s.console.limits),
   ];
   const roles = new Set(config.roles);
   if (roles.has('worker') || roles.has('scheduler')) {

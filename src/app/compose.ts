@@ -65,6 +65,15 @@ export function composeApp(node: Node, config: Config, clock: () => Date = () =>
     restJson: restJsonRouter(services),
     awsJson: awsJsonRouter(services),
     query: queryRouter(),
+    console: {
+      signIn: services.console.signIn,
+      sessions: services.console.sessions,
+      region: config.consoleRegion,
+      signInBurst: config.consoleSignInBurst,
+      signInPerMinute: config.consoleSignInPerMinute,
+      assetsDir: config.consoleAssetsDir,
+      clock,
+    },
     checkHealth: async () => {
       await sql`select 1`.execute(db);
     },

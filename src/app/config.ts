@@ -1,7 +1,14 @@
 /** Configuration from flags, environment and an optional JSON file, in that order of precedence. */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** The package's built web console: `dist/web/` beside the compiled `dist/src/` this module runs from. */
+const defaultConsoleAssetsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../web');
+
+/** An AWS Region name such as us-east-1. */
+const regionName = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 const configSchema = z.strictObject({
   host: z.string().min(1),
@@ -47,6 +54,24 @@ const configSchema = z.strictObject({
   insecureHttp: z.boolean(),
   /** `host:port` of the separate /metrics listener, or `off`. */
   metricsListen: z.string().regex(/^(off|\S+:\d{1,5})$/, 'expected host:port or off'),
+  /** The Region a console session acts in unless a request names another. */
+  consoleRegion: z.string().regex(regionName, 'must be a Region name such as us-east-1'),
+  /** A console session without a request for this long ends (ms). */
+  consoleIdleTimeoutMs: z.number().int().min(1000),
+  /** A console session ends this long after sign-in, however busy (ms). */
+  consoleAbsoluteTimeoutMs: z.number().int().min(1000),
+  /** Failed sign-ins per user name within the failure window that lock the name. */
+  consoleUserMaxFailures: z.number().int().min(1),
+  /** Failed sign-ins per remote address within the failure window that lock the address. */
+  consoleAddressMaxFailures: z.number().int().min(1),
+  /** The window failed sign-ins are counted in, and how long a reached limit locks (ms). */
+  consoleFailureWindowMs: z.number().int().min(1000),
+  consoleLockMs: z.number().int().min(1000),
+  /** Sign-in requests one address may make at once (a burst) and per minute after it, before any checking. */
+  consoleSignInBurst: z.number().int().min(1),
+  consoleSignInPerMinute: z.number().int().min(1),
+  /** The built web console (index.html and assets/). */
+  consoleAssetsDir: z.string().min(1),
 });
 
 /** A role a node can run. */
@@ -85,6 +110,16 @@ const environmentNames: Record<keyof Config, string> = {
   tlsKey: 'BULWARK_TLS_KEY',
   insecureHttp: 'BULWARK_INSECURE_HTTP',
   metricsListen: 'BULWARK_METRICS_LISTEN',
+  consoleRegion: 'BULWARK_CONSOLE_REGION',
+  consoleIdleTimeoutMs: 'BULWARK_CONSOLE_IDLE_TIMEOUT_MS',
+  consoleAbsoluteTimeoutMs: 'BULWARK_CONSOLE_ABSOLUTE_TIMEOUT_MS',
+  consoleUserMaxFailures: 'BULWARK_CONSOLE_USER_MAX_FAILURES',
+  consoleAddressMaxFailures: 'BULWARK_CONSOLE_ADDRESS_MAX_FAILURES',
+  consoleFailureWindowMs: 'BULWARK_CONSOLE_FAILURE_WINDOW_MS',
+  consoleLockMs: 'BULWARK_CONSOLE_LOCK_MS',
+  consoleSignInBurst: 'BULWARK_CONSOLE_SIGN_IN_BURST',
+  consoleSignInPerMinute: 'BULWARK_CONSOLE_SIGN_IN_PER_MINUTE',
+  consoleAssetsDir: 'BULWARK_CONSOLE_ASSETS_DIR',
 };
 
 const numericKeys = new Set<keyof Config>([
@@ -102,6 +137,14 @@ const numericKeys = new Set<keyof Config>([
   'controlsSweepMs',
   'maintenanceTickMs',
   'associationTickMs',
+  'consoleIdleTimeoutMs',
+  'consoleAbsoluteTimeoutMs',
+  'consoleUserMaxFailures',
+  'consoleAddressMaxFailures',
+  'consoleFailureWindowMs',
+  'consoleLockMs',
+  'consoleSignInBurst',
+  'consoleSignInPerMinute',
 ]);
 
 /** Roles given as `api,worker`, or repeated (`['api', 'worker']`, each possibly a comma list); `all` means every role. */
@@ -179,6 +222,16 @@ export function loadConfig(
     patchFindingsLevel: 'UNSPECIFIED',
     insecureHttp: false,
     metricsListen: '127.0.0.1:9440',
+    consoleRegion: 'us-east-1',
+    consoleIdleTimeoutMs: 30 * 60_000,
+    consoleAbsoluteTimeoutMs: 12 * 3_600_000,
+    consoleUserMaxFailures: 5,
+    consoleAddressMaxFailures: 20,
+    consoleFailureWindowMs: 15 * 60_000,
+    consoleLockMs: 15 * 60_000,
+    consoleSignInBurst: 10,
+    consoleSignInPerMinute: 30,
+    consoleAssetsDir: defaultConsoleAssetsDir,
     ...merged,
   };
   const insecureHttp = resolved['insecureHttp'];

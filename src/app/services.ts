@@ -30,6 +30,7 @@ import {
   patchStateFrom,
 } from '../patching/index.js';
 import { OverviewService, overviewSourcesFrom } from '../overview/index.js';
+import { ConsoleSessions, SignInService, type SignInLimits } from '../sessions/index.js';
 import type { Db } from '../storage/database.js';
 import type { FindingsWriter } from '../storage/findings-writer.js';
 import {
@@ -65,6 +66,14 @@ export interface Services {
   auditAnchor: AuditAnchor;
   audit: AuditStore;
   overview: OverviewService;
+  console: ConsoleCore;
+}
+
+/** Console sign-in and its sessions, with the limits the purge job keeps rows for. */
+export interface ConsoleCore {
+  signIn: SignInService;
+  sessions: ConsoleSessions;
+  limits: SignInLimits;
 }
 
 /** Builds the service graph of a node on an open database. */
@@ -85,6 +94,7 @@ export function buildServices(
   const maintenance = composeMaintenance(ssm, controls);
   const insights = new InsightsService(new InsightsStore(), findings.findings, findings.hubStore);
   const auditAnchor = new AuditAnchor(auditAnchorFiles(config.dataDir));
+  const audit = new AuditStore(auditAnchor);
   return {
     db,
     access,
@@ -97,7 +107,7 @@ export function buildServices(
     maintenance,
     ...composeNodeState(ssm, maintenance, facades, { inventoryStore, complianceStore }, clock),
     auditAnchor,
-    audit: new AuditStore(auditAnchor),
+    audit,
     overview: new OverviewService(
       overviewSourcesFrom({
         findings: findingSummaryFacts(findingScope(findings.members, findings.aggregators)),
@@ -106,7 +116,25 @@ export function buildServices(
         compliance: facades.compliance,
       }),
     ),
+    console: composeConsole(db, secrets, audit, config),
   };
+}
+
+/** Console sign-in with the configured limits, over sessions with the configured lifetimes. */
+function composeConsole(db: Db, secrets: SecretBox, audit: AuditStore, config: Config): ConsoleCore {
+  const idleTimeoutMs = config.consoleIdleTimeoutMs;
+  const sessions = new ConsoleSessions(db, {
+    idleTimeoutMs,
+    absoluteTimeoutMs: config.consoleAbsoluteTimeoutMs,
+    // One write per minute at most, and often enough that a short idle timeout still slides.
+    touchIntervalMs: Math.min(60_000, Math.floor(idleTimeoutMs / 10)),
+  });
+  const window = { windowMs: config.consoleFailureWindowMs, lockMs: config.consoleLockMs };
+  const limits: SignInLimits = {
+    user: { maxFailures: config.consoleUserMaxFailures, ...window },
+    address: { maxFailures: config.consoleAddressMaxFailures, ...window },
+  };
+  return { signIn: new SignInService(db, secrets, audit, { limits, sessions }), sessions, limits };
 }
 
 /** Inventory, compliance, patching, State Manager associations and SSM tags, over the fleet. */

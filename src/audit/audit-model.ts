@@ -39,6 +39,8 @@ export interface AuditEntry {
   /** A small summary of the response, or undefined. */
   responseElements: unknown;
   resource: AuditResource | undefined;
+  /** True on a call made from the web console with a session (CloudTrail's `sessionCredentialFromConsole`). */
+  sessionCredentialFromConsole?: boolean;
 }
 
 /** Whether an operation only reads (CloudTrail's `readOnly`), judged by its verb. */

@@ -91,6 +91,7 @@ function toRowFields(entry: AuditEntry, prevHash: string): HashedFields {
     response_elements: json(entry.responseElements),
     resource_type: storedText(entry.resource?.type, maxLengths.text),
     resource_name: storedText(entry.resource?.name, maxLengths.text),
+    from_console: entry.sessionCredentialFromConsole === true ? 1 : null,
     prev_hash: prevHash,
   };
 }

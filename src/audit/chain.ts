@@ -17,10 +17,11 @@ const num = (value: number | null): number | null => (value === null ? null : Nu
 /**
  * SHA-256 (hex) over a JSON array of the record's columns in a fixed order, ending with `prev_hash`. The
  * sequence number is deliberately left out: a record moved to another position still hashes the same, so the
- * verifier can tell a reordering (broken link, intact hashes) from a modification (hash mismatch).
+ * verifier can tell a reordering (broken link, intact hashes) from a modification (hash mismatch). A console
+ * call's marker is appended after `prev_hash` only when set: removing it changes the hash like any other edit.
  */
 export function recordHash(row: HashedFields): string {
-  const canonical = JSON.stringify([
+  const fields = [
     'bulwark-audit-v1',
     row.event_id,
     row.request_id,
@@ -45,6 +46,9 @@ export function recordHash(row: HashedFields): string {
     row.resource_type,
     row.resource_name,
     row.prev_hash,
-  ]);
+  ];
+  // Facts added to records later are hashed only when present, so records written before them hash as they did.
+  const fromConsole = num(row.from_console ?? null);
+  const canonical = JSON.stringify(fromConsole === null ? fields : [...fields, 'fromConsole', fromConsole]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -50,6 +50,9 @@ export function toCloudTrailEvent(row: AuditRow): Record<string, unknown> {
     recipientAccountId: row.account_id ?? undefined,
     eventCategory: 'Management',
   });
+  // CloudTrail's marker of a call made with the credentials of an AWS console session (a string, as CloudTrail writes it).
+  if (row.from_console !== null && Number(row.from_console) === 1)
+    event['sessionCredentialFromConsole'] = 'true';
   return event;
 }
 

@@ -22,6 +22,8 @@ import { isQueryRequest, QueryRouter } from './query-router.js';
 import { decodeUtf8, parseForm, parseJsonBody, tooLarge } from './request-body.js';
 import type { RestJsonRouter } from './rest-json-router.js';
 import { createConsoleApp, isConsoleRoute, type ConsoleApp, type ConsoleCall } from './console-app.js';
+import type { ConsoleSessions, SignInService } from '../sessions/index.js';
+import { SignInThrottle } from './console/sign-in-throttle.js';
 import { contentTypes, errorResponse, wireErrorOf, type WireProtocol } from './wire-errors.js';
 
 /** What the handler needs from the rest of the program. */
@@ -38,6 +40,24 @@ export interface ApiHandlerDeps {
   checkHealth: () => Promise<void>;
   /** Largest request body; a larger one is refused with 413 RequestEntityTooLargeException. */
   maxBodyBytes: number;
+  /** The web console (its API and pages); without it, `/console/` is not served. */
+  console?: ConsoleSettings;
+  /** Whether requests arrive over TLS (the console's cookie is then Secure). */
+  secure?: boolean;
+}
+
+/** What the web console is served with. */
+export interface ConsoleSettings {
+  signIn: SignInService;
+  sessions: ConsoleSessions;
+  /** The Region a console session acts in by default. */
+  region: string;
+  /** Sign-in requests one address may make at once, and per minute after that burst. */
+  signInBurst: number;
+  signInPerMinute: number;
+  /** The directory of the built front end (index.html, assets/). */
+  assetsDir: string;
+  clock?: () => Date;
 }
 
 /** Reads the body once the request's head has been routed (and, for a large body, authenticated). */
@@ -78,7 +98,31 @@ export class ApiHandler {
 
   constructor(private readonly deps: ApiHandlerDeps) {
     this.awsRest = deps.restJson.only((route) => !isConsoleRoute(route));
-    this.console = createConsoleApp(deps.restJson.table.filter(isConsoleRoute), deps.checkHealth);
+    const settings = deps.console;
+    this.console = createConsoleApp(
+      deps.restJson.table.filter(isConsoleRoute),
+      deps.checkHealth,
+      settings === undefined
+        ? undefined
+        : {
+            assetsDir: settings.assetsDir,
+            api: {
+              signIn: settings.signIn,
+              sessions: settings.sessions,
+              pipeline: deps.pipeline,
+              restJson: deps.restJson,
+              awsJson: deps.awsJson,
+              throttle: new SignInThrottle({
+                burst: settings.signInBurst,
+                perMinute: settings.signInPerMinute,
+              }),
+              region: settings.region,
+              secure: deps.secure ?? false,
+              logger: deps.logger,
+              clock: settings.clock ?? (() => new Date()),
+            },
+          },
+    );
   }
 
   /** Answers a request whose body is already in hand (in-process callers and tests). */
@@ -221,9 +265,15 @@ export class ApiHandler {
     if (url === undefined) throw this.unmatched(head, rawPath);
     const bindings: ConsoleCall = {
       rawPath,
+      head,
+      envelope: call.envelope,
+      readBody,
       unmatched: () => this.unmatched(head, rawPath),
       exempt: () => {
         call.audited = true;
+      },
+      named: (name) => {
+        call.operationName = name;
       },
       execute: (match) => this.execute(head, call, readBody, match),
     };
@@ -232,7 +282,9 @@ export class ApiHandler {
     response.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    return { status: response.status, headers, body: await response.text() };
+    const text = /^(text\/|application\/json)/.test(headers['content-type'] ?? 'text/');
+    const body = text ? await response.text() : Buffer.from(await response.arrayBuffer());
+    return { status: response.status, headers, body };
   }
 
   /** A query-protocol call: the form body names the action; the result is answered in XML. */

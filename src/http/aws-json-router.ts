@@ -33,6 +33,14 @@ export class AwsJsonRouter {
     return operation;
   }
 
+  /** The operation `name` of the service whose audit event source is `eventSource`, if Bulwark serves it. */
+  find(eventSource: string, name: string): Operation | undefined {
+    for (const operation of this.routes.values()) {
+      if (operation.eventSource === eventSource && operation.name === name) return operation;
+    }
+    return undefined;
+  }
+
   /** The audit event source of the service `target` addresses, when Bulwark serves that service. */
   eventSourceOf(target: string): string | undefined {
     const prefix = target.trim().split('.').slice(0, -1).join('.');

@@ -6,28 +6,20 @@
  */
 import { Hono } from 'hono';
 import type { RestRoute } from '../protocols/rest-json-route.js';
+import { registerConsoleApi } from './console/console-api.js';
+import type { ConsoleApiDeps } from './console/console-api-deps.js';
+import type { ConsoleApp, ConsoleEnv } from './console/console-call.js';
+import { registerConsolePages } from './console/console-static.js';
 import type { HttpResponse } from './http-message.js';
-import { RestJsonRouter, type RestMatch } from './rest-json-router.js';
+import { RestJsonRouter } from './rest-json-router.js';
 
-/** What a console route can do with the call in hand (provided by the API handler for each request). */
-export interface ConsoleCall {
-  /** Runs a signed operation through the request pipeline, as the restJson1 adapter does. */
-  execute(match: RestMatch): Promise<HttpResponse>;
-  /** Marks the call as no API call: its failure is answered but not audited (health). */
-  exempt(): void;
-  /** The raw path, still percent-encoded, as SigV4 signed it. */
-  rawPath: string;
-  /** The error for a request no operation serves. */
-  unmatched(): Error;
+export type { ConsoleApp, ConsoleCall, ConsoleEnv } from './console/console-call.js';
+
+/** The web console served beside the API: its JSON API and the directory of its built pages. */
+export interface ConsoleSurface {
+  api: ConsoleApiDeps;
+  assetsDir: string;
 }
-
-/** The per-request bindings of the console app. */
-export interface ConsoleEnv {
-  Bindings: { call: ConsoleCall };
-}
-
-/** The console app: standard fetch over Request/Response, with the call's bindings. */
-export type ConsoleApp = Hono<ConsoleEnv>;
 
 /** The path prefix of Bulwark's own (non-AWS) operations. */
 export const consolePathPrefix = '/bulwark/';
@@ -42,11 +34,18 @@ function toResponse(answer: HttpResponse): Response {
 }
 
 /**
- * The app: `GET /healthz`, and each signed operation of `routes` at its path. Failures (including "no route")
- * are thrown to the API handler, which maps them with the one error mapper and audits them.
+ * The app: `GET /healthz`, each signed operation of `routes` at its path, and (given `console`) the web
+ * console's API under `/console/api/` and its pages. Failures of the signed operations (including "no route")
+ * are thrown to the API handler, which maps them with the one error mapper and audits them; the console API
+ * answers its own.
  */
-export function createConsoleApp(routes: readonly RestRoute[], checkHealth: () => Promise<void>): ConsoleApp {
+export function createConsoleApp(
+  routes: readonly RestRoute[],
+  checkHealth: () => Promise<void>,
+  console?: ConsoleSurface,
+): ConsoleApp {
   const app = new Hono<ConsoleEnv>();
+  if (console !== undefined) registerConsoleApi(app, console.api);
   app.get('/healthz', async (c) => {
     // Only the exact raw path (Hono would also match a percent-encoded spelling of it).
     if (c.env.call.rawPath !== '/healthz') throw c.env.call.unmatched();
@@ -66,6 +65,7 @@ export function createConsoleApp(routes: readonly RestRoute[], checkHealth: () =
       return toResponse(await call.execute(match));
     });
   }
+  if (console !== undefined) registerConsolePages(app, console.assetsDir);
   app.notFound((c) => {
     throw c.env.call.unmatched();
   });

@@ -19,7 +19,8 @@ export type RequestHead = Omit<HttpRequest, 'body'>;
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Text, or bytes (console assets). */
+  body: string | Buffer;
 }
 
 /** The first value of a header, as node's `request.headers` gives it for single-valued headers. */

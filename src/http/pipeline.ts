@@ -54,56 +54,63 @@ export class RequestPipeline {
     operation: Operation,
     readRequest: () => OperationRequest,
   ): Promise<unknown> {
-    const now = this.clock();
-    await this.recordFailureSummaries(now);
-    // What the audit record can name: the key's owner once the key is known (even if the signature then fails).
-    const audit: AuditFacts = { operation, now, actor: undefined, region: undefined, accessKeyId: undefined };
-    try {
+    return this.audited(envelope, operation, async (audit) => {
       if (operation.authentication === 'activation-code') {
-        return await this.executeWithActivationCode(envelope, operation, readRequest, audit);
+        return this.executeWithActivationCode(envelope, operation, readRequest, audit);
       }
       const signature = parseSignature(envelope);
       audit.accessKeyId = signature.accessKeyId;
       audit.region = signature.region;
       requireSigningService(signature, operation.eventSource);
-      const identity = await this.access.resolveKey(signature.accessKeyId, now);
+      const identity = await this.access.resolveKey(signature.accessKeyId, audit.now);
       audit.actor = identity.actor;
-      verifySignature(envelope, signature, identity.secretAccessKey, now);
+      verifySignature(envelope, signature, identity.secretAccessKey, audit.now);
       audit.verified = true;
-      const caller = identity.actor;
-      const call = operation.prepare(readRequest());
-      audit.call = call;
-      const scope = { accountId: caller.accountId, region: signature.region };
-      const resourceArn = call.resource(scope);
-      audit.resourceArn = resourceArn;
-      if (operation.authorization !== 'none') {
-        authorize(
-          caller,
-          operation.action,
-          resourceArn,
-          requestContext({
-            sourceIp: envelope.sourceIp,
-            region: signature.region,
-            now,
-            userAgent: envelope.userAgent,
-            secureTransport: false,
-          }),
-        );
+      return this.runAuthorized(envelope, operation, readRequest, audit, { secureTransport: false });
+    });
+  }
+
+  /**
+   * Executes `operation` for a caller authenticated otherwise (a web console session): the same validation,
+   * authorization, transaction and audit record as a signed call, with the session reference as the record's
+   * access key id and the record marked as made from the console. Throws ApiError (already audited).
+   */
+  async executeAs(
+    envelope: CallEnvelope,
+    caller: { actor: Actor; region: string; secureTransport: boolean },
+    operation: Operation,
+    readRequest: () => OperationRequest,
+  ): Promise<unknown> {
+    return this.audited(envelope, operation, (audit) => {
+      audit.actor = caller.actor;
+      audit.accessKeyId = caller.actor.accessKeyId;
+      audit.region = caller.region;
+      audit.verified = true;
+      audit.fromConsole = true;
+      if (operation.authentication === 'activation-code') {
+        throw new ApiError('AccessDenied', `${operation.name} is not available from the console`);
       }
-      const { result, position } = await inRetryingTransaction(this.db, async (tx) => {
-        const result = await call.run({
-          actor: caller,
-          accountId: caller.accountId,
-          region: scope.region,
-          requestId: envelope.requestId,
-          now,
-          tx,
-        });
-        const position = await this.audit.append(tx, this.entry(envelope, audit, undefined, result));
-        return { result, position };
+      return this.runAuthorized(envelope, operation, readRequest, audit, {
+        secureTransport: caller.secureTransport,
       });
-      this.anchor(position, envelope.requestId);
-      return result;
+    });
+  }
+
+  /**
+   * Runs `body` with the call's audit facts; on failure writes the failed call's record (unauthenticated
+   * failures through the aggregator) and rethrows. The success record is `body`'s to write, in its transaction.
+   */
+  private async audited(
+    envelope: CallEnvelope,
+    operation: Operation,
+    body: (audit: AuditFacts) => Promise<unknown>,
+  ): Promise<unknown> {
+    const now = this.clock();
+    await this.recordFailureSummaries(now);
+    // What the audit record can name: the key's owner once the key is known (even if the signature then fails).
+    const audit: AuditFacts = { operation, now, actor: undefined, region: undefined, accessKeyId: undefined };
+    try {
+      return await body(audit);
     } catch (error) {
       if (!(error instanceof ApiError)) {
         this.logger.error(
@@ -131,6 +138,56 @@ export class RequestPipeline {
       }
       throw error;
     }
+  }
+
+  /**
+   * The part of every authenticated call: validate the input, authorize the action on its resource, run it and
+   * append its audit record in one transaction, then anchor the record.
+   */
+  private async runAuthorized(
+    envelope: CallEnvelope,
+    operation: Operation,
+    readRequest: () => OperationRequest,
+    audit: AuditFacts,
+    transport: { secureTransport: boolean },
+  ): Promise<unknown> {
+    const caller = audit.actor;
+    const region = audit.region;
+    if (caller === undefined || region === undefined) throw new Error('an authorized call needs its caller');
+    const { now } = audit;
+    const call = operation.prepare(readRequest());
+    audit.call = call;
+    const scope = { accountId: caller.accountId, region };
+    const resourceArn = call.resource(scope);
+    audit.resourceArn = resourceArn;
+    if (operation.authorization !== 'none') {
+      authorize(
+        caller,
+        operation.action,
+        resourceArn,
+        requestContext({
+          sourceIp: envelope.sourceIp,
+          region,
+          now,
+          userAgent: envelope.userAgent,
+          secureTransport: transport.secureTransport,
+        }),
+      );
+    }
+    const { result, position } = await inRetryingTransaction(this.db, async (tx) => {
+      const result = await call.run({
+        actor: caller,
+        accountId: caller.accountId,
+        region,
+        requestId: envelope.requestId,
+        now,
+        tx,
+      });
+      const position = await this.audit.append(tx, this.entry(envelope, audit, undefined, result));
+      return { result, position };
+    });
+    this.anchor(position, envelope.requestId);
+    return result;
   }
 
   /**
@@ -184,6 +241,37 @@ export class RequestPipeline {
         this.logger.error(
           { err: auditError, requestId: envelope.requestId },
           'audit record of a refused call lost',
+        ),
+      );
+  }
+
+  /**
+   * Audits a refusal before anyone is authenticated (a throttled console sign-in) through the aggregator, so a
+   * flood from one address becomes a few records and a summary.
+   */
+  async refuseUnauthenticated(
+    envelope: CallEnvelope,
+    event: { name: string; eventSource: string },
+    error: unknown,
+  ): Promise<void> {
+    const now = this.clock();
+    await this.recordFailureSummaries(now);
+    const audit: AuditFacts = {
+      operation: event,
+      now,
+      actor: undefined,
+      region: undefined,
+      accessKeyId: undefined,
+    };
+    const entry = this.entry(envelope, audit, error, undefined);
+    const failure = { errorCode: entry.errorCode ?? 'InternalFailure', eventName: entry.eventName };
+    if (!this.failures.admit(envelope.sourceIp, now, failure)) return;
+    await this.audit
+      .append(this.db, entry)
+      .catch((auditError: unknown) =>
+        this.logger.error(
+          { err: auditError, requestId: envelope.requestId },
+          'audit record of a refusal lost',
         ),
       );
   }
@@ -273,6 +361,7 @@ export class RequestPipeline {
       requestParameters: compactParameters(facts.call?.requestParameters?.()),
       responseElements: error === undefined ? summarizeResponse(readOnly, result) : undefined,
       resource: facts.resourceArn === undefined ? undefined : resourceOfArn(facts.resourceArn),
+      ...(facts.fromConsole === true ? { sessionCredentialFromConsole: true } : {}),
     };
   }
 }
@@ -299,4 +388,6 @@ interface AuditFacts {
   accessKeyId: string | undefined;
   call?: PreparedCall;
   resourceArn?: string;
+  /** A console session's call (CloudTrail's sessionCredentialFromConsole). */
+  fromConsole?: boolean;
 }

@@ -46,7 +46,11 @@ const drainAfterRefusalMs = 2_000;
 /** Creates (not yet listening) the API server. */
 export function createHttpServer(deps: HttpServerDeps): HttpServer {
   const { limits } = deps;
-  const handler = new ApiHandler({ ...deps, maxBodyBytes: limits.maxBodyBytes });
+  const handler = new ApiHandler({
+    ...deps,
+    maxBodyBytes: limits.maxBodyBytes,
+    secure: deps.tls !== undefined,
+  });
   const budget = new InFlightBodyBudget(limits.maxInFlightBodyBytes);
   let inFlight = 0;
   let drained: (() => void) | undefined;

@@ -1,5 +1,6 @@
 /** Deletes what console sign-in no longer needs: expired sessions, and rate-limit rows that neither lock nor count. */
 import type { Db } from '../storage/database.js';
+import type { JobDefinition } from '../worker/index.js';
 import { LimitStore } from './limit-store.js';
 import { SessionStore } from './session-store.js';
 import { defaultSignInLimits, type SignInLimits } from './sign-in-service.js';
@@ -23,5 +24,20 @@ export async function purgeExpiredConsoleState(
   return {
     sessions: await new SessionStore().purge(db, now),
     limits: await new LimitStore().purge(db, now, new Date(now.getTime() - longestWindow)),
+  };
+}
+
+/** The purge job's name (also its schedule's name). */
+export const consolePurgeJobName = 'console-purge';
+
+/** Every 10 minutes, deletes expired console sessions and spent sign-in limit rows. */
+export function consolePurgeJob(limits: SignInLimits = defaultSignInLimits): JobDefinition {
+  return {
+    name: consolePurgeJobName,
+    every: 600_000,
+    async handle(ctx) {
+      const purged = await purgeExpiredConsoleState(ctx.db, ctx.now(), limits);
+      if (purged.sessions + purged.limits > 0) ctx.logger.debug(purged, 'purged expired console state');
+    },
   };
 }

@@ -19,7 +19,12 @@ export {
 export { isConsoleActor, type ConsoleActor } from './console-actor.js';
 export { csrfTokenMatches } from './session-secrets.js';
 export { clearedSessionCookie, sessionCookie, sessionCookieName } from './session-cookie.js';
-export { purgeExpiredConsoleState, type ConsolePurgeResult } from './console-purge.js';
+export {
+  consolePurgeJob,
+  consolePurgeJobName,
+  purgeExpiredConsoleState,
+  type ConsolePurgeResult,
+} from './console-purge.js';
 export {
   ConsoleCredentialAdministration,
   type PasswordSet,

@@ -23,6 +23,7 @@ import { associationRunsSchema } from './0023-association-runs.js';
 import { commandInvocationsByTimeSchema } from './0026-command-invocations-by-time.js';
 import { consoleSignInSchema } from './0027-console-sign-in.js';
 import { findingSummarySchema } from './0028-finding-summary.js';
+import { auditConsoleCallsSchema } from './0029-audit-console-calls.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -48,5 +49,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0026-command-invocations-by-time': commandInvocationsByTimeSchema(),
     '0027-console-sign-in': consoleSignInSchema(traits),
     '0028-finding-summary': findingSummarySchema(traits),
+    '0029-audit-console-calls': auditConsoleCallsSchema(),
   };
 }

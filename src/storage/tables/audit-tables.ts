@@ -28,6 +28,8 @@ export interface AuditRecordsTable {
   response_elements: string | null;
   resource_type: string | null;
   resource_name: string | null;
+  /** 1 on a call made from the web console (CloudTrail's sessionCredentialFromConsole); NULL otherwise. */
+  from_console: number | null;
   prev_hash: string | null;
   hash: string | null;
 }
