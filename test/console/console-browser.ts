@@ -43,7 +43,9 @@ export async function assertAccessible(page: Page, what: string): Promise<void> 
     const axe = (globalThis as unknown as { axe: { run: () => Promise<unknown> } }).axe;
     return axe.run();
   });
-  const serious = (result as AxeResult).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const serious = (result as AxeResult).violations.filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  );
   assert.deepEqual(
     serious.map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`),
     [],

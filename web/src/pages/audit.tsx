@@ -149,7 +149,7 @@ export function AuditPage() {
                         {open === event.EventId && (
                           <tr>
                             <td colSpan={5}>
-                              <pre class="json">
+                              <pre class="json" tabIndex={0}>
                                 {JSON.stringify(JSON.parse(event.CloudTrailEvent ?? '{}'), null, 2)}
                               </pre>
                             </td>

@@ -174,7 +174,9 @@ export function FindingDrawer({ finding, onClose }: { finding: Finding; onClose:
       </section>
       <details>
         <summary>Raw ASFF JSON</summary>
-        <pre class="json">{JSON.stringify(finding, null, 2)}</pre>
+        <pre class="json" tabIndex={0}>
+          {JSON.stringify(finding, null, 2)}
+        </pre>
       </details>
     </Drawer>
   );

@@ -47,11 +47,13 @@ function Output({ commandId, instanceId }: { commandId: string; instanceId: stri
             {instanceId}: <Status value={answer.Status} /> exit code {answer.ResponseCode ?? '—'}
           </p>
           <h4>Output</h4>
-          <pre>{answer.StandardOutputContent === '' ? '(empty)' : answer.StandardOutputContent}</pre>
+          <pre tabIndex={0}>
+            {answer.StandardOutputContent === '' ? '(empty)' : answer.StandardOutputContent}
+          </pre>
           {answer.StandardErrorContent !== undefined && answer.StandardErrorContent !== '' && (
             <>
               <h4>Errors</h4>
-              <pre>{answer.StandardErrorContent}</pre>
+              <pre tabIndex={0}>{answer.StandardErrorContent}</pre>
             </>
           )}
         </div>
