@@ -27,6 +27,12 @@ import { repoRoot } from '../support/server-harness.js';
 import { assertAccessible, cspViolations, launchChromium, screenshot } from './console-browser.js';
 
 const password = 'a long console password';
+
+/** The little of a DOM element the test reads in the page (the test's tsconfig has no DOM library). */
+interface PageElement {
+  getAttribute(name: string): string | null;
+  textContent: string | null;
+}
 const severities = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'] as const;
 
 describe('the web console in chromium', { timeout: 240_000 }, () => {
@@ -170,7 +176,7 @@ describe('the web console in chromium', { timeout: 240_000 }, () => {
       const shown = Object.fromEntries(
         await page
           .locator('[data-severity]')
-          .evaluateAll((elements) =>
+          .evaluateAll((elements: PageElement[]) =>
             elements.map((e) => [e.getAttribute('data-severity') ?? '', e.textContent ?? '']),
           ),
       );
@@ -207,7 +213,7 @@ describe('the web console in chromium', { timeout: 240_000 }, () => {
     await page.locator('table.findings, .empty').first().waitFor();
     return page
       .locator('tr[data-finding-id]')
-      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-finding-id') ?? ''));
+      .evaluateAll((rows: PageElement[]) => rows.map((row) => row.getAttribute('data-finding-id') ?? ''));
   }
 
   it('filters findings like GetFindings with the same filter, and opens a finding in the drawer', async () => {
