@@ -3,7 +3,7 @@
  * (counts, today's trend row, per-resource counts), and the overview's reads, each an index range of a summary
  * table (never the findings).
  */
-import { chunk, type DbExecutor } from '../storage/index.js';
+import { chunk, type DbExecutor, type FindingRows } from '../storage/index.js';
 import {
   carryForward,
   countsPerResource,
@@ -28,6 +28,18 @@ export interface ResourceCounts {
   resourceId: string;
   critical: number;
   high: number;
+}
+
+/** What the summary counts of a finding version about to be written. */
+export function summaryStateOf(rows: FindingRows): SummaryState {
+  return {
+    accountId: rows.columns.aws_account_id,
+    region: rows.columns.region,
+    severityLabel: rows.columns.severity_label,
+    workflowStatus: rows.columns.workflow_status,
+    recordState: rows.columns.record_state,
+    resourceIds: rows.resources.map((r) => r.id),
+  };
 }
 
 /** The summary state of the stored findings `pks` (resources read only for the ones that count per resource). */

@@ -1,6 +1,5 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Kysely } from 'kysely';
 import { buildFinding } from '../../test/factories.js';
 import { findingsServices } from '../../test/support/findings-services.js';
 import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
@@ -192,8 +191,8 @@ describe('the findings summary', () => {
     const kept = await read();
     assert.ok(kept.counts.length > 0);
     const migration = findingSummarySchema(storageEngineOf(db).traits, () => t0);
-    await migration.down?.(db as unknown as Kysely<unknown>);
-    await migration.up(db as unknown as Kysely<unknown>);
+    await migration.down?.(db);
+    await migration.up(db);
     const filled = await read();
     assert.deepEqual(sortRows(filled.counts), sortRows(kept.counts));
     assert.deepEqual(sortRows(filled.resources), sortRows(kept.resources));

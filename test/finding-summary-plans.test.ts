@@ -6,16 +6,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompiledQuery, type LogEvent } from 'kysely';
-import { buildFinding } from '../../test/factories.js';
-import { findingsServices } from '../../test/support/findings-services.js';
-import { inCtx } from '../../test/support/service-context.js';
-import { createMigratedDatabase, testDatabaseName } from '../../test/support/test-databases.js';
-import type { Db } from '../storage/database.js';
-import { openDatabase } from '../storage/open-database.js';
-import { storageEngineOf } from '../storage/index.js';
-import { summarySeverities } from './finding-summary.js';
-import { findingSummaryFacts } from './finding-summary-facade.js';
-import { ownAccountOnly } from './finding-scope.js';
+import { buildFinding } from './factories.js';
+import { findingsServices } from './support/findings-services.js';
+import { inCtx } from './support/service-context.js';
+import { createMigratedDatabase, testDatabaseName } from './support/test-databases.js';
+import { findingSummaryFacts, ownAccountOnly, summarySeverities } from '../src/findings/index.js';
+import type { Db } from '../src/storage/database.js';
+import { openDatabase } from '../src/storage/open-database.js';
+import { storageEngineOf } from '../src/storage/index.js';
 
 const accounts = ['310000000001', '310000000002'];
 
@@ -27,7 +25,7 @@ describe('the findings summary reads (EXPLAIN)', () => {
 
   before(async () => {
     const log = (event: LogEvent): void => {
-      if (capturing) statements.push(event.query as CompiledQuery);
+      if (capturing) statements.push(event.query);
     };
     const url = process.env['BULWARK_TEST_DATABASE_URL'];
     const target =
