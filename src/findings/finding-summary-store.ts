@@ -10,8 +10,10 @@ import {
   noSeverityCounts,
   summaryDayOf,
   summarySeverities,
+  type CountChange,
   type SeverityCounts,
   type SummaryDelta,
+  type SummarySeverity,
   type SummaryState,
 } from './finding-summary.js';
 
@@ -144,15 +146,25 @@ export async function applySummaryDelta(db: DbExecutor, delta: SummaryDelta, at:
   }
 }
 
-/** Writes the new totals of every account and Region in `changed` as their row of `day`. */
-async function snapshotDay(
-  db: DbExecutor,
-  changed: readonly { accountId: string; region: string }[],
-  day: string,
-): Promise<void> {
-  const scopes = new Map<string, { accountId: string; region: string }>();
-  for (const c of changed) scopes.set(`${c.accountId}\u0000${c.region}`, c);
-  for (const { accountId, region } of scopes.values()) {
+/**
+ * Brings the row of `day` of every account and Region in `changed` to their new totals. A new row takes the
+ * totals read after this transaction's count changes; an existing one is moved by this transaction's changes
+ * only, so two transactions changing the same scope at once (PostgreSQL) both land: the one whose insert finds
+ * the other's row adds its own delta to totals that did not include it.
+ */
+async function snapshotDay(db: DbExecutor, changed: readonly CountChange[], day: string): Promise<void> {
+  const scopes = new Map<string, { accountId: string; region: string; delta: SeverityCounts }>();
+  for (const c of changed) {
+    const scopeKey = `${c.accountId}\u0000${c.region}`;
+    const entry = scopes.get(scopeKey) ?? {
+      accountId: c.accountId,
+      region: c.region,
+      delta: noSeverityCounts(),
+    };
+    if (c.severityLabel in entry.delta) entry.delta[c.severityLabel as SummarySeverity] += c.delta;
+    scopes.set(scopeKey, entry);
+  }
+  for (const { accountId, region, delta } of scopes.values()) {
     const totals = await activeCountsOf(db, { accountIds: [accountId], regions: [region] });
     await db
       .insertInto('finding_count_days')
@@ -168,11 +180,11 @@ async function snapshotDay(
       })
       .onConflict((oc) =>
         oc.columns(['account_id', 'region', 'day']).doUpdateSet((eb) => ({
-          critical: eb.ref('excluded.critical'),
-          high: eb.ref('excluded.high'),
-          medium: eb.ref('excluded.medium'),
-          low: eb.ref('excluded.low'),
-          informational: eb.ref('excluded.informational'),
+          critical: eb('finding_count_days.critical', '+', delta.CRITICAL),
+          high: eb('finding_count_days.high', '+', delta.HIGH),
+          medium: eb('finding_count_days.medium', '+', delta.MEDIUM),
+          low: eb('finding_count_days.low', '+', delta.LOW),
+          informational: eb('finding_count_days.informational', '+', delta.INFORMATIONAL),
         })),
       )
       .execute();

@@ -2,11 +2,11 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFinding } from '../../test/factories.js';
 import { findingsServices } from '../../test/support/findings-services.js';
-import { inCtx, openTestDatabase } from '../../test/support/service-context.js';
+import { inCtx, openTestDatabase, testActor } from '../../test/support/service-context.js';
 import { parseWith } from '../protocols/index.js';
 import type { Db } from '../storage/database.js';
 import { findingSummarySchema } from '../storage/migrations/0028-finding-summary.js';
-import { storageEngineOf } from '../storage/index.js';
+import { inRetryingTransaction, storageEngineOf } from '../storage/index.js';
 import { createAutomationRuleSchema } from './automation-rules-wire.js';
 import type { FindingFilters } from './filters/index.js';
 import { carryForward, noSeverityCounts, summarySeverities, type SeverityCounts } from './finding-summary.js';
@@ -235,6 +235,34 @@ describe('the findings summary', () => {
     // A window starting after the last change starts from the row before it.
     const later = await activeCountTrend(db, { accountIds: [accountId], regions: [region] }, day(31), 10);
     assert.ok(later.every((t) => t.counts.CRITICAL === 2 && t.counts.LOW === 1));
+  });
+
+  it('stays exact when transactions change one account at the same time', async () => {
+    const accountId = '210000000004';
+    const now = new Date('2026-07-10T10:00:00Z');
+    const writer = (n: number) =>
+      inRetryingTransaction(db, (tx) =>
+        findings.importFindings(
+          { actor: testActor(accountId), accountId, region, requestId: `concurrent-${n}`, now, tx },
+          Array.from({ length: 20 }, (_, i) =>
+            buildFinding(
+              {
+                Id: `concurrent-${n}-${i}`,
+                Severity: { Label: summarySeverities[(n + i) % 5] ?? 'LOW' },
+                Resources: [{ Type: 'AwsEc2Instance', Id: `i-0${i % 3}` }],
+              },
+              { accountId },
+            ),
+          ),
+        ),
+      );
+    await Promise.all(Array.from({ length: 8 }, (_, n) => writer(n)));
+    await assertSummaryMatches(accountId, now, 'concurrent imports');
+    const counts = await activeCountsOf(db, { accountIds: [accountId], regions: [region] });
+    assert.equal(
+      summarySeverities.reduce((sum, label) => sum + counts[label], 0),
+      160,
+    );
   });
 
   it('carryForward fills gaps from the row before the window', () => {
