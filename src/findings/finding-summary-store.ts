@@ -3,15 +3,17 @@
  * (counts, today's trend row, per-resource counts), and the overview's reads, each an index range of a summary
  * table (never the findings).
  */
-import { chunk, type DbExecutor } from '../storage/index.js';
+import { chunk, type DbExecutor, type FindingRows } from '../storage/index.js';
 import {
   carryForward,
   countsPerResource,
   noSeverityCounts,
   summaryDayOf,
   summarySeverities,
+  type CountChange,
   type SeverityCounts,
   type SummaryDelta,
+  type SummarySeverity,
   type SummaryState,
 } from './finding-summary.js';
 
@@ -28,6 +30,18 @@ export interface ResourceCounts {
   resourceId: string;
   critical: number;
   high: number;
+}
+
+/** What the summary counts of a finding version about to be written. */
+export function summaryStateOf(rows: FindingRows): SummaryState {
+  return {
+    accountId: rows.columns.aws_account_id,
+    region: rows.columns.region,
+    severityLabel: rows.columns.severity_label,
+    workflowStatus: rows.columns.workflow_status,
+    recordState: rows.columns.record_state,
+    resourceIds: rows.resources.map((r) => r.id),
+  };
 }
 
 /** The summary state of the stored findings `pks` (resources read only for the ones that count per resource). */
@@ -132,15 +146,25 @@ export async function applySummaryDelta(db: DbExecutor, delta: SummaryDelta, at:
   }
 }
 
-/** Writes the new totals of every account and Region in `changed` as their row of `day`. */
-async function snapshotDay(
-  db: DbExecutor,
-  changed: readonly { accountId: string; region: string }[],
-  day: string,
-): Promise<void> {
-  const scopes = new Map<string, { accountId: string; region: string }>();
-  for (const c of changed) scopes.set(`${c.accountId}\u0000${c.region}`, c);
-  for (const { accountId, region } of scopes.values()) {
+/**
+ * Brings the row of `day` of every account and Region in `changed` to their new totals. A new row takes the
+ * totals read after this transaction's count changes; an existing one is moved by this transaction's changes
+ * only, so two transactions changing the same scope at once (PostgreSQL) both land: the one whose insert finds
+ * the other's row adds its own delta to totals that did not include it.
+ */
+async function snapshotDay(db: DbExecutor, changed: readonly CountChange[], day: string): Promise<void> {
+  const scopes = new Map<string, { accountId: string; region: string; delta: SeverityCounts }>();
+  for (const c of changed) {
+    const scopeKey = `${c.accountId}\u0000${c.region}`;
+    const entry = scopes.get(scopeKey) ?? {
+      accountId: c.accountId,
+      region: c.region,
+      delta: noSeverityCounts(),
+    };
+    if (c.severityLabel in entry.delta) entry.delta[c.severityLabel as SummarySeverity] += c.delta;
+    scopes.set(scopeKey, entry);
+  }
+  for (const { accountId, region, delta } of scopes.values()) {
     const totals = await activeCountsOf(db, { accountIds: [accountId], regions: [region] });
     await db
       .insertInto('finding_count_days')
@@ -156,11 +180,11 @@ async function snapshotDay(
       })
       .onConflict((oc) =>
         oc.columns(['account_id', 'region', 'day']).doUpdateSet((eb) => ({
-          critical: eb.ref('excluded.critical'),
-          high: eb.ref('excluded.high'),
-          medium: eb.ref('excluded.medium'),
-          low: eb.ref('excluded.low'),
-          informational: eb.ref('excluded.informational'),
+          critical: eb('finding_count_days.critical', '+', delta.CRITICAL),
+          high: eb('finding_count_days.high', '+', delta.HIGH),
+          medium: eb('finding_count_days.medium', '+', delta.MEDIUM),
+          low: eb('finding_count_days.low', '+', delta.LOW),
+          informational: eb('finding_count_days.informational', '+', delta.INFORMATIONAL),
         })),
       )
       .execute();

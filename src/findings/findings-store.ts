@@ -18,7 +18,7 @@ import {
 } from './findings-model.js';
 import type { SortTerm, SqlCondition } from './finding-query-plan.js';
 import { SummaryDelta, type SummaryState } from './finding-summary.js';
-import { applySummaryDelta, readSummaryStates } from './finding-summary-store.js';
+import { applySummaryDelta, readSummaryStates, summaryStateOf } from './finding-summary-store.js';
 
 /** A row change to write: a new finding (no pk) or a new version of an existing one. */
 export interface FindingWrite {
@@ -134,18 +134,6 @@ function rowsOf(w: FindingWrite): FindingRows {
   };
 }
 
-/** What the findings summary counts of a version about to be written. */
-function summaryStateOf(rows: FindingRows): SummaryState {
-  return {
-    accountId: rows.columns.aws_account_id,
-    region: rows.columns.region,
-    severityLabel: rows.columns.severity_label,
-    workflowStatus: rows.columns.workflow_status,
-    recordState: rows.columns.record_state,
-    resourceIds: rows.resources.map((r) => r.id),
-  };
-}
-
 /** Reads and writes the findings tables. */
 export class FindingsStore {
   /** `writer` is the engine's findings writer (openDatabase supplies it); the portable one works on any engine. */
@@ -194,10 +182,7 @@ export class FindingsStore {
     }));
   }
 
-  /**
-   * Writes new findings and new versions, with their child rows and history, in the caller's transaction, and
-   * moves the findings summary by the difference between the versions replaced and the ones written.
-   */
+  /** Writes findings (rows, child rows, history) and moves the summary by new minus replaced versions. */
   async write(db: DbExecutor, writes: readonly FindingWrite[]): Promise<void> {
     const first = writes[0];
     if (first === undefined) return;
