@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { EnableSecurityHubCommand, GetInsightsCommand } from '@aws-sdk/client-securityhub';
 import { rawFetch, signRaw, type RawRequest } from './support/aws-request.js';
+import { ConsoleBrowser, createConsoleUser } from './support/console.js';
 import { startInProcessServer, type InProcessServer } from './support/in-process-server.js';
 
 const cloudTrailTarget = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101';
@@ -379,5 +380,58 @@ describe('bad input at the HTTP edge (e2e)', () => {
       'unknown operation audited',
     );
     assert.ok(refused('InvalidInputException', /percent-encoded/), 'bad path encoding audited');
+  });
+
+  it('answers malformed, oversize and unknown console API requests with a JSON 4xx, never a 5xx', async () => {
+    const user = await createConsoleUser(server, server.accountId, 'bad-input', ['AdministratorAccess']);
+    const browser = await new ConsoleBrowser(server.endpoint).signInAs(user);
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const notUtf8 = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]);
+    const cases: [method: string, path: string, body: string | Buffer | undefined, status: number][] = [
+      ['POST', 'securityhub/findings', '{"Filters":', 400],
+      ['POST', 'securityhub/findings', deep, 400],
+      ['POST', 'securityhub/findings', notUtf8, 400],
+      ['POST', 'securityhub/findings', '{"Filters":{"constructor":[]}}', 400],
+      ['POST', 'securityhub/findings', 'x'.repeat(maxRequestBytes + 1), 413],
+      ['GET', 'securityhub/insights/results/%zz', undefined, 400],
+      ['GET', 'securityhub/no-such-path', undefined, 404],
+      ['POST', 'ssm/NoSuchOperation', '{}', 404],
+      ['GET', 'ssm/DescribeInstanceInformation', undefined, 404],
+      ['POST', 'cloudtrail/LookupEvents/extra', '{}', 404],
+      ['POST', 'cloudtrail/', '{}', 404],
+      ['POST', 'nothing/here', '{}', 404],
+      ['PUT', 'session', '{}', 404],
+      ['DELETE', 'sign-in', undefined, 404],
+      ['POST', 'ssm/DescribeInstanceInformation', '[1,2,3]', 400],
+      ['POST', 'ssm/DescribeInstanceInformation', '{"MaxResults":"many"}', 400],
+      ['POST', 'permissions', '{"actions":"securityhub:GetFindings"}', 400],
+      ['POST', 'permissions', '{"actions":["no action"]}', 400],
+      ['POST', 'permissions', 'not json', 400],
+      ['POST', 'sign-in', 'not json', 400],
+      ['POST', 'sign-in', '[]', 400],
+      ['POST', 'sign-in', '{"userName":"bad-input","password":7}', 400],
+      ['POST', 'sign-in', '{"userName":"bad-input","password":"x","__proto__":{}}', 400],
+      ['POST', 'sign-in', 'x'.repeat(maxRequestBytes + 1), 413],
+    ];
+    for (const [method, path, body, status] of cases) {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        cookie: browser.cookie ?? '',
+        'x-csrf-token': browser.csrfToken ?? '',
+      };
+      const response = await fetch(`${server.endpoint}/console/api/${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+      });
+      const text = await response.text();
+      assert.equal(response.status, status, `${method} ${path}: ${text.slice(0, 200)}`);
+      assert.equal(response.headers.get('cache-control'), 'no-store', `${method} ${path}`);
+      const answer = JSON.parse(text) as Record<string, unknown>;
+      assert.equal(typeof answer['__type'], 'string', `${method} ${path}: ${text.slice(0, 200)}`);
+      assert.equal(typeof answer['message'], 'string', `${method} ${path}: ${text.slice(0, 200)}`);
+    }
+    // The session survived every refusal.
+    assert.equal((await browser.call('GET', 'session')).status, 200);
   });
 });
