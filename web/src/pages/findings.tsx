@@ -23,13 +23,14 @@ import { SavedViews } from './findings-views';
 
 const pageSize = 50;
 
+/** The table's columns; `sort` is the GetFindings SortCriteria field (Resource has none). */
 const columns = [
-  { field: 'SeverityNormalized', label: 'Severity' },
-  { field: 'Title', label: 'Title' },
-  { field: 'ResourceId', label: 'Resource' },
-  { field: 'ProductName', label: 'Product' },
-  { field: 'WorkflowStatus', label: 'Workflow' },
-  { field: 'UpdatedAt', label: 'Updated' },
+  { sort: 'SeverityLabel', label: 'Severity' },
+  { sort: 'Title', label: 'Title' },
+  { sort: undefined, label: 'Resource' },
+  { sort: 'ProductName', label: 'Product' },
+  { sort: 'WorkflowStatus', label: 'Workflow' },
+  { sort: 'UpdatedAt', label: 'Updated' },
 ] as const;
 
 const defaultFilters: Filters = {
@@ -130,7 +131,7 @@ function BulkBar({ selected, onDone }: { selected: Finding[]; onDone: (message: 
 export function FindingsPage() {
   const search = useSearch();
   const [filters, setFilters] = useState<Filters>(() => initialFilters(search));
-  const [sort, setSort] = useState<Sort>({ Field: 'SeverityNormalized', SortOrder: 'desc' });
+  const [sort, setSort] = useState<Sort>({ Field: 'SeverityLabel', SortOrder: 'desc' });
   const [selected, setSelected] = useState<Map<string, Finding>>(new Map());
   const [open, setOpen] = useState<Finding | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
@@ -204,26 +205,32 @@ export function FindingsPage() {
                           }}
                         />
                       </th>
-                      {columns.map((column) => (
-                        <th
-                          key={column.field}
-                          scope="col"
-                          aria-sort={
-                            sort.Field === column.field
-                              ? sort.SortOrder === 'asc'
-                                ? 'ascending'
-                                : 'descending'
-                              : 'none'
-                          }
-                        >
-                          <button type="button" class="sort" onClick={() => toggleSort(column.field)}>
+                      {columns.map((column) =>
+                        column.sort === undefined ? (
+                          <th key={column.label} scope="col">
                             {column.label}
-                            <span aria-hidden="true">
-                              {sort.Field === column.field ? (sort.SortOrder === 'asc' ? ' ▲' : ' ▼') : ''}
-                            </span>
-                          </button>
-                        </th>
-                      ))}
+                          </th>
+                        ) : (
+                          <th
+                            key={column.label}
+                            scope="col"
+                            aria-sort={
+                              sort.Field !== column.sort
+                                ? 'none'
+                                : sort.SortOrder === 'asc'
+                                  ? 'ascending'
+                                  : 'descending'
+                            }
+                          >
+                            <button type="button" class="sort" onClick={() => toggleSort(column.sort)}>
+                              {column.label}
+                              <span aria-hidden="true">
+                                {sort.Field === column.sort ? (sort.SortOrder === 'asc' ? ' ▲' : ' ▼') : ''}
+                              </span>
+                            </button>
+                          </th>
+                        ),
+                      )}
                     </tr>
                   </thead>
                   <tbody>

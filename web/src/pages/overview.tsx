@@ -59,8 +59,6 @@ function Severities({ overview }: { overview: Overview }) {
           register nodes so their patch and control findings appear here.
         </Empty>
       )}
-      <h3>Last 30 days</h3>
-      <TrendChart days={overview.ActiveFindingsTrend} />
     </Card>
   );
 }
@@ -119,7 +117,10 @@ export function OverviewPage() {
             </Card>
             <Severities overview={overview} />
             <Fleet fleet={overview.FleetPatchCompliance} />
-            <Card title="Top failing controls">
+            <Card title="ACTIVE findings, last 30 days" wide>
+              <TrendChart days={overview.ActiveFindingsTrend} />
+            </Card>
+            <Card title="Top failing controls" wide>
               {overview.TopFailingControls.length === 0 ? (
                 <p class="muted">No control is failing.</p>
               ) : (
