@@ -22,6 +22,7 @@ import { totpCode } from '../../src/sessions/totp.js';
 import { buildFinding, defaultProductArn } from '../factories.js';
 import { getAllFindings } from '../support/accounts.js';
 import { rawFetch } from '../support/aws-request.js';
+import { registerNode, ssmClient } from '../support/ssm.js';
 import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
 import { repoRoot } from '../support/server-harness.js';
 import { assertAccessible, cspViolations, launchChromium, screenshot } from './console-browser.js';
@@ -313,9 +314,9 @@ describe('the web console in chromium', { timeout: 240_000 }, () => {
 
   it('renders controls, fleet and operations (empty states included) and fits a phone width', async () => {
     await visit('controls', 'controls', 'Controls and standards');
-    await visit('fleet', 'fleet', 'Fleet');
+    await visit('fleet-empty', 'fleet', 'Fleet');
     await page.getByText('No managed nodes yet').waitFor();
-    await visit('operations', 'operations', 'Operations');
+    await visit('operations-empty', 'operations', 'Operations');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(console_);
     await page.locator('[data-severity="CRITICAL"]').waitFor();
@@ -325,6 +326,64 @@ describe('the web console in chromium', { timeout: 240_000 }, () => {
     await screenshot(page, 'overview-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
     await signOut();
+  });
+
+  it('lists a registered node, its inventory search and a patch Scan sent from the console', async () => {
+    const ssm = ssmClient(server, server.credentials);
+    try {
+      const node = await registerNode(server, ssm, 'web-01');
+      await node.call('UpdateInstanceInformation', {
+        InstanceId: node.instanceId,
+        AgentVersion: '3.3.0.0',
+        AgentName: 'amazon-ssm-agent',
+        PlatformType: 'Linux',
+        PlatformName: 'Debian GNU/Linux',
+        PlatformVersion: '12',
+        ComputerName: 'web-01',
+      });
+      await node.call('PutInventory', {
+        InstanceId: node.instanceId,
+        Items: [
+          {
+            TypeName: 'AWS:Application',
+            SchemaVersion: '1.1',
+            CaptureTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            Content: [
+              { Name: 'openssl', Version: '3.0.11' },
+              { Name: 'nginx', Version: '1.22.1' },
+            ],
+          },
+        ],
+      });
+      await signIn('admin');
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await page.goto(`${console_}fleet`);
+      await page.getByRole('link', { name: node.instanceId }).click();
+      await page.getByRole('heading', { name: `Node ${node.instanceId}` }).waitFor();
+      await page.getByRole('cell', { name: 'nginx', exact: true }).waitFor();
+      await page.getByLabel('Package name starts with').fill('open');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('cell', { name: 'nginx', exact: true }).waitFor({ state: 'detached' });
+      await page.getByRole('cell', { name: 'openssl', exact: true }).waitFor();
+      await assertAccessible(page, 'node');
+      await screenshot(page, 'node');
+
+      await page.goto(`${console_}operations`);
+      await page.getByRole('checkbox', { name: new RegExp(node.instanceId) }).check();
+      await page.getByRole('button', { name: 'Run AWS-RunPatchBaseline (Scan)' }).click();
+      const sent = await page.getByText(/^Sent command /).textContent();
+      const commandId = /Sent command (\S+)\./.exec(sent ?? '')?.[1] ?? '';
+      assert.notEqual(commandId, '');
+      await page.reload();
+      await page.getByRole('button', { name: commandId }).click();
+      await page.getByRole('button', { name: node.instanceId }).waitFor();
+      await assertAccessible(page, 'operations with a command');
+      await screenshot(page, 'operations');
+      await visit('fleet', 'fleet', 'Fleet');
+      await signOut();
+    } finally {
+      ssm.destroy();
+    }
   });
 
   it('shows a read-only user why it cannot change anything, and the server refuses it too', async () => {
