@@ -165,11 +165,24 @@ describe('the web console in chromium', { timeout: 240_000 }, () => {
   it('shows on the overview the figures GetOverview answers, first render measured', async () => {
     await signIn('admin');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    const started = performance.now();
-    await page.goto(console_);
-    await page.locator('[data-severity="CRITICAL"]').waitFor();
-    const firstRender = performance.now() - started;
-    console.log(`console first render (navigation to the overview's figures): ${firstRender.toFixed(0)} ms`);
+    // First render: a fresh browser context (empty cache) with the session cookie, from navigation to the
+    // overview's figures on screen.
+    const cold = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      storageState: await context.storageState(),
+    });
+    try {
+      const coldPage = await cold.newPage();
+      const started = performance.now();
+      await coldPage.goto(console_);
+      await coldPage.locator('[data-severity="CRITICAL"]').waitFor();
+      const firstRender = performance.now() - started;
+      console.log(
+        `console first render (cold cache, navigation to the overview's figures): ${firstRender.toFixed(0)} ms`,
+      );
+    } finally {
+      await cold.close();
+    }
     for (let attempt = 0; ; attempt++) {
       const before_ = await overviewByApi();
       await page.getByRole('button', { name: 'Refresh' }).click();
