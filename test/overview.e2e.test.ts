@@ -5,7 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BatchImportFindingsCommand, BatchUpdateFindingsCommand } from '@aws-sdk/client-securityhub';
+import {
+  AcceptAdministratorInvitationCommand,
+  BatchImportFindingsCommand,
+  BatchUpdateFindingsCommand,
+  CreateMembersCommand,
+  InviteMembersCommand,
+  ListInvitationsCommand,
+} from '@aws-sdk/client-securityhub';
 import {
   DescribeInstanceInformationCommand,
   PutComplianceItemsCommand,
@@ -194,6 +201,38 @@ describe('GetOverview (e2e)', () => {
     assert.deepEqual(other.ActiveFindingsBySeverity, { ...other.ActiveFindingsBySeverity, CRITICAL: 3 });
     assert.deepEqual(other.TopNodesByCriticalFindings, [{ ResourceId: 'i-0db', Critical: 3, High: 0 }]);
     assert.equal(other.FleetPatchCompliance.Total, 0);
+  });
+
+  it("an administrator's overview counts an Enabled member's findings, and only once it is Enabled", async () => {
+    const admin = await enabledAccount(server);
+    const member = await enabledAccount(server);
+    await member.client.send(
+      new BatchImportFindingsCommand({
+        Findings: [1, 2].map(() =>
+          member.finding({
+            Severity: { Label: 'CRITICAL' },
+            Resources: [{ Type: 'AwsEc2Instance', Id: 'i-0member' }],
+          }),
+        ),
+      }),
+    );
+    await admin.client.send(new CreateMembersCommand({ AccountDetails: [{ AccountId: member.accountId }] }));
+    await admin.client.send(new InviteMembersCommand({ AccountIds: [member.accountId] }));
+    assert.equal((await overview(admin)).ActiveFindingsBySeverity.CRITICAL, 0, 'invited, not Enabled');
+    const invitation = (await member.client.send(new ListInvitationsCommand({}))).Invitations?.[0];
+    await member.client.send(
+      new AcceptAdministratorInvitationCommand({
+        AdministratorId: admin.accountId,
+        InvitationId: invitation?.InvitationId ?? '',
+      }),
+    );
+    const body = await overview(admin);
+    assert.deepEqual(body.ActiveFindingsBySeverity, await activeBySeverity(admin));
+    assert.equal(body.ActiveFindingsBySeverity.CRITICAL, 2);
+    assert.deepEqual(body.TopNodesByCriticalFindings, [{ ResourceId: 'i-0member', Critical: 2, High: 0 }]);
+    assert.equal(body.ActiveFindingsTrend.at(-1)?.CRITICAL, 2);
+    // The member's own overview is its own findings only.
+    assert.equal((await overview(member)).ActiveFindingsBySeverity.CRITICAL, 2);
   });
 
   it('refuses a key whose policies do not allow securityhub:GetOverview', async () => {
