@@ -1,13 +1,13 @@
 /** The hash chain, sealing and verification on the real engines (SQLite, and PostgreSQL when configured). */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openTestDatabase } from '../../test/support/service-context.js';
 import type { Db } from '../storage/database.js';
-import { genesisHash } from './chain.js';
+import { genesisHash, recordHash } from './chain.js';
 import { toCloudTrailEvent } from './cloudtrail-event.js';
 import type { AuditEntry } from './audit-model.js';
 import {
@@ -483,5 +483,78 @@ describe('audit hash chain, sealing and verification', () => {
     } finally {
       rmSync(otherDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('console calls in the audit chain', () => {
+  let db: Db;
+  let keyDir: string;
+  let key: AuditSigningKey;
+  const store = new AuditStore();
+
+  before(async () => {
+    db = await openTestDatabase();
+    keyDir = mkdtempSync(join(tmpdir(), 'bulwark-audit-key-'));
+    key = loadAuditSigningKey(join(keyDir, 'audit-signing.key'), { create: true });
+  });
+  after(async () => {
+    await db?.destroy();
+    if (keyDir !== undefined) rmSync(keyDir, { recursive: true, force: true });
+  });
+
+  it('marks a console call sessionCredentialFromConsole, leaves other records as they hashed before, and detects its removal', async () => {
+    const fromConsole = entry({ sessionCredentialFromConsole: true });
+    const signed = entry();
+    await store.append(db, fromConsole);
+    await store.append(db, signed);
+    const rows = await store.readChain(db, 0, 10);
+    const consoleRow = rows.find((row) => row.event_id === fromConsole.eventId);
+    const signedRow = rows.find((row) => row.event_id === signed.eventId);
+    assert.ok(consoleRow && signedRow);
+    assert.equal(toCloudTrailEvent(consoleRow)['sessionCredentialFromConsole'], 'true');
+    assert.equal('sessionCredentialFromConsole' in toCloudTrailEvent(signedRow), false);
+    // A record without the marker hashes exactly as records did before the marker existed.
+    const fields = signedRow;
+    assert.equal(fields.from_console, null);
+    const before = createHash('sha256')
+      .update(
+        JSON.stringify([
+          'bulwark-audit-v1',
+          fields.event_id,
+          fields.request_id,
+          Number(fields.event_time),
+          fields.event_source,
+          fields.action,
+          fields.region,
+          fields.account_id,
+          fields.identity_type,
+          fields.principal_id,
+          fields.principal_arn,
+          fields.user_name,
+          fields.access_key_id,
+          fields.source_ip,
+          fields.user_agent,
+          fields.outcome,
+          fields.error_code,
+          fields.error_message,
+          Number(fields.read_only),
+          fields.request_parameters,
+          fields.response_elements,
+          fields.resource_type,
+          fields.resource_name,
+          fields.prev_hash,
+        ]),
+      )
+      .digest('hex');
+    assert.equal(signedRow.hash, before);
+    assert.equal(recordHash(signedRow), before);
+    assert.deepEqual((await verifyAuditTrail(db, key.publicKey)).problems, []);
+    // Dropping the marker from the console record is an edit the verifier sees.
+    await db
+      .updateTable('audit_records')
+      .set({ from_console: null })
+      .where('event_id', '=', fromConsole.eventId)
+      .execute();
+    assert.notDeepEqual((await verifyAuditTrail(db, key.publicKey)).problems, []);
   });
 });

@@ -63,16 +63,33 @@ export function registerConsoleApi(app: ConsoleApp, deps: ConsoleApiDeps): void 
   const signInPath = '/console/api/sign-in';
   app.post(signInPath, (c) =>
     guardExact(c.env.call, signInPath, (call) =>
-      answer(call, async () => originRefusal(call.head, deps.secure) ?? signIn(call, deps)),
+      answer(call, async () => {
+        call.named('ConsoleLogin');
+        return originRefusal(call.head, deps.secure) ?? signIn(call, deps);
+      }),
     ),
   );
-  const routes: [method: string, path: string, handler: SignedInHandler][] = [
-    ['GET', '/console/api/session', (_call, { session }) => sessionAnswer(session, deps)],
-    ['POST', '/console/api/sign-out', (call, { sessionId }) => signOut(call, deps, sessionId)],
-    ['POST', '/console/api/permissions', (call, { session }) => permissions(call, deps, session)],
+  // Each with the name the request metrics count it under.
+  const routes: [method: string, path: string, name: string, handler: SignedInHandler][] = [
+    ['GET', '/console/api/session', 'ConsoleSession', (_call, { session }) => sessionAnswer(session, deps)],
+    [
+      'POST',
+      '/console/api/sign-out',
+      'ConsoleSignOut',
+      (call, { sessionId }) => signOut(call, deps, sessionId),
+    ],
+    [
+      'POST',
+      '/console/api/permissions',
+      'ConsolePermissions',
+      (call, { session }) => permissions(call, deps, session),
+    ],
   ];
-  for (const [method, path, handler] of routes) {
-    app.on(method, path, (c) => guardExact(c.env.call, path, signedIn(handler)));
+  for (const [method, path, name, handler] of routes) {
+    app.on(method, path, (c) => {
+      c.env.call.named(name);
+      return guardExact(c.env.call, path, signedIn(handler));
+    });
   }
   const proxy = signedIn((call, { session }) => proxyOperation(call, deps, session));
   app.all(`${securityHubPrefix}/*`, (c) => proxy(c.env.call));

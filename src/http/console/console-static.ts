@@ -114,6 +114,7 @@ function toResponse(answer: HttpResponse): Response {
 export function registerConsolePages(app: ConsoleApp, assetsDir: string): void {
   const serve = async (call: ConsoleCall): Promise<Response> => {
     call.exempt();
+    call.named('ConsolePage');
     return toResponse(await consolePage(assetsDir, call.rawPath));
   };
   app.get('/', (c) => serve(c.env.call));
