@@ -207,6 +207,20 @@ describe('the web console in chromium', { timeout: 240_000 }, () => {
     }
     await assertAccessible(page, 'overview');
     await screenshot(page, 'overview');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await assertAccessible(page, 'overview (dark)');
+    await screenshot(page, 'overview-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // A severity's count links to the findings it counts.
+    const high = Number(await page.locator('[data-severity="HIGH"]').textContent());
+    await page.locator('a', { has: page.locator('[data-severity="HIGH"]') }).click();
+    await page.getByRole('heading', { name: 'Findings' }).waitFor();
+    await page
+      .locator('tr[data-finding-id]')
+      .nth(high - 1)
+      .waitFor();
+    assert.equal(await page.locator('tr[data-finding-id]').count(), high);
   });
 
   async function overviewByApi(): Promise<{

@@ -36,8 +36,8 @@ export type TrendDay = { Date: string } & Record<SeverityName, number>;
 
 /** A stacked bar chart of ACTIVE findings per day by severity, with a table for screen readers. */
 export function TrendChart({ days }: { days: readonly TrendDay[] }) {
-  const width = 600;
-  const height = 160;
+  const width = 900;
+  const height = 120;
   const max = Math.max(1, ...days.map((day) => severities.reduce((sum, s) => sum + (day[s] ?? 0), 0)));
   const barWidth = width / Math.max(1, days.length);
   return (

@@ -43,6 +43,10 @@ function Severities({ overview }: { overview: Overview }) {
               href={findingsLink({
                 SeverityLabel: [{ Value: s, Comparison: 'EQUALS' }],
                 RecordState: [{ Value: 'ACTIVE', Comparison: 'EQUALS' }],
+                WorkflowStatus: [
+                  { Value: 'NEW', Comparison: 'EQUALS' },
+                  { Value: 'NOTIFIED', Comparison: 'EQUALS' },
+                ],
               })}
             >
               <Severity label={s} />
