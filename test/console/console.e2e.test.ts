@@ -10,7 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
   BatchImportFindingsCommand,
+  DescribeStandardsControlsCommand,
   EnableSecurityHubCommand,
+  GetEnabledStandardsCommand,
+  GetInsightResultsCommand,
+  GetInsightsCommand,
   type AwsSecurityFindingFilters,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
@@ -267,6 +271,25 @@ describe('the web console in chromium', { timeout: 240_000 }, () => {
     await assertAccessible(page, 'findings');
     await screenshot(page, 'findings');
 
+    // A saved view is an insight: its group-by counts are GetInsightResults'.
+    await page.getByText('Saved views and group-by counts').click();
+    await page.getByLabel('Group by').selectOption('SeverityLabel');
+    await page.getByLabel('View name').fill('High web servers');
+    await page.getByRole('button', { name: 'Save the current filter as a view' }).click();
+    const counts = page.locator('table.group-counts');
+    await counts.locator('tbody tr').first().waitFor();
+    const insights = await hub.send(new GetInsightsCommand({}));
+    const insight = (insights.Insights ?? []).find((i) => i.Name === 'High web servers');
+    assert.ok(insight?.InsightArn !== undefined);
+    const results = await hub.send(new GetInsightResultsCommand({ InsightArn: insight.InsightArn }));
+    const shownCounts = await counts
+      .locator('tbody tr')
+      .evaluateAll((rows: PageElement[]) => rows.map((row) => row.textContent ?? ''));
+    assert.deepEqual(
+      shownCounts,
+      (results.InsightResults?.ResultValues ?? []).map((r) => `${r.GroupByAttributeValue}${r.Count}`),
+    );
+
     await page.locator('tr[data-finding-id] button.link').first().click();
     const drawer = page.getByRole('dialog');
     await drawer.getByRole('heading', { name: 'Remediation' }).waitFor();
@@ -341,6 +364,34 @@ describe('the web console in chromium', { timeout: 240_000 }, () => {
 
   it('renders controls, fleet and operations (empty states included) and fits a phone width', async () => {
     await visit('controls', 'controls', 'Controls and standards');
+    // Disable a control with a reason, as UpdateStandardsControl does, then enable it again.
+    const standards = await hub.send(new GetEnabledStandardsCommand({}));
+    const subscription = (standards.StandardsSubscriptions ?? [])[0]?.StandardsSubscriptionArn ?? '';
+    const controlOf = async () =>
+      (
+        await hub.send(new DescribeStandardsControlsCommand({ StandardsSubscriptionArn: subscription }))
+      ).Controls?.find((c) => c.ControlId === 'SSM.1');
+    const section = page.getByRole('region', {
+      name: (await page.locator('section.card h2').first().textContent()) ?? '',
+    });
+    await section.getByLabel('Reason to disable SSM.1').fill('no EC2 here');
+    await section
+      .getByRole('row', { name: /SSM\.1/ })
+      .getByRole('button', { name: 'Disable' })
+      .click();
+    await section
+      .getByRole('row', { name: /SSM\.1/ })
+      .getByText('no EC2 here')
+      .waitFor();
+    const disabled = await controlOf();
+    assert.equal(disabled?.ControlStatus, 'DISABLED');
+    assert.equal(disabled?.DisabledReason, 'no EC2 here');
+    await section
+      .getByRole('row', { name: /SSM\.1/ })
+      .getByRole('button', { name: 'Enable' })
+      .click();
+    await section.getByLabel('Reason to disable SSM.1').waitFor();
+    assert.equal((await controlOf())?.ControlStatus, 'ENABLED');
     await visit('fleet-empty', 'fleet', 'Fleet');
     await page.getByText('No managed nodes yet').waitFor();
     await visit('operations-empty', 'operations', 'Operations');
