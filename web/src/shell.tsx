@@ -27,15 +27,21 @@ function NavLinks({ onNavigate }: { onNavigate: () => void }) {
   );
 }
 
+/** Keeps the document title on the current page's (the route whose path matches, else the console's). */
 function TitleOf() {
   const [location] = useLocation();
   useEffect(() => {
-    const match =
-      routes.find((route) => route.path === location) ?? routes.find((r) => r.path === '/fleet/:instanceId');
-    const title = location.startsWith('/fleet/') ? 'Node' : (match?.title ?? 'Bulwark');
-    document.title = `${title} · Bulwark console`;
+    const route = routes.find((r) => matchRoute(r.path, location));
+    document.title = `${route?.title ?? 'Bulwark'} · Bulwark console`;
   }, [location]);
   return null;
+}
+
+/** Whether `location` matches a route path (`:name` segments match any one segment). */
+function matchRoute(path: string, location: string): boolean {
+  const want = path.split('/');
+  const have = location.split('/');
+  return want.length === have.length && want.every((part, i) => part.startsWith(':') || part === have[i]);
 }
 
 /** The console shell around every page. */
