@@ -40,7 +40,7 @@ interface PageElement {
 }
 const severities = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'] as const;
 
-describe('the web console in chromium', { timeout: 240_000 }, () => {
+describe('the web console in chromium', { timeout: 400_000 }, () => {
   let server: InProcessServer;
   let hub: SecurityHubClient;
   let browser: Browser;
