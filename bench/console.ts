@@ -7,7 +7,8 @@
  *
  * Environment: BULWARK_BENCH_FINDINGS (default 1,000,000), BULWARK_BENCH_DATABASE_URL (a PostgreSQL database
  * named bench…, emptied when it must be seeded; default SQLite in the data dir), BULWARK_BENCH_DATA_DIR
- * (default .bench/console), BULWARK_BENCH_ITERATIONS (default 100), BULWARK_BENCH_ACCOUNTS (default 5).
+ * (default .bench/console), BULWARK_BENCH_ITERATIONS (default 100), BULWARK_BENCH_ACCOUNTS (default 5),
+ * BULWARK_BENCH_NODES (managed nodes of the caller, with Patch compliance; default 2,000).
  *
  * Seeding imports the findings through FindingsService (validation, the engine's findings writer and the
  * findings summary upkeep) in transactions of 1,000, as 5 accounts in one Region; a database that already
@@ -19,6 +20,8 @@ import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { administratorAccessPolicy, type Actor } from '../src/access/index.js';
+import { ComplianceStore, summarizeItems } from '../src/compliance/index.js';
+import { FleetStore } from '../src/fleet/index.js';
 import { loadConfig } from '../src/app/config.js';
 import { buildServices, type Services } from '../src/app/services.js';
 import { findingsRoutes } from '../src/findings/index.js';
@@ -34,6 +37,7 @@ const env = process.env;
 const findingCount = Number(env['BULWARK_BENCH_FINDINGS'] ?? 1_000_000);
 const iterations = Number(env['BULWARK_BENCH_ITERATIONS'] ?? 100);
 const accountCount = Number(env['BULWARK_BENCH_ACCOUNTS'] ?? 5);
+const nodeCount = Number(env['BULWARK_BENCH_NODES'] ?? 2_000);
 const dataDir = resolve(env['BULWARK_BENCH_DATA_DIR'] ?? '.bench/console');
 const postgresUrl = env['BULWARK_BENCH_DATABASE_URL'];
 const databaseUrl = postgresUrl ?? join(dataDir, 'bulwark.sqlite');
@@ -121,6 +125,55 @@ async function seed(db: Db, services: Services): Promise<number> {
   return findingCount / ((performance.now() - started) / 1000);
 }
 
+/** The caller's managed nodes: 1 in 20 silent for an hour, 1 in 4 missing patches, 1 in 10 never scanned. */
+async function seedNodes(db: Db): Promise<void> {
+  const fleet = new FleetStore();
+  const compliance = new ComplianceStore();
+  const now = new Date();
+  const scope = { accountId: caller, region };
+  for (let start = 0; start < nodeCount; start += 500) {
+    await db.transaction().execute(async (tx) => {
+      for (let i = start; i < Math.min(nodeCount, start + 500); i += 1) {
+        const instanceId = `mi-${i.toString(16).padStart(17, '0')}`;
+        await fleet.insertInstance(tx, {
+          instanceId,
+          ...scope,
+          activationId: 'bench',
+          iamRole: 'SSMServiceRole',
+          name: undefined,
+          principalId: `bench-${i}`,
+          accessKeyId: `AKIABENCH${i}`,
+          policyArn: 'arn:aws:iam::aws:policy/BulwarkAgent',
+          fingerprint: undefined,
+          registeredAt: now,
+          lastPingAt: i % 20 === 0 ? new Date(now.getTime() - 3_600_000) : now,
+          deregisteredAt: undefined,
+          associationStatus: undefined,
+          lastAssociationExecutionAt: undefined,
+          lastSuccessfulAssociationExecutionAt: undefined,
+          agentName: 'bulwark-agent',
+          agentVersion: '9.0.0',
+          platformType: 'Linux',
+          platformName: 'Debian GNU/Linux',
+          platformVersion: '12',
+          computerName: `node-${i}`,
+          ipAddress: '10.0.0.1',
+        });
+        if (i % 10 === 9) continue;
+        const status = i % 4 === 0 ? ('NON_COMPLIANT' as const) : ('COMPLIANT' as const);
+        await compliance.saveSet(
+          tx,
+          { ...scope, resourceType: 'ManagedInstance', resourceId: instanceId, complianceType: 'Patch' },
+          summarizeItems([{ severity: 'HIGH', status }]),
+          { executionTime: now, executionId: undefined, executionType: 'Command' },
+          undefined,
+          now,
+        );
+      }
+    });
+  }
+}
+
 /** p50 and p95 (ms) of `iterations` calls of `operation` with `request`, after 5 warm-up calls. */
 async function measure(
   db: Db,
@@ -161,6 +214,7 @@ if ((await storedFindings(opened.db)) !== findingCount) {
   opened = await openDatabase(databaseUrl);
   const started = performance.now();
   seededRate = await seed(opened.db, buildServices(opened.db, opened.findingsWriter, config));
+  await seedNodes(opened.db);
   seedSeconds = (performance.now() - started) / 1000;
   if (opened.traits.engine === 'postgres') await sql`analyze`.execute(opened.db);
 }
@@ -206,7 +260,7 @@ const cases: { name: string; operation: Operation; body?: unknown; budget: numbe
 
 const stored = await storedFindings(db);
 console.log(
-  `${traits.engine} ${postgresUrl === undefined ? databaseUrl : 'PostgreSQL'}: ${stored.toLocaleString('en')} findings in ${accounts.length} accounts; caller ${caller}; ${iterations} calls per case`,
+  `${traits.engine} ${postgresUrl === undefined ? databaseUrl : 'PostgreSQL'}: ${stored.toLocaleString('en')} findings in ${accounts.length} accounts; caller ${caller} with ${nodeCount.toLocaleString('en')} managed nodes; ${iterations} calls per case`,
 );
 if (seededRate !== undefined) {
   console.log(
@@ -219,7 +273,11 @@ for (const c of cases) {
   console.log(
     `${c.name}: p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (budget ${c.budget} ms: ${verdict}; load ${loadavg()[0]?.toFixed(1)})`,
   );
-  if (c.name === 'GetOverview')
-    console.log(`  ${JSON.stringify((result as Record<string, unknown>)['ActiveFindingsBySeverity'])}`);
+  if (c.name === 'GetOverview') {
+    const body = result as Record<string, unknown>;
+    console.log(
+      `  ${JSON.stringify(body['ActiveFindingsBySeverity'])} ${JSON.stringify(body['FleetPatchCompliance'])}`,
+    );
+  }
 }
 await db.destroy();

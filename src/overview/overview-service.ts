@@ -46,17 +46,15 @@ export class OverviewService {
     const figures = { compliant: 0, nonCompliant: 0, notScanned: 0, online: 0, connectionLost: 0, total: 0 };
     for (const accountId of accountIds) {
       const scope = { accountId, region: ctx.region };
-      const nodes = await this.sources.fleet.liveNodes(ctx.tx, scope, ctx.now);
-      const patch = await this.sources.fleet.patchStatuses(ctx.tx, scope);
-      for (const node of nodes) {
-        figures.total++;
-        if (node.online) figures.online++;
-        else figures.connectionLost++;
-        const status = patch.get(node.instanceId);
-        if (status === 'COMPLIANT') figures.compliant++;
-        else if (status === 'NON_COMPLIANT') figures.nonCompliant++;
-        else figures.notScanned++;
-      }
+      const nodes = await this.sources.fleet.nodeCounts(ctx.tx, scope, ctx.now);
+      const patch = await this.sources.fleet.patchCounts(ctx.tx, scope);
+      figures.total += nodes.registered;
+      figures.online += nodes.online;
+      figures.connectionLost += nodes.registered - nodes.online;
+      figures.compliant += patch.compliant;
+      figures.nonCompliant += patch.nonCompliant;
+      // A deregistered node's compliance is purged just after its deregistration (an outbox subscriber).
+      figures.notScanned += Math.max(0, nodes.registered - patch.compliant - patch.nonCompliant);
     }
     return figures;
   }

@@ -29,12 +29,12 @@ export interface OverviewControlsPort {
   describeControl(controlId: string): { title: string; severityRating: string };
 }
 
-/** The managed nodes of one account and Region: connection and patch compliance. */
+/** The managed nodes of one account and Region: how many, how many Online, and their Patch compliance. */
 export interface OverviewFleetPort {
-  /** Each registered (not deregistered) node with whether it is Online at `now`. */
-  liveNodes(db: DbExecutor, scope: Scope, now: Date): Promise<{ instanceId: string; online: boolean }[]>;
-  /** Each node's Patch compliance status (nodes never scanned have none). */
-  patchStatuses(db: DbExecutor, scope: Scope): Promise<Map<string, 'COMPLIANT' | 'NON_COMPLIANT'>>;
+  /** Registered (not deregistered) nodes, and those of them Online at `now`. */
+  nodeCounts(db: DbExecutor, scope: Scope, now: Date): Promise<{ registered: number; online: number }>;
+  /** Nodes whose Patch compliance summary is COMPLIANT or NON_COMPLIANT (never-scanned nodes have none). */
+  patchCounts(db: DbExecutor, scope: Scope): Promise<{ compliant: number; nonCompliant: number }>;
 }
 
 /** Every port of the overview. */
@@ -75,16 +75,8 @@ export function overviewSourcesFrom(facades: {
       },
     },
     fleet: {
-      async liveNodes(db, scope, now) {
-        return (await facades.fleet.listInstances(db, scope, false)).map((instance) => ({
-          instanceId: instance.instanceId,
-          online: facades.fleet.pingStatus(instance, now) === 'Online',
-        }));
-      },
-      async patchStatuses(db, scope) {
-        const sets = await facades.compliance.nodeSets(db, scope, { complianceTypes: ['Patch'] });
-        return new Map(sets.map((set) => [set.resourceId, set.status]));
-      },
+      nodeCounts: (db, scope, now) => facades.fleet.countNodes(db, scope, now),
+      patchCounts: (db, scope) => facades.compliance.nodeStatusCounts(db, scope, 'Patch'),
     },
   };
 }
