@@ -417,12 +417,16 @@ describe('console API (e2e)', () => {
 describe('console sessions that expire and sign-ins that are throttled (e2e)', () => {
   let server: InProcessServer;
   let user: ConsoleUser;
+  const idleMs = 2000;
+  const absoluteMs = 5000;
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
   before(async () => {
     server = await startInProcessServer({
       env: {
-        BULWARK_CONSOLE_ABSOLUTE_TIMEOUT_MS: '1500',
-        BULWARK_CONSOLE_SIGN_IN_BURST: '3',
+        BULWARK_CONSOLE_IDLE_TIMEOUT_MS: String(idleMs),
+        BULWARK_CONSOLE_ABSOLUTE_TIMEOUT_MS: String(absoluteMs),
+        BULWARK_CONSOLE_SIGN_IN_BURST: '4',
         BULWARK_CONSOLE_SIGN_IN_PER_MINUTE: '1',
       },
     });
@@ -432,21 +436,36 @@ describe('console sessions that expire and sign-ins that are throttled (e2e)', (
     await server?.dispose();
   });
 
-  it('answers an expired session with 401 NotSignedIn and clears its cookie', async () => {
+  it('slides the idle expiry with each request, then ends an idle session: 401 NotSignedIn, cookie cleared', async () => {
     const client = await new ConsoleBrowser(server.endpoint).signInAs(user);
-    assert.match(
-      (
-        await fetch(`${server.endpoint}/console/api/session`, { headers: { cookie: client.cookie ?? '' } })
-      ).status.toString(),
-      /^200$/,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 1700));
-    const expired = await client.call('GET', 'session');
+    const cookie = client.cookie;
+    // Requests 700 ms apart keep the session past its idle timeout.
+    for (let poll = 0; poll < 4; poll += 1) {
+      await sleep(700);
+      assert.equal((await client.call('GET', 'session')).status, 200, `poll ${poll}`);
+    }
+    await sleep(idleMs + 300);
+    const expired = await client.call('POST', 'securityhub/findings', {});
     assert.equal(expired.status, 401);
     assert.equal(expired.body['__type'], 'NotSignedIn');
     assert.match(expired.headers.get('set-cookie') ?? '', /Max-Age=0/);
-    const call = await new ConsoleBrowser(server.endpoint).call('POST', 'securityhub/findings', {});
-    assert.equal(call.status, 401);
+    const again = new ConsoleBrowser(server.endpoint);
+    again.cookie = cookie;
+    assert.equal((await again.call('GET', 'session')).status, 401);
+  });
+
+  it('ends a session at its absolute timeout however busy it is', async () => {
+    const signedInAt = Date.now();
+    const client = await new ConsoleBrowser(server.endpoint).signInAs(user);
+    let endedAfter: number | undefined;
+    while (endedAfter === undefined && Date.now() - signedInAt < absoluteMs + 3000) {
+      await sleep(500);
+      const answer = await client.call('GET', 'session');
+      if (answer.status === 401) endedAfter = Date.now() - signedInAt;
+      else assert.equal(answer.status, 200);
+    }
+    assert.ok(endedAfter !== undefined, 'the session ended');
+    assert.ok(endedAfter >= absoluteMs, `ended after ${endedAfter} ms`);
   });
 
   it('throttles sign-in requests per address before checking them, and audits the refusals', async () => {
@@ -456,7 +475,7 @@ describe('console sessions that expire and sign-ins that are throttled (e2e)', (
         await new ConsoleBrowser(server.endpoint).signIn({ userName: 'short', password: 'wrong password!!' }),
       );
     }
-    // One sign-in happened in the test above: two of these three fit in the burst of three.
+    // Two sign-ins happened in the tests above: two of these three fit in the burst of four.
     const throttled = attempts.filter((answer) => answer.status === 429);
     assert.ok(throttled.length >= 1, attempts.map((answer) => answer.status).join(','));
     const [refusal] = throttled;

@@ -22,8 +22,7 @@ import { isQueryRequest, QueryRouter } from './query-router.js';
 import { decodeUtf8, parseForm, parseJsonBody, tooLarge } from './request-body.js';
 import type { RestJsonRouter } from './rest-json-router.js';
 import { createConsoleApp, isConsoleRoute, type ConsoleApp, type ConsoleCall } from './console-app.js';
-import type { ConsoleSessions, SignInService } from '../sessions/index.js';
-import { SignInThrottle } from './console/sign-in-throttle.js';
+import { consoleSurfaceOf, type ConsoleSettings } from './console/console-settings.js';
 import { contentTypes, errorResponse, wireErrorOf, type WireProtocol } from './wire-errors.js';
 
 /** What the handler needs from the rest of the program. */
@@ -44,20 +43,6 @@ export interface ApiHandlerDeps {
   console?: ConsoleSettings;
   /** Whether requests arrive over TLS (the console's cookie is then Secure). */
   secure?: boolean;
-}
-
-/** What the web console is served with. */
-export interface ConsoleSettings {
-  signIn: SignInService;
-  sessions: ConsoleSessions;
-  /** The Region a console session acts in by default. */
-  region: string;
-  /** Sign-in requests one address may make at once, and per minute after that burst. */
-  signInBurst: number;
-  signInPerMinute: number;
-  /** The directory of the built front end (index.html, assets/). */
-  assetsDir: string;
-  clock?: () => Date;
 }
 
 /** Reads the body once the request's head has been routed (and, for a large body, authenticated). */
@@ -99,29 +84,13 @@ export class ApiHandler {
   constructor(private readonly deps: ApiHandlerDeps) {
     this.awsRest = deps.restJson.only((route) => !isConsoleRoute(route));
     const settings = deps.console;
+    const { pipeline, restJson, awsJson, logger } = deps;
     this.console = createConsoleApp(
-      deps.restJson.table.filter(isConsoleRoute),
+      restJson.table.filter(isConsoleRoute),
       deps.checkHealth,
       settings === undefined
         ? undefined
-        : {
-            assetsDir: settings.assetsDir,
-            api: {
-              signIn: settings.signIn,
-              sessions: settings.sessions,
-              pipeline: deps.pipeline,
-              restJson: deps.restJson,
-              awsJson: deps.awsJson,
-              throttle: new SignInThrottle({
-                burst: settings.signInBurst,
-                perMinute: settings.signInPerMinute,
-              }),
-              region: settings.region,
-              secure: deps.secure ?? false,
-              logger: deps.logger,
-              clock: settings.clock ?? (() => new Date()),
-            },
-          },
+        : consoleSurfaceOf(settings, { pipeline, restJson, awsJson, logger, secure: deps.secure ?? false }),
     );
   }
 
