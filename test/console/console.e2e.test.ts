@@ -211,6 +211,12 @@ describe('the web console in chromium', { timeout: 400_000 }, () => {
     }
     await assertAccessible(page, 'overview');
     await screenshot(page, 'overview');
+    // Another Region (X-Bulwark-Region): none of these findings are there.
+    await page.getByLabel('Region').selectOption('eu-west-1');
+    await page.getByRole('heading', { name: 'ACTIVE findings by severity' }).waitFor();
+    await page.waitForFunction("document.querySelector('[data-severity=\"CRITICAL\"]')?.textContent === '0'");
+    await page.getByLabel('Region').selectOption('us-east-1');
+    await page.waitForFunction("document.querySelector('[data-severity=\"CRITICAL\"]')?.textContent !== '0'");
     await page.emulateMedia({ colorScheme: 'dark' });
     await assertAccessible(page, 'overview (dark)');
     await screenshot(page, 'overview-dark');

@@ -36,11 +36,18 @@ export class ApiError extends Error {
 type Json = Record<string, unknown>;
 
 let csrfToken: string | undefined;
+let region: string | undefined;
 let signedOut: () => void = () => undefined;
+
+/** The Region later calls act in (header X-Bulwark-Region); undefined: the session's. */
+export function chooseRegion(name: string | undefined): void {
+  region = name;
+}
 
 /** Remembers the session's CSRF token for later state-changing calls. */
 export function rememberSession(session: Session | undefined): void {
   csrfToken = session?.csrfToken;
+  region = undefined;
 }
 
 /** What to do when a call answers 401 (the session ended): the shell shows the sign-in page. */
@@ -65,6 +72,7 @@ export async function request<T = Json>(method: string, path: string, body?: unk
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
+  if (region !== undefined) headers['x-bulwark-region'] = region;
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) init.body = JSON.stringify(body);
   const response = await fetch(`/console/api${path}`, init);

@@ -1,7 +1,7 @@
 /** The signed-in layout: header (user, Region, sign-out), side nav from the route list, the routed page. */
 import { useEffect, useState } from 'preact/hooks';
 import { Link, Route, Router, Switch, useLocation } from 'wouter-preact';
-import { messageOf, signOut, type Session } from './api';
+import { chooseRegion, messageOf, signOut, type Session } from './api';
 import { routes } from './routes';
 
 function NavLinks({ onNavigate }: { onNavigate: () => void }) {
@@ -27,6 +27,24 @@ function NavLinks({ onNavigate }: { onNavigate: () => void }) {
   );
 }
 
+/** Regions offered in the header (the session's own comes first); a call names its Region in X-Bulwark-Region. */
+const regions = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'ap-south-1',
+  'sa-east-1',
+];
+
 /** Keeps the document title on the current page's (the route whose path matches, else the console's). */
 function TitleOf() {
   const [location] = useLocation();
@@ -48,6 +66,11 @@ function matchRoute(path: string, location: string): boolean {
 export function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  const [region, setRegion] = useState(session.region);
+  const changeRegion = (name: string) => {
+    chooseRegion(name === session.region ? undefined : name);
+    setRegion(name);
+  };
   const doSignOut = () => {
     signOut().then(onSignedOut, (reason: unknown) => setError(messageOf(reason)));
   };
@@ -72,8 +95,21 @@ export function Shell({ session, onSignedOut }: { session: Session; onSignedOut:
         <span class="who" title={session.principalArn}>
           <span class="user">{session.userName}</span>
           <span class="muted"> · {session.accountId}</span>
-          <span class="region"> · {session.region}</span>
         </span>
+        <label class="region">
+          <span class="sr-only">Region</span>
+          <select
+            name="region"
+            value={region}
+            onChange={(e) => changeRegion((e.target as HTMLSelectElement).value)}
+          >
+            {[session.region, ...regions.filter((r) => r !== session.region)].map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" onClick={doSignOut}>
           Sign out
         </button>
@@ -88,7 +124,7 @@ export function Shell({ session, onSignedOut }: { session: Session; onSignedOut:
           <NavLinks onNavigate={() => setMenuOpen(false)} />
         </nav>
         <main id="main" class="content" tabIndex={-1}>
-          <Switch>
+          <Switch key={region}>
             {routes.map((route) => (
               <Route key={route.path} path={route.path}>
                 {(params: Record<string, string | undefined>) => <route.page params={params} />}
