@@ -404,6 +404,10 @@ describe('the web console in chromium', { timeout: 400_000 }, () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(console_);
     await page.locator('[data-severity="CRITICAL"]').waitFor();
+    assert.ok(
+      (await page.evaluate<number>('document.documentElement.scrollWidth')) <= 390,
+      'nothing overflows a 390 px wide screen',
+    );
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('link', { name: 'Findings' }).waitFor();
     await assertAccessible(page, 'overview at 390 px');
