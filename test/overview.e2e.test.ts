@@ -235,6 +235,33 @@ describe('GetOverview (e2e)', () => {
     assert.equal((await overview(member)).ActiveFindingsBySeverity.CRITICAL, 2);
   });
 
+  it('answers a new account without Security Hub with empty figures (the console shows what to do next)', async () => {
+    const key = await server.createKey();
+    const response = await rawFetch(server.endpoint, { method: 'GET', path: '/bulwark/overview' }, key);
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as WireOverview;
+    assert.deepEqual(body.SecurityScores, []);
+    assert.deepEqual(body.ActiveFindingsBySeverity, {
+      CRITICAL: 0,
+      HIGH: 0,
+      MEDIUM: 0,
+      LOW: 0,
+      INFORMATIONAL: 0,
+    });
+    assert.equal(body.ActiveFindingsTrend.length, 30);
+    assert.ok(body.ActiveFindingsTrend.every((day) => day.CRITICAL === 0 && day.INFORMATIONAL === 0));
+    assert.deepEqual(body.TopFailingControls, []);
+    assert.deepEqual(body.TopNodesByCriticalFindings, []);
+    assert.deepEqual(body.FleetPatchCompliance, {
+      Compliant: 0,
+      NonCompliant: 0,
+      NotScanned: 0,
+      Online: 0,
+      ConnectionLost: 0,
+      Total: 0,
+    });
+  });
+
   it('refuses a key whose policies do not allow securityhub:GetOverview', async () => {
     const issued = await server.app.access.administration.createKey(
       { accountId: a.accountId, name: 'importer', policies: ['SecurityHubImporter'] },

@@ -8,7 +8,7 @@ import { securityHubProductArnOf } from './control-finding.js';
 import type { ControlEnablement } from './enablement.js';
 import type { ServiceFindingsSink } from './evaluator.js';
 import { standardCatalogue, standardsArnOf } from './standards.js';
-import type { ControlScopeKey, ControlsStore, StoredEvaluation } from './controls-store.js';
+import type { ActiveResult, ControlScopeKey, ControlsStore } from './controls-store.js';
 
 /** A control's overall status. */
 export type ControlStatus = 'PASSED' | 'FAILED' | 'UNKNOWN' | 'NO_DATA';
@@ -61,16 +61,14 @@ export async function securityScoreOf(
   findings: ServiceFindingsSink,
 ): Promise<SecurityScore> {
   const enabled = enablement.enabledControls().map((control) => control.id);
-  const active = (await store.evaluations(db, scope, { controlIds: enabled })).filter(
-    (evaluation) => evaluation.recordState === 'ACTIVE',
-  );
+  const active = await store.activeResults(db, scope, enabled);
   const suppressed = await findings.suppressed(
     db,
     scope,
     securityHubProductArnOf(scope.region),
     active.map((evaluation) => evaluation.findingId),
   );
-  const byControl = new Map<string, StoredEvaluation[]>();
+  const byControl = new Map<string, ActiveResult[]>();
   for (const evaluation of active) {
     if (suppressed.has(evaluation.findingId)) continue;
     const list = byControl.get(evaluation.controlId);
