@@ -126,6 +126,7 @@ function targets(accountId: string): Target[] {
     hub('PATCH', '/insights/{arn}', { Name: 'renamed' }, false),
     hub('DELETE', '/insights/{arn}', {}, false),
     hub('GET', '/accounts', {}, true),
+    hub('GET', '/bulwark/overview', {}, true),
     hub('PATCH', '/accounts', { AutoEnableControls: false }, false),
     hub('POST', '/tags/{arn}', { Tags: { k: 'v' } }, false),
     hub('GET', '/tags/{arn}', {}, true),

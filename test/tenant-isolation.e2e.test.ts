@@ -2290,6 +2290,7 @@ describe('tenant isolation: another account and a non-Enabled member never reach
       'ListSecurityControlDefinitions',
       'ListStandardsControlAssociations',
       'GetSecurityScore',
+      'GetOverview', // counts only the caller's (and its Enabled members') data: test/overview.e2e.test.ts
       'BatchImportFindings', // the takeover test below
       'GetCallerIdentity',
       'CreateActivation',

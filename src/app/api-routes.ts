@@ -18,6 +18,7 @@ import { QueryRouter } from '../http/query-router.js';
 import { RestJsonRouter } from '../http/rest-json-router.js';
 import { maintenanceWindowRoutes } from '../maintenance/index.js';
 import { commandsRoutes } from '../operations/index.js';
+import { overviewRoutes } from '../overview/index.js';
 import { patchBaselineRoutes, patchStateRoutes } from '../patching/index.js';
 import { stsRoutes } from '../sts/index.js';
 import type { Services } from './services.js';
@@ -34,6 +35,7 @@ export function restJsonRouter(s: Services): RestJsonRouter {
     ...membersRoutes(hub, members),
     ...findingAggregatorRoutes(hub, aggregators),
     ...standardsRoutes(hub, s.controls.standards),
+    ...overviewRoutes(hub, s.overview),
   ]);
 }
 

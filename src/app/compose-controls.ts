@@ -67,7 +67,7 @@ export function controlsFacades(
     ),
     compliance: complianceFacts(stores.complianceStore),
     documents: documentFacts(stores.documentsStore, stores.serviceSettings),
-    hubs: hubFacts(core.hubStore, core.findingsStore),
+    hubs: hubFacts(core.hubStore),
   };
 }
 

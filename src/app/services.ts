@@ -6,7 +6,14 @@ import { AccessService, AccessStore, SecretBox, loadMasterKey } from '../access/
 import { AuditAnchor, AuditStore, auditAnchorFiles } from '../audit/index.js';
 import { ComplianceService, ComplianceStore } from '../compliance/index.js';
 import { AssociationsService, type InstanceDirectory } from '../documents/index.js';
-import { InsightsService, InsightsStore, ProductsService, TagsService } from '../findings/index.js';
+import {
+  InsightsService,
+  InsightsStore,
+  ProductsService,
+  TagsService,
+  findingScope,
+  findingSummaryFacts,
+} from '../findings/index.js';
 import {
   FleetInstanceDirectory,
   InventoryService,
@@ -22,6 +29,7 @@ import {
   patchInstancesFrom,
   patchStateFrom,
 } from '../patching/index.js';
+import { OverviewService, overviewSourcesFrom } from '../overview/index.js';
 import { ConsoleSessions, SignInService, type SignInLimits } from '../sessions/index.js';
 import type { Db } from '../storage/database.js';
 import type { FindingsWriter } from '../storage/findings-writer.js';
@@ -57,6 +65,7 @@ export interface Services {
   associations: AssociationsService;
   auditAnchor: AuditAnchor;
   audit: AuditStore;
+  overview: OverviewService;
   console: ConsoleCore;
 }
 
@@ -99,6 +108,14 @@ export function buildServices(
     ...composeNodeState(ssm, maintenance, facades, { inventoryStore, complianceStore }, clock),
     auditAnchor,
     audit,
+    overview: new OverviewService(
+      overviewSourcesFrom({
+        findings: findingSummaryFacts(findingScope(findings.members, findings.aggregators)),
+        securityScores: (ctx) => controls.standards.securityScores(ctx),
+        fleet: facades.fleet,
+        compliance: facades.compliance,
+      }),
+    ),
     console: composeConsole(db, secrets, audit, config),
   };
 }

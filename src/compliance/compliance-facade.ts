@@ -17,6 +17,12 @@ export interface NodeComplianceQuery {
 export interface ComplianceFacts {
   nodeSets(db: DbExecutor, scope: Scope, query: NodeComplianceQuery): Promise<ComplianceSet[]>;
   nodeItems(db: DbExecutor, scope: Scope, query: NodeComplianceQuery): Promise<ComplianceItem[]>;
+  /** How many managed nodes' sets of `complianceType` are COMPLIANT and NON_COMPLIANT (an index-only count). */
+  nodeStatusCounts(
+    db: DbExecutor,
+    scope: Scope,
+    complianceType: string,
+  ): Promise<{ compliant: number; nonCompliant: number }>;
   /** The items of one resource's sets of the given types, whatever the resource type. */
   resourceItems(
     db: DbExecutor,
@@ -66,6 +72,18 @@ export function complianceFacts(store: ComplianceStore): ComplianceFacts {
   return {
     nodeSets: (db, scope, query) => store.listSets(db, nodeQuery(scope, query)),
     nodeItems: (db, scope, query) => store.listItems(db, nodeQuery(scope, query)),
+    async nodeStatusCounts(db, scope, complianceType) {
+      const rows = await db
+        .selectFrom('compliance_sets')
+        .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where(inScope(scope))
+        .where('compliance_type', '=', complianceType)
+        .where('resource_type', '=', 'ManagedInstance')
+        .groupBy('status')
+        .execute();
+      const count = (status: string) => Number(rows.find((row) => row.status === status)?.n ?? 0);
+      return { compliant: count('COMPLIANT'), nonCompliant: count('NON_COMPLIANT') };
+    },
     resourceItems: (db, scope, resourceId, complianceTypes) =>
       store.listItems(db, {
         accountId: scope.accountId,

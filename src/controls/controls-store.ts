@@ -57,6 +57,12 @@ export interface StoredEvaluation {
   evaluatedAt: Date;
 }
 
+/** An ACTIVE control result, as the security score reads it. */
+export type ActiveResult = Pick<
+  StoredEvaluation,
+  'controlId' | 'resourceId' | 'findingId' | 'complianceStatus'
+>;
+
 /** A missing patch of a managed node. */
 export interface MissingPatch {
   instanceId: string;
@@ -234,6 +240,28 @@ export class ControlsStore {
       createdAt: new Date(Number(row.created_at)),
       statusChangedAt: new Date(Number(row.status_changed_at)),
       evaluatedAt: new Date(Number(row.evaluated_at)),
+    }));
+  }
+
+  /** The ACTIVE results of some controls of the scope: only what the security score reads of each. */
+  async activeResults(
+    db: DbExecutor,
+    scope: ControlScopeKey,
+    controlIds: readonly string[],
+  ): Promise<ActiveResult[]> {
+    if (controlIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('control_evaluations')
+      .select(['control_id', 'resource_id', 'finding_id', 'compliance_status'])
+      .where(inScope(scope))
+      .where('control_id', 'in', [...controlIds])
+      .where('record_state', '=', 'ACTIVE')
+      .execute();
+    return rows.map((row) => ({
+      controlId: row.control_id,
+      resourceId: row.resource_id,
+      findingId: row.finding_id,
+      complianceStatus: row.compliance_status,
     }));
   }
 

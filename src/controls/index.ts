@@ -18,6 +18,7 @@ export {
 } from './evaluator.js';
 export { PatchFindings, missingPatchFindingId, patchSummaryFindingId } from './patch-findings.js';
 export { StandardsService } from './standards-service.js';
+export type { SecurityScore } from './security-score.js';
 export { standardsRoutes } from './standards-routes.js';
 export { controlEvaluationSubscriber, controlsSweepJob, evaluateAccountJob } from './controls-jobs.js';
 export { controlFindingIdOf, securityHubProductArnOf } from './control-finding.js';

@@ -73,11 +73,13 @@ function evaluation(
   };
 }
 
-/** A store that returns the given evaluations, filtered by control as the real one is. */
+/** A store that returns the given evaluations' ACTIVE results of the asked controls, as the real one does. */
 function fakeStore(evaluations: StoredEvaluation[]): ControlsStore {
   const store = {
-    evaluations: (_db: unknown, _scope: ControlScopeKey, filter: { controlIds?: readonly string[] } = {}) =>
-      Promise.resolve(evaluations.filter((e) => filter.controlIds?.includes(e.controlId) ?? true)),
+    activeResults: (_db: unknown, _scope: ControlScopeKey, controlIds: readonly string[]) =>
+      Promise.resolve(
+        evaluations.filter((e) => controlIds.includes(e.controlId) && e.recordState === 'ACTIVE'),
+      ),
   };
   return store as unknown as ControlsStore;
 }

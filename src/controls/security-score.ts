@@ -8,7 +8,7 @@ import { securityHubProductArnOf } from './control-finding.js';
 import type { ControlEnablement } from './enablement.js';
 import type { ServiceFindingsSink } from './evaluator.js';
 import { standardCatalogue, standardsArnOf } from './standards.js';
-import type { ControlScopeKey, ControlsStore, StoredEvaluation } from './controls-store.js';
+import type { ActiveResult, ControlScopeKey, ControlsStore } from './controls-store.js';
 
 /** A control's overall status. */
 export type ControlStatus = 'PASSED' | 'FAILED' | 'UNKNOWN' | 'NO_DATA';
@@ -16,6 +16,7 @@ export type ControlStatus = 'PASSED' | 'FAILED' | 'UNKNOWN' | 'NO_DATA';
 /** Passed of enabled-with-data, and the percentage (undefined when no control has data). */
 export interface ScoreFigures {
   passedControls: number;
+  failedControls: number;
   controlsWithData: number;
   enabledControls: number;
   score: number | undefined;
@@ -27,6 +28,8 @@ export interface SecurityScore extends ScoreFigures {
   region: string;
   standards: (ScoreFigures & { standardsArn: string; name: string })[];
   controls: Record<string, ControlStatus>;
+  /** Per FAILED control, how many resources its ACTIVE, not suppressed findings fail. */
+  failedResources: Record<string, number>;
 }
 
 /** The overall status of a control from its findings' compliance statuses. */
@@ -42,6 +45,7 @@ function figures(controlIds: readonly string[], statuses: ReadonlyMap<string, Co
   const passed = withData.filter((id) => statuses.get(id) === 'PASSED');
   return {
     passedControls: passed.length,
+    failedControls: withData.filter((id) => statuses.get(id) === 'FAILED').length,
     controlsWithData: withData.length,
     enabledControls: controlIds.length,
     score: withData.length === 0 ? undefined : Math.round((passed.length / withData.length) * 100),
@@ -57,16 +61,14 @@ export async function securityScoreOf(
   findings: ServiceFindingsSink,
 ): Promise<SecurityScore> {
   const enabled = enablement.enabledControls().map((control) => control.id);
-  const active = (await store.evaluations(db, scope, { controlIds: enabled })).filter(
-    (evaluation) => evaluation.recordState === 'ACTIVE',
-  );
+  const active = await store.activeResults(db, scope, enabled);
   const suppressed = await findings.suppressed(
     db,
     scope,
     securityHubProductArnOf(scope.region),
     active.map((evaluation) => evaluation.findingId),
   );
-  const byControl = new Map<string, StoredEvaluation[]>();
+  const byControl = new Map<string, ActiveResult[]>();
   for (const evaluation of active) {
     if (suppressed.has(evaluation.findingId)) continue;
     const list = byControl.get(evaluation.controlId);
@@ -93,5 +95,13 @@ export async function securityScoreOf(
     ...figures(enabled, statuses),
     standards,
     controls: Object.fromEntries(statuses),
+    failedResources: Object.fromEntries(
+      [...byControl.entries()]
+        .filter(([id]) => statuses.get(id) === 'FAILED')
+        .map(([id, evaluations]) => [
+          id,
+          new Set(evaluations.filter((e) => e.complianceStatus === 'FAILED').map((e) => e.resourceId)).size,
+        ]),
+    ),
   };
 }

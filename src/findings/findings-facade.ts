@@ -1,6 +1,6 @@
 /** The reads other capabilities make of Security Hub: which hubs are enabled, their settings, suppressed findings. */
 import type { DbExecutor } from '../storage/database.js';
-import type { FindingsStore } from './findings-store.js';
+import { chunk } from '../storage/index.js';
 import type { HubStore } from './hub-store.js';
 
 type Scope = { accountId: string; region: string };
@@ -27,7 +27,7 @@ export interface HubFacts {
 }
 
 /** Security Hub's queries over its stores. */
-export function hubFacts(hubs: HubStore, findings: FindingsStore): HubFacts {
+export function hubFacts(hubs: HubStore): HubFacts {
   return {
     async hubSettings(db, scope) {
       const hub = await hubs.find(db, scope.accountId, scope.region);
@@ -39,16 +39,21 @@ export function hubFacts(hubs: HubStore, findings: FindingsStore): HubFacts {
           };
     },
     enabledScopes: (db) => hubs.list(db),
+    // The workflow column, not the documents: the security score (and the overview) ask for every control
+    // result of the account at once.
     async suppressedFindingIds(db, scope, productArn, findingIds) {
-      if (findingIds.length === 0) return new Set();
-      const stored = await findings.findByIdentities(
-        db,
-        { accountIds: [scope.accountId], regions: [scope.region] },
-        findingIds.map((id) => ({ productArn, id })),
-      );
       const ids = new Set<string>();
-      for (const finding of stored) {
-        if (finding.document.Workflow?.Status === 'SUPPRESSED') ids.add(finding.document.Id);
+      for (const part of chunk(findingIds, 500)) {
+        const rows = await db
+          .selectFrom('findings')
+          .select('finding_id')
+          .where('aws_account_id', '=', scope.accountId)
+          .where('region', '=', scope.region)
+          .where('product_arn', '=', productArn)
+          .where('finding_id', 'in', part)
+          .where('workflow_status', '=', 'SUPPRESSED')
+          .execute();
+        for (const row of rows) ids.add(row.finding_id);
       }
       return ids;
     },

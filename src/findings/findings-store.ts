@@ -17,6 +17,8 @@ import {
   type StoredFinding,
 } from './findings-model.js';
 import type { SortTerm, SqlCondition } from './finding-query-plan.js';
+import { SummaryDelta, type SummaryState } from './finding-summary.js';
+import { applySummaryDelta, readSummaryStates, summaryStateOf } from './finding-summary-store.js';
 
 /** A row change to write: a new finding (no pk) or a new version of an existing one. */
 export interface FindingWrite {
@@ -180,13 +182,26 @@ export class FindingsStore {
     }));
   }
 
-  /** Writes new findings and new versions, with their child rows and history, in the caller's transaction. */
+  /** Writes findings (rows, child rows, history) and moves the summary by new minus replaced versions. */
   async write(db: DbExecutor, writes: readonly FindingWrite[]): Promise<void> {
-    if (writes.length === 0) return;
+    const first = writes[0];
+    if (first === undefined) return;
     const updatedPks: number[] = [];
     for (const w of writes) if (w.pk !== undefined) updatedPks.push(w.pk);
-    if (updatedPks.length > 0) await this.materializeCreations(db, updatedPks);
-    await this.writer.write(db, writes.map(rowsOf));
+    let replaced = new Map<number, SummaryState>();
+    if (updatedPks.length > 0) {
+      await this.materializeCreations(db, updatedPks);
+      replaced = await readSummaryStates(db, updatedPks);
+    }
+    const rows = writes.map(rowsOf);
+    await this.writer.write(db, rows);
+    const delta = new SummaryDelta();
+    for (const row of rows) {
+      const old = row.pk === undefined ? undefined : replaced.get(row.pk);
+      if (old !== undefined) delta.add(old, -1);
+      delta.add(summaryStateOf(row), 1);
+    }
+    await applySummaryDelta(db, delta, first.history.at);
   }
 
   /** Writes out the derived creation changes of `pks` before their documents are replaced. */

@@ -23,3 +23,6 @@ export { FindingAggregatorService } from './finding-aggregator-service.js';
 export { FindingAggregatorStore } from './finding-aggregator-store.js';
 export { findingScope, ownAccountOnly, type AccountScope } from './finding-scope.js';
 export { hubFacts, type HubFacts, type HubSettings } from './findings-facade.js';
+export { findingSummaryFacts, type FindingSummaryFacts } from './finding-summary-facade.js';
+export { countsAsActive, summarySeverities, type SeverityCounts } from './finding-summary.js';
+export type { ResourceCounts, SummaryScope } from './finding-summary-store.js';

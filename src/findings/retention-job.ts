@@ -30,7 +30,7 @@ export function findingsRetentionJob(retentionDays: number, batchSize = retentio
         ctx.signal.throwIfAborted();
         const batch = await ctx.db
           .transaction()
-          .execute((tx) => deleteFindingsStoredBefore(tx, cutoff, batchSize));
+          .execute((tx) => deleteFindingsStoredBefore(tx, cutoff, batchSize, ctx.now()));
         deleted += batch;
         if (batch < batchSize) break;
       }

@@ -1,10 +1,13 @@
 /** Finding retention's SQL: delete the findings stored longest ago, with their child rows, one bounded batch at a time. */
 import type { Db, DbExecutor } from '../storage/database.js';
 import { storageEngineOf } from '../storage/index.js';
+import { SummaryDelta } from './finding-summary.js';
+import { applySummaryDelta, readSummaryStates } from './finding-summary-store.js';
 
 /**
  * Deletes up to `limit` findings Bulwark last stored before `cutoffMs`, with their documents, types, resources
- * and history, in `db` (one transaction per call); returns how many findings it deleted. A held finding (the
+ * and history, in `db` (one transaction per call), taking them out of the findings summary as of `now`; returns
+ * how many findings it deleted. A held finding (the
  * current one of an enabled control or of a patch a node still misses) is kept while its account has a hub
  * in its Region: Bulwark rewrites those only when they change.
  *
@@ -16,6 +19,7 @@ export async function deleteFindingsStoredBefore(
   db: DbExecutor,
   cutoffMs: number,
   limit: number,
+  now: Date = new Date(),
 ): Promise<number> {
   const candidates: number[] = [];
   let account: string | undefined;
@@ -55,6 +59,8 @@ export async function deleteFindingsStoredBefore(
     for (const r of rows) candidates.push(r.pk);
   }
   if (candidates.length === 0) return 0;
+  // The summary state is read before the delete; a candidate the delete keeps is not taken out.
+  const states = await readSummaryStates(db, candidates);
   // The rules are checked again by the delete: a finding written (or a hub enabled) since the select is kept.
   const deleted = await db
     .deleteFrom('findings')
@@ -78,6 +84,12 @@ export async function deleteFindingsStoredBefore(
     .execute();
   const pks = deleted.map((row) => row.pk);
   if (pks.length === 0) return 0;
+  const delta = new SummaryDelta();
+  for (const pk of pks) {
+    const state = states.get(Number(pk));
+    if (state !== undefined) delta.add(state, -1);
+  }
+  await applySummaryDelta(db, delta, now);
   await db.deleteFrom('finding_documents').where('finding_pk', 'in', pks).execute();
   await db.deleteFrom('finding_types').where('finding_pk', 'in', pks).execute();
   await db.deleteFrom('finding_resources').where('finding_pk', 'in', pks).execute();

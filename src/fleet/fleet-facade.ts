@@ -27,6 +27,8 @@ export interface FleetFacts {
     instanceId: string,
   ): Promise<Record<string, string> | undefined>;
   pingStatus(instance: ManagedInstance, now: Date): PingStatus;
+  /** How many nodes of the scope are registered (not deregistered), and how many of those are Online at `now`. */
+  countNodes(db: DbExecutor, scope: Scope, now: Date): Promise<{ registered: number; online: number }>;
   /** The latest inventory items of one type, of the given nodes (all when undefined). */
   inventoryItems(
     db: DbExecutor,
@@ -82,6 +84,24 @@ export function fleetFacts(
       return Object.fromEntries(tags.map((tag) => [tag.key, tag.value]));
     },
     pingStatus: (instance, now) => pingStatusOf(instance, now, options.pingTimeoutSeconds),
+    async countNodes(db, scope, now) {
+      // Online exactly as pingStatusOf decides it: a heartbeat within the ping timeout.
+      const onlineSince = now.getTime() - options.pingTimeoutSeconds * 1000;
+      const row = await db
+        .selectFrom('ssm_managed_instances')
+        .select((eb) => [
+          eb.fn.countAll<number | string>().as('registered'),
+          eb.fn
+            .sum<number | string | null>(
+              eb.case().when('last_ping_at', '>=', onlineSince).then(1).else(0).end(),
+            )
+            .as('online'),
+        ])
+        .where(inScope(scope))
+        .where('deregistered_at', 'is', null)
+        .executeTakeFirst();
+      return { registered: Number(row?.registered ?? 0), online: Number(row?.online ?? 0) };
+    },
     inventoryItems: (db, scope, typeName, instanceIds) =>
       stores.inventory.itemsOfType(db, scope, typeName, instanceIds),
     async inventoryContentPage(db, scope, typeName, page) {

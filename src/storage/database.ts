@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AccessTables } from './tables/access-tables.js';
 import type { AuditTables } from './tables/audit-tables.js';
 import type { FindingsTables } from './tables/findings-tables.js';
+import type { FindingSummaryTables } from './tables/finding-summary-tables.js';
 import type { WorkerTables } from './tables/worker-tables.js';
 import type { FleetTables } from './tables/fleet-tables.js';
 import type { DocumentsTables } from './tables/documents-tables.js';
@@ -15,6 +16,7 @@ import type { ControlsTables } from './tables/controls-tables.js';
 export type * from './tables/access-tables.js';
 export type * from './tables/audit-tables.js';
 export type * from './tables/findings-tables.js';
+export type * from './tables/finding-summary-tables.js';
 export type * from './tables/worker-tables.js';
 export type * from './tables/fleet-tables.js';
 export type * from './tables/documents-tables.js';
@@ -30,6 +32,7 @@ export interface Database
     AccessTables,
     AuditTables,
     FindingsTables,
+    FindingSummaryTables,
     WorkerTables,
     FleetTables,
     DocumentsTables,

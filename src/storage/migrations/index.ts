@@ -22,6 +22,7 @@ import { findingRetentionSchema } from './0022-finding-retention.js';
 import { associationRunsSchema } from './0023-association-runs.js';
 import { commandInvocationsByTimeSchema } from './0026-command-invocations-by-time.js';
 import { consoleSignInSchema } from './0027-console-sign-in.js';
+import { findingSummarySchema } from './0028-finding-summary.js';
 import { auditConsoleCallsSchema } from './0029-audit-console-calls.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
@@ -47,6 +48,7 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0023-association-runs': associationRunsSchema(),
     '0026-command-invocations-by-time': commandInvocationsByTimeSchema(),
     '0027-console-sign-in': consoleSignInSchema(traits),
+    '0028-finding-summary': findingSummarySchema(traits),
     '0029-audit-console-calls': auditConsoleCallsSchema(),
   };
 }

@@ -1,0 +1,170 @@
+/** Audit: the trail (LookupEvents) searched by user, event name or resource and a time range. */
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
+import { cloudtrail } from '../api';
+import { Empty, PageHeader, Pager, Show, useLoad, usePager, When } from '../components/ui';
+
+interface TrailEvent {
+  EventId: string;
+  EventName?: string;
+  EventTime?: number;
+  EventSource?: string;
+  Username?: string;
+  AccessKeyId?: string;
+  Resources?: { ResourceType?: string; ResourceName?: string }[];
+  CloudTrailEvent?: string;
+}
+
+const keys = [
+  { value: 'Username', label: 'User' },
+  { value: 'EventName', label: 'Event name' },
+  { value: 'ResourceName', label: 'Resource' },
+  { value: 'EventSource', label: 'Event source' },
+  { value: 'AccessKeyId', label: 'Access key' },
+] as const;
+
+interface Query {
+  key: string;
+  value: string;
+  start: string;
+  end: string;
+}
+
+function inputOf(query: Query, token: string | undefined): Record<string, unknown> {
+  const input: Record<string, unknown> = { MaxResults: 50 };
+  if (query.value.trim() !== '')
+    input['LookupAttributes'] = [{ AttributeKey: query.key, AttributeValue: query.value.trim() }];
+  if (query.start !== '') input['StartTime'] = new Date(query.start).getTime() / 1000;
+  if (query.end !== '') input['EndTime'] = new Date(query.end).getTime() / 1000;
+  if (token !== undefined) input['NextToken'] = token;
+  return input;
+}
+
+function consoleOrigin(event: TrailEvent): string {
+  try {
+    const record = JSON.parse(event.CloudTrailEvent ?? '{}') as { sessionCredentialFromConsole?: unknown };
+    return record.sessionCredentialFromConsole === true || record.sessionCredentialFromConsole === 'true'
+      ? 'console'
+      : 'API';
+  } catch {
+    return '';
+  }
+}
+
+/** The audit page. */
+export function AuditPage() {
+  const [draft, setDraft] = useState<Query>({ key: 'Username', value: '', start: '', end: '' });
+  const [query, setQuery] = useState<Query>(draft);
+  const [open, setOpen] = useState<string | undefined>();
+  const pager = usePager(JSON.stringify(query));
+  const state = useLoad(
+    () =>
+      cloudtrail<{ Events: TrailEvent[]; NextToken?: string }>('LookupEvents', inputOf(query, pager.token)),
+    [JSON.stringify(query), pager.token],
+  );
+  const set = (name: keyof Query) => (event: Event) =>
+    setDraft({ ...draft, [name]: (event.target as HTMLInputElement).value });
+  return (
+    <>
+      <PageHeader title="Audit trail" />
+      <form
+        class="filter-bar inline-form"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setQuery(draft);
+        }}
+      >
+        <label>
+          Look up by
+          <select name="attributeKey" value={draft.key} onChange={set('key')}>
+            {keys.map((key) => (
+              <option key={key.value} value={key.value}>
+                {key.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Value
+          <input name="attributeValue" value={draft.value} onInput={set('value')} />
+        </label>
+        <label>
+          From
+          <input name="startTime" type="datetime-local" value={draft.start} onInput={set('start')} />
+        </label>
+        <label>
+          To
+          <input name="endTime" type="datetime-local" value={draft.end} onInput={set('end')} />
+        </label>
+        <button type="submit" class="primary">
+          Search
+        </button>
+      </form>
+      <p class="muted">
+        The trail is hash-chained and its digests are signed: check it end to end with{' '}
+        <code>bulwark audit verify</code> (docs/AUDIT.md).
+      </p>
+      <Show state={state}>
+        {(page) =>
+          page.Events.length === 0 ? (
+            <Empty title="No event matches">Widen the time range or clear the lookup value.</Empty>
+          ) : (
+            <>
+              <div class="table-wrap">
+                <table class="audit">
+                  <thead>
+                    <tr>
+                      <th scope="col">Time</th>
+                      <th scope="col">Event</th>
+                      <th scope="col">User</th>
+                      <th scope="col">Resources</th>
+                      <th scope="col">From</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {page.Events.map((event) => (
+                      <Fragment key={event.EventId}>
+                        <tr data-event-name={event.EventName}>
+                          <td>
+                            <When value={event.EventTime} />
+                          </td>
+                          <td>
+                            <button
+                              type="button"
+                              class="link"
+                              aria-expanded={open === event.EventId}
+                              onClick={() => setOpen(open === event.EventId ? undefined : event.EventId)}
+                            >
+                              {event.EventName}
+                            </button>
+                            <div class="muted">{event.EventSource}</div>
+                          </td>
+                          <td>{event.Username}</td>
+                          <td class="wrap">
+                            {(event.Resources ?? []).map((r) => r.ResourceName).join(', ')}
+                          </td>
+                          <td>{consoleOrigin(event)}</td>
+                        </tr>
+                        {open === event.EventId && (
+                          <tr>
+                            <td colSpan={5}>
+                              <pre class="json" tabIndex={0}>
+                                {JSON.stringify(JSON.parse(event.CloudTrailEvent ?? '{}'), null, 2)}
+                              </pre>
+                            </td>
+                          </tr>
+                        )}
+                      </Fragment>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pager pager={pager} nextToken={page.NextToken} label="Events" />
+            </>
+          )
+        }
+      </Show>
+    </>
+  );
+}
