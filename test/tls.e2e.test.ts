@@ -33,6 +33,7 @@ import {
   startServer,
   type RunningServer,
 } from './support/server-harness.js';
+import { onlyOn } from './support/engine-only.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bulwark-tls-'));
 process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
@@ -97,8 +98,12 @@ function mode(path: string): string {
   return (statSync(path).mode & 0o777).toString(8);
 }
 
+// TLS, certificates and the agent's pin live at the HTTP edge and in files: the engine behind the server changes
+// nothing there. The file modes and the start that cannot listen (both engines) do depend on it.
+const edgeOnly = onlyOn('sqlite', 'TLS and certificates act at the HTTP edge, whatever the engine');
+
 describe('transport security (e2e)', () => {
-  describe('--tls self-signed', () => {
+  describe('--tls self-signed', edgeOnly, () => {
     let server: RunningServer;
     let cert: string;
 
@@ -278,71 +283,79 @@ describe('transport security (e2e)', () => {
     });
   });
 
-  it('the agent refuses plain http:// to a host that is not loopback unless --insecure-http is given', async () => {
-    // hub.invalid never resolves: a refusal happens before any lookup or connection.
-    const args = [
-      'agent',
-      'register',
-      '--hub',
-      'http://hub.invalid:8440',
-      '--activation-id',
-      'a',
-      '--activation-code',
-      'c',
-      '--state-dir',
-      join(scratch, 'agent-plain'),
-    ];
-    const refused = await bulwark(args);
-    assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /refusing plain http:\/\/ to hub\.invalid/);
-    const allowed = await bulwark([...args, '--insecure-http']);
-    assert.equal(allowed.code, 1, 'hub.invalid cannot be reached');
-    assert.match(allowed.stderr, /warning: talking plain HTTP to hub\.invalid:8440/);
-    assert.doesNotMatch(allowed.stderr, /refusing/);
-  });
+  it(
+    'the agent refuses plain http:// to a host that is not loopback unless --insecure-http is given',
+    edgeOnly,
+    async () => {
+      // hub.invalid never resolves: a refusal happens before any lookup or connection.
+      const args = [
+        'agent',
+        'register',
+        '--hub',
+        'http://hub.invalid:8440',
+        '--activation-id',
+        'a',
+        '--activation-code',
+        'c',
+        '--state-dir',
+        join(scratch, 'agent-plain'),
+      ];
+      const refused = await bulwark(args);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /refusing plain http:\/\/ to hub\.invalid/);
+      const allowed = await bulwark([...args, '--insecure-http']);
+      assert.equal(allowed.code, 1, 'hub.invalid cannot be reached');
+      assert.match(allowed.stderr, /warning: talking plain HTTP to hub\.invalid:8440/);
+      assert.doesNotMatch(allowed.stderr, /refusing/);
+    },
+  );
 
-  it('reloads --tls-cert/--tls-key on SIGHUP: the new certificate is served without a restart', async () => {
-    const dir = mkdtempSync(join(scratch, 'certs-'));
-    const certFile = join(dir, 'cert.pem');
-    const keyFile = join(dir, 'key.pem');
-    const first = generateSelfSignedCertificate(['127.0.0.1']);
-    const second = generateSelfSignedCertificate(['127.0.0.1']);
-    writeFileSync(certFile, first.cert);
-    writeFileSync(keyFile, first.key, { mode: 0o600 });
-    const server = await startServer({ args: ['--tls-cert', certFile, '--tls-key', keyFile] });
-    try {
-      const pid = server.process.pid;
-      const firstPrint = new X509Certificate(first.cert).fingerprint256;
-      const secondPrint = new X509Certificate(second.cert).fingerprint256;
-      assert.equal(bannerFingerprint(server.output()), firstPrint);
-      assert.equal(await servedFingerprint(server.endpoint), firstPrint);
+  it(
+    'reloads --tls-cert/--tls-key on SIGHUP: the new certificate is served without a restart',
+    edgeOnly,
+    async () => {
+      const dir = mkdtempSync(join(scratch, 'certs-'));
+      const certFile = join(dir, 'cert.pem');
+      const keyFile = join(dir, 'key.pem');
+      const first = generateSelfSignedCertificate(['127.0.0.1']);
+      const second = generateSelfSignedCertificate(['127.0.0.1']);
+      writeFileSync(certFile, first.cert);
+      writeFileSync(keyFile, first.key, { mode: 0o600 });
+      const server = await startServer({ args: ['--tls-cert', certFile, '--tls-key', keyFile] });
+      try {
+        const pid = server.process.pid;
+        const firstPrint = new X509Certificate(first.cert).fingerprint256;
+        const secondPrint = new X509Certificate(second.cert).fingerprint256;
+        assert.equal(bannerFingerprint(server.output()), firstPrint);
+        assert.equal(await servedFingerprint(server.endpoint), firstPrint);
 
-      writeFileSync(certFile, second.cert);
-      writeFileSync(keyFile, second.key);
-      server.process.kill('SIGHUP');
-      await waitFor('the reload line', () =>
-        server.output().includes(`TLS certificate reloaded, SHA-256 fingerprint ${secondPrint}`)
-          ? true
-          : undefined,
-      );
-      assert.equal(await servedFingerprint(server.endpoint), secondPrint);
-      assert.equal(server.process.pid, pid);
-      assert.equal(server.process.exitCode, null);
+        writeFileSync(certFile, second.cert);
+        writeFileSync(keyFile, second.key);
+        server.process.kill('SIGHUP');
+        await waitFor('the reload line', () =>
+          server.output().includes(`TLS certificate reloaded, SHA-256 fingerprint ${secondPrint}`)
+            ? true
+            : undefined,
+        );
+        assert.equal(await servedFingerprint(server.endpoint), secondPrint);
+        assert.equal(server.process.pid, pid);
+        assert.equal(server.process.exitCode, null);
 
-      // A broken pair (the key of another certificate) is refused and the served certificate stays.
-      writeFileSync(keyFile, first.key);
-      server.process.kill('SIGHUP');
-      await waitFor('the refusal', () =>
-        /TLS certificate not reloaded/.test(server.output()) ? true : undefined,
-      );
-      assert.match(server.output(), /is not the key of the certificate/);
-      assert.equal(await servedFingerprint(server.endpoint), secondPrint);
-    } finally {
-      await server.dispose();
-    }
-  });
+        // A broken pair (the key of another certificate) is refused and the served certificate stays.
+        writeFileSync(keyFile, first.key);
+        server.process.kill('SIGHUP');
+        await waitFor('the refusal', () =>
+          /TLS certificate not reloaded/.test(server.output()) ? true : undefined,
+        );
+        assert.match(server.output(), /is not the key of the certificate/);
+        assert.equal(await servedFingerprint(server.endpoint), secondPrint);
+      } finally {
+        await server.dispose();
+      }
+    },
+  );
 
-  it('refuses plain HTTP on a non-loopback address unless --insecure-http is given', async () => {
+  it('refuses plain HTTP on a non-loopback address unless --insecure-http is given', edgeOnly, async () => {
     const dataDir = join(scratch, 'plain-refused');
     const refused = await bulwark([
       'server',
