@@ -1,6 +1,5 @@
 /** The reads other capabilities make of Security Hub: which hubs are enabled, their settings, suppressed findings. */
 import type { DbExecutor } from '../storage/database.js';
-import { chunk } from '../storage/index.js';
 import type { HubStore } from './hub-store.js';
 
 type Scope = { accountId: string; region: string };
@@ -42,20 +41,23 @@ export function hubFacts(hubs: HubStore): HubFacts {
     // The workflow column, not the documents: the security score (and the overview) ask for every control
     // result of the account at once.
     async suppressedFindingIds(db, scope, productArn, findingIds) {
-      const ids = new Set<string>();
-      for (const part of chunk(findingIds, 500)) {
-        const rows = await db
-          .selectFrom('findings')
-          .select('finding_id')
-          .where('aws_account_id', '=', scope.accountId)
-          .where('region', '=', scope.region)
-          .where('product_arn', '=', productArn)
-          .where('finding_id', 'in', part)
-          .where('workflow_status', '=', 'SUPPRESSED')
-          .execute();
-        for (const row of rows) ids.add(row.finding_id);
+      const productFindings = db
+        .selectFrom('findings')
+        .select('finding_id')
+        .where('aws_account_id', '=', scope.accountId)
+        .where('region', '=', scope.region)
+        .where('product_arn', '=', productArn)
+        .where('workflow_status', '=', 'SUPPRESSED');
+      // Many ids (the security score asks for every control result at once): one range of the identity index
+      // over the product's findings beats hundreds of IN lists; a few ids: look them up.
+      if (findingIds.length > 500) {
+        const wanted = new Set(findingIds);
+        const rows = await productFindings.execute();
+        return new Set(rows.map((row) => row.finding_id).filter((id) => wanted.has(id)));
       }
-      return ids;
+      if (findingIds.length === 0) return new Set();
+      const rows = await productFindings.where('finding_id', 'in', [...findingIds]).execute();
+      return new Set(rows.map((row) => row.finding_id));
     },
   };
 }
