@@ -27,10 +27,12 @@ export function toWireVerdict(verification: AuditVerification, now: Date): Recor
   };
 }
 
+const operation = { name: 'GetAuditTrailVerification' } as const;
+
 /** The GetAuditTrailVerification operation. */
 export function getAuditTrailVerificationOperation(store: AuditVerificationStore): Operation {
   return {
-    ...cloudTrailOperationName('GetAuditTrailVerification'),
+    ...cloudTrailOperationName(operation.name),
     prepare(request) {
       parseWith(inputSchema, Object.fromEntries(request.query));
       return {
