@@ -127,6 +127,7 @@ function targets(accountId: string): Target[] {
     hub('DELETE', '/insights/{arn}', {}, false),
     hub('GET', '/accounts', {}, true),
     hub('GET', '/bulwark/overview', {}, true),
+    { ...hub('GET', '/bulwark/auditTrail/verification', {}, true), service: 'cloudtrail' },
     hub('PATCH', '/accounts', { AutoEnableControls: false }, false),
     hub('POST', '/tags/{arn}', { Tags: { k: 'v' } }, false),
     hub('GET', '/tags/{arn}', {}, true),

@@ -368,6 +368,7 @@ describe('many nodes on one PostgreSQL database (real processes)', suiteOptions,
       [
         'association-runs',
         'audit-seal',
+        'audit-verify',
         'command-timeouts',
         'console-purge',
         'controls-sweep',

@@ -2291,6 +2291,7 @@ describe('tenant isolation: another account and a non-Enabled member never reach
       'ListStandardsControlAssociations',
       'GetSecurityScore',
       'GetOverview', // counts only the caller's (and its Enabled members') data: test/overview.e2e.test.ts
+      'GetAuditTrailVerification', // the whole trail's verdict only, no account's data: test/audit-verification.e2e.test.ts
       'BatchImportFindings', // the takeover test below
       'GetCallerIdentity',
       'CreateActivation',

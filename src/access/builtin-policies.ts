@@ -50,12 +50,17 @@ export const builtInPolicies: readonly BuiltInPolicy[] = [
   ),
   builtIn(
     'SecurityHubReadOnly',
-    'Auditor: read findings, insights, products, rules and configuration, and look up the audit trail.',
+    'Auditor: read findings, insights, products, rules and configuration, look up the audit trail and see its verification verdict.',
     {
       Version: '2012-10-17',
       Statement: [
         { Sid: 'ReadSecurityHub', Effect: 'Allow', Action: securityHubRead, Resource: '*' },
-        { Sid: 'ReadAuditTrail', Effect: 'Allow', Action: 'cloudtrail:LookupEvents', Resource: '*' },
+        {
+          Sid: 'ReadAuditTrail',
+          Effect: 'Allow',
+          Action: ['cloudtrail:LookupEvents', 'cloudtrail:GetAuditTrailVerification'],
+          Resource: '*',
+        },
       ],
     },
   ),

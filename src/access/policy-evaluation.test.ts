@@ -322,6 +322,7 @@ describe('built-in policies', () => {
     ['SecurityHubReadOnly', 'securityhub:ListAutomationRules', 'Allow'],
     ['SecurityHubReadOnly', 'securityhub:BatchGetAutomationRules', 'Allow'],
     ['SecurityHubReadOnly', 'cloudtrail:LookupEvents', 'Allow'],
+    ['SecurityHubReadOnly', 'cloudtrail:GetAuditTrailVerification', 'Allow'],
     ['SecurityHubReadOnly', 'securityhub:BatchUpdateFindings', 'ImplicitDeny'],
     ['SecurityHubReadOnly', 'securityhub:BatchImportFindings', 'ImplicitDeny'],
     ['SecurityHubReadOnly', 'securityhub:DisableSecurityHub', 'ImplicitDeny'],

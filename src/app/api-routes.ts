@@ -1,5 +1,5 @@
 /** The HTTP route tables of a node, each derived from the service graph. */
-import { auditRoutes } from '../audit/index.js';
+import { auditRoutes, auditVerificationRoutes } from '../audit/index.js';
 import { complianceRoutes } from '../compliance/index.js';
 import { standardsRoutes } from '../controls/index.js';
 import { documentsRoutes } from '../documents/index.js';
@@ -23,7 +23,7 @@ import { patchBaselineRoutes, patchStateRoutes } from '../patching/index.js';
 import { stsRoutes } from '../sts/index.js';
 import type { Services } from './services.js';
 
-/** Security Hub's REST-JSON operations. */
+/** Security Hub's REST-JSON operations and Bulwark's own (`/bulwark/…`). */
 export function restJsonRouter(s: Services): RestJsonRouter {
   const { hub, findings, automationRules, members, aggregators } = s.findings;
   return new RestJsonRouter([
@@ -36,6 +36,7 @@ export function restJsonRouter(s: Services): RestJsonRouter {
     ...findingAggregatorRoutes(hub, aggregators),
     ...standardsRoutes(hub, s.controls.standards),
     ...overviewRoutes(hub, s.overview),
+    ...auditVerificationRoutes(),
   ]);
 }
 

@@ -1,5 +1,5 @@
 /** The background jobs and outbox subscribers of a node, each derived from the service graph. */
-import { auditSealJob, auditSigningKeyFile, loadAuditSigningKey } from '../audit/index.js';
+import { auditSealJob, auditSigningKeyFile, auditVerifyJob, loadAuditSigningKey } from '../audit/index.js';
 import { compliancePurgeOnDeregistration } from '../compliance/index.js';
 import { controlEvaluationSubscriber, controlsSweepJob, evaluateAccountJob } from '../controls/index.js';
 import { associationRunsJob } from '../documents/index.js';
@@ -37,10 +37,10 @@ export function backgroundJobs(s: Services, config: Config): JobDefinition[] {
   ];
   const roles = new Set(config.roles);
   if (roles.has('worker') || roles.has('scheduler')) {
-    // Every node that seals must hold the same key (like master.key); the first start creates it.
-    jobs.push(
-      auditSealJob(loadAuditSigningKey(auditSigningKeyFile(config.dataDir), { create: true }), s.auditAnchor),
-    );
+    // Every node that seals must hold the same key (like master.key); the first start creates it. The same
+    // key's public half verifies the trail hourly, with the anchors this node writes.
+    const key = loadAuditSigningKey(auditSigningKeyFile(config.dataDir), { create: true });
+    jobs.push(auditSealJob(key, s.auditAnchor), auditVerifyJob(key.publicKey, s.auditAnchor.files));
   }
   return jobs;
 }

@@ -60,7 +60,17 @@ export async function composeWorker(
       ? {
           scheduler: new Scheduler(
             db,
-            jobs.flatMap((job) => (job.every === undefined ? [] : [{ name: job.name, every: job.every }])),
+            jobs.flatMap((job) =>
+              job.every === undefined
+                ? []
+                : [
+                    {
+                      name: job.name,
+                      every: job.every,
+                      ...(job.firstAfter === undefined ? {} : { firstAfter: job.firstAfter }),
+                    },
+                  ],
+            ),
           ),
         }
       : {}),

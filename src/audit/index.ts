@@ -30,6 +30,16 @@ export {
   type AuditSigningKey,
 } from './signing-key.js';
 export { auditSealGraceMs, auditSealIntervalMs, auditSealJob, auditSealJobName } from './audit-jobs.js';
+export {
+  AuditVerificationStore,
+  auditVerifyFirstAfterMs,
+  auditVerifyIntervalMs,
+  auditVerifyJob,
+  auditVerifyJobName,
+  verifyAndRecord,
+  type AuditVerification,
+} from './verification.js';
+export { auditVerificationRoutes, getAuditTrailVerificationOperation } from './verification-routes.js';
 export type { DigestBody } from './digest.js';
 export {
   UnauthenticatedFailureAggregator,

@@ -6,7 +6,7 @@ import { digestHash, parseDigest, verifyDigestSignature, type DigestBody } from 
 import type { AnchorContents } from './anchor.js';
 import { auditSealGraceMs, auditSealIntervalMs } from './audit-jobs.js';
 import type { AuditPublicKey } from './signing-key.js';
-import { AuditStore } from './audit-store.js';
+import { AuditStore, type DigestRow } from './audit-store.js';
 
 /** What `bulwark audit verify` reports. */
 export interface VerifyReport {
@@ -20,6 +20,8 @@ export interface VerifyReport {
   digests: number;
   /** The last sequence number covered by a valid digest (0 when none). */
   sealedThrough: number;
+  /** Whether records stayed unsealed past the seal interval plus grace (one of the problems when true). */
+  unsealedTooLong: boolean;
 }
 
 /** What verification compares the database with, besides the trusted key. */
@@ -52,8 +54,9 @@ export async function verifyAuditTrail(
   const store = new AuditStore();
   const problems: string[] = [];
   const notes: string[] = [];
-  const heads = await store.heads(db);
-  const digests = await store.listDigests(db);
+  const read = await digestsWithHeads(db, store);
+  const digests = read.digests;
+  let heads = read.heads;
   const now = options.now ?? new Date();
   const maxUnsealedAgeMs = options.maxUnsealedAgeMs ?? auditSealIntervalMs + auditSealGraceMs;
 
@@ -132,28 +135,39 @@ export async function verifyAuditTrail(
     if (anchor.head !== undefined) anchoredHeads.set(anchor.head.sequence, null);
   }
   let oldestUnsealed: { seq: number; time: number } | undefined;
-  let cursor = Number.MIN_SAFE_INTEGER;
-  for (;;) {
-    const rows = await store.readChain(db, cursor, batchSize);
-    for (const row of rows) {
-      await walker.feed(row);
-      if (anchoredHeads.has(Number(row.seq))) anchoredHeads.set(Number(row.seq), row.hash);
-      if (oldestUnsealed === undefined && row.hash !== null && Number(row.seq) > sealedThrough) {
-        oldestUnsealed = { seq: Number(row.seq), time: Number(row.event_time) };
-      }
-      const sealed = sealedHashes.get(Number(row.seq));
-      if (sealed !== undefined) {
-        if (row.hash !== sealed.hash) {
-          problems.push(
-            `record seq ${Number(row.seq)} (eventID ${row.event_id ?? 'none'}) does not match the hash sealed by digest ${sealed.digest}: records up to it were modified and rehashed`,
-          );
+  const walk = async (from: number): Promise<number> => {
+    let cursor = from;
+    for (;;) {
+      const rows = await store.readChain(db, cursor, batchSize);
+      for (const row of rows) {
+        await walker.feed(row);
+        if (anchoredHeads.has(Number(row.seq))) anchoredHeads.set(Number(row.seq), row.hash);
+        if (oldestUnsealed === undefined && row.hash !== null && Number(row.seq) > sealedThrough) {
+          oldestUnsealed = { seq: Number(row.seq), time: Number(row.event_time) };
         }
-        sealedHashes.delete(Number(row.seq));
+        const sealed = sealedHashes.get(Number(row.seq));
+        if (sealed !== undefined) {
+          if (row.hash !== sealed.hash) {
+            problems.push(
+              `record seq ${Number(row.seq)} (eventID ${row.event_id ?? 'none'}) does not match the hash sealed by digest ${sealed.digest}: records up to it were modified and rehashed`,
+            );
+          }
+          sealedHashes.delete(Number(row.seq));
+        }
       }
+      const last = rows[rows.length - 1];
+      if (last !== undefined) cursor = Number(last.seq);
+      if (last === undefined || rows.length < batchSize) return cursor;
     }
-    const last = rows[rows.length - 1];
-    if (last === undefined || rows.length < batchSize) break;
-    cursor = Number(last.seq);
+  };
+  let cursor = await walk(Number.MIN_SAFE_INTEGER);
+  // Records appended while the walk ran (on a live node) moved the head in their own transactions, so the head
+  // read again is at or past them: follow it, a few rounds at most. Records behind an unmoved head stay a problem.
+  for (let round = 0; round < 3 && (walker.position?.seq ?? 0) > heads.records.seq; round += 1) {
+    const moved = (await store.heads(db)).records;
+    if (moved.seq <= heads.records.seq) break;
+    heads = { ...heads, records: moved };
+    cursor = await walk(cursor);
   }
   problems.push(...walker.problems);
   for (const [seq, sealed] of sealedHashes) {
@@ -181,7 +195,9 @@ export async function verifyAuditTrail(
     }
   }
   checkAnchors(options.anchors ?? [], digests, endSeq, anchoredHeads, problems);
-  if (oldestUnsealed !== undefined && now.getTime() - oldestUnsealed.time > maxUnsealedAgeMs) {
+  const unsealedTooLong =
+    oldestUnsealed !== undefined && now.getTime() - oldestUnsealed.time > maxUnsealedAgeMs;
+  if (unsealedTooLong && oldestUnsealed !== undefined) {
     problems.push(
       `${lastDigest === undefined ? 'no digest exists' : `digest ${Number(lastDigest.digest_seq)}, the newest, is stale`}: record seq ${oldestUnsealed.seq} from ${new Date(oldestUnsealed.time).toISOString()} is still unsealed after the seal interval plus grace (${Math.round(maxUnsealedAgeMs / 60_000)} min): the seal job is not running, or newer digests were deleted`,
     );
@@ -201,7 +217,27 @@ export async function verifyAuditTrail(
     legacyRecords: walker.legacy,
     digests: digests.length,
     sealedThrough,
+    unsealedTooLong,
   };
+}
+
+/**
+ * Every digest and the chain heads as of one moment on a live node: a seal commits its digest and the digest
+ * head together, so a head past the newest digest listed means a seal committed in between; read both again
+ * (a few times at most — a head that stays ahead is a problem the caller reports).
+ */
+async function digestsWithHeads(
+  db: Db,
+  store: AuditStore,
+): Promise<{ digests: DigestRow[]; heads: Awaited<ReturnType<AuditStore['heads']>> }> {
+  let digests = await store.listDigests(db);
+  let heads = await store.heads(db);
+  const newest = (): number => Number(digests[digests.length - 1]?.digest_seq ?? 0);
+  for (let round = 0; round < 3 && heads.digests.seq > newest(); round += 1) {
+    digests = await store.listDigests(db);
+    heads = await store.heads(db);
+  }
+  return { digests, heads };
 }
 
 /** Compares the database with each anchor: every anchored digest and the anchored newest record must be there. */

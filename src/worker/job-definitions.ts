@@ -23,6 +23,8 @@ export interface JobContext {
 export interface JobDefinition<P = unknown> {
   name: string;
   every?: number;
+  /** With `every`: when a scheduler starts, the next occurrence is at most this many ms away (default: `every`). */
+  firstAfter?: number;
   /** Tries before the job is marked failed; default 5. */
   maxAttempts?: number;
   handle(ctx: JobContext, payload: P): Promise<void>;

@@ -55,4 +55,46 @@ describe('Scheduler', () => {
     const row = await t.db.selectFrom('schedules').selectAll().executeTakeFirstOrThrow();
     assert.ok(row.next_run_at > clock.now() && row.next_run_at <= clock.now() + 60_000);
   });
+
+  it('brings a firstAfter schedule forward when a scheduler starts; the earliest start wins', async () => {
+    await t.db.deleteFrom('jobs').execute();
+    const hourly = [{ name: 'hourly-check', every: 3_600_000, firstAfter: 60_000 }];
+    const a = new Scheduler(t.db, hourly, clock.now);
+    await a.register();
+    const row = () =>
+      t.db.selectFrom('schedules').selectAll().where('name', '=', 'hourly-check').executeTakeFirstOrThrow();
+    assert.equal((await row()).next_run_at, clock.now() + 60_000, 'first occurrence a minute away');
+    clock.advance(60_000);
+    assert.equal(await a.tick(), 1);
+    assert.equal((await row()).next_run_at, clock.now() + 3_600_000, 'then hourly');
+    clock.advance(10 * 60_000);
+    // A restart brings the next occurrence forward; a second scheduler starting later changes nothing.
+    const b = new Scheduler(t.db, hourly, clock.now);
+    await b.register();
+    const restarted = clock.now() + 60_000;
+    assert.equal((await row()).next_run_at, restarted);
+    clock.advance(1000);
+    await new Scheduler(t.db, hourly, clock.now).register();
+    assert.equal((await row()).next_run_at, restarted);
+    clock.advance(59_000);
+    assert.deepEqual(await Promise.all([a.tick(), b.tick()]).then((won) => won.reduce((x, y) => x + y)), 1);
+    // A schedule without firstAfter keeps its grid on a restart.
+    const minutely = new Scheduler(t.db, [{ name: 'every-minute', every: 60_000 }], clock.now);
+    const gridBefore = (
+      await t.db
+        .selectFrom('schedules')
+        .selectAll()
+        .where('name', '=', 'every-minute')
+        .executeTakeFirstOrThrow()
+    ).next_run_at;
+    await minutely.register();
+    const gridAfter = (
+      await t.db
+        .selectFrom('schedules')
+        .selectAll()
+        .where('name', '=', 'every-minute')
+        .executeTakeFirstOrThrow()
+    ).next_run_at;
+    assert.equal(gridAfter, gridBefore);
+  });
 });

@@ -6,6 +6,8 @@ import { enqueue } from './job-queue.js';
 export interface Schedule {
   name: string;
   every: number;
+  /** When a scheduler starts (registers), the next occurrence is moved to at most this many ms away. */
+  firstAfter?: number;
 }
 
 /** The first occurrence after `now` on the grid `observed + k × every` (missed occurrences collapse into one). */
@@ -26,22 +28,35 @@ export class Scheduler {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Creates the missing schedule rows (first occurrence: one period from now) and records changed periods. */
+  /**
+   * Creates the missing schedule rows (first occurrence: one period from now) and records changed periods; a
+   * schedule with `firstAfter` has its next occurrence brought forward to at most that far from now (of several
+   * schedulers starting together, the earliest wins and the others change nothing).
+   */
   async register(): Promise<void> {
     const now = this.clock();
     for (const schedule of this.schedules) {
+      const first = now + Math.min(schedule.firstAfter ?? schedule.every, schedule.every);
       await this.db
         .insertInto('schedules')
         .values({
           name: schedule.name,
           every_ms: schedule.every,
-          next_run_at: now + schedule.every,
+          next_run_at: first,
           updated_at: now,
         })
         .onConflict((oc) =>
           oc.column('name').doUpdateSet((eb) => ({ every_ms: eb.ref('excluded.every_ms') })),
         )
         .execute();
+      if (schedule.firstAfter !== undefined) {
+        await this.db
+          .updateTable('schedules')
+          .set({ next_run_at: first, updated_at: now })
+          .where('name', '=', schedule.name)
+          .where('next_run_at', '>', first)
+          .execute();
+      }
     }
   }
 

@@ -23,6 +23,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SecretBox, loadMasterKey } from '../../src/access/index.js';
 import { ConsoleCredentialAdministration } from '../../src/sessions/index.js';
 import { totpCode } from '../../src/sessions/totp.js';
+import { enqueue } from '../../src/worker/job-queue.js';
 import { buildFinding, defaultProductArn } from '../factories.js';
 import { getAllFindings } from '../support/accounts.js';
 import { rawFetch } from '../support/aws-request.js';
@@ -121,10 +122,18 @@ describe('the web console in chromium', { timeout: 400_000 }, () => {
       { accountId: server.accountId, kind: 'user', name: 'locked', policies: ['SecurityHubReadOnly'] },
       now,
     );
-    for (const userName of ['admin', 'reader', 'mfa-user', 'locked']) {
+    await admin.createPrincipal(
+      { accountId: server.accountId, kind: 'user', name: 'importer', policies: ['SecurityHubImporter'] },
+      now,
+    );
+    for (const userName of ['admin', 'reader', 'mfa-user', 'locked', 'importer']) {
       await credentials().setPassword({ userName }, password, now);
     }
     totpSecret = (await credentials().enrollTotp({ userName: 'mfa-user' }, { replace: false }, now)).secret;
+    // The audit trail's verification runs when the test says (runJob), not a minute after the server started.
+    await sql`update schedules set next_run_at = ${Date.now() + 3_600_000} where name = 'audit-verify'`.execute(
+      server.app.db,
+    );
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
@@ -366,6 +375,85 @@ describe('the web console in chromium', { timeout: 400_000 }, () => {
     await page.locator('tr[data-event-name="BatchUpdateFindings"]').first().waitFor();
     await assertAccessible(page, 'audit');
     await screenshot(page, 'audit');
+  });
+
+  /** Runs a background job now (the worker picks it up) and waits for it to finish. */
+  async function runJob(name: 'audit-seal' | 'audit-verify'): Promise<void> {
+    const id = await enqueue(server.app.db, { name });
+    assert.ok(id !== undefined);
+    for (const deadline = Date.now() + 30_000; ;) {
+      const job = await server.app.db
+        .selectFrom('jobs')
+        .select('state')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (job.state === 'done') return;
+      assert.ok(job.state !== 'failed' && Date.now() < deadline, `job ${name}: ${job.state}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('shows the verdict of the trail’s verification on the audit page: not yet, intact, FAILED, denied', async () => {
+    const verdict = page.locator('[data-verification]');
+    await sql`delete from audit_verifications`.execute(server.app.db);
+    await page.goto(`${console_}audit`);
+    await verdict.getByText('The audit trail has not been verified yet').waitFor();
+
+    await runJob('audit-seal');
+    await runJob('audit-verify');
+    const response = await rawFetch(
+      server.endpoint,
+      { method: 'GET', path: '/bulwark/auditTrail/verification', service: 'cloudtrail' },
+      server.credentials,
+    );
+    const api = ((await response.json()) as { Verification: { Status: string; SealedThrough: number } })
+      .Verification;
+    assert.equal(api.Status, 'INTACT');
+    await page.reload();
+    await verdict.getByText('Audit trail intact, verified at').waitFor();
+    assert.match((await verdict.textContent()) ?? '', new RegExp(`sealed through #${api.SealedThrough}\\.`));
+    await assertAccessible(page, 'audit verdict');
+
+    const victim = await server.app.db
+      .selectFrom('audit_records')
+      .select(['seq', 'action'])
+      .where('seq', '<=', api.SealedThrough)
+      .where('hash', 'is not', null)
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    await server.app.db
+      .updateTable('audit_records')
+      .set({ action: 'DisableSecurityHub' })
+      .where('seq', '=', victim.seq)
+      .execute();
+    await runJob('audit-verify');
+    await page.reload();
+    const failed = verdict.getByRole('alert');
+    await failed.getByText('Verification FAILED at').waitFor();
+    assert.match((await failed.textContent()) ?? '', /run bulwark audit verify on the server for details/);
+    await assertAccessible(page, 'audit verification failed');
+    await screenshot(page, 'audit-verification-failed');
+    await server.app.db
+      .updateTable('audit_records')
+      .set({ action: victim.action })
+      .where('seq', '=', victim.seq)
+      .execute();
+    await runJob('audit-verify');
+    await page.reload();
+    await verdict.getByText('Audit trail intact, verified at').waitFor();
+
+    // A user whose policies do not allow the call is told so, as on every page.
+    await signOut();
+    await signIn('importer');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.goto(`${console_}audit`);
+    await verdict
+      .getByRole('alert')
+      .getByText(/You are not allowed to do this: .*cloudtrail:GetAuditTrailVerification/)
+      .waitFor();
+    await signOut();
+    await signIn('admin');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
   });
 
   it('renders controls, fleet and operations (empty states included) and fits a phone width', async () => {

@@ -24,6 +24,7 @@ import { commandInvocationsByTimeSchema } from './0026-command-invocations-by-ti
 import { consoleSignInSchema } from './0027-console-sign-in.js';
 import { findingSummarySchema } from './0028-finding-summary.js';
 import { auditConsoleCallsSchema } from './0029-audit-console-calls.js';
+import { auditVerificationSchema } from './0030-audit-verification.js';
 
 export function allMigrations(traits: DialectTraits): Record<string, Migration> {
   return {
@@ -50,5 +51,6 @@ export function allMigrations(traits: DialectTraits): Record<string, Migration> 
     '0027-console-sign-in': consoleSignInSchema(traits),
     '0028-finding-summary': findingSummarySchema(traits),
     '0029-audit-console-calls': auditConsoleCallsSchema(),
+    '0030-audit-verification': auditVerificationSchema(traits),
   };
 }

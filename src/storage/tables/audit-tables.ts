@@ -1,4 +1,4 @@
-/** Kysely row types of the audit trail: hash-chained records, the chain heads and the signed digests that seal them. */
+/** Kysely row types of the audit trail: hash-chained records, the chain heads, the signed digests that seal them and the latest verification. */
 import type { Generated } from 'kysely';
 
 export interface AuditRecordsTable {
@@ -52,9 +52,27 @@ export interface AuditDigestsTable {
   public_key: string;
 }
 
+/** The latest periodic verification of the whole trail (one row, `name` 'latest'); JSON text in problems/notes. */
+export interface AuditVerificationsTable {
+  name: string;
+  checked_at: number;
+  ok: number;
+  unsealed_too_long: number;
+  records: number;
+  legacy_records: number;
+  digests: number;
+  sealed_through: number;
+  problem_count: number;
+  problems: string;
+  notes: string;
+  key_fingerprint: string;
+  duration_ms: number;
+}
+
 /** The audit tables by name. */
 export interface AuditTables {
   audit_records: AuditRecordsTable;
   audit_chain_heads: AuditChainHeadsTable;
   audit_digests: AuditDigestsTable;
+  audit_verifications: AuditVerificationsTable;
 }

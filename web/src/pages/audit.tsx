@@ -1,8 +1,20 @@
-/** Audit: the trail (LookupEvents) searched by user, event name or resource and a time range. */
+/**
+ * Audit: the verdict of the server's periodic verification of the whole trail (GetAuditTrailVerification), then
+ * the trail (LookupEvents) searched by user, event name or resource and a time range.
+ */
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { cloudtrail } from '../api';
-import { Empty, PageHeader, Pager, Show, useLoad, usePager, When } from '../components/ui';
+import { cloudtrail, securityhub } from '../api';
+import { Alert, Empty, PageHeader, Pager, Show, useLoad, usePager, When } from '../components/ui';
+
+/** GetAuditTrailVerification's verdict (the same for every account: no counts, no problem texts). */
+interface Verdict {
+  CheckedAt: string;
+  Status: 'INTACT' | 'FAILED';
+  SealedThrough: number;
+  UnsealedTooLong: boolean;
+  Overdue: boolean;
+}
 
 interface TrailEvent {
   EventId: string;
@@ -51,6 +63,50 @@ function consoleOrigin(event: TrailEvent): string {
   }
 }
 
+/** The latest verification's verdict, or why there is none. */
+function VerificationVerdict() {
+  const state = useLoad(
+    () => securityhub<{ Verification: Verdict | null }>('GET', '/bulwark/auditTrail/verification'),
+    [],
+  );
+  return (
+    <section aria-label="Audit trail verification" data-verification>
+      <Show state={state}>
+        {({ Verification: verdict }) =>
+          verdict === null ? (
+            <Alert kind="info">
+              The audit trail has not been verified yet: a worker holding the signing key verifies it a minute
+              after it starts, then every hour.
+            </Alert>
+          ) : (
+            <>
+              {verdict.Status === 'INTACT' ? (
+                <Alert kind="ok">
+                  Audit trail intact, verified at <When value={verdict.CheckedAt} />, sealed through #
+                  {verdict.SealedThrough}.
+                </Alert>
+              ) : (
+                <Alert>
+                  Verification FAILED at <When value={verdict.CheckedAt} />: run{' '}
+                  <code>bulwark audit verify</code> on the server for details.
+                  {verdict.UnsealedTooLong &&
+                    ' Records have stayed unsealed past the seal interval: is the audit-seal job running?'}
+                </Alert>
+              )}
+              {verdict.Overdue && (
+                <Alert kind="info">
+                  This verdict is over two hours old: no worker holding the signing key has verified the trail
+                  since.
+                </Alert>
+              )}
+            </>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
 /** The audit page. */
 export function AuditPage() {
   const [draft, setDraft] = useState<Query>({ key: 'Username', value: '', start: '', end: '' });
@@ -67,6 +123,7 @@ export function AuditPage() {
   return (
     <>
       <PageHeader title="Audit trail" />
+      <VerificationVerdict />
       <form
         class="filter-bar inline-form"
         role="search"
@@ -102,8 +159,8 @@ export function AuditPage() {
         </button>
       </form>
       <p class="muted">
-        The trail is hash-chained and its digests are signed: check it end to end with{' '}
-        <code>bulwark audit verify</code> (docs/AUDIT.md).
+        The trail is hash-chained and its digests are signed; the server verifies it hourly. Check it end to
+        end yourself with <code>bulwark audit verify</code> (docs/AUDIT.md).
       </p>
       <Show state={state}>
         {(page) =>
