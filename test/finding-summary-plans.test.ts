@@ -31,7 +31,7 @@ describe('the findings summary reads (EXPLAIN)', () => {
     const target =
       url === undefined || url === ''
         ? ':memory:'
-        : await createMigratedDatabase(url, testDatabaseName('plans'));
+        : await createMigratedDatabase(url, testDatabaseName('test'));
     db = (await openDatabase(target, { log })).db;
     for (const accountId of accounts) {
       const batch = Array.from({ length: 40 }, (_, i) =>

@@ -30,6 +30,7 @@ import { rawFetch } from '../support/aws-request.js';
 import { registerNode, ssmClient } from '../support/ssm.js';
 import { startInProcessServer, type InProcessServer } from '../support/in-process-server.js';
 import { repoRoot } from '../support/server-harness.js';
+import { onlyOn } from '../support/engine-only.js';
 import { assertAccessible, cspViolations, launchChromium, screenshot } from './console-browser.js';
 
 const password = 'a long console password';
@@ -41,7 +42,11 @@ interface PageElement {
 }
 const severities = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'] as const;
 
-describe('the web console in chromium', { timeout: 400_000 }, () => {
+// The pages show what the console API answers; that API (sign-in, sessions, the operations it proxies, GetOverview)
+// runs on both engines in test/console-api.e2e.test.ts, test/overview.e2e.test.ts and the other e2e files.
+const browserOnly = onlyOn('sqlite', 'the pages render the console API, which runs on both engines');
+
+describe('the web console in chromium', { timeout: 400_000, ...browserOnly }, () => {
   let server: InProcessServer;
   let hub: SecurityHubClient;
   let browser: Browser;
