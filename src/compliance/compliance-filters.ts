@@ -1,5 +1,5 @@
 /** ComplianceStringFilter (spec §4.6): the key spellings callers use, resolved once, and in-memory matching. */
-import { ssmError } from '../protocols/ssm/index.js';
+import { complianceDetailKeys, ssmError } from '../protocols/ssm/index.js';
 import type { ComplianceItem, ComplianceSet } from './compliance-model.js';
 
 export const complianceFilterTypes = [
@@ -39,22 +39,6 @@ const itemFields = [
 ] as const;
 const executionFields = ['ExecutionId', 'ExecutionType', 'ExecutionTime'] as const;
 type ItemField = (typeof itemFields)[number] | (typeof executionFields)[number];
-
-/** Detail keys AWS documents for Patch and Association items (spec §4.2). */
-export const documentedDetailKeys = [
-  'DocumentName',
-  'DocumentVersion',
-  'Classification',
-  'PatchBaselineId',
-  'PatchSeverity',
-  'PatchState',
-  'PatchGroup',
-  'InstalledTime',
-  'InstallOverrideList',
-  'DetailedText',
-  'DetailedLink',
-  'CVEIds',
-] as const;
 
 /** Attributes of AWS:InstanceInformation a filter may name (spec §3.2). */
 export const instanceInformationAttributes = [
@@ -108,7 +92,7 @@ export function resolveFilterKey(raw: string): ComplianceFilterKey {
   if (key.startsWith('Details.') && key.length > 'Details.'.length) {
     return { kind: 'detail', name: key.slice('Details.'.length) };
   }
-  if ((documentedDetailKeys as readonly string[]).includes(key)) return { kind: 'detail', name: key };
+  if ((complianceDetailKeys as readonly string[]).includes(key)) return { kind: 'detail', name: key };
   const instancePrefix = 'AWS:InstanceInformation.';
   if (key.startsWith(instancePrefix)) {
     const attribute = key.slice(instancePrefix.length);

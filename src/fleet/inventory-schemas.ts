@@ -1,4 +1,5 @@
 /** SSM inventory's built-in type schemas (AWS User Guide "Metadata collected by inventory") and custom type schemas. */
+import { complianceDetailKeys } from '../protocols/ssm/index.js';
 import {
   instanceInformationTypeName,
   type InventoryAttribute,
@@ -45,18 +46,7 @@ export const builtInSchemas: readonly InventorySchema[] = [
       'Title',
       'Status',
       'Severity',
-      'DocumentName',
-      'DocumentVersion',
-      'Classification',
-      'PatchBaselineId',
-      'PatchSeverity',
-      'PatchState',
-      'PatchGroup',
-      'InstalledTime',
-      'InstallOverrideList',
-      'DetailedText',
-      'DetailedLink',
-      'CVEIds',
+      ...complianceDetailKeys,
     ),
   },
   {

@@ -25,3 +25,4 @@ export {
   type ScheduleExpression,
 } from './schedule-expression.js';
 export { loadFiltered, ssmListOperation, type ListQuery, type SsmListSpec } from './list-operation.js';
+export { complianceDetailKeys } from './compliance-detail-keys.js';
