@@ -1,4 +1,5 @@
 /** Persistence of compliance sets, their items and their execution history. */
+import { sql, type Expression, type SqlBool } from 'kysely';
 import { afterKey, inScope, type SortKey } from '../kernel/index.js';
 import type { DbExecutor } from '../storage/database.js';
 import { chunk } from '../storage/index.js';
@@ -41,6 +42,22 @@ export interface SetQuery {
   limit?: number | undefined;
 }
 
+/**
+ * The rows of `query`'s scope with the resources, resource types and compliance types it names: the one predicate
+ * for both compliance tables, which share these columns.
+ */
+function matching(query: SetQuery): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = [inScope(query)];
+  const among = (column: string, values: readonly string[] | undefined): void => {
+    if (values === undefined) return;
+    conditions.push(sql<SqlBool>`${sql.ref(column)} in (${sql.join([...values])})`);
+  };
+  among('resource_id', query.resourceIds);
+  among('resource_type', query.resourceTypes);
+  among('compliance_type', query.complianceTypes);
+  return sql<SqlBool>`(${sql.join(conditions, sql` and `)})`;
+}
+
 /** One recorded upload of a set. */
 export interface ComplianceExecution {
   seq: number;
@@ -72,14 +89,8 @@ export class ComplianceStore {
     let select = db
       .selectFrom('compliance_sets')
       .selectAll()
-      .where(inScope(query))
+      .where(matching(query))
       .where('item_count', '>', 0);
-    if (query.resourceIds !== undefined) select = select.where('resource_id', 'in', [...query.resourceIds]);
-    if (query.resourceTypes !== undefined)
-      select = select.where('resource_type', 'in', [...query.resourceTypes]);
-    if (query.complianceTypes !== undefined) {
-      select = select.where('compliance_type', 'in', [...query.complianceTypes]);
-    }
     if (query.after !== undefined) select = select.where(afterKey(setSortColumns, query.after));
     if (query.limit !== undefined) select = select.limit(query.limit);
     const rows = await select
@@ -104,16 +115,9 @@ export class ComplianceStore {
     return rows.map((row) => row.compliance_type);
   }
 
-  /** The items of the sets matching `query`, ordered by resource, compliance type and item key. */
   /** The scope's items by (resource, type, compliance type, item key), with their sort keys. */
   async pageItems(db: DbExecutor, query: SetQuery): Promise<KeyedComplianceItem[]> {
-    let select = db.selectFrom('compliance_items').selectAll().where(inScope(query));
-    if (query.resourceIds !== undefined) select = select.where('resource_id', 'in', [...query.resourceIds]);
-    if (query.resourceTypes !== undefined)
-      select = select.where('resource_type', 'in', [...query.resourceTypes]);
-    if (query.complianceTypes !== undefined) {
-      select = select.where('compliance_type', 'in', [...query.complianceTypes]);
-    }
+    let select = db.selectFrom('compliance_items').selectAll().where(matching(query));
     if (query.after !== undefined) select = select.where(afterKey(itemSortColumns, query.after));
     if (query.limit !== undefined) select = select.limit(query.limit);
     const rows = await select
