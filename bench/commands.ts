@@ -32,6 +32,7 @@ import { FleetStore, InstanceCredentials } from '../src/fleet/index.js';
 import type { Command } from '../src/operations/index.js';
 import { isPostgresUrl, openDatabase } from '../src/storage/open-database.js';
 import { parseFlags, percentile, rssMiB } from './bench-client.js';
+import { benchInstance, benchInstanceId } from './bench-nodes.js';
 
 const flags = parseFlags(process.argv.slice(2));
 const nodeCount = Number(flags.get('nodes') ?? 1000);
@@ -89,32 +90,16 @@ async function seedAgents(): Promise<Agent[]> {
   for (let start = 0; start < nodeCount; start += 500) {
     await db.transaction().execute(async (tx) => {
       for (let i = start; i < Math.min(nodeCount, start + 500); i += 1) {
-        const instanceId = `mi-${i.toString(16).padStart(17, '0')}`;
+        const instanceId = benchInstanceId(i);
         const issued = await credentials.issue(tx, { ...scope, instanceId }, now);
-        await fleetStore.insertInstance(tx, {
-          instanceId,
-          ...scope,
-          activationId: 'bench',
-          iamRole: 'SSMServiceRole',
-          name: undefined,
-          principalId: issued.principalId,
-          accessKeyId: issued.accessKeyId,
-          policyArn: issued.policyArn,
-          fingerprint: undefined,
-          registeredAt: now,
-          lastPingAt: now,
-          deregisteredAt: undefined,
-          associationStatus: undefined,
-          lastAssociationExecutionAt: undefined,
-          lastSuccessfulAssociationExecutionAt: undefined,
-          agentName: 'bulwark-agent',
-          agentVersion: '9.0.0',
-          platformType: 'Linux',
-          platformName: 'Debian GNU/Linux',
-          platformVersion: '12',
-          computerName: `node-${i}`,
-          ipAddress: '10.0.0.1',
-        });
+        await fleetStore.insertInstance(
+          tx,
+          benchInstance(i, scope, now, {
+            principalId: issued.principalId,
+            accessKeyId: issued.accessKeyId,
+            policyArn: issued.policyArn,
+          }),
+        );
         await tagStore.put(tx, { ...scope, resourceType: 'ManagedInstance', resourceId: instanceId }, [
           { key: 'Env', value: 'prod' },
         ]);

@@ -31,6 +31,7 @@ import type { Operation } from '../src/protocols/index.js';
 import type { Db } from '../src/storage/database.js';
 import { openDatabase } from '../src/storage/open-database.js';
 import { percentile } from './bench-client.js';
+import { benchInstance, benchInstanceId } from './bench-nodes.js';
 import { generateFinding } from './generate-findings.js';
 
 const env = process.env;
@@ -134,31 +135,13 @@ async function seedNodes(db: Db): Promise<void> {
   for (let start = 0; start < nodeCount; start += 500) {
     await db.transaction().execute(async (tx) => {
       for (let i = start; i < Math.min(nodeCount, start + 500); i += 1) {
-        const instanceId = `mi-${i.toString(16).padStart(17, '0')}`;
-        await fleet.insertInstance(tx, {
-          instanceId,
-          ...scope,
-          activationId: 'bench',
-          iamRole: 'SSMServiceRole',
-          name: undefined,
-          principalId: `bench-${i}`,
-          accessKeyId: `AKIABENCH${i}`,
-          policyArn: 'arn:aws:iam::aws:policy/BulwarkAgent',
-          fingerprint: undefined,
-          registeredAt: now,
-          lastPingAt: i % 20 === 0 ? new Date(now.getTime() - 3_600_000) : now,
-          deregisteredAt: undefined,
-          associationStatus: undefined,
-          lastAssociationExecutionAt: undefined,
-          lastSuccessfulAssociationExecutionAt: undefined,
-          agentName: 'bulwark-agent',
-          agentVersion: '9.0.0',
-          platformType: 'Linux',
-          platformName: 'Debian GNU/Linux',
-          platformVersion: '12',
-          computerName: `node-${i}`,
-          ipAddress: '10.0.0.1',
-        });
+        const instanceId = benchInstanceId(i);
+        await fleet.insertInstance(
+          tx,
+          benchInstance(i, scope, now, {
+            lastPingAt: i % 20 === 0 ? new Date(now.getTime() - 3_600_000) : now,
+          }),
+        );
         if (i % 10 === 9) continue;
         const status = i % 4 === 0 ? ('NON_COMPLIANT' as const) : ('COMPLIANT' as const);
         await compliance.saveSet(

@@ -19,6 +19,7 @@ import { FleetStore, InventoryStore, SsmTagStore } from '../src/fleet/index.js';
 import type { Db } from '../src/storage/database.js';
 import { openDatabase } from '../src/storage/open-database.js';
 import { parseFlags, rssMiB } from './bench-client.js';
+import { benchInstance, benchInstanceId } from './bench-nodes.js';
 
 const flags = parseFlags(process.argv.slice(2));
 const nodeCount = Number(flags.get('nodes') ?? 10_000);
@@ -30,7 +31,6 @@ rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(dataDir, { recursive: true });
 const databaseUrl = flags.get('database') ?? join(dataDir, 'bulwark.sqlite');
 const { db, findingsWriter } = await openDatabase(databaseUrl);
-const instanceIdOf = (i: number): string => `mi-${i.toString(16).padStart(17, '0')}`;
 
 async function seed(database: Db): Promise<void> {
   const fleet = new FleetStore();
@@ -54,31 +54,14 @@ async function seed(database: Db): Promise<void> {
   for (let start = 0; start < nodeCount; start += 500) {
     await database.transaction().execute(async (tx) => {
       for (let i = start; i < Math.min(nodeCount, start + 500); i += 1) {
-        const instanceId = instanceIdOf(i);
-        await fleet.insertInstance(tx, {
-          instanceId,
-          ...scope,
-          activationId: 'bench',
-          iamRole: 'SSMServiceRole',
-          name: undefined,
-          principalId: `bench-${i}`,
-          accessKeyId: `AKIABENCH${i}`,
-          policyArn: 'arn:aws:iam::aws:policy/BulwarkAgent',
-          fingerprint: undefined,
-          registeredAt: now,
-          lastPingAt: i % 20 === 0 ? new Date(now.getTime() - 3_600_000) : now,
-          deregisteredAt: undefined,
-          associationStatus: undefined,
-          lastAssociationExecutionAt: undefined,
-          lastSuccessfulAssociationExecutionAt: undefined,
-          agentName: 'bulwark-agent',
-          agentVersion: i % 10 === 0 ? '0.0.9' : '9.0.0',
-          platformType: 'Linux',
-          platformName: 'Debian GNU/Linux',
-          platformVersion: '12',
-          computerName: `node-${i}`,
-          ipAddress: '10.0.0.1',
-        });
+        const instanceId = benchInstanceId(i);
+        await fleet.insertInstance(
+          tx,
+          benchInstance(i, scope, now, {
+            lastPingAt: i % 20 === 0 ? new Date(now.getTime() - 3_600_000) : now,
+            agentVersion: i % 10 === 0 ? '0.0.9' : '9.0.0',
+          }),
+        );
         await writeCompliance(tx, compliance, instanceId, 'Patch', i % 4 === 0);
         await writeCompliance(tx, compliance, instanceId, 'Association', i % 7 === 0);
         const summary = {
@@ -157,7 +140,7 @@ await sweep('second sweep (nothing changed)', new Date(now.getTime() + 2000));
 await db.transaction().execute(async (tx) => {
   const compliance = new ComplianceStore();
   for (let i = 0; i < nodeCount; i += 10)
-    await writeCompliance(tx, compliance, instanceIdOf(i), 'Patch', i % 4 !== 0);
+    await writeCompliance(tx, compliance, benchInstanceId(i), 'Patch', i % 4 !== 0);
 });
 await sweep('third sweep (10 % of patch compliance flipped)', new Date(now.getTime() + 3000));
 process.stdout.write(`server RSS after the sweeps: ${rssMiB(process.pid).toFixed(0)} MiB\n`);
